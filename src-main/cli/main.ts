@@ -1,0 +1,59 @@
+import { AppError, toErrorData } from '../../src-shared/errors.ts'
+import { redactString } from '../../src-shared/redact.ts'
+import { EXIT_USAGE, type CliCommand, type CliIo } from './command.ts'
+import { commands } from './commands/index.ts'
+
+function usage(): string {
+  const lines = commands.map((c) => `  ${c.usage.padEnd(64)} ${c.summary}`)
+  return `Usage: scim-console <command> [options]\n\nCommands:\n${lines.join('\n')}\n`
+}
+
+function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
+  // Longest path wins so `token create` is not taken for `token`.
+  const sorted = [...commands].sort((a, b) => b.path.length - a.path.length)
+  for (const command of sorted) {
+    if (command.path.every((word, i) => argv[i] === word)) {
+      return { command, rest: argv.slice(command.path.length) }
+    }
+  }
+  return undefined
+}
+
+export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
+  const controller = new AbortController()
+  const onSigint = (): void => controller.abort()
+  process.once('SIGINT', onSigint)
+  const fullIo: CliIo = {
+    stdout: io?.stdout ?? process.stdout,
+    stderr: io?.stderr ?? process.stderr,
+    stdin: io?.stdin ?? process.stdin,
+    env: io?.env ?? process.env,
+    signal: io?.signal ?? controller.signal,
+  }
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      fullIo.stdout.write(usage())
+      return argv.length === 0 ? EXIT_USAGE : 0
+    }
+    const found = findCommand(argv)
+    if (!found) {
+      fullIo.stderr.write(`cli.usage: unknown command "${argv.join(' ')}".\n\n${usage()}`)
+      return EXIT_USAGE
+    }
+    if (found.rest.includes('--help') || found.rest.includes('-h')) {
+      fullIo.stdout.write(`Usage: scim-console ${found.command.usage}\n${found.command.summary}\n`)
+      return 0
+    }
+    return await found.command.run(found.rest, fullIo)
+  } catch (err) {
+    const data = toErrorData(err)
+    const hint = data.hint ? `\nhint: ${data.hint}` : ''
+    fullIo.stderr.write(redactString(`${data.code}: ${data.message}${hint}\n`))
+    if (!(err instanceof AppError) && fullIo.env.SCIM_CONSOLE_DEBUG) {
+      fullIo.stderr.write(redactString(String((err as Error)?.stack ?? err)) + '\n')
+    }
+    return err instanceof AppError && err.code === 'cli.usage' ? EXIT_USAGE : 2
+  } finally {
+    process.removeListener('SIGINT', onSigint)
+  }
+}

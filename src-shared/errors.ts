@@ -8,6 +8,8 @@ export const errorCodes = [
   'internal',
   'ipc.bad_input',
   'ipc.unknown_channel',
+  'ipc.forbidden',
+  'ipc.unsupported',
   'web.unauthorized',
   'network.timeout',
   'network.unreachable',
@@ -29,12 +31,19 @@ export const errorCodes = [
   'metadata.read_failed',
   'secrets.keychain_unavailable',
   'secrets.not_found',
+  'settings.invalid',
+  'connection.not_found',
+  'connection.exists',
+  'connection.bad_input',
   'backend.unauthorized',
   'backend.http_error',
   'backend.unavailable',
   'scim.http_error',
   'scim.not_scim',
+  'harness.bad_input',
   'cli.usage',
+  'log.bad_input',
+  'log.event_not_found',
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]
@@ -54,7 +63,11 @@ export class AppError extends Error {
   readonly hint: string | undefined
   readonly details: unknown
 
-  constructor(code: ErrorCode, message: string, opts: { hint?: string; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { hint?: string; details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = 'AppError'
     this.code = code

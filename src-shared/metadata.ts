@@ -5,6 +5,53 @@ import { z } from 'zod'
 export const severitySchema = z.enum(['error', 'warning', 'info'])
 export type Severity = z.infer<typeof severitySchema>
 
+/**
+ * Every finding code the metadata service emits, for the UI to branch on (never on message text).
+ * Errors make `ok` false; warnings and notes never do.
+ */
+export const metadataFindingCodes = {
+  error: [
+    'metadata.too_large',
+    'metadata.not_xml',
+    'metadata.html',
+    'metadata.json',
+    'metadata.dtd_forbidden',
+    'metadata.malformed',
+    'metadata.not_saml',
+    'metadata.wrong_namespace',
+    'metadata.not_idp',
+    /** Aggregate with several IdPs and no entity ID chosen: `idps` lists them. */
+    'metadata.choose_idp',
+    'metadata.entity_not_found',
+    'metadata.no_entity_id',
+    'metadata.no_sso_service',
+    'metadata.no_browser_sso_binding',
+    'metadata.invalid_sso_url',
+    'metadata.placeholder_url',
+    'metadata.no_signing_certificate',
+  ],
+  warning: [
+    'metadata.cert_expired',
+    'metadata.cert_expiring',
+    'metadata.cert_not_yet_valid',
+    'metadata.cert_sha1_signature',
+    'metadata.cert_weak_key',
+    'metadata.invalid_certificate',
+    'metadata.keyinfo_wrong_namespace',
+    'metadata.valid_until_passed',
+    'metadata.invalid_valid_until',
+    'metadata.invalid_cache_duration',
+    'metadata.redirect_only',
+    'metadata.insecure_sso_url',
+    'metadata.placeholder_entity_id',
+    'metadata.entity_id_not_uri',
+    'metadata.entity_id_is_metadata_url',
+    'metadata.entity_id_looks_like_sp',
+    'metadata.signature_invalid',
+  ],
+  info: ['metadata.aggregate_single_idp', 'metadata.no_nameid_format'],
+} as const
+
 export const findingSchema = z.object({
   /** Stable code, e.g. `metadata.cert_expired`. */
   code: z.string(),
@@ -69,9 +116,13 @@ export const idpMetadataSchema = z.object({
   cacheDuration: z.string().nullable(),
   signature: signatureStatusSchema,
   findings: z.array(findingSchema),
-  /** Entity IDs of every IdP in an aggregate (EntitiesDescriptor); empty for a single EntityDescriptor. */
+  /**
+   * Entity IDs of every IdP in an aggregate (EntitiesDescriptor), in document order, also when one
+   * is selected; empty for a single EntityDescriptor. With several IdPs and no `entityId` chosen the
+   * result is `ok: false` with `metadata.choose_idp` and the rest of the model empty.
+   */
   idps: z.array(z.string()),
-  /** Where it came from: 'file:<name>', 'paste', or the URL. */
+  /** Where it came from: 'file:<base name>', 'paste' (or 'paste:<name>' when the text source has a name), or the URL. */
   source: z.string(),
   /** Size in bytes of the document as read. */
   sizeBytes: z.number(),

@@ -1,4 +1,17 @@
 import type { CliCommand } from '../command.ts'
+import { connectionCommands } from './connection.ts'
+import { tokenCommands } from './token.ts'
+import { backendServeCommand } from './backend-serve.ts'
+import { metadataInspectCommand } from './metadata-inspect.ts'
+import { webCommand } from './web.ts'
+import { logCommands } from './log.ts'
 
 // Each capability adds its commands here; the dispatcher picks the longest matching path.
-export const commands: CliCommand[] = []
+export const commands: CliCommand[] = [
+  ...tokenCommands,
+  ...connectionCommands,
+  backendServeCommand,
+  metadataInspectCommand,
+  webCommand,
+  ...logCommands,
+]

@@ -1,0 +1,160 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../../../src-server/server.ts'
+import { main } from '../main.ts'
+import { captureIo } from './cli-test-io.ts'
+
+const ADMIN_KEY = 'admin-key-for-connection-cli-tests-0123456789'
+let serverDir: string
+let appDir: string
+let backend: RunningServer
+
+beforeAll(async () => {
+  serverDir = mkdtempSync(join(tmpdir(), 'scim-console-conn-cli-server-'))
+  appDir = mkdtempSync(join(tmpdir(), 'scim-console-conn-cli-app-'))
+  backend = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: serverDir,
+    adminKey: ADMIN_KEY,
+  })
+})
+
+afterAll(async () => {
+  await backend?.close()
+  rmSync(serverDir, { recursive: true, force: true })
+  rmSync(appDir, { recursive: true, force: true })
+})
+
+// The memory store is chosen explicitly here; the keychain path is covered by token-flow.test.ts.
+const env = (extra: NodeJS.ProcessEnv = {}) => ({
+  SCIM_CONSOLE_DATA_DIR: appDir,
+  SCIM_CONSOLE_SECRET_STORE: 'memory',
+  ...extra,
+})
+
+async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}, stdin = '') {
+  const c = captureIo(env(extraEnv), stdin)
+  const code = await main(args, c.io)
+  return { code, out: c.out(), err: c.err() }
+}
+
+describe('scim-console connection', () => {
+  it('adds a verified connection, lists it and removes it; the key never reaches the file', async () => {
+    const added = await run(
+      ['connection', 'add', '--name', 'local', '--backend', backend.adminBaseUrl],
+      {
+        SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY,
+      },
+    )
+    expect(added.code).toBe(0)
+    expect(added.out).toContain('Saved connection local')
+    expect(added.out).toContain('verified')
+    expect(added.err).toContain('in-memory secret store')
+    expect(readFileSync(join(appDir, 'settings.json'), 'utf8')).not.toContain(ADMIN_KEY)
+
+    const listed = await run(['connection', 'list'])
+    expect(listed.code).toBe(0)
+    expect(listed.out).toContain(
+      `local  ${backend.adminBaseUrl}  admin key stored (…${ADMIN_KEY.slice(-4)})`,
+    )
+    const json = JSON.parse((await run(['connection', 'list', '--json'])).out)
+    expect(json).toEqual([
+      expect.objectContaining({ name: 'local', adminBaseUrl: backend.adminBaseUrl }),
+    ])
+
+    const again = await run(
+      ['connection', 'add', '--name', 'local', '--backend', backend.adminBaseUrl],
+      {
+        SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY,
+      },
+    )
+    expect(again.code).toBe(2)
+    expect(again.err).toContain('connection.exists')
+
+    const removed = await run(['connection', 'remove', '--name', 'local'])
+    expect(removed.code).toBe(0)
+    expect((await run(['connection', 'list'])).out).toContain('No saved connections')
+  })
+
+  it('reads the admin key from stdin and replaces an existing connection', async () => {
+    expect(
+      (
+        await run(
+          [
+            'connection',
+            'add',
+            '--name',
+            'piped',
+            '--backend',
+            backend.adminBaseUrl,
+            '--admin-key-stdin',
+          ],
+          {},
+          `${ADMIN_KEY}\n`,
+        )
+      ).code,
+    ).toBe(0)
+    const replaced = await run(
+      [
+        'connection',
+        'add',
+        '--name',
+        'piped',
+        '--backend',
+        backend.adminBaseUrl,
+        '--replace',
+        '--skip-verify',
+      ],
+      { SCIM_CONSOLE_ADMIN_KEY: 'another-admin-key-0000' },
+    )
+    expect(replaced.code).toBe(0)
+    expect(replaced.out).toContain('Updated connection piped')
+    expect((await run(['connection', 'list'])).out).toContain('(…0000)')
+    await run(['connection', 'remove', '--name', 'piped'])
+  })
+
+  it('refuses a wrong admin key and saves nothing', async () => {
+    const r = await run(
+      ['connection', 'add', '--name', 'wrong', '--backend', backend.adminBaseUrl],
+      {
+        SCIM_CONSOLE_ADMIN_KEY: 'not-the-admin-key',
+      },
+    )
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('backend.unauthorized')
+    expect(r.err).toContain('hint:')
+    expect(r.err).not.toContain('not-the-admin-key')
+    expect((await run(['connection', 'list'])).out).not.toContain('wrong')
+  })
+
+  it('explains usage errors', async () => {
+    const noName = await run(['connection', 'add', '--backend', backend.adminBaseUrl])
+    expect(noName.code).toBe(2)
+    expect(noName.err).toContain('--name and --backend are required')
+    const noKey = await run(['connection', 'add', '--name', 'x', '--backend', backend.adminBaseUrl])
+    expect(noKey.code).toBe(2)
+    expect(noKey.err).toContain('SCIM_CONSOLE_ADMIN_KEY')
+    const unknown = await run(['connection', 'remove', '--name', 'never-saved'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.err).toContain('connection.not_found')
+  })
+
+  it('names the settings file and field when the file is broken, and leaves it alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-console-conn-cli-broken-'))
+    const broken = JSON.stringify({ connections: [{ name: 'x', adminBaseUrl: 42 }] })
+    writeFileSync(join(dir, 'settings.json'), broken)
+    try {
+      const r = await run(['connection', 'list'], { SCIM_CONSOLE_DATA_DIR: dir })
+      expect(r.code).toBe(2)
+      expect(r.err).toContain('settings.invalid')
+      expect(r.err).toContain(join(dir, 'settings.json'))
+      expect(r.err).toContain('connections[0].adminBaseUrl')
+      expect(readFileSync(join(dir, 'settings.json'), 'utf8')).toBe(broken)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

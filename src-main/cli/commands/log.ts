@@ -1,0 +1,214 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
+import { AppError } from '../../../src-shared/errors.ts'
+import type { Diagnosis } from '../../../src-shared/provisioning-diagnosis.ts'
+import type { ProvisioningEvent, StreamState } from '../../../src-shared/provisioning-event.ts'
+import { redact, redactString } from '../../../src-shared/redact.ts'
+import { createConnectionService, resolveTarget, type ResolvedConnection } from '../../connections/connection-service.ts'
+import { defaultDataDir } from '../../connections/data-dir.ts'
+import { readSettings } from '../../connections/settings-file.ts'
+import { ProvisioningLog, type UserStoryResult } from '../../provisioning-log/log-service.ts'
+import { flatUserKeys } from '../../provisioning-log/user-keys.ts'
+import { openSecretStore } from '../../secrets/open-secret-store.ts'
+import { EXIT_FAIL, EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
+
+const targetOptions = {
+  tenant: { type: 'string' },
+  connection: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  history: { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig
+
+function parse<T>(args: string[], options: ParseArgsOptionsConfig, usage: string): T {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as T
+  } catch (err) {
+    throw new AppError('cli.usage', (err as Error).message, { hint: `Usage: scim-console ${usage}` })
+  }
+}
+
+function positiveInt(raw: string | undefined, fallback: number, flag: string): number {
+  if (raw === undefined) return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0 || n > 10_000_000) {
+    throw new AppError('cli.usage', `${flag} "${raw}" is not a whole number between 0 and 10000000.`, { hint: `For example ${flag} 1000` })
+  }
+  return n
+}
+
+async function target(io: CliIo, o: { connection?: string; backend?: string }): Promise<ResolvedConnection> {
+  const dataDir = defaultDataDir(io.env)
+  // Only a saved connection needs the settings file and the keychain; --backend needs neither.
+  const settings: Partial<Awaited<ReturnType<typeof readSettings>>> = o.connection !== undefined ? await readSettings(dataDir) : {}
+  return resolveTarget({
+    connection: o.connection,
+    backend: o.backend,
+    env: io.env,
+    connections: () =>
+      createConnectionService({
+        dataDir,
+        store: openSecretStore({ env: io.env, ...(settings.secretStore ? { setting: settings.secretStore } : {}) }),
+      }),
+  })
+}
+
+function requireTenant(tenant: string | undefined, usage: string): string {
+  if (!tenant || tenant.trim() === '') {
+    throw new AppError('cli.usage', '--tenant ID is required.', { hint: `Usage: scim-console ${usage}. List tenant ids with the admin API (GET /admin/v1/tenants).` })
+  }
+  return tenant.trim()
+}
+
+export function formatEventLine(e: ProvisioningEvent): string {
+  const detail = e.error?.detail ? `  ${e.error.detail.length > 120 ? `${e.error.detail.slice(0, 119)}…` : e.error.detail}` : ''
+  const user = e.userName ?? e.resourceId ?? '-'
+  const ms = `${Math.round(e.durationMs)}ms`
+  return redactString(`${e.time}  #${e.seq}  ${e.method.padEnd(6)} ${e.path}  ${e.status}  ${ms}  ${user}  ${e.outcome}${detail}`)
+}
+
+function describeState(s: StreamState): string {
+  switch (s.state) {
+    case 'live':
+      return 'live'
+    case 'reconnecting':
+      return `reconnecting (attempt ${s.attempt}, next at ${s.nextAttemptAt}): ${s.reason}`
+    case 'stopped':
+      return `stopped${s.reason ? `: ${s.reason}` : ''}`
+    default:
+      return s.state
+  }
+}
+
+const tailUsage = 'log tail --tenant ID [--user NAME] [--json] [--lines N] [--once] [--connection NAME | --backend URL]'
+export const logTail: CliCommand = {
+  path: ['log', 'tail'],
+  usage: tailUsage,
+  summary: 'Print the tenant’s latest provisioning events and follow the live stream (admin key: SCIM_CONSOLE_ADMIN_KEY)',
+  async run(args, io) {
+    const o = parse<{ tenant?: string; user?: string; connection?: string; backend?: string; json: boolean; history?: string; lines?: string; once: boolean }>(
+      args,
+      { ...targetOptions, user: { type: 'string' }, lines: { type: 'string' }, once: { type: 'boolean', default: false } },
+      tailUsage,
+    )
+    const tenantId = requireTenant(o.tenant, tailUsage)
+    const lines = positiveInt(o.lines, 20, '--lines')
+    const history = positiveInt(o.history, 10_000, '--history')
+    const conn = await target(io, o)
+    // The user's identity grows as events name it (a create's answer gives the SCIM id).
+    const userKeys = o.user ? new Set([o.user.trim().toLowerCase()]) : undefined
+    const matches = (e: ProvisioningEvent): boolean => {
+      if (!userKeys) return true
+      const keys = flatUserKeys(e)
+      if (!keys.some((k) => userKeys.has(k))) return false
+      if (e.status < 300 && (e.resourceType === 'User' || e.resourceType === 'Unknown')) for (const k of keys) userKeys.add(k)
+      return true
+    }
+    const print = (e: ProvisioningEvent): void => {
+      io.stdout.write(o.json ? `${JSON.stringify(redact(e))}\n` : `${formatEventLine(e)}\n`)
+    }
+    let historyDone = false
+    const backlog: ProvisioningEvent[] = []
+    const log = new ProvisioningLog({
+      adminBaseUrl: conn.adminBaseUrl,
+      adminKey: conn.adminKey,
+      tenantId,
+      capacity: Math.max(history, 1),
+      history,
+      stream: { live: !o.once },
+      onEvents: (events) => {
+        for (const e of events) {
+          if (!matches(e)) continue
+          if (historyDone) print(e)
+          else backlog.push(e)
+        }
+      },
+      onState: (s) => {
+        if (historyDone) io.stderr.write(`stream: ${describeState(s)}\n`)
+      },
+      onNotice: (n) => io.stderr.write(`${n.kind}: ${n.message}\n`),
+    })
+    await log.start()
+    for (const e of backlog.slice(-lines)) print(e)
+    backlog.length = 0
+    historyDone = true
+    if (o.once) return EXIT_OK
+    io.stderr.write(`stream: ${describeState(log.state)} — Ctrl-C to stop\n`)
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) resolve()
+      else io.signal.addEventListener('abort', () => resolve(), { once: true })
+    })
+    await log.stop()
+    return EXIT_OK
+  },
+}
+
+export function formatDiagnosis(d: Diagnosis): string {
+  const out: string[] = []
+  const label = d.verdict === 'healthy' ? 'HEALTHY' : d.verdict === 'problem' ? 'PROBLEM' : 'INCONCLUSIVE'
+  out.push(`${label}: ${d.summary}`)
+  for (const f of d.findings) {
+    out.push('')
+    out.push(`${f.resolved ? '(resolved) ' : ''}[${f.cause}] ${f.title}`)
+    out.push(`  why: ${f.explanation}`)
+    out.push(`  fix: ${f.fix}`)
+    for (const e of f.evidence) out.push(`  evidence #${e.seq} ${e.time}  ${e.summary}`)
+  }
+  if (d.nextChecks.length > 0) {
+    out.push('')
+    out.push('Check next:')
+    for (const c of d.nextChecks) out.push(`  - ${c}`)
+  }
+  return redactString(out.join('\n'))
+}
+
+function formatStory(story: UserStoryResult): string {
+  const out: string[] = []
+  const c = story.current
+  out.push(
+    c.kind === 'found'
+      ? `Current state: ${c.user.userName} (id ${c.user.id}) ${c.user.active ? 'active' : 'INACTIVE'}${c.user.groups.length ? `, groups: ${c.user.groups.join(', ')}` : ''}`
+      : c.kind === 'not_found'
+        ? `Current state: no user matching "${story.query}" in the tenant`
+        : `Current state: unknown (${c.reason})`,
+  )
+  out.push(`Timeline: ${story.events.length} event${story.events.length === 1 ? '' : 's'} touching this user (of ${story.indexed} loaded)`)
+  for (const e of story.events.slice(-30)) out.push(`  ${formatEventLine(e)}`)
+  out.push('')
+  out.push(formatDiagnosis(story.diagnosis))
+  return redactString(out.join('\n'))
+}
+
+const explainUsage = 'log explain --tenant ID --user NAME [--json] [--history N] [--connection NAME | --backend URL]'
+export const logExplain: CliCommand = {
+  path: ['log', 'explain'],
+  usage: explainUsage,
+  summary: 'Explain why a user is (not) showing up: timeline, current state and diagnosis; exit 1 unless healthy',
+  async run(args, io) {
+    const o = parse<{ tenant?: string; user?: string; connection?: string; backend?: string; json: boolean; history?: string }>(
+      args,
+      { ...targetOptions, user: { type: 'string' } },
+      explainUsage,
+    )
+    const tenantId = requireTenant(o.tenant, explainUsage)
+    if (!o.user || o.user.trim() === '') {
+      throw new AppError('cli.usage', '--user NAME is required (a userName, email, external id or SCIM id).', { hint: `Usage: scim-console ${explainUsage}` })
+    }
+    const history = positiveInt(o.history, 100_000, '--history')
+    const conn = await target(io, o)
+    const log = new ProvisioningLog({
+      adminBaseUrl: conn.adminBaseUrl,
+      adminKey: conn.adminKey,
+      tenantId,
+      capacity: Math.max(history, 1),
+      history,
+      stream: { live: false },
+      onNotice: (n) => io.stderr.write(`${n.kind}: ${n.message}\n`),
+    })
+    await log.start()
+    const story = await log.userStory(o.user)
+    io.stdout.write(o.json ? `${JSON.stringify(redact(story), null, 2)}\n` : `${formatStory(story)}\n`)
+    return story.diagnosis.verdict === 'healthy' ? EXIT_OK : EXIT_FAIL
+  },
+}
+
+export const logCommands: CliCommand[] = [logTail, logExplain]

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../../../src-server/server.ts'
+import { TOKEN_PREFIX } from '../../secrets/generate-token.ts'
+import { main } from '../main.ts'
+import { captureIo } from './cli-test-io.ts'
+
+const ADMIN_KEY = 'admin-key-for-token-cli-tests-0123456789'
+let serverDir: string
+let appDir: string
+let backend: RunningServer
+
+beforeAll(async () => {
+  serverDir = mkdtempSync(join(tmpdir(), 'scim-console-token-cli-server-'))
+  appDir = mkdtempSync(join(tmpdir(), 'scim-console-token-cli-app-'))
+  backend = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: serverDir,
+    adminKey: ADMIN_KEY,
+  })
+})
+
+afterAll(async () => {
+  await backend?.close()
+  rmSync(serverDir, { recursive: true, force: true })
+  rmSync(appDir, { recursive: true, force: true })
+})
+
+// --backend with the key in the environment: what scripts and CI use, with no saved state.
+// The memory store is chosen explicitly; token-flow.test.ts covers the real keychain.
+async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  const c = captureIo({
+    SCIM_CONSOLE_DATA_DIR: appDir,
+    SCIM_CONSOLE_SECRET_STORE: 'memory',
+    SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY,
+    ...extraEnv,
+  })
+  const code = await main(args, c.io)
+  return { code, out: c.out(), err: c.err() }
+}
+
+const scimStatus = async (secret: string) => {
+  const r = await fetch(`${backend.scimBaseUrl}/Users`, {
+    headers: { Authorization: `Bearer ${secret}` },
+  })
+  await r.arrayBuffer()
+  return r.status
+}
+
+describe('scim-console token', () => {
+  it('creates, lists, rotates and revokes; secrets only on stdout and only on create/rotate', async () => {
+    const scope = ['--tenant', backend.demoTenantId, '--backend', backend.adminBaseUrl]
+    const created = await run(['token', 'create', ...scope, '--label', 'Okta prod'])
+    expect(created.code).toBe(0)
+    const secret = created.out.trim()
+    expect(created.out).toBe(`${secret}\n`)
+    expect(secret.startsWith(TOKEN_PREFIX)).toBe(true)
+    expect(created.err).not.toContain(secret)
+    expect(created.err).toContain('only time')
+    const tokenId = /SCIM token (\S+) /.exec(created.err)?.[1] ?? ''
+    expect(await scimStatus(secret)).toBe(200)
+
+    const listed = await run(['token', 'list', ...scope])
+    expect(listed.code).toBe(0)
+    expect(listed.out).toContain(tokenId)
+    expect(listed.out).toContain('Okta prod')
+    expect(listed.out).toMatch(/yes \(….{4}\)/)
+    expect(listed.out + listed.err).not.toContain(secret)
+    const json = JSON.parse((await run(['token', 'list', ...scope, '--json'])).out)
+    expect(json.tokens.find((t: { id: string }) => t.id === tokenId)).toMatchObject({
+      inKeychain: true,
+    })
+
+    const rotated = await run(['token', 'rotate', ...scope, '--token', tokenId])
+    expect(rotated.code).toBe(0)
+    const newSecret = rotated.out.trim()
+    expect(rotated.out).toBe(`${newSecret}\n`)
+    expect(newSecret).not.toBe(secret)
+    expect(rotated.err).toContain(
+      `token revoke --tenant ${backend.demoTenantId} --token ${tokenId}`,
+    )
+    expect(await scimStatus(secret)).toBe(200)
+    expect(await scimStatus(newSecret)).toBe(200)
+
+    const revoked = await run(['token', 'revoke', ...scope, '--token', tokenId])
+    expect(revoked.code).toBe(0)
+    expect(revoked.out).toContain('revoked on the backend; removed from the keychain')
+    expect(await scimStatus(secret)).toBe(401)
+    expect(await scimStatus(newSecret)).toBe(200)
+  })
+
+  it('prints the secret inside JSON with --json for scripts', async () => {
+    const r = await run([
+      'token',
+      'create',
+      '--tenant',
+      backend.demoTenantId,
+      '--backend',
+      backend.adminBaseUrl,
+      '--json',
+    ])
+    expect(r.code).toBe(0)
+    const body = JSON.parse(r.out)
+    expect(body.secret.startsWith(TOKEN_PREFIX)).toBe(true)
+    expect(await scimStatus(body.secret)).toBe(200)
+  })
+
+  it('explains what is missing', async () => {
+    const noTenant = await run(['token', 'list', '--backend', backend.adminBaseUrl])
+    expect(noTenant.code).toBe(2)
+    expect(noTenant.err).toContain('--tenant is required')
+    const noTarget = await run(['token', 'list', '--tenant', 't'])
+    expect(noTarget.code).toBe(2)
+    expect(noTarget.err).toContain('--connection NAME or --backend URL')
+    const noKey = await run(['token', 'list', '--tenant', 't', '--backend', backend.adminBaseUrl], {
+      SCIM_CONSOLE_ADMIN_KEY: '',
+    })
+    expect(noKey.code).toBe(2)
+    expect(noKey.err).toContain('SCIM_CONSOLE_ADMIN_KEY')
+    const unknownFlag = await run(['token', 'list', '--tenant', 't', '--bogus'])
+    expect(unknownFlag.code).toBe(2)
+    expect(unknownFlag.err).toContain('--bogus')
+    const noTokenId = await run([
+      'token',
+      'revoke',
+      '--tenant',
+      't',
+      '--backend',
+      backend.adminBaseUrl,
+    ])
+    expect(noTokenId.code).toBe(2)
+    expect(noTokenId.err).toContain('--token is required')
+  })
+})

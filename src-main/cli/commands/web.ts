@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { AppError } from '../../../src-shared/errors.ts'
+import { EventHub } from '../../event-hub.ts'
+import { createLogger } from '../../logger.ts'
+import { browserPlatform, createDispatcher, createHandlers } from '../../services.ts'
+import { startWebHost } from '../../web-host/web-host.ts'
+import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../command.ts'
+
+const defaultRendererDir = resolve(import.meta.dirname, '../../../out/renderer')
+
+export const webCommand: CliCommand = {
+  path: ['web'],
+  usage: 'web [--port N] [--renderer-dir DIR]',
+  summary:
+    'Serve the built UI and the services on 127.0.0.1 for a browser (token in the printed URL)',
+  async run(args, io) {
+    let values: { port?: string; 'renderer-dir'?: string }
+    try {
+      values = parseArgs({
+        args,
+        options: { port: { type: 'string' }, 'renderer-dir': { type: 'string' } },
+        strict: true,
+        allowPositionals: false,
+      }).values
+    } catch (err) {
+      throw new AppError('cli.usage', (err as Error).message, {
+        hint: `Usage: scim-console ${this.usage}`,
+      })
+    }
+    const port = values.port === undefined ? 0 : Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new AppError(
+        'cli.usage',
+        `--port must be an integer from 0 to 65535, got "${values.port}".`,
+        {
+          hint: 'Use --port 0 (the default) for a free port.',
+        },
+      )
+    }
+    const rendererDir = resolve(values['renderer-dir'] ?? defaultRendererDir)
+    if (!existsSync(resolve(rendererDir, 'index.html'))) {
+      io.stderr.write(
+        `cli.usage: no built renderer at ${rendererDir}.\nhint: run \`npx electron-vite build\` first (the web command builds nothing).\n`,
+      )
+      return EXIT_USAGE
+    }
+
+    const hub = new EventHub()
+    const logger = createLogger({
+      write: (line) => io.stderr.write(line),
+      onRecord: (record) =>
+        hub.emit('app.log', { time: record.time, level: record.level, msg: record.msg }),
+    })
+    const dispatch = createDispatcher({
+      handlers: createHandlers({
+        platform: browserPlatform,
+        runtime: `node ${process.version} (web host)`,
+      }),
+      logger,
+    })
+    const host = await startWebHost({ dispatch, hub, rendererDir, logger, port })
+    io.stdout.write(`scim-console web host listening on ${host.origin}\nOpen: ${host.pageUrl}\n`)
+
+    await new Promise<void>((r) => {
+      if (io.signal.aborted) r()
+      else io.signal.addEventListener('abort', () => r(), { once: true })
+    })
+    await host.close()
+    return EXIT_OK
+  },
+}

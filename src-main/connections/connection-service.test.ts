@@ -1,0 +1,179 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AppError } from '../../src-shared/errors.ts'
+import { createKeytarSecretStore } from '../secrets/keytar-secret-store.ts'
+import { createMemorySecretStore } from '../secrets/memory-secret-store.ts'
+import { adminKeyAccount, type SecretStore } from '../secrets/secret-store.ts'
+import { createConnectionService, resolveTarget } from './connection-service.ts'
+import { settingsPath } from './settings-file.ts'
+
+let dataDir: string
+let store: SecretStore
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'scim-console-connections-'))
+  store = createMemorySecretStore()
+})
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }))
+
+async function failure(promise: Promise<unknown>, code: string): Promise<AppError> {
+  const err = await promise.then(
+    () => new Error('expected a failure'),
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(AppError)
+  expect((err as AppError).code).toBe(code)
+  return err as AppError
+}
+
+describe('connection service', () => {
+  it('adds a connection: URL to the settings file, admin key to the secret store only', async () => {
+    const connections = createConnectionService({ dataDir, store })
+    await connections.add({
+      name: 'prod',
+      adminBaseUrl: 'https://scim.example.com/admin/v1/',
+      adminKey: 'admin-key-prod-123456',
+    })
+    const file = readFileSync(settingsPath(dataDir), 'utf8')
+    expect(file).toContain('https://scim.example.com/admin/v1')
+    expect(file).not.toContain('admin-key-prod-123456')
+    expect(await store.get(adminKeyAccount('prod'))).toBe('admin-key-prod-123456')
+    expect(await connections.list()).toEqual([
+      {
+        name: 'prod',
+        adminBaseUrl: 'https://scim.example.com/admin/v1',
+        adminKey: expect.objectContaining({ present: true, last4: '3456' }),
+      },
+    ])
+    expect(await connections.resolve('prod')).toEqual({
+      name: 'prod',
+      adminBaseUrl: 'https://scim.example.com/admin/v1',
+      adminKey: 'admin-key-prod-123456',
+    })
+  })
+
+  it('edits the URL and the key independently', async () => {
+    const connections = createConnectionService({ dataDir, store })
+    await connections.add({
+      name: 'a',
+      adminBaseUrl: 'https://one.example/admin/v1',
+      adminKey: 'key-one-1111',
+    })
+    await connections.edit('a', { adminBaseUrl: 'https://two.example/admin/v1' })
+    expect((await connections.resolve('a')).adminKey).toBe('key-one-1111')
+    await connections.edit('a', { adminKey: 'key-two-2222' })
+    expect(await connections.resolve('a')).toMatchObject({
+      adminBaseUrl: 'https://two.example/admin/v1',
+      adminKey: 'key-two-2222',
+    })
+  })
+
+  it('removes the settings entry and the admin key', async () => {
+    const connections = createConnectionService({ dataDir, store })
+    await connections.add({
+      name: 'gone',
+      adminBaseUrl: 'https://x.example/admin/v1',
+      adminKey: 'key-gone-9999',
+    })
+    await connections.remove('gone')
+    expect(await connections.list()).toEqual([])
+    expect(await store.get(adminKeyAccount('gone'))).toBeUndefined()
+    await failure(connections.remove('gone'), 'connection.not_found')
+  })
+
+  it('refuses bad names, URLs, keys and duplicates without changing anything', async () => {
+    const connections = createConnectionService({ dataDir, store })
+    await connections.add({
+      name: 'prod',
+      adminBaseUrl: 'https://x.example/admin/v1',
+      adminKey: 'key-prod-1',
+    })
+    const before = readFileSync(settingsPath(dataDir), 'utf8')
+    await failure(
+      connections.add({ name: '../etc', adminBaseUrl: 'https://x.example', adminKey: 'k1' }),
+      'connection.bad_input',
+    )
+    await failure(
+      connections.add({ name: 'b', adminBaseUrl: 'x.example', adminKey: 'k1' }),
+      'connection.bad_input',
+    )
+    await failure(
+      connections.add({ name: 'c', adminBaseUrl: 'https://x.example', adminKey: '  ' }),
+      'connection.bad_input',
+    )
+    await failure(
+      connections.add({ name: 'prod', adminBaseUrl: 'https://y.example', adminKey: 'key-2' }),
+      'connection.exists',
+    )
+    expect(readFileSync(settingsPath(dataDir), 'utf8')).toBe(before)
+    expect(await store.list('admin-key:')).toEqual([adminKeyAccount('prod')])
+  })
+
+  it('writes nothing when the keychain is unavailable', async () => {
+    const broken = createKeytarSecretStore({
+      load: () => {
+        throw new Error('keychain unavailable for this test')
+      },
+    })
+    const connections = createConnectionService({ dataDir, store: broken })
+    await failure(
+      connections.add({
+        name: 'p',
+        adminBaseUrl: 'https://x.example/admin/v1',
+        adminKey: 'k-123456',
+      }),
+      'secrets.keychain_unavailable',
+    )
+    expect(() => readFileSync(settingsPath(dataDir))).toThrow()
+  })
+
+  it('says how to fix a connection whose admin key is missing from the store', async () => {
+    writeFileSync(
+      settingsPath(dataDir),
+      JSON.stringify({
+        connections: [{ name: 'orphan', adminBaseUrl: 'https://x.example/admin/v1' }],
+      }),
+    )
+    const err = await failure(
+      createConnectionService({ dataDir, store }).resolve('orphan'),
+      'secrets.not_found',
+    )
+    expect(err.hint).toContain('connection add --name orphan')
+  })
+})
+
+describe('resolveTarget', () => {
+  const connections = () => createConnectionService({ dataDir, store })
+
+  it('takes --backend with the key from SCIM_CONSOLE_ADMIN_KEY', async () => {
+    expect(
+      await resolveTarget({
+        backend: 'http://127.0.0.1:8787/admin/v1/',
+        env: { SCIM_CONSOLE_ADMIN_KEY: 'env-admin-key' },
+        connections,
+      }),
+    ).toEqual({
+      name: undefined,
+      adminBaseUrl: 'http://127.0.0.1:8787/admin/v1',
+      adminKey: 'env-admin-key',
+    })
+  })
+
+  it('needs exactly one of --connection and --backend, and the key with --backend', async () => {
+    await failure(resolveTarget({ env: {}, connections }), 'cli.usage')
+    await failure(
+      resolveTarget({ backend: 'http://a.example', connection: 'x', env: {}, connections }),
+      'cli.usage',
+    )
+    const err = await failure(
+      resolveTarget({ backend: 'http://a.example', env: {}, connections }),
+      'cli.usage',
+    )
+    expect(err.message).toContain('SCIM_CONSOLE_ADMIN_KEY')
+    await failure(
+      resolveTarget({ connection: 'nope', env: {}, connections }),
+      'connection.not_found',
+    )
+  })
+})

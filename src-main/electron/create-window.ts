@@ -1,0 +1,42 @@
+import { BrowserWindow, session, type Session } from 'electron'
+import { ELECTRON_CSP } from '../csp.ts'
+import { originOf } from './sender-check.ts'
+import { isOwnUrl, windowOptions } from './window-options.ts'
+
+/** Session-wide denials: no permission prompts at all, and the renderer CSP as a response header. */
+export function hardenSession(ses: Session, opts: { devServerOrigin?: string }): void {
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  ses.setPermissionCheckHandler(() => false)
+  ses.setDevicePermissionHandler(() => false)
+  if (opts.devServerOrigin) {
+    // app:// responses carry the CSP themselves; the dev server's responses get it here.
+    const origin = opts.devServerOrigin
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      if (!isOwnUrl(details.url, origin))
+        return callback({ responseHeaders: details.responseHeaders })
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CSP] },
+      })
+    })
+  }
+}
+
+export function createMainWindow(opts: { preloadPath: string; url: string }): BrowserWindow {
+  hardenSession(session.defaultSession, {
+    devServerOrigin: opts.url.startsWith('http') ? (originOf(opts.url) ?? undefined) : undefined,
+  })
+  const appOrigin = originOf(opts.url) ?? opts.url
+  const win = new BrowserWindow(windowOptions({ preloadPath: opts.preloadPath }))
+  const wc = win.webContents
+  wc.setWindowOpenHandler(() => ({ action: 'deny' }))
+  wc.on('will-navigate', (event, url) => {
+    if (!isOwnUrl(url, appOrigin)) event.preventDefault()
+  })
+  wc.on('will-redirect', (event, url) => {
+    if (!isOwnUrl(url, appOrigin)) event.preventDefault()
+  })
+  wc.on('will-attach-webview', (event) => event.preventDefault())
+  win.once('ready-to-show', () => win.show())
+  void win.loadURL(opts.url)
+  return win
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { ELECTRON_CSP, WEB_HOST_CSP } from '../csp.ts'
+import { isOwnUrl, windowOptions } from './window-options.ts'
+
+// Electron cannot launch on the test machines, so the factory's decisions are a pure function
+// that create-window.ts passes to BrowserWindow unchanged.
+describe('windowOptions', () => {
+  const prefs = windowOptions({ preloadPath: '/app/out/preload/index.cjs' }).webPreferences!
+
+  it('isolates and sandboxes the renderer', () => {
+    expect(prefs.contextIsolation).toBe(true)
+    expect(prefs.sandbox).toBe(true)
+    expect(prefs.nodeIntegration).toBe(false)
+    expect(prefs.nodeIntegrationInWorker).toBe(false)
+    expect(prefs.nodeIntegrationInSubFrames).toBe(false)
+    expect(prefs.webviewTag).toBe(false)
+    expect(prefs.webSecurity).toBe(true)
+    expect(prefs.allowRunningInsecureContent).toBe(false)
+    expect(prefs.navigateOnDragDrop).toBe(false)
+  })
+
+  it('loads the bundled CommonJS preload, as a sandboxed preload requires', () => {
+    expect(prefs.preload).toBe('/app/out/preload/index.cjs')
+  })
+})
+
+describe('isOwnUrl', () => {
+  it('allows only the page origin for navigation', () => {
+    expect(isOwnUrl('app://renderer/index.html#x', 'app://renderer')).toBe(true)
+    expect(isOwnUrl('https://evil.example/', 'app://renderer')).toBe(false)
+    expect(isOwnUrl('file:///etc/passwd', 'app://renderer')).toBe(false)
+    expect(isOwnUrl('not a url', 'app://renderer')).toBe(false)
+  })
+})
+
+describe('CSP', () => {
+  it('gives Electron no network at all and the web host only its own origin', () => {
+    for (const csp of [ELECTRON_CSP, WEB_HOST_CSP]) {
+      expect(csp).toContain("default-src 'none'")
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).toContain("style-src 'self'")
+      expect(csp).toContain("img-src 'self' data:")
+      expect(csp).not.toContain('unsafe')
+    }
+    expect(ELECTRON_CSP).toContain("connect-src 'none'")
+    expect(WEB_HOST_CSP).toContain("connect-src 'self'")
+  })
+})

@@ -1,0 +1,182 @@
+import type {
+  CheckArea,
+  Exchange,
+  HarnessProfile,
+  ResourceRef,
+  Severity,
+} from '../../src-shared/harness.ts'
+import type { HttpCapture, RateLimitEvent, ScimRequest, ScimResponse } from './http-capture.ts'
+import type { Profile, UserSeed } from './profiles.ts'
+
+/** What one check concluded before the profile's severity is applied. */
+export interface CheckOutcome {
+  status: 'pass' | 'fail' | 'warn' | 'skip' | 'error'
+  message: string
+  expected?: string
+  actual?: string
+  idpImpact?: string
+  fix?: string
+  notes?: string[]
+}
+
+export interface CheckDef {
+  /** Stable id: reports, CI filters and the UI key on it. */
+  id: string
+  title: string
+  area: CheckArea
+  /** The spec text it rests on (RFC section, IdP doc, test-suite step). */
+  spec: string
+  /** The IdP behaviour this check protects, in one sentence. */
+  protects: string
+  severity: Record<HarnessProfile, Severity>
+  /** Creates or modifies resources: skipped in read-only mode. */
+  writes: boolean
+  /**
+   * `exclusive` checks run alone before the others (they need a quiet server); `final` checks
+   * judge the whole run's traffic, so they run after all the others.
+   */
+  phase?: 'exclusive' | 'final'
+  run(ctx: CheckContext): Promise<CheckOutcome>
+}
+
+export interface FailureInfo {
+  expected?: string
+  actual?: string
+  idpImpact?: string
+  fix?: string
+}
+
+/** Thrown inside a check to stop it with a failure. */
+export class CheckFailure extends Error {
+  readonly info: FailureInfo
+  constructor(message: string, info: FailureInfo = {}) {
+    super(message)
+    this.info = info
+  }
+}
+
+/** Thrown when the server's 5xx or a timeout makes the behaviour impossible to judge. */
+export class TransportProblem extends Error {}
+
+/** Thrown when a check cannot run because something it needs failed earlier. */
+export class Blocked extends Error {}
+
+/** Thrown when the run was cancelled while the check was waiting for an answer. */
+export class Cancelled extends Error {}
+
+export interface CreatedUser {
+  seed: UserSeed
+  body: Record<string, unknown>
+  res: ScimResponse
+  id: string | undefined
+}
+
+export interface CreatedGroup {
+  displayName: string
+  res: ScimResponse
+  id: string | undefined
+}
+
+export interface HarnessOptions {
+  latencyWarnMs: number
+  latencyFailMs: number
+  pageUsers: number
+}
+
+export interface CheckContext {
+  checkId: string
+  profile: Profile
+  baseUrl: string
+  runPrefix: string
+  readOnly: boolean
+  /** The supplied token began with "Bearer " (pasted from a header); it was stripped. */
+  tokenHadBearerPrefix: boolean
+  options: HarnessOptions
+  /** Sends a request attributed to this check; throws TransportProblem on 5xx or no answer. */
+  send(req: ScimRequest & { allow5xx?: boolean }): Promise<ScimResponse>
+  warn(message: string, info?: FailureInfo): void
+  note(text: string): void
+  /** A fresh, run-prefixed user seed; `tag` keeps names readable. */
+  userSeed(tag: string): UserSeed
+  groupName(tag: string): string
+  /** Creates a user with the profile's body and registers it for cleanup. */
+  createUser(
+    seed: UserSeed,
+    transform?: (body: Record<string, unknown>) => Record<string, unknown>,
+  ): Promise<CreatedUser>
+  createGroup(displayName: string): Promise<CreatedGroup>
+  /** Registers a resource for cleanup (e.g. a duplicate the server should have refused). */
+  track(ref: ResourceRef): void
+  /** Unregisters a resource the check deleted itself. */
+  forget(ref: ResourceRef): void
+  /** Shared fixtures: the run's primary user, created once by the profile's create request. */
+  primaryUser(): Promise<CreatedUser>
+  /** Any existing user (first page of /Users), for read-only runs. */
+  anyUser(): Promise<Record<string, unknown> | undefined>
+  exchanges(): Exchange[]
+  rateLimits(): RateLimitEvent[]
+  http: HttpCapture
+}
+
+export function get(obj: unknown, path: string): unknown {
+  let cur: unknown = obj
+  for (const part of path.split('.')) {
+    if (cur === null || cur === undefined) return undefined
+    if (/^\d+$/.test(part) && Array.isArray(cur)) cur = cur[Number(part)]
+    else cur = (cur as Record<string, unknown>)[part]
+  }
+  return cur
+}
+
+export function show(value: unknown): string {
+  if (value === undefined) return '(missing)'
+  const text = JSON.stringify(value)
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text
+}
+
+/** Status and (redacted) body of a response, for expected-vs-actual lines. */
+export function describeResponse(res: ScimResponse): string {
+  const text = res.exchange.response?.body ?? ''
+  const body = text.length > 200 ? `${text.slice(0, 200)}…` : text
+  return `HTTP ${res.status}${body ? ` ${body}` : ' (empty body)'}`
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+export function schemasOf(json: unknown): string[] {
+  const s = isObject(json) ? json.schemas : undefined
+  return Array.isArray(s) ? s.map(String) : []
+}
+
+/** `Resources` of a ListResponse (empty when absent, which is legal with totalResults 0). */
+export function resourcesOf(json: unknown): Record<string, unknown>[] {
+  const r = isObject(json) ? json.Resources : undefined
+  return Array.isArray(r) ? r.filter(isObject) : []
+}
+
+export function expectStatus(
+  res: ScimResponse,
+  expected: number | number[],
+  info: FailureInfo & { what: string },
+): void {
+  const list = Array.isArray(expected) ? expected : [expected]
+  if (!list.includes(res.status)) {
+    throw new CheckFailure(`${info.what}: expected HTTP ${list.join(' or ')}, got ${res.status}.`, {
+      expected: `HTTP ${list.join(' or ')}`,
+      actual: describeResponse(res),
+      ...info,
+    })
+  }
+}
+
+export function check(cond: unknown, message: string, info: FailureInfo = {}): asserts cond {
+  if (!cond) throw new CheckFailure(message, info)
+}
+
+export const sev = (okta: Severity, entra: Severity, rfc: Severity): CheckDef['severity'] => ({
+  okta,
+  entra,
+  rfc,
+})

@@ -1,0 +1,23 @@
+import type { CheckDef } from '../check.ts'
+import { authChecks } from './auth.ts'
+import { discoveryChecks } from './discovery.ts'
+import { errorChecks } from './errors.ts'
+import { filterChecks } from './filters.ts'
+import { groupChecks } from './groups.ts'
+import { paginationChecks } from './pagination.ts'
+import { patchChecks } from './patch.ts'
+import { transportChecks } from './transport.ts'
+import { userChecks } from './users.ts'
+
+/** Every check, in report order. Ids are stable: CI filters and saved reports refer to them. */
+export const allChecks: CheckDef[] = [
+  ...authChecks,
+  ...discoveryChecks,
+  ...userChecks,
+  ...filterChecks,
+  ...paginationChecks,
+  ...patchChecks,
+  ...groupChecks,
+  ...errorChecks,
+  ...transportChecks,
+]

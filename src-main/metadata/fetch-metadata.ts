@@ -1,0 +1,190 @@
+import { AppError } from '../../src-shared/errors.ts'
+import { isLoopbackHost } from './loopback.ts'
+
+export interface FetchOptions {
+  fetch: typeof fetch
+  timeoutMs: number
+  maxBytes: number
+  maxRedirects?: number
+}
+
+export type FetchedDocument =
+  | { tooLarge: false; bytes: Uint8Array; contentType: string; finalUrl: string }
+  | { tooLarge: true; bytesRead: number; finalUrl: string }
+
+const PASTE_HINT =
+  'Download the metadata in a browser and drop the file here, or paste its XML (in Okta: SAML app > Sign On > View IdP metadata).'
+
+/**
+ * Only https, or http to this machine: metadata fetched in clear text could be swapped on the
+ * way, and http to other hosts is how a local app gets turned against an intranet.
+ */
+export function checkMetadataUrl(raw: string, base?: URL): URL {
+  let url: URL
+  try {
+    url = new URL(raw, base)
+  } catch {
+    throw new AppError('network.forbidden_url', `"${raw}" is not a valid URL.`, {
+      hint: 'Give the full metadata URL starting with https://, or a file path.',
+    })
+  }
+  if (url.protocol === 'https:') return url
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url
+  if (url.protocol === 'http:') {
+    throw new AppError(
+      'network.forbidden_url',
+      `Refusing to fetch metadata over plain HTTP from ${url.host}.`,
+      {
+        hint: `Use the https:// address of the metadata, or ${PASTE_HINT.charAt(0).toLowerCase()}${PASTE_HINT.slice(1)}`,
+      },
+    )
+  }
+  throw new AppError(
+    'network.forbidden_url',
+    `URLs with the ${url.protocol} scheme cannot be fetched.`,
+    {
+      hint: 'Only https:// URLs (or http:// to this machine) are fetched. For a file, give its path.',
+    },
+  )
+}
+
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
+
+/** Fetches a metadata document: manual redirects re-checked at every hop, a size cap, a deadline. */
+export async function fetchMetadataDocument(
+  rawUrl: string,
+  opts: FetchOptions,
+): Promise<FetchedDocument> {
+  const maxRedirects = opts.maxRedirects ?? 3
+  let url = checkMetadataUrl(rawUrl)
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs)
+  try {
+    for (let hop = 0; ; hop++) {
+      let res: Response
+      try {
+        res = await opts.fetch(url, {
+          redirect: 'manual',
+          signal: controller.signal,
+          headers: {
+            accept:
+              'application/samlmetadata+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
+          },
+        })
+      } catch (err) {
+        throw networkError(err, url, controller.signal.aborted, opts.timeoutMs)
+      }
+      if (REDIRECT_STATUS.has(res.status)) {
+        await res.body?.cancel().catch(() => undefined)
+        const location = res.headers.get('location')
+        if (!location) {
+          throw new AppError(
+            'network.http_status',
+            `${url.href} answered ${res.status} without a Location header.`,
+            {
+              hint: PASTE_HINT,
+            },
+          )
+        }
+        if (hop >= maxRedirects) {
+          throw new AppError(
+            'network.too_many_redirects',
+            `${rawUrl} redirected more than ${maxRedirects} times.`,
+            {
+              hint: `A metadata URL that keeps redirecting usually leads to a sign-in page. ${PASTE_HINT}`,
+            },
+          )
+        }
+        url = checkMetadataUrl(location, url)
+        continue
+      }
+      if (res.status < 200 || res.status > 299) {
+        await res.body?.cancel().catch(() => undefined)
+        throw httpStatusError(res.status, url)
+      }
+      const contentType = res.headers.get('content-type') ?? ''
+      const declared = Number(res.headers.get('content-length') ?? NaN)
+      if (declared > opts.maxBytes) {
+        await res.body?.cancel().catch(() => undefined)
+        return { tooLarge: true, bytesRead: 0, finalUrl: url.href }
+      }
+      try {
+        return await readCapped(res, opts.maxBytes, url.href, contentType)
+      } catch (err) {
+        if (err instanceof AppError) throw err
+        throw networkError(err, url, controller.signal.aborted, opts.timeoutMs)
+      }
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function readCapped(
+  res: Response,
+  maxBytes: number,
+  finalUrl: string,
+  contentType: string,
+): Promise<FetchedDocument> {
+  if (!res.body) return { tooLarge: false, bytes: new Uint8Array(0), contentType, finalUrl }
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      // Stop reading: the rest of an oversized answer is never buffered.
+      await reader.cancel().catch(() => undefined)
+      return { tooLarge: true, bytesRead: total, finalUrl }
+    }
+    chunks.push(value)
+  }
+  return { tooLarge: false, bytes: Buffer.concat(chunks), contentType, finalUrl }
+}
+
+function httpStatusError(status: number, url: URL): AppError {
+  const reason =
+    status === 401 || status === 403
+      ? 'The metadata URL needs a signed-in session or is not public.'
+      : status === 404
+        ? 'Nothing is published at this address; the app or its metadata link may have changed.'
+        : status >= 500
+          ? 'The server had an error; try again later.'
+          : 'The server refused the request.'
+  return new AppError('network.http_status', `${url.href} answered HTTP ${status}. ${reason}`, {
+    hint: PASTE_HINT,
+    details: { status },
+  })
+}
+
+function networkError(err: unknown, url: URL, aborted: boolean, timeoutMs: number): AppError {
+  if (aborted) {
+    return new AppError(
+      'network.timeout',
+      `${url.host} did not deliver the metadata within ${timeoutMs / 1000} s.`,
+      {
+        hint: `Check the URL and your network or proxy. ${PASTE_HINT}`,
+      },
+    )
+  }
+  const cause = (err as { cause?: { code?: string } })?.cause
+  const code = cause?.code ?? ''
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
+    return new AppError(
+      'network.tls',
+      `The TLS certificate of ${url.host} could not be verified (${code}).`,
+      {
+        hint: 'A proxy or the server presents a certificate this machine does not trust. Ask IT about the proxy, or download the metadata in a browser and drop the file here.',
+      },
+    )
+  }
+  return new AppError(
+    'network.unreachable',
+    `Could not reach ${url.host}${code ? ` (${code})` : ''}.`,
+    {
+      hint: `Check the host name, your network and any proxy. ${PASTE_HINT}`,
+    },
+  )
+}

@@ -1,0 +1,110 @@
+/**
+ * The one entry point for importing IdP metadata from a file, pasted text or a URL.
+ *
+ * What comes back and what throws:
+ * - Anything wrong with the DOCUMENT comes back as an `IdpMetadata` with `ok: false` and an
+ *   error-severity finding: `metadata.too_large`, `metadata.not_xml`, `metadata.html`,
+ *   `metadata.json`, `metadata.dtd_forbidden`, `metadata.malformed`, `metadata.not_saml`,
+ *   `metadata.wrong_namespace`, `metadata.not_idp`, `metadata.choose_idp` (aggregate with several
+ *   IdPs and no `entityId`; `idps` lists them), `metadata.entity_not_found`,
+ *   `metadata.no_entity_id`, `metadata.no_sso_service`, `metadata.no_browser_sso_binding`,
+ *   `metadata.invalid_sso_url`, `metadata.placeholder_url`, `metadata.no_signing_certificate`.
+ *   Warnings and notes never make `ok` false.
+ * - Failing to GET the document throws `AppError`: `metadata.read_failed` (file missing or
+ *   unreadable), `network.forbidden_url` (not https, and not http to loopback),
+ *   `network.timeout`, `network.unreachable`, `network.tls`, `network.http_status` (non-2xx),
+ *   `network.too_many_redirects`.
+ * An oversized file or download is a document problem (`metadata.too_large`): it is refused
+ * without being read past the limit.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { AppError } from '../../src-shared/errors.ts'
+import type { IdpMetadata, MetadataSource } from '../../src-shared/metadata.ts'
+import { DEFAULT_MAX_BYTES } from './document-guard.ts'
+import { fetchMetadataDocument } from './fetch-metadata.ts'
+import { refusal } from './findings.ts'
+import { parseIdpMetadata, refusedMetadata } from './parse-idp-metadata.ts'
+
+export interface InspectOptions {
+  entityId?: string
+  now?: Date
+  fetch?: typeof fetch
+  timeoutMs?: number
+  maxBytes?: number
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000
+
+export async function inspectMetadata(
+  source: MetadataSource,
+  opts: InspectOptions = {},
+): Promise<IdpMetadata> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
+  const parse = (input: string | Uint8Array, name: string, contentType?: string): IdpMetadata =>
+    parseIdpMetadata(input, {
+      entityId: opts.entityId,
+      now: opts.now,
+      source: name,
+      maxBytes,
+      contentType,
+    })
+
+  switch (source.kind) {
+    case 'text':
+      return parse(source.text, source.name ? `paste:${source.name}` : 'paste')
+    case 'file': {
+      const name = `file:${basename(source.path)}`
+      const size = await fileSize(source.path)
+      if (size > maxBytes) return tooLarge(name, size, maxBytes)
+      let bytes: Buffer
+      try {
+        bytes = await readFile(source.path)
+      } catch (err) {
+        throw readFailed(source.path, err)
+      }
+      return parse(bytes, name)
+    }
+    case 'url': {
+      const doc = await fetchMetadataDocument(source.url, {
+        fetch: opts.fetch ?? globalThis.fetch,
+        timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxBytes,
+      })
+      if (doc.tooLarge) return tooLarge(source.url, doc.bytesRead, maxBytes)
+      return parse(doc.bytes, source.url, doc.contentType)
+    }
+  }
+}
+
+function tooLarge(name: string, size: number, maxBytes: number): IdpMetadata {
+  return refusedMetadata(name, size, refusal.tooLarge(maxBytes))
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const s = await stat(path)
+    if (!s.isFile()) {
+      throw new AppError('metadata.read_failed', `${path} is not a file.`, {
+        hint: 'Give the path of the metadata XML file, or its https:// URL.',
+      })
+    }
+    return s.size
+  } catch (err) {
+    if (err instanceof AppError) throw err
+    throw readFailed(path, err)
+  }
+}
+
+function readFailed(path: string, err: unknown): AppError {
+  const code = (err as NodeJS.ErrnoException)?.code
+  const why =
+    code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'cannot be read (permission denied)'
+        : `cannot be read (${code ?? 'error'})`
+  return new AppError('metadata.read_failed', `The file ${path} ${why}.`, {
+    hint: 'Check the path, or download the metadata again from the IdP (in Okta: Sign On > View IdP metadata).',
+  })
+}

@@ -1,0 +1,340 @@
+import {
+  eventMethods,
+  eventOutcomes,
+  eventResourceTypes,
+  type EventFilter,
+  type ProvisioningEvent,
+} from '../../src-shared/provisioning-event.ts'
+import { flatUserKeys } from './user-keys.ts'
+
+/**
+ * A bounded in-memory index of provisioning events (a ring: the oldest are evicted).
+ *
+ * Memory: the fields the filters need live in typed-array columns (about 70 bytes per event);
+ * the event itself is kept as its JSON text (one flat string, no object graph) and parsed only
+ * when a row is shown. Lookup by user walks a per-user chain threaded through the columns: each
+ * event keeps, for each of its user keys, the ordinal of the previous event with the same key,
+ * so finding one user's events costs their number, not the index size. No Map per event.
+ *
+ * Events must arrive in ascending seq order (ProvisioningEventStream guarantees it); an event
+ * whose seq is not above the newest is ignored, which also makes inserts idempotent.
+ */
+
+export const DEFAULT_CAPACITY = 1_000_000
+/** User keys kept per event (id, userName, email, externalId; or a group change's members). */
+const KEYS = 4
+const NONE = -1
+
+const METHOD_CODE = new Map<string, number>(eventMethods.map((m, i) => [m, i]))
+const RESOURCE_CODE = new Map<string, number>(eventResourceTypes.map((r, i) => [r, i]))
+const OUTCOME_CODE = new Map<string, number>(eventOutcomes.map((o, i) => [o, i]))
+
+export interface IndexQuery {
+  filter?: EventFilter
+  offset?: number
+  limit?: number
+  /** 'asc' = oldest first (the table's natural order); 'desc' = newest first. */
+  order?: 'asc' | 'desc'
+}
+
+export interface IndexPage {
+  /** Matches in the whole index, for the virtualized table's scroll height. */
+  total: number
+  offset: number
+  events: ProvisioningEvent[]
+}
+
+export interface IndexStats {
+  size: number
+  capacity: number
+  inserted: number
+  evicted: number
+  oldestSeq: number | null
+  newestSeq: number | null
+  distinctUserKeys: number
+}
+
+interface MatchCache {
+  key: string
+  /** Ordinals of matching events, ascending. */
+  ords: number[]
+  scannedUpTo: number
+}
+
+export class EventIndex {
+  readonly capacity: number
+  readonly #seq: Float64Array
+  readonly #time: Float64Array
+  readonly #status: Uint16Array
+  readonly #method: Uint8Array
+  readonly #resource: Uint8Array
+  readonly #outcome: Uint8Array
+  readonly #duration: Float32Array
+  readonly #keys: Int32Array
+  readonly #prev: Float64Array
+  readonly #json: Array<string | undefined>
+  #inserted = 0
+  #keyIds = new Map<string, number>()
+  #keyHead = new Float64Array(1024)
+  #extraMethods: string[] = []
+  #cache: MatchCache | null = null
+
+  constructor(options: { capacity?: number } = {}) {
+    const capacity = options.capacity ?? DEFAULT_CAPACITY
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`EventIndex capacity must be a positive integer, got ${capacity}`)
+    this.capacity = capacity
+    this.#seq = new Float64Array(capacity)
+    this.#time = new Float64Array(capacity)
+    this.#status = new Uint16Array(capacity)
+    this.#method = new Uint8Array(capacity)
+    this.#resource = new Uint8Array(capacity)
+    this.#outcome = new Uint8Array(capacity)
+    this.#duration = new Float32Array(capacity)
+    this.#keys = new Int32Array(capacity * KEYS).fill(NONE)
+    this.#prev = new Float64Array(capacity * KEYS).fill(NONE)
+    this.#json = new Array<string | undefined>(capacity)
+  }
+
+  get size(): number {
+    return Math.min(this.#inserted, this.capacity)
+  }
+
+  get newestSeq(): number | null {
+    return this.#inserted === 0 ? null : this.#seq[(this.#inserted - 1) % this.capacity]!
+  }
+
+  get #oldestOrd(): number {
+    return this.#inserted - this.size
+  }
+
+  /** Adds an event; false when it is not newer than the newest (a duplicate or out of order). */
+  insert(event: ProvisioningEvent, json?: string): boolean {
+    const newest = this.newestSeq
+    if (newest !== null && event.seq <= newest) return false
+    const ord = this.#inserted
+    const slot = ord % this.capacity
+    this.#seq[slot] = event.seq
+    const t = Date.parse(event.time)
+    this.#time[slot] = Number.isNaN(t) ? 0 : t
+    this.#status[slot] = event.status
+    this.#method[slot] = this.#methodCode(event.method)
+    this.#resource[slot] = RESOURCE_CODE.get(event.resourceType) ?? 3
+    this.#outcome[slot] = OUTCOME_CODE.get(event.outcome) ?? 0
+    this.#duration[slot] = event.durationMs
+    this.#json[slot] = json ?? JSON.stringify(event)
+    const keys = flatUserKeys(event)
+    const base = slot * KEYS
+    for (let c = 0; c < KEYS; c++) {
+      const key = keys[c]
+      if (key === undefined) {
+        this.#keys[base + c] = NONE
+        this.#prev[base + c] = NONE
+        continue
+      }
+      const id = this.#intern(key)
+      this.#keys[base + c] = id
+      this.#prev[base + c] = this.#keyHead[id]!
+      this.#keyHead[id] = ord
+    }
+    this.#inserted = ord + 1
+    return true
+  }
+
+  insertMany(events: ProvisioningEvent[]): number {
+    let n = 0
+    for (const e of events) if (this.insert(e)) n++
+    return n
+  }
+
+  stats(): IndexStats {
+    return {
+      size: this.size,
+      capacity: this.capacity,
+      inserted: this.#inserted,
+      evicted: this.#oldestOrd,
+      oldestSeq: this.size === 0 ? null : this.#seq[this.#oldestOrd % this.capacity]!,
+      newestSeq: this.newestSeq,
+      distinctUserKeys: this.#keyIds.size,
+    }
+  }
+
+  /** The event with this seq, if it is still in the index. */
+  getBySeq(seq: number): ProvisioningEvent | undefined {
+    let lo = this.#oldestOrd
+    let hi = this.#inserted - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      const s = this.#seq[mid % this.capacity]!
+      if (s === seq) return this.#event(mid)
+      if (s < seq) lo = mid + 1
+      else hi = mid - 1
+    }
+    return undefined
+  }
+
+  /** Ordinals of every event carrying any of these user keys (any case), ascending. */
+  ordinalsForUserKeys(keys: Iterable<string>): number[] {
+    const oldest = this.#oldestOrd
+    const seen = new Set<number>()
+    for (const raw of keys) {
+      const id = this.#keyIds.get(raw.trim().toLowerCase())
+      if (id === undefined) continue
+      let ord = this.#keyHead[id]!
+      while (ord >= oldest && ord !== NONE) {
+        seen.add(ord)
+        const base = (ord % this.capacity) * KEYS
+        let next = NONE
+        for (let c = 0; c < KEYS; c++) {
+          if (this.#keys[base + c] === id) {
+            next = this.#prev[base + c]!
+            break
+          }
+        }
+        ord = next
+      }
+    }
+    return [...seen].sort((a, b) => a - b)
+  }
+
+  eventsForUserKeys(keys: Iterable<string>): ProvisioningEvent[] {
+    return this.ordinalsForUserKeys(keys).map((o) => this.#event(o))
+  }
+
+  hasUserKey(key: string): boolean {
+    return this.#keyIds.has(key.trim().toLowerCase())
+  }
+
+  /** Events matching the filter, a page at a time, with the total for the scroll height. */
+  query(q: IndexQuery = {}): IndexPage {
+    const ords = this.matchOrdinals(q.filter ?? {})
+    const offset = Math.max(0, q.offset ?? 0)
+    const limit = Math.max(0, Math.min(q.limit ?? 100, 10_000))
+    const total = ords.length
+    const events: ProvisioningEvent[] = []
+    for (let i = offset; i < Math.min(total, offset + limit); i++) {
+      const ord = q.order === 'desc' ? ords[total - 1 - i]! : ords[i]!
+      events.push(this.#event(ord))
+    }
+    return { total, offset, events }
+  }
+
+  /** Every event matching the filter, oldest first (exports, the CLI). */
+  *iterate(filter: EventFilter = {}): Generator<ProvisioningEvent> {
+    for (const ord of this.matchOrdinals(filter)) yield this.#event(ord)
+  }
+
+  /**
+   * Matching ordinals, ascending. The last filter's result is kept and extended with the events
+   * that arrived since, so scrolling a live table does not rescan the whole index on every page.
+   */
+  matchOrdinals(filter: EventFilter): number[] {
+    const key = JSON.stringify(filter)
+    const oldest = this.#oldestOrd
+    let cache = this.#cache
+    if (!cache || cache.key !== key || filter.user !== undefined) {
+      cache = { key, ords: [], scannedUpTo: oldest }
+      if (filter.user !== undefined) {
+        const test = this.#predicate({ ...filter, user: undefined })
+        cache.ords = this.ordinalsForUserKeys([filter.user]).filter(test)
+        cache.scannedUpTo = this.#inserted
+      }
+    }
+    if (cache.scannedUpTo < this.#inserted) {
+      const test = this.#predicate(filter)
+      for (let ord = Math.max(cache.scannedUpTo, oldest); ord < this.#inserted; ord++) if (test(ord)) cache.ords.push(ord)
+      cache.scannedUpTo = this.#inserted
+    }
+    if (cache.ords.length > 0 && cache.ords[0]! < oldest) {
+      let drop = 0
+      while (drop < cache.ords.length && cache.ords[drop]! < oldest) drop++
+      cache.ords = cache.ords.slice(drop)
+    }
+    this.#cache = cache
+    return cache.ords
+  }
+
+  #predicate(filter: EventFilter): (ord: number) => boolean {
+    const cap = this.capacity
+    const checks: Array<(slot: number) => boolean> = []
+    if (filter.statusClass?.length) {
+      const classes = new Set(filter.statusClass.map((c) => Number(c[0])))
+      checks.push((s) => classes.has(Math.floor(this.#status[s]! / 100)))
+    }
+    if (filter.status?.length) {
+      const statuses = new Set(filter.status)
+      checks.push((s) => statuses.has(this.#status[s]!))
+    }
+    if (filter.method?.length) {
+      const codes = new Set(filter.method.map((m) => this.#methodCode(m.toUpperCase())))
+      checks.push((s) => codes.has(this.#method[s]!))
+    }
+    if (filter.resourceType?.length) {
+      const codes = new Set(filter.resourceType.map((r) => RESOURCE_CODE.get(r)))
+      checks.push((s) => codes.has(this.#resource[s]!))
+    }
+    if (filter.outcome?.length) {
+      const codes = new Set(filter.outcome.map((o) => OUTCOME_CODE.get(o)))
+      checks.push((s) => codes.has(this.#outcome[s]!))
+    }
+    const since = filter.since ? Date.parse(filter.since) : NaN
+    if (!Number.isNaN(since)) checks.push((s) => this.#time[s]! >= since)
+    const until = filter.until ? Date.parse(filter.until) : NaN
+    if (!Number.isNaN(until)) checks.push((s) => this.#time[s]! < until)
+    if (filter.user !== undefined) {
+      const id = this.#keyIds.get(filter.user.trim().toLowerCase())
+      checks.push((s) => {
+        if (id === undefined) return false
+        for (let c = 0; c < KEYS; c++) if (this.#keys[s * KEYS + c] === id) return true
+        return false
+      })
+    }
+    if (filter.text) {
+      const re = textMatcher(filter.text)
+      checks.push((s) => re.test(this.#json[s]!))
+    }
+    return (ord) => {
+      const slot = ord % cap
+      for (const check of checks) if (!check(slot)) return false
+      return true
+    }
+  }
+
+  #event(ord: number): ProvisioningEvent {
+    return JSON.parse(this.#json[ord % this.capacity]!) as ProvisioningEvent
+  }
+
+  #intern(key: string): number {
+    let id = this.#keyIds.get(key)
+    if (id !== undefined) return id
+    id = this.#keyIds.size
+    this.#keyIds.set(key, id)
+    if (id >= this.#keyHead.length) {
+      const grown = new Float64Array(this.#keyHead.length * 2)
+      grown.set(this.#keyHead)
+      this.#keyHead = grown
+    }
+    this.#keyHead[id] = NONE
+    return id
+  }
+
+  #methodCode(method: string): number {
+    const known = METHOD_CODE.get(method)
+    if (known !== undefined) return known
+    let i = this.#extraMethods.indexOf(method)
+    if (i === -1 && this.#extraMethods.length < 250) {
+      this.#extraMethods.push(method)
+      i = this.#extraMethods.length - 1
+    }
+    return i === -1 ? 255 : eventMethods.length + i
+  }
+}
+
+/**
+ * Free text is matched against the stored JSON, where quotes are escaped and paths are
+ * URL-encoded; the needle is tried in each of those spellings, case-insensitively.
+ */
+function textMatcher(text: string): RegExp {
+  const variants = new Set([text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
+  const alternatives = [...variants].map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  return new RegExp(alternatives.join('|'), 'i')
+}

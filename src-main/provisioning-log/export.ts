@@ -1,0 +1,122 @@
+import type { ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
+import { redact, redactString } from '../../src-shared/redact.ts'
+
+/**
+ * Evidence for a ticket: a filtered event list as JSON lines, CSV or HAR, and one event as a
+ * curl command. Everything passes through redact() on the way out, even though the backend
+ * already redacts bodies, because an export outlives the process and may be attached anywhere.
+ */
+
+export const exportFormats = ['jsonl', 'csv', 'har'] as const
+export type ExportFormat = (typeof exportFormats)[number]
+
+export interface ExportOptions {
+  /** The tenant's SCIM base URL (…/scim/v2), so HAR and curl carry absolute URLs. */
+  scimBaseUrl?: string
+}
+
+const CSV_COLUMNS = ['seq', 'time', 'method', 'path', 'status', 'durationMs', 'resourceType', 'resourceId', 'userName', 'outcome', 'error'] as const
+
+function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : String(value)
+  // A cell starting with = + - @ is a formula to Excel: a path or a detail must stay text.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+function absoluteUrl(path: string, opts: ExportOptions): string {
+  const base = (opts.scimBaseUrl ?? 'https://scim.invalid/scim/v2').replace(/\/+$/, '')
+  return `${base}${path.startsWith('/') ? '' : '/'}${path}`
+}
+
+function bodyText(body: unknown): string | undefined {
+  if (body === null || body === undefined) return undefined
+  return typeof body === 'string' ? body : JSON.stringify(body)
+}
+
+/** The export, a line (JSON lines, CSV) or a piece (HAR) at a time, for large lists. */
+export function* exportChunks(events: Iterable<ProvisioningEvent>, format: ExportFormat, opts: ExportOptions = {}): Generator<string> {
+  if (format === 'jsonl') {
+    for (const e of events) yield `${JSON.stringify(redact(e))}\n`
+    return
+  }
+  if (format === 'csv') {
+    yield `${CSV_COLUMNS.join(',')}\r\n`
+    for (const raw of events) {
+      const e = redact(raw)
+      const error = e.error ? `${e.error.scimType ? `${e.error.scimType}: ` : ''}${e.error.detail}` : ''
+      const row = { ...e, error }
+      yield `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`
+    }
+    return
+  }
+  yield '{"log":{"version":"1.2","creator":{"name":"scim-console","version":"0.1.0"},"comment":"Provisioning events as received by the backend; headers are not recorded, bodies are redacted.","entries":['
+  let first = true
+  for (const e of events) {
+    yield `${first ? '' : ','}${JSON.stringify(harEntry(e, opts))}`
+    first = false
+  }
+  yield ']}}\n'
+}
+
+export function exportEvents(events: Iterable<ProvisioningEvent>, format: ExportFormat, opts: ExportOptions = {}): string {
+  let out = ''
+  for (const chunk of exportChunks(events, format, opts)) out += chunk
+  return out
+}
+
+function harEntry(raw: ProvisioningEvent, opts: ExportOptions): unknown {
+  const e = redact(raw)
+  const url = absoluteUrl(e.path, opts)
+  const query = [...new URL(url).searchParams].map(([name, value]) => ({ name, value }))
+  const reqText = bodyText(e.requestBody)
+  const resText = bodyText(e.responseBody)
+  return {
+    startedDateTime: e.time,
+    time: e.durationMs,
+    request: {
+      method: e.method,
+      url,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: [{ name: 'Authorization', value: 'Bearer [REDACTED]' }],
+      queryString: query,
+      ...(reqText !== undefined ? { postData: { mimeType: 'application/scim+json', text: reqText } } : {}),
+      headersSize: -1,
+      bodySize: reqText === undefined ? 0 : reqText.length,
+    },
+    response: {
+      status: e.status,
+      statusText: '',
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: [],
+      content: { size: resText?.length ?? 0, mimeType: 'application/scim+json', ...(resText !== undefined ? { text: resText } : {}) },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: resText?.length ?? 0,
+    },
+    cache: {},
+    timings: { send: 0, wait: e.durationMs, receive: 0 },
+    comment: `seq ${e.seq}, outcome ${e.outcome}${e.userName ? `, user ${e.userName}` : ''}`,
+  }
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * One event as a runnable curl command. The token is never in it: the header reads the
+ * SCIM_TOKEN environment variable, so the command can be shared and still be replayed.
+ */
+export function curlCommand(raw: ProvisioningEvent, opts: ExportOptions = {}): string {
+  const e = redact(raw)
+  const parts = [`curl -X ${e.method} ${shellQuote(absoluteUrl(e.path, opts))}`, `-H "Authorization: Bearer $SCIM_TOKEN"`, `-H 'Accept: application/scim+json'`]
+  const body = bodyText(e.requestBody)
+  if (body !== undefined && e.method !== 'GET' && e.method !== 'DELETE') {
+    parts.push(`-H 'Content-Type: application/scim+json'`)
+    parts.push(`--data-raw ${shellQuote(body)}`)
+  }
+  return redactString(parts.join(' \\\n  '))
+}

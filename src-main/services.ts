@@ -1,0 +1,153 @@
+import type { z } from 'zod'
+import {
+  contract,
+  isChannel,
+  type Channel,
+  type ChannelInput,
+  type ChannelOutput,
+} from '../src-shared/contract.ts'
+import { AppError, toErrorData, type Result } from '../src-shared/errors.ts'
+import pkg from '../package.json' with { type: 'json' }
+import type { Logger } from './logger.ts'
+import { inspectMetadata } from './metadata/inspect-metadata.ts'
+
+/**
+ * Maps every contract channel to its main-process implementation. Both front doors (the Electron
+ * IPC registrar and the loopback web host) go through `createDispatcher`, so validation, error
+ * envelopes and logging are identical for both.
+ */
+
+/** Handler for one channel: validated input in, contract output out (checked again on the way out). */
+export type Handlers = {
+  [K in Channel]: (input: z.output<(typeof contract)[K]['input']>) => Promise<ChannelOutput<K>>
+}
+
+/** The parts that differ between Electron and a plain browser. */
+export interface Platform {
+  /** Shows a native open dialog and reads the chosen file; null when cancelled. */
+  pickMetadataFile(): Promise<{ name: string; text: string } | null>
+  writeClipboard(text: string): Promise<void>
+}
+
+/**
+ * Used by the web host: the browser does file picking and clipboard itself (the renderer's web
+ * transport implements those channels locally), so reaching these means a caller bypassed it.
+ */
+export const browserPlatform: Platform = {
+  pickMetadataFile: () => Promise.reject(unsupported('metadata.pickFile')),
+  writeClipboard: () => Promise.reject(unsupported('clipboard.writeText')),
+}
+
+function unsupported(channel: string): AppError {
+  return new AppError('ipc.unsupported', `${channel} is not available over the web host.`, {
+    hint: 'The browser picks files and writes the clipboard itself; use the page, not the HTTP API, for this.',
+  })
+}
+
+export function createHandlers(deps: { platform: Platform; runtime: string }): Handlers {
+  return {
+    'app.info': async () => ({ name: pkg.name, version: pkg.version, runtime: deps.runtime }),
+    'metadata.inspect': ({ source, entityId }) =>
+      inspectMetadata(source, entityId === undefined ? {} : { entityId }),
+    'metadata.pickFile': () => deps.platform.pickMetadataFile(),
+    'clipboard.writeText': async ({ text }) => {
+      await deps.platform.writeClipboard(text)
+      return { written: true }
+    },
+  }
+}
+
+export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>
+
+/**
+ * The trust boundary: input from the renderer is parsed against the contract before any service
+ * sees it; output is parsed too, so the renderer only ever receives the contract's shape. Logs
+ * channel, duration and result code, never the input (it may hold metadata or secrets).
+ */
+export function createDispatcher(opts: {
+  handlers: Handlers
+  logger: Logger
+  now?: () => number
+}): Dispatch {
+  const now = opts.now ?? (() => performance.now())
+  return async (channel, rawInput) => {
+    const started = now()
+    const result = await run(channel, rawInput)
+    const code = result.ok ? 'ok' : result.error.code
+    const fields = {
+      channel: isChannel(channel) ? channel : '(unknown)',
+      ms: Math.round(now() - started),
+      code,
+    }
+    if (!result.ok && result.error.code === 'internal') opts.logger.error('ipc', fields)
+    else opts.logger.info('ipc', fields)
+    return result
+  }
+
+  async function run(channel: string, rawInput: unknown): Promise<Result<unknown>> {
+    if (!isChannel(channel)) {
+      return {
+        ok: false,
+        error: {
+          code: 'ipc.unknown_channel',
+          message: 'The requested channel is not part of the contract.',
+          hint: 'Use one of the channels in src-shared/contract.ts.',
+        },
+      }
+    }
+    const def = contract[channel]
+    const parsed = def.input.safeParse(rawInput ?? {})
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: {
+          code: 'ipc.bad_input',
+          message: `Invalid input for ${channel}: ${describeIssues(parsed.error)}.`,
+          hint: 'The caller sent a value that does not match the contract; fix the caller.',
+          details: parsed.error.issues.map((i) => ({
+            path: i.path.map(String).join('.'),
+            message: i.message,
+          })),
+        },
+      }
+    }
+    try {
+      const handler = opts.handlers[channel] as (input: unknown) => Promise<unknown>
+      const value = await handler(parsed.data)
+      const checked = def.output.safeParse(value)
+      if (!checked.success) {
+        opts.logger.error('ipc output off contract', {
+          channel,
+          issues: describeIssues(checked.error),
+        })
+        return { ok: false, error: toErrorData(new Error('output off contract')) }
+      }
+      return { ok: true, value: checked.data }
+    } catch (err) {
+      if (!(err instanceof AppError)) {
+        // The stack goes to the log (redacted at the sink), never to the caller.
+        opts.logger.error('ipc handler failed', {
+          channel,
+          error: String((err as Error)?.stack ?? err),
+        })
+      }
+      return { ok: false, error: toErrorData(err) }
+    }
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
+    .join('; ')
+}
+
+/** Typed convenience for main-side callers (tests, tools) that want the envelope of one channel. */
+export async function call<K extends Channel>(
+  dispatch: Dispatch,
+  channel: K,
+  input: ChannelInput<K>,
+): Promise<Result<ChannelOutput<K>>> {
+  return (await dispatch(channel, input)) as Result<ChannelOutput<K>>
+}

@@ -1,0 +1,71 @@
+import { MetadataScreen } from './screens/MetadataScreen.tsx'
+import { PlaceholderScreen } from './screens/PlaceholderScreen.tsx'
+import { useAppInfo } from './use-app-info.ts'
+import { useUiStore, type Screen } from './use-ui-store.ts'
+
+const nav: { id: Screen; label: string; text: string }[] = [
+  { id: 'metadata', label: 'SSO metadata', text: '' },
+  {
+    id: 'connection',
+    label: 'Connection',
+    text: 'The tenant’s SCIM base URL, the backend and the SP values to copy into Okta.',
+  },
+  {
+    id: 'tokens',
+    label: 'SCIM tokens',
+    text: 'Generate bearer tokens, keep them in the OS keychain and register them with the backend.',
+  },
+  {
+    id: 'conformance',
+    label: 'Conformance',
+    text: 'Run the SCIM conformance harness against the tenant before go-live.',
+  },
+  {
+    id: 'log',
+    label: 'Provisioning log',
+    text: 'The live provisioning events of the tenant, and the story of one user.',
+  },
+]
+
+export function App() {
+  const { screen, setScreen } = useUiStore()
+  const info = useAppInfo()
+  const current = nav.find((n) => n.id === screen) ?? nav[0]!
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Sections">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>
+          scim-console
+        </div>
+        <ul className="nav-list">
+          {nav.map((n) => (
+            <li key={n.id}>
+              <button
+                type="button"
+                className={`nav-item ${screen === n.id ? 'nav-active' : ''}`}
+                aria-current={screen === n.id ? 'page' : undefined}
+                data-testid={`nav-${n.id}`}
+                onClick={() => setScreen(n.id)}
+              >
+                {n.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-footer" data-testid="app-version">
+          {info.data ? `v${info.data.version} · ${info.data.runtime}` : '\u00a0'}
+        </div>
+      </nav>
+      <main className="content">
+        {screen === 'metadata' ? (
+          <MetadataScreen />
+        ) : (
+          <PlaceholderScreen title={current.label} text={current.text} />
+        )}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,27 @@
+import { create } from 'zustand'
+
+export type Screen = 'metadata' | 'connection' | 'tokens' | 'conformance' | 'log'
+export type SourceTab = 'file' | 'paste' | 'url'
+
+/** UI state only: where the person is and what they are typing. Never server data or secrets. */
+interface UiState {
+  screen: Screen
+  sourceTab: SourceTab
+  pasteDraft: string
+  urlDraft: string
+  setScreen(screen: Screen): void
+  setSourceTab(tab: SourceTab): void
+  setPasteDraft(text: string): void
+  setUrlDraft(url: string): void
+}
+
+export const useUiStore = create<UiState>()((set) => ({
+  screen: 'metadata',
+  sourceTab: 'file',
+  pasteDraft: '',
+  urlDraft: '',
+  setScreen: (screen) => set({ screen }),
+  setSourceTab: (sourceTab) => set({ sourceTab }),
+  setPasteDraft: (pasteDraft) => set({ pasteDraft }),
+  setUrlDraft: (urlDraft) => set({ urlDraft }),
+}))

@@ -1,0 +1,161 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a
+ * shipped migration: append a new one, so an existing data folder upgrades in place.
+ */
+const migrations: string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE tenants (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE scim_tokens (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+    label TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+  );
+  CREATE INDEX scim_tokens_tenant ON scim_tokens(tenant_id, seq);
+  CREATE TABLE sso_configs (
+    tenant_id TEXT PRIMARY KEY REFERENCES tenants(id),
+    idp_json TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+  );
+  -- A user is stored as its SCIM JSON plus the columns the server looks things up by.
+  CREATE TABLE users (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    tenant_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    user_name_lower TEXT NOT NULL,
+    external_id TEXT,
+    display_name_lower TEXT,
+    active INTEGER NOT NULL,
+    department TEXT,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    last_modified TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX users_tenant_username ON users(tenant_id, user_name_lower);
+  CREATE INDEX users_tenant_seq ON users(tenant_id, seq);
+  CREATE INDEX users_tenant_external ON users(tenant_id, external_id);
+  CREATE INDEX users_tenant_display ON users(tenant_id, display_name_lower);
+  CREATE TABLE user_emails (
+    user_id TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    value_lower TEXT NOT NULL
+  );
+  CREATE INDEX user_emails_lookup ON user_emails(tenant_id, value_lower);
+  CREATE INDEX user_emails_user ON user_emails(user_id);
+  -- Members live in their own table so membership PATCHes on big groups touch only their rows.
+  CREATE TABLE groups (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    tenant_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    display_name_lower TEXT NOT NULL,
+    external_id TEXT,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    last_modified TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX groups_tenant_seq ON groups(tenant_id, seq);
+  CREATE INDEX groups_tenant_display ON groups(tenant_id, display_name_lower);
+  CREATE INDEX groups_tenant_external ON groups(tenant_id, external_id);
+  CREATE TABLE group_members (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    group_id TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    member_type TEXT NOT NULL,
+    display TEXT,
+    UNIQUE(group_id, member_id)
+  );
+  CREATE INDEX group_members_member ON group_members(member_id);
+  -- seq is AUTOINCREMENT so a number is never reused, even after retention deletes old rows.
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id TEXT,
+    time_ms INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    duration_ms REAL NOT NULL,
+    resource_type TEXT NOT NULL,
+    resource_id TEXT,
+    user_name TEXT,
+    user_name_lower TEXT,
+    outcome TEXT NOT NULL,
+    error_json TEXT,
+    token_prefix TEXT,
+    request_body TEXT,
+    response_body TEXT,
+    members_json TEXT
+  );
+  CREATE INDEX events_tenant_seq ON events(tenant_id, seq);
+  CREATE INDEX events_tenant_user ON events(tenant_id, user_name_lower, seq);
+  CREATE INDEX events_tenant_resource ON events(tenant_id, resource_id, seq);
+  CREATE INDEX events_tenant_status ON events(tenant_id, status, seq);
+  CREATE INDEX events_tenant_time ON events(tenant_id, time_ms);
+  `,
+]
+
+export const schemaVersion = migrations.length
+
+export function openDatabase(dataDir: string): DatabaseSync {
+  mkdirSync(dataDir, { recursive: true })
+  const db = new DatabaseSync(join(dataDir, 'scim-backend.sqlite'))
+  // WAL + NORMAL: readers never block the writer and a commit costs no fsync; a crash can lose
+  // the last transactions but never corrupts the file — right for a reference/test backend.
+  db.exec('PRAGMA journal_mode = WAL')
+  db.exec('PRAGMA synchronous = NORMAL')
+  db.exec('PRAGMA busy_timeout = 5000')
+  db.exec('PRAGMA foreign_keys = ON')
+  migrate(db)
+  return db
+}
+
+function migrate(db: DatabaseSync): void {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version: number }
+  const current = row.user_version
+  if (current > migrations.length) {
+    throw new Error(
+      `The data folder was written by a newer scim-console (schema ${current}, this one knows ${migrations.length}). Use a newer scim-console or another --data folder.`,
+    )
+  }
+  for (let i = current; i < migrations.length; i++) {
+    db.exec('BEGIN')
+    try {
+      db.exec(migrations[i]!)
+      db.exec(`PRAGMA user_version = ${i + 1}`)
+      db.exec('COMMIT')
+    } catch (err) {
+      db.exec('ROLLBACK')
+      throw err
+    }
+  }
+}
+
+/** Runs `fn` in one transaction: all of its writes or none. */
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE')
+  try {
+    const out = fn()
+    db.exec('COMMIT')
+    return out
+  } catch (err) {
+    db.exec('ROLLBACK')
+    throw err
+  }
+}

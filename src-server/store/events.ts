@@ -1,0 +1,318 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+
+export type Outcome =
+  | 'created'
+  | 'updated'
+  | 'deactivated'
+  | 'reactivated'
+  | 'deleted'
+  | 'membership_changed'
+  | 'read'
+  | 'lookup_empty'
+  | 'rejected'
+
+export type EventResourceType = 'User' | 'Group' | 'Discovery' | 'Unknown'
+
+export interface EventError {
+  status: string
+  scimType?: string
+  detail: string
+}
+
+export interface EventInput {
+  tenantId: string | null
+  timeMs: number
+  method: string
+  path: string
+  status: number
+  durationMs: number
+  resourceType: EventResourceType
+  resourceId: string | null
+  userName: string | null
+  outcome: Outcome
+  error: EventError | null
+  tokenHashPrefix: string | null
+  /** Already redacted and capped by the caller (see `capBody`). */
+  requestBody: unknown
+  responseBody: unknown
+  membersAdded?: string[]
+  membersRemoved?: string[]
+}
+
+export interface ProvisioningEvent {
+  seq: number
+  tenantId: string | null
+  time: string
+  method: string
+  path: string
+  status: number
+  durationMs: number
+  resourceType: EventResourceType
+  resourceId: string | null
+  userName: string | null
+  outcome: Outcome
+  error: EventError | null
+  tokenHashPrefix: string | null
+  requestBody: unknown
+  responseBody: unknown
+  membersAdded?: string[]
+  membersRemoved?: string[]
+}
+
+export interface EventQuery {
+  tenantId: string
+  /** Events with seq strictly below this (newest-first paging). */
+  beforeSeq?: number
+  limit: number
+  /** Events naming any of these userNames (case-insensitive) or touching any of these resource ids. */
+  user?: { userNames: string[]; resourceIds: string[] }
+  statusClass?: '2xx' | '3xx' | '4xx' | '5xx'
+  method?: string
+  resourceType?: string
+  outcome?: string
+  sinceMs?: number
+  untilMs?: number
+}
+
+interface EventRow {
+  seq: number
+  tenant_id: string | null
+  time_ms: number
+  method: string
+  path: string
+  status: number
+  duration_ms: number
+  resource_type: EventResourceType
+  resource_id: string | null
+  user_name: string | null
+  outcome: Outcome
+  error_json: string | null
+  token_prefix: string | null
+  request_body: string | null
+  response_body: string | null
+  members_json: string | null
+}
+
+export const BODY_CAP_BYTES = 16 * 1024
+
+/** Caps an already-redacted body so one huge request cannot bloat the event log. */
+export function capBody(body: unknown): unknown {
+  if (body === undefined || body === null) return null
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  if (text.length <= BODY_CAP_BYTES) return body
+  return `${text.slice(0, BODY_CAP_BYTES)}…[truncated]`
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function toEvent(r: EventRow): ProvisioningEvent {
+  const e: ProvisioningEvent = {
+    seq: r.seq,
+    tenantId: r.tenant_id,
+    time: new Date(r.time_ms).toISOString(),
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    durationMs: r.duration_ms,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    userName: r.user_name,
+    outcome: r.outcome,
+    error: r.error_json === null ? null : (JSON.parse(r.error_json) as EventError),
+    tokenHashPrefix: r.token_prefix,
+    requestBody: parseJson(r.request_body),
+    responseBody: parseJson(r.response_body),
+  }
+  if (r.members_json !== null) {
+    const m = JSON.parse(r.members_json) as { added: string[]; removed: string[] }
+    e.membersAdded = m.added
+    e.membersRemoved = m.removed
+  }
+  return e
+}
+
+/**
+ * The provisioning event log. `seq` is one AUTOINCREMENT counter for the whole server: it only
+ * grows (across restarts and retention pruning), so per tenant it is increasing but has gaps.
+ */
+export class EventStore {
+  private readonly db: DatabaseSync
+  private readonly insert: StatementSync
+  private readonly after: StatementSync
+  private readonly maxSeq: StatementSync
+  private readonly cache = new Map<string, StatementSync>()
+  private readonly sinceLastPrune = new Map<string | null, number>()
+  readonly retention: number
+
+  constructor(db: DatabaseSync, retention: number) {
+    this.db = db
+    this.retention = retention
+    this.insert = db.prepare(
+      `INSERT INTO events (tenant_id, time_ms, method, path, status, duration_ms, resource_type, resource_id, user_name, user_name_lower, outcome, error_json, token_prefix, request_body, response_body, members_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.after = db.prepare(
+      'SELECT * FROM events WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    )
+    this.maxSeq = db.prepare('SELECT MAX(seq) AS s FROM events')
+  }
+
+  append(input: EventInput): ProvisioningEvent {
+    const members =
+      input.membersAdded?.length || input.membersRemoved?.length
+        ? JSON.stringify({ added: input.membersAdded ?? [], removed: input.membersRemoved ?? [] })
+        : null
+    const result = this.insert.run(
+      input.tenantId,
+      input.timeMs,
+      input.method,
+      input.path,
+      input.status,
+      input.durationMs,
+      input.resourceType,
+      input.resourceId,
+      input.userName,
+      input.userName === null ? null : input.userName.toLowerCase(),
+      input.outcome,
+      input.error === null ? null : JSON.stringify(input.error),
+      input.tokenHashPrefix,
+      input.requestBody === null || input.requestBody === undefined
+        ? null
+        : JSON.stringify(input.requestBody),
+      input.responseBody === null || input.responseBody === undefined
+        ? null
+        : JSON.stringify(input.responseBody),
+      members,
+    )
+    const seq = Number(result.lastInsertRowid)
+    this.maybePrune(input.tenantId)
+    const event: ProvisioningEvent = {
+      seq,
+      tenantId: input.tenantId,
+      time: new Date(input.timeMs).toISOString(),
+      method: input.method,
+      path: input.path,
+      status: input.status,
+      durationMs: input.durationMs,
+      resourceType: input.resourceType,
+      resourceId: input.resourceId,
+      userName: input.userName,
+      outcome: input.outcome,
+      error: input.error,
+      tokenHashPrefix: input.tokenHashPrefix,
+      requestBody: input.requestBody ?? null,
+      responseBody: input.responseBody ?? null,
+    }
+    if (members !== null) {
+      event.membersAdded = input.membersAdded ?? []
+      event.membersRemoved = input.membersRemoved ?? []
+    }
+    return event
+  }
+
+  /** Pruning every 256 inserts keeps the cost off the hot path while bounding the overshoot. */
+  private maybePrune(tenantId: string | null): void {
+    const n = (this.sinceLastPrune.get(tenantId) ?? 0) + 1
+    if (n < 256) {
+      this.sinceLastPrune.set(tenantId, n)
+      return
+    }
+    this.sinceLastPrune.set(tenantId, 0)
+    this.prune(tenantId)
+  }
+
+  prune(tenantId: string | null): void {
+    const where = tenantId === null ? 'tenant_id IS NULL' : 'tenant_id = ?'
+    const args = tenantId === null ? [] : [tenantId]
+    const cut = this.db
+      .prepare(`SELECT seq FROM events WHERE ${where} ORDER BY seq DESC LIMIT 1 OFFSET ?`)
+      .get(...args, this.retention) as { seq: number } | undefined
+    if (cut) this.db.prepare(`DELETE FROM events WHERE ${where} AND seq <= ?`).run(...args, cut.seq)
+  }
+
+  latestSeq(): number {
+    return (this.maxSeq.get() as { s: number | null }).s ?? 0
+  }
+
+  /** Oldest first, strictly after `afterSeq`: the SSE replay. */
+  eventsAfter(tenantId: string, afterSeq: number, limit: number): ProvisioningEvent[] {
+    return (this.after.all(tenantId, afterSeq, limit) as unknown as EventRow[]).map(toEvent)
+  }
+
+  /** Newest first. A user filter runs as two index range scans (by userName, by resource id) merged. */
+  query(q: EventQuery): ProvisioningEvent[] {
+    const conds: string[] = ['tenant_id = ?']
+    const args: (string | number)[] = [q.tenantId]
+    if (q.beforeSeq !== undefined) {
+      conds.push('seq < ?')
+      args.push(q.beforeSeq)
+    }
+    if (q.statusClass) {
+      const base = Number(q.statusClass[0]) * 100
+      conds.push('status >= ? AND status < ?')
+      args.push(base, base + 100)
+    }
+    if (q.method) {
+      conds.push('method = ?')
+      args.push(q.method.toUpperCase())
+    }
+    if (q.resourceType) {
+      conds.push('resource_type = ?')
+      args.push(q.resourceType)
+    }
+    if (q.outcome) {
+      conds.push('outcome = ?')
+      args.push(q.outcome)
+    }
+    if (q.sinceMs !== undefined) {
+      conds.push('time_ms >= ?')
+      args.push(q.sinceMs)
+    }
+    if (q.untilMs !== undefined) {
+      conds.push('time_ms < ?')
+      args.push(q.untilMs)
+    }
+    const where = conds.join(' AND ')
+    if (q.user === undefined) {
+      const rows = this.stmt(`SELECT * FROM events WHERE ${where} ORDER BY seq DESC LIMIT ?`).all(
+        ...args,
+        q.limit,
+      )
+      return (rows as unknown as EventRow[]).map(toEvent)
+    }
+    // INDEXED BY pins the plan: left to itself SQLite may walk the whole tenant backwards by seq.
+    const byName = this.stmt(
+      `SELECT * FROM events INDEXED BY events_tenant_user WHERE ${where} AND user_name_lower = ? ORDER BY seq DESC LIMIT ?`,
+    )
+    const byId = this.stmt(
+      `SELECT * FROM events INDEXED BY events_tenant_resource WHERE ${where} AND resource_id = ? ORDER BY seq DESC LIMIT ?`,
+    )
+    const merged = new Map<number, EventRow>()
+    for (const name of new Set(q.user.userNames.map((n) => n.toLowerCase()))) {
+      for (const r of byName.all(...args, name, q.limit) as unknown as EventRow[]) merged.set(r.seq, r)
+    }
+    for (const id of new Set(q.user.resourceIds)) {
+      for (const r of byId.all(...args, id, q.limit) as unknown as EventRow[]) merged.set(r.seq, r)
+    }
+    return [...merged.values()]
+      .sort((a, b) => b.seq - a.seq)
+      .slice(0, q.limit)
+      .map(toEvent)
+  }
+
+  private stmt(sql: string): StatementSync {
+    let s = this.cache.get(sql)
+    if (!s) {
+      s = this.db.prepare(sql)
+      this.cache.set(sql, s)
+    }
+    return s
+  }
+}

@@ -16,15 +16,16 @@ if ! command -v dbus-run-session >/dev/null 2>&1 || ! command -v gnome-keyring-d
   exec "$@"
 fi
 
-# The inner script starts the keyring daemon inside the new session, unlocks a throwaway login
-# keyring (the password only protects this session's temporary keyring), then runs the command.
-# HOME is pointed at a temporary directory so the daemon never touches the user's real keyring.
+# Inside the new session: start the keyring daemon with a throwaway login keyring (the password
+# only protects this temporary keyring), then run the command. XDG_DATA_HOME and XDG_RUNTIME_DIR
+# point at a temporary folder, so the daemon never touches the user's real keyring files or
+# replaces the control socket of a desktop session's keyring.
 exec dbus-run-session -- bash -c '
   set -euo pipefail
   keyring_home="$(mktemp -d)"
   trap "rm -rf \"$keyring_home\"" EXIT
   export XDG_DATA_HOME="$keyring_home/data"
-  export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$keyring_home/run}"
+  export XDG_RUNTIME_DIR="$keyring_home/run"
   mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
   chmod 700 "$XDG_RUNTIME_DIR"
   eval "$(echo -n pw | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true

@@ -1,63 +1,141 @@
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, Menu, nativeTheme, shell } from 'electron'
+import { aboutPanelOptions } from './electron/about-panel.ts'
+import { buildMenuTemplate } from './electron/app-menu.ts'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './electron/app-protocol.ts'
 import { writeClipboard } from './electron/clipboard.ts'
 import { createMainWindow } from './electron/create-window.ts'
 import { pickMetadataFile } from './electron/dialogs.ts'
 import { registerIpc } from './electron/ipc-registrar.ts'
 import { originOf } from './electron/sender-check.ts'
+import { backgroundFor } from './electron/window-options.ts'
+import { initialWindowState, keepWindowState } from './electron/window-state-keeper.ts'
+import { WINDOW_STATE_FILE } from './electron/window-state.ts'
 import { EventHub } from './event-hub.ts'
 import { createLogger } from './logger.ts'
 import { createDispatcher, createHandlers } from './services.ts'
 
-// The Electron front door: wiring only. Services live in src-main/<service>/, the glue in
-// src-main/electron/. electron-vite sets ELECTRON_RENDERER_URL only in `electron-vite dev`.
+// The Electron front door: wiring only. Services live in src-main/<service>/, the glue and its
+// tested logic in src-main/electron/. electron-vite sets ELECTRON_RENDERER_URL only in
+// `electron-vite dev`.
 const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs')
 const rendererDir = join(import.meta.dirname, '../renderer')
+// electron-builder copies build/icon.png next to the asar (extraResources); dev runs use the source.
+const iconPath = app.isPackaged
+  ? join(process.resourcesPath, 'icon.png')
+  : join(import.meta.dirname, '../../build/icon.png')
 
-app.enableSandbox()
-registerAppScheme()
+// A second launch (a desktop shortcut clicked twice) hands over to the first and exits: two
+// instances would fight over the window-state file and the local provisioning-log index.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  start()
+}
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault())
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
-})
+function start(): void {
+  app.enableSandbox()
+  registerAppScheme()
+  // Follow the OS light/dark setting; the renderer's CSS follows prefers-color-scheme.
+  nativeTheme.themeSource = 'system'
 
-void app.whenReady().then(() => {
-  mkdirSync(app.getPath('logs'), { recursive: true })
-  const logFile = createWriteStream(join(app.getPath('logs'), 'main.log'), { flags: 'a' })
-  const hub = new EventHub()
-  const logger = createLogger({
-    write: (line) => logFile.write(line),
-    onRecord: (r) => hub.emit('app.log', { time: r.time, level: r.level, msg: r.msg }),
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault())
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   })
-  const dispatch = createDispatcher({
-    handlers: createHandlers({
-      runtime: `electron ${process.versions.electron}`,
-      platform: {
-        pickMetadataFile: () => pickMetadataFile(BrowserWindow.getFocusedWindow() ?? undefined),
-        writeClipboard,
-      },
-    }),
-    logger,
-  })
-  serveRenderer(rendererDir)
-  const url = devUrl ?? `${APP_ORIGIN}/index.html`
-  registerIpc({
-    dispatch,
-    hub,
-    origins: [originOf(url) ?? url],
-    trusted: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
-  })
-  createMainWindow({ preloadPath, url })
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow({ preloadPath, url })
-  })
-  logger.info('app started', { version: app.getVersion() })
-})
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+  let mainWindow: BrowserWindow | undefined
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.show()
+    mainWindow.focus()
+  })
+
+  void app.whenReady().then(async () => {
+    mkdirSync(app.getPath('logs'), { recursive: true })
+    const logFile = createWriteStream(join(app.getPath('logs'), 'main.log'), { flags: 'a' })
+    const hub = new EventHub()
+    const logger = createLogger({
+      write: (line) => logFile.write(line),
+      onRecord: (r) => hub.emit('app.log', { time: r.time, level: r.level, msg: r.msg }),
+    })
+    const dispatch = createDispatcher({
+      handlers: createHandlers({
+        runtime: `electron ${process.versions.electron}`,
+        platform: {
+          pickMetadataFile: () => pickMetadataFile(BrowserWindow.getFocusedWindow() ?? undefined),
+          writeClipboard,
+        },
+      }),
+      logger,
+    })
+
+    app.setAboutPanelOptions(
+      aboutPanelOptions({
+        appName: app.getName(),
+        appVersion: app.getVersion(),
+        versions: {
+          electron: process.versions.electron,
+          chrome: process.versions.chrome,
+          node: process.versions.node,
+          v8: process.versions.v8,
+        },
+        platform: process.platform,
+        iconPath,
+      }),
+    )
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          platform: process.platform,
+          appName: app.getName(),
+          isDev: !app.isPackaged,
+          navigate: (screen) => hub.emit('app.navigate', { screen }),
+          showLogsFolder: () => void shell.openPath(app.getPath('logs')),
+        }),
+      ),
+    )
+
+    serveRenderer(rendererDir)
+    const url = devUrl ?? `${APP_ORIGIN}/index.html`
+    registerIpc({
+      dispatch,
+      hub,
+      origins: [originOf(url) ?? url],
+      trusted: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+    })
+
+    const statePath = join(app.getPath('userData'), WINDOW_STATE_FILE)
+    const openMainWindow = async (): Promise<void> => {
+      const state = await initialWindowState(statePath, (reason) =>
+        logger.warn('window state ignored', { reason }),
+      )
+      const win = createMainWindow({
+        preloadPath,
+        url,
+        state,
+        dark: nativeTheme.shouldUseDarkColors,
+      })
+      keepWindowState(win, statePath, (err) =>
+        logger.warn('window state not saved', { error: String(err) }),
+      )
+      mainWindow = win
+    }
+    nativeTheme.on('updated', () => {
+      const bg = backgroundFor(nativeTheme.shouldUseDarkColors)
+      for (const w of BrowserWindow.getAllWindows()) w.setBackgroundColor(bg)
+    })
+    await openMainWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) void openMainWindow()
+    })
+    logger.info('app started', { version: app.getVersion() })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+}

@@ -7,9 +7,10 @@ import {
   type ChannelOutput,
 } from '../src-shared/contract.ts'
 import { AppError, toErrorData, type Result } from '../src-shared/errors.ts'
-import pkg from '../package.json' with { type: 'json' }
 import type { Logger } from './logger.ts'
-import { inspectMetadata } from './metadata/inspect-metadata.ts'
+import { appHandlers } from './handlers/app.ts'
+import type { HandlerDeps } from './handlers/handler-deps.ts'
+import { metadataHandlers } from './handlers/metadata.ts'
 
 /**
  * Maps every contract channel to its main-process implementation. Both front doors (the Electron
@@ -22,38 +23,17 @@ export type Handlers = {
   [K in Channel]: (input: z.output<(typeof contract)[K]['input']>) => Promise<ChannelOutput<K>>
 }
 
-/** The parts that differ between Electron and a plain browser. */
-export interface Platform {
-  /** Shows a native open dialog and reads the chosen file; null when cancelled. */
-  pickMetadataFile(): Promise<{ name: string; text: string } | null>
-  writeClipboard(text: string): Promise<void>
-}
+export type { Platform } from './handlers/handler-deps.ts'
+export { browserPlatform } from './handlers/handler-deps.ts'
 
 /**
- * Used by the web host: the browser does file picking and clipboard itself (the renderer's web
- * transport implements those channels locally), so reaching these means a caller bypassed it.
+ * Every domain contributes the handlers of its own channels (src-main/handlers/<domain>.ts); the
+ * `Handlers` annotation makes a missing or extra handler a compile error.
  */
-export const browserPlatform: Platform = {
-  pickMetadataFile: () => Promise.reject(unsupported('metadata.pickFile')),
-  writeClipboard: () => Promise.reject(unsupported('clipboard.writeText')),
-}
-
-function unsupported(channel: string): AppError {
-  return new AppError('ipc.unsupported', `${channel} is not available over the web host.`, {
-    hint: 'The browser picks files and writes the clipboard itself; use the page, not the HTTP API, for this.',
-  })
-}
-
-export function createHandlers(deps: { platform: Platform; runtime: string }): Handlers {
+export function createHandlers(deps: HandlerDeps): Handlers {
   return {
-    'app.info': async () => ({ name: pkg.name, version: pkg.version, runtime: deps.runtime }),
-    'metadata.inspect': ({ source, entityId }) =>
-      inspectMetadata(source, entityId === undefined ? {} : { entityId }),
-    'metadata.pickFile': () => deps.platform.pickMetadataFile(),
-    'clipboard.writeText': async ({ text }) => {
-      await deps.platform.writeClipboard(text)
-      return { written: true }
-    },
+    ...appHandlers(deps),
+    ...metadataHandlers(deps),
   }
 }
 

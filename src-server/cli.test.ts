@@ -37,10 +37,18 @@ describe('scim-console backend serve', () => {
     })
     await p.waitLines(2)
     const info = JSON.parse(p.lines[0]!)
-    expect(info).toEqual({ scimBaseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/), adminBaseUrl: expect.stringMatching(/\/admin\/v1$/), tenantId: expect.any(String) })
-    const r = await fetch(`${info.scimBaseUrl}/Users?count=1`, { headers: { Authorization: 'Bearer cli-demo-token-0123456789' } })
+    expect(info).toEqual({
+      scimBaseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/),
+      adminBaseUrl: expect.stringMatching(/\/admin\/v1$/),
+      tenantId: expect.any(String),
+    })
+    const r = await fetch(`${info.scimBaseUrl}/Users?count=1`, {
+      headers: { Authorization: 'Bearer cli-demo-token-0123456789' },
+    })
     expect(r.status).toBe(200)
-    const a = await fetch(`${info.adminBaseUrl}/tenants/${info.tenantId}`, { headers: { Authorization: 'Bearer cli-admin-key-0123456789' } })
+    const a = await fetch(`${info.adminBaseUrl}/tenants/${info.tenantId}`, {
+      headers: { Authorization: 'Bearer cli-admin-key-0123456789' },
+    })
     expect(a.status).toBe(200)
     // secrets given by the caller are not echoed
     await p.waitLines(6)
@@ -65,7 +73,12 @@ describe('scim-console backend serve', () => {
   })
 
   it('bad options exit 2 with a message naming the option', async () => {
-    for (const args of [['--port', 'abc'], ['--rate-limit', 'fast'], ['--bogus'], ['--admin-key', 'short']]) {
+    for (const args of [
+      ['--port', 'abc'],
+      ['--rate-limit', 'fast'],
+      ['--bogus'],
+      ['--admin-key', 'short'],
+    ]) {
       const p = run(['backend', 'serve', ...args])
       expect(await p.exit).toBe(2)
       expect(p.stderr()).toMatch(/cli\.usage/)
@@ -78,7 +91,9 @@ describe('launchBackendProcess', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scim-launch-'))
     const b = await launchBackendProcess({ dataDir, demoToken: 'launch-token-0123456789' })
     expect(b.scimBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/)
-    const r = await fetch(`${b.scimBaseUrl}/Users?count=1`, { headers: { Authorization: 'Bearer launch-token-0123456789' } })
+    const r = await fetch(`${b.scimBaseUrl}/Users?count=1`, {
+      headers: { Authorization: 'Bearer launch-token-0123456789' },
+    })
     expect(r.status).toBe(200)
     await b.stop()
     await expect(fetch(`${b.scimBaseUrl}/Users`)).rejects.toThrow()

@@ -18,7 +18,12 @@ export const SERVE_USAGE =
 
 export class UsageError extends Error {}
 
-function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+function intOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < min || n > max) {
@@ -59,13 +64,18 @@ export async function runBackendServe(args: string[], io: ServeIo): Promise<numb
   }
   const adminKey = values['admin-key'] ?? (io.env.SCIM_CONSOLE_ADMIN_KEY || undefined)
   const demoToken = values['demo-token'] ?? (io.env.SCIM_CONSOLE_DEMO_TOKEN || undefined)
-  for (const [name, v] of [['admin-key', adminKey], ['demo-token', demoToken]] as const) {
+  for (const [name, v] of [
+    ['admin-key', adminKey],
+    ['demo-token', demoToken],
+  ] as const) {
     if (v !== undefined && !/^[\x21-\x7e]{16,}$/.test(v)) {
       throw new UsageError(`--${name} must be at least 16 printable characters without spaces.`)
     }
   }
   const temporary = values.data === undefined
-  const dataDir = temporary ? mkdtempSync(join(tmpdir(), 'scim-console-backend-')) : resolve(values.data!)
+  const dataDir = temporary
+    ? mkdtempSync(join(tmpdir(), 'scim-console-backend-'))
+    : resolve(values.data!)
 
   const server = await startServer({
     port,
@@ -75,18 +85,29 @@ export async function runBackendServe(args: string[], io: ServeIo): Promise<numb
     demoToken,
     rateLimit,
     retention,
-    log: (entry) => io.stderr.write(redactString(JSON.stringify({ time: new Date().toISOString(), ...entry })) + '\n'),
+    log: (entry) =>
+      io.stderr.write(
+        redactString(JSON.stringify({ time: new Date().toISOString(), ...entry })) + '\n',
+      ),
   })
 
   const out = (line: string) => io.stdout.write(`${line}\n`)
   if (port === 0) {
-    out(JSON.stringify({ scimBaseUrl: server.scimBaseUrl, adminBaseUrl: server.adminBaseUrl, tenantId: server.demoTenantId }))
+    out(
+      JSON.stringify({
+        scimBaseUrl: server.scimBaseUrl,
+        adminBaseUrl: server.adminBaseUrl,
+        tenantId: server.demoTenantId,
+      }),
+    )
   }
   out(`scim-console reference backend listening on ${server.url}`)
   out(`  SCIM base URL:   ${server.scimBaseUrl}`)
   out(`  Admin API URL:   ${server.adminBaseUrl}`)
   out(`  Demo tenant id:  ${server.demoTenantId}`)
-  out(`  Data folder:     ${dataDir}${temporary ? '  (temporary: no --data given, deleted on exit)' : ''}`)
+  out(
+    `  Data folder:     ${dataDir}${temporary ? '  (temporary: no --data given, deleted on exit)' : ''}`,
+  )
   if (rateLimit) out(`  Rate limit:      ${rateLimit} requests/s per tenant`)
   if (server.generated.adminKey || server.generated.demoToken) {
     out('')

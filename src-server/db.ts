@@ -147,15 +147,19 @@ function migrate(db: DatabaseSync): void {
   }
 }
 
-/** Runs `fn` in one transaction: all of its writes or none. */
+/**
+ * Runs `fn` in one transaction: all of its writes or none. Inside an open transaction it uses a
+ * savepoint, so a failed step rolls back alone and bulk loaders can batch many steps per commit.
+ */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec('BEGIN IMMEDIATE')
+  const nested = db.isTransaction
+  db.exec(nested ? 'SAVEPOINT step' : 'BEGIN IMMEDIATE')
   try {
     const out = fn()
-    db.exec('COMMIT')
+    db.exec(nested ? 'RELEASE step' : 'COMMIT')
     return out
   } catch (err) {
-    db.exec('ROLLBACK')
+    db.exec(nested ? 'ROLLBACK TO step; RELEASE step' : 'ROLLBACK')
     throw err
   }
 }

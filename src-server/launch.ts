@@ -33,7 +33,17 @@ const CLI = fileURLToPath(new URL('../bin/scim-console.mjs', import.meta.url))
  * printed its URLs (the first stdout line is a JSON object when --port is 0).
  */
 export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBackend> {
-  const args = [CLI, 'backend', 'serve', '--port', '0', '--host', opts.host ?? '127.0.0.1', '--data', opts.dataDir]
+  const args = [
+    CLI,
+    'backend',
+    'serve',
+    '--port',
+    '0',
+    '--host',
+    opts.host ?? '127.0.0.1',
+    '--data',
+    opts.dataDir,
+  ]
   if (opts.rateLimit) args.push('--rate-limit', opts.rateLimit)
   if (opts.retention) args.push('--retention', String(opts.retention))
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' }
@@ -64,7 +74,11 @@ export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBacke
     const lines = createInterface({ input: child.stdout! })
     const timer = setTimeout(() => {
       void stop()
-      reject(new Error(`The backend did not start within ${opts.timeoutMs ?? 20_000} ms. ${stderr.trim()}`))
+      reject(
+        new Error(
+          `The backend did not start within ${opts.timeoutMs ?? 20_000} ms. ${stderr.trim()}`,
+        ),
+      )
     }, opts.timeoutMs ?? 20_000)
     child.once('error', (err) => {
       clearTimeout(timer)
@@ -81,7 +95,11 @@ export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBacke
         info = JSON.parse(line) as typeof info
       } catch {
         void stop()
-        reject(new Error(`The backend's first line was not its JSON address line: ${line.slice(0, 200)}`))
+        reject(
+          new Error(
+            `The backend's first line was not its JSON address line: ${line.slice(0, 200)}`,
+          ),
+        )
         return
       }
       // Keep draining stdout so a chatty child never blocks on a full pipe.

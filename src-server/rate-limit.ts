@@ -3,7 +3,9 @@ export function parseRateLimit(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*s(?:ec(?:ond)?)?)?\s*$/i.exec(text)
   const n = m ? Number(m[1]) : NaN
   if (!Number.isFinite(n) || n <= 0) {
-    throw new Error(`--rate-limit "${text}" is not a rate. Use requests per second, e.g. --rate-limit 25/s.`)
+    throw new Error(
+      `--rate-limit "${text}" is not a rate. Use requests per second, e.g. --rate-limit 25/s.`,
+    )
   }
   return n
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sha256Hex } from './store/hash.ts'
 import { startTestServer, TEST_TOKEN } from './test-server.ts'
-import type { TestServer } from './test-server.ts'
+import type { ScimReply, TestServer } from './test-server.ts'
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
@@ -48,7 +48,11 @@ async function userCount(): Promise<number> {
   return (await t.scim('/Users?count=0')).body.totalResults as number
 }
 
-function expectScimError(r: { status: number; body: any; headers: Headers }, status: number, scimType?: string) {
+function expectScimError(
+  r: Pick<ScimReply, 'status' | 'body' | 'headers'>,
+  status: number,
+  scimType?: string,
+) {
   expect(r.status).toBe(status)
   expect(r.headers.get('content-type')).toBe('application/scim+json; charset=utf-8')
   expect(r.body.schemas).toEqual([ERROR])
@@ -60,7 +64,9 @@ function expectScimError(r: { status: number; body: any; headers: Headers }, sta
 describe('Okta provisioning traffic (SCIM-REFERENCE §3) end to end', () => {
   it('answers Test API Credentials (GET /Users?startIndex=1&count=2 and /Groups?startIndex=1&count=100) with integer ListResponses', async () => {
     for (const path of ['/Users?startIndex=1&count=2', '/Groups?startIndex=1&count=100']) {
-      const r = await t.scim(path, { headers: { Accept: 'application/scim+json', 'User-Agent': 'Okta SCIM Client 1.0.0' } })
+      const r = await t.scim(path, {
+        headers: { Accept: 'application/scim+json', 'User-Agent': 'Okta SCIM Client 1.0.0' },
+      })
       expect(r.status).toBe(200)
       expect(r.headers.get('content-type')).toBe('application/scim+json; charset=utf-8')
       expect(r.body.schemas).toEqual([LIST])
@@ -87,7 +93,11 @@ describe('Okta provisioning traffic (SCIM-REFERENCE §3) end to end', () => {
     const id = r.body.id as string
     expect(id).toMatch(/^[0-9a-f-]{36}$/)
     expect(r.headers.get('location')).toBe(`${t.server.scimBaseUrl}/Users/${id}`)
-    expect(r.body.meta).toMatchObject({ resourceType: 'User', location: `${t.server.scimBaseUrl}/Users/${id}`, version: 'W/"1"' })
+    expect(r.body.meta).toMatchObject({
+      resourceType: 'User',
+      location: `${t.server.scimBaseUrl}/Users/${id}`,
+      version: 'W/"1"',
+    })
     expect(r.headers.get('etag')).toBe('W/"1"')
     expect(r.body.meta.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/)
     expect(r.body.userName).toBe(userName)
@@ -96,7 +106,9 @@ describe('Okta provisioning traffic (SCIM-REFERENCE §3) end to end', () => {
     const dup = await t.scim('/Users', { method: 'POST', body: oktaUser(userName.toUpperCase()) })
     expectScimError(dup, 409, 'uniqueness')
     // the upper-case filter finds it (caseExact false)
-    r = await t.scim(`/Users?filter=${q(`userName eq "${userName.toUpperCase()}"`)}&startIndex=1&count=100`)
+    r = await t.scim(
+      `/Users?filter=${q(`userName eq "${userName.toUpperCase()}"`)}&startIndex=1&count=100`,
+    )
     expect(r.body.totalResults).toBe(1)
     expect(r.body.Resources[0].id).toBe(id)
     // 3. PUT flow: GET, modify, PUT the whole object back (id, meta and groups included)
@@ -136,7 +148,8 @@ describe('Okta provisioning traffic (SCIM-REFERENCE §3) end to end', () => {
 
   it('imports with stable, non-overlapping pages of 100 (startIndex=1, 101, ...)', async () => {
     const before = await userCount()
-    for (let i = 0; i < 130 - before; i++) await createUser(`import.${i}.${randomUUID().slice(0, 4)}@okta.local`)
+    for (let i = 0; i < 130 - before; i++)
+      await createUser(`import.${i}.${randomUUID().slice(0, 4)}@okta.local`)
     const total = await userCount()
     expect(total).toBeGreaterThanOrEqual(130)
     const seen: string[] = []
@@ -158,7 +171,10 @@ describe('Okta provisioning traffic (SCIM-REFERENCE §3) end to end', () => {
     const alice = await createUser(`alice.${randomUUID().slice(0, 6)}@okta.local`)
     const bob = await createUser(`bob.${randomUUID().slice(0, 6)}@okta.local`)
     const name = `Test SCIMv2 ${randomUUID().slice(0, 4)}`
-    let r = await t.scim('/Groups', { method: 'POST', body: { schemas: [GROUP], displayName: name, members: [] } })
+    let r = await t.scim('/Groups', {
+      method: 'POST',
+      body: { schemas: [GROUP], displayName: name, members: [] },
+    })
     expect(r.status).toBe(201)
     const gid = r.body.id as string
     r = await t.scim(`/Groups?filter=${q(`displayName eq "${name}"`)}&startIndex=1&count=100`)
@@ -167,16 +183,30 @@ describe('Okta provisioning traffic (SCIM-REFERENCE §3) end to end', () => {
     // rename, Okta style: id inside value
     r = await t.scim(`/Groups/${gid}`, {
       method: 'PATCH',
-      body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { id: gid, displayName: `${name} renamed` } }] },
+      body: {
+        schemas: [PATCH],
+        Operations: [{ op: 'replace', value: { id: gid, displayName: `${name} renamed` } }],
+      },
     })
     expect(r.status).toBe(200)
     expect(r.body.displayName).toBe(`${name} renamed`)
     // add alice and bob
     r = await t.scim(`/Groups/${gid}`, {
       method: 'PATCH',
-      body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: alice, display: 'alice' }, { value: bob }] }] },
+      body: {
+        schemas: [PATCH],
+        Operations: [
+          {
+            op: 'add',
+            path: 'members',
+            value: [{ value: alice, display: 'alice' }, { value: bob }],
+          },
+        ],
+      },
     })
-    expect(r.body.members.map((m: { value: string }) => m.value).sort()).toEqual([alice, bob].sort())
+    expect(r.body.members.map((m: { value: string }) => m.value).sort()).toEqual(
+      [alice, bob].sort(),
+    )
     // the user's read-only groups attribute follows
     let u = (await t.scim(`/Users/${alice}`)).body
     expect(u.groups).toEqual([expect.objectContaining({ value: gid, display: `${name} renamed` })])
@@ -192,24 +222,37 @@ describe('Okta provisioning traffic (SCIM-REFERENCE §3) end to end', () => {
         ],
       },
     })
-    expect(r.body.members.map((m: { value: string }) => m.value).sort()).toEqual([bob, carol].sort())
+    expect(r.body.members.map((m: { value: string }) => m.value).sort()).toEqual(
+      [bob, carol].sort(),
+    )
     u = (await t.scim(`/Users/${alice}`)).body
     expect(u.groups).toBeUndefined()
     // full replace of members
     r = await t.scim(`/Groups/${gid}`, {
       method: 'PATCH',
-      body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'members', value: [{ value: alice }] }] },
+      body: {
+        schemas: [PATCH],
+        Operations: [{ op: 'replace', path: 'members', value: [{ value: alice }] }],
+      },
     })
     expect(r.body.members.map((m: { value: string }) => m.value)).toEqual([alice])
     // AIW PUT with the full group
-    r = await t.scim(`/Groups/${gid}`, { method: 'PUT', body: { schemas: [GROUP], displayName: name, members: [{ value: bob }, { value: carol }] } })
+    r = await t.scim(`/Groups/${gid}`, {
+      method: 'PUT',
+      body: { schemas: [GROUP], displayName: name, members: [{ value: bob }, { value: carol }] },
+    })
     expect(r.status).toBe(200)
     expect(r.body.displayName).toBe(name)
-    expect(r.body.members.map((m: { value: string }) => m.value).sort()).toEqual([bob, carol].sort())
+    expect(r.body.members.map((m: { value: string }) => m.value).sort()).toEqual(
+      [bob, carol].sort(),
+    )
     // unknown member ids are refused and change nothing
     r = await t.scim(`/Groups/${gid}`, {
       method: 'PATCH',
-      body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: 'no-such-user' }] }] },
+      body: {
+        schemas: [PATCH],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: 'no-such-user' }] }],
+      },
     })
     expectScimError(r, 400, 'invalidValue')
     expect((await t.scim(`/Groups/${gid}`)).body.members).toHaveLength(2)
@@ -245,7 +288,11 @@ describe('Microsoft Entra ID traffic (SCIM-REFERENCE §4) end to end', () => {
         title: null,
         emails: [{ primary: true, type: 'work', value: `${userName}@testuser.com` }],
         meta: { resourceType: 'User' },
-        name: { formatted: 'givenName familyName', familyName: 'familyName', givenName: 'givenName' },
+        name: {
+          formatted: 'givenName familyName',
+          familyName: 'familyName',
+          givenName: 'givenName',
+        },
         roles: [],
         [ENTERPRISE]: { department: 'Sales', employeeNumber: '42', manager: null },
       },
@@ -257,10 +304,14 @@ describe('Microsoft Entra ID traffic (SCIM-REFERENCE §4) end to end', () => {
     r = await t.scim(`/Users?filter=${q(`externalId eq ${externalId}`)}`)
     expect(r.body.totalResults).toBe(1)
     expect(r.body.Resources[0].id).toBe(id)
-    r = await t.scim(`/Users?filter=${q(`emails[type eq "work"].value eq "${userName.toLowerCase()}@TESTUSER.com"`)}`)
+    r = await t.scim(
+      `/Users?filter=${q(`emails[type eq "work"].value eq "${userName.toLowerCase()}@TESTUSER.com"`)}`,
+    )
     expect(r.body.totalResults).toBe(1)
     // Entra's combined filter with `and`
-    r = await t.scim(`/Users?filter=${q(`userName eq "${userName}" and externalId eq "${externalId}"`)}`)
+    r = await t.scim(
+      `/Users?filter=${q(`userName eq "${userName}" and externalId eq "${externalId}"`)}`,
+    )
     expect(r.body.totalResults).toBe(1)
   })
 
@@ -272,9 +323,17 @@ describe('Microsoft Entra ID traffic (SCIM-REFERENCE §4) end to end', () => {
       body: {
         schemas: [PATCH],
         Operations: [
-          { op: 'Replace', path: 'emails[type eq "work"].value', value: 'updatedEmail@microsoft.com' },
+          {
+            op: 'Replace',
+            path: 'emails[type eq "work"].value',
+            value: 'updatedEmail@microsoft.com',
+          },
           { op: 'Replace', path: 'name.familyName', value: 'updatedFamilyName' },
-          { op: 'Add', path: 'manager', value: [{ $ref: `${t.server.scimBaseUrl}/Users/${manager}`, value: manager }] },
+          {
+            op: 'Add',
+            path: 'manager',
+            value: [{ $ref: `${t.server.scimBaseUrl}/Users/${manager}`, value: manager }],
+          },
         ],
       },
     })
@@ -306,7 +365,10 @@ describe('Microsoft Entra ID traffic (SCIM-REFERENCE §4) end to end', () => {
     let r = await t.scim('/Groups', {
       method: 'POST',
       body: {
-        schemas: [GROUP, 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
+        schemas: [
+          GROUP,
+          'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group',
+        ],
         externalId: randomUUID(),
         displayName: name,
         meta: { resourceType: 'Group' },
@@ -316,7 +378,19 @@ describe('Microsoft Entra ID traffic (SCIM-REFERENCE §4) end to end', () => {
     const gid = r.body.id
     r = await t.scim(`/Groups/${gid}`, {
       method: 'PATCH',
-      body: { schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: u1 }, { $ref: null, value: u2 }] }] },
+      body: {
+        schemas: [PATCH],
+        Operations: [
+          {
+            op: 'Add',
+            path: 'members',
+            value: [
+              { $ref: null, value: u1 },
+              { $ref: null, value: u2 },
+            ],
+          },
+        ],
+      },
     })
     expect([200, 204]).toContain(r.status)
     r = await t.scim(`/Groups/${gid}?excludedAttributes=members`)
@@ -327,14 +401,22 @@ describe('Microsoft Entra ID traffic (SCIM-REFERENCE §4) end to end', () => {
     expect(r.body.Resources[0].members).toBeUndefined()
     r = await t.scim(`/Groups/${gid}`, {
       method: 'PATCH',
-      body: { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'displayName', value: `${name}-2` }] },
+      body: {
+        schemas: [PATCH],
+        Operations: [{ op: 'Replace', path: 'displayName', value: `${name}-2` }],
+      },
     })
     expect(r.body.displayName).toBe(`${name}-2`)
     r = await t.scim(`/Groups/${gid}`, {
       method: 'PATCH',
-      body: { schemas: [PATCH], Operations: [{ op: 'Remove', path: 'members', value: [{ value: u1 }] }] },
+      body: {
+        schemas: [PATCH],
+        Operations: [{ op: 'Remove', path: 'members', value: [{ value: u1 }] }],
+      },
     })
-    expect((await t.scim(`/Groups/${gid}`)).body.members.map((m: { value: string }) => m.value)).toEqual([u2])
+    expect(
+      (await t.scim(`/Groups/${gid}`)).body.members.map((m: { value: string }) => m.value),
+    ).toEqual([u2])
     r = await t.scim(`/Users/${u2}`, { method: 'DELETE' })
     expect(r.status).toBe(204)
     expectScimError(await t.scim(`/Users/${u2}`), 404)
@@ -404,7 +486,9 @@ describe('query semantics', () => {
     const tag = randomUUID().slice(0, 6)
     await createUser(`zed.${tag}@x.org`, { title: 'Boss' })
     await createUser(`amy.${tag}@x.org`)
-    let r = await t.scim(`/Users?filter=${q(`userName co "${tag}" and (title pr or userName sw "amy")`)}`)
+    let r = await t.scim(
+      `/Users?filter=${q(`userName co "${tag}" and (title pr or userName sw "amy")`)}`,
+    )
     expect(r.body.totalResults).toBe(2)
     r = await t.scim(`/Users?filter=${q(`userName co "${tag}" and not (title pr)`)}`)
     expect(r.body.totalResults).toBe(1)
@@ -418,7 +502,11 @@ describe('query semantics', () => {
     await createUser(userName)
     const r = await t.scim('/Users/.search', {
       method: 'POST',
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `userName eq "${userName}"`, attributes: ['userName'] },
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: `userName eq "${userName}"`,
+        attributes: ['userName'],
+      },
     })
     expect(r.status).toBe(200)
     expect(r.body.totalResults).toBe(1)
@@ -443,7 +531,10 @@ describe('query semantics', () => {
     expect(r.headers.get('etag')).toBe('W/"2"')
     r = await t.scim(`/Users/${id}`, { headers: { 'If-None-Match': 'W/"2"' } })
     expect(r.status).toBe(304)
-    expectScimError(await t.scim(`/Users/${id}`, { method: 'DELETE', headers: { 'If-Match': 'W/"1"' } }), 412)
+    expectScimError(
+      await t.scim(`/Users/${id}`, { method: 'DELETE', headers: { 'If-Match': 'W/"1"' } }),
+      412,
+    )
   })
 
   it('discovery endpoints are consistent with what the server does', async () => {
@@ -468,13 +559,35 @@ describe('query semantics', () => {
 describe('bad input gets the right SCIM error and changes nothing', () => {
   it('malformed JSON, non-object bodies, missing userName, wrong content type, huge body', async () => {
     const before = await userCount()
-    expectScimError(await t.scim('/Users', { method: 'POST', body: '{"userName": ', raw: true }), 400, 'invalidSyntax')
-    expectScimError(await t.scim('/Users', { method: 'POST', body: '[1,2]', raw: true }), 400, 'invalidSyntax')
-    expectScimError(await t.scim('/Users', { method: 'POST', body: 'null', raw: true }), 400, 'invalidSyntax')
-    expectScimError(await t.scim('/Users', { method: 'POST', body: { schemas: [USER], name: { givenName: 'x' } } }), 400)
+    expectScimError(
+      await t.scim('/Users', { method: 'POST', body: '{"userName": ', raw: true }),
+      400,
+      'invalidSyntax',
+    )
+    expectScimError(
+      await t.scim('/Users', { method: 'POST', body: '[1,2]', raw: true }),
+      400,
+      'invalidSyntax',
+    )
+    expectScimError(
+      await t.scim('/Users', { method: 'POST', body: 'null', raw: true }),
+      400,
+      'invalidSyntax',
+    )
+    expectScimError(
+      await t.scim('/Users', {
+        method: 'POST',
+        body: { schemas: [USER], name: { givenName: 'x' } },
+      }),
+      400,
+    )
     expectScimError(await t.scim('/Users', { method: 'POST' }), 400, 'invalidSyntax')
     expectScimError(
-      await t.scim('/Users', { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: oktaUser('xml@x.org') }),
+      await t.scim('/Users', {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml' },
+        body: oktaUser('xml@x.org'),
+      }),
       415,
     )
     const huge = oktaUser('huge@x.org', { displayName: 'x'.repeat(2 * 1024 * 1024) })
@@ -483,7 +596,11 @@ describe('bad input gets the right SCIM error and changes nothing', () => {
   })
 
   it('accepts application/json and a missing content type', async () => {
-    let r = await t.scim('/Users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: oktaUser(`json.${randomUUID().slice(0, 6)}@x.org`) })
+    let r = await t.scim('/Users', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: oktaUser(`json.${randomUUID().slice(0, 6)}@x.org`),
+    })
     expect(r.status).toBe(201)
     const res = await fetch(`${t.server.scimBaseUrl}/Users`, {
       method: 'POST',
@@ -507,21 +624,51 @@ describe('bad input gets the right SCIM error and changes nothing', () => {
   it('bad tokens are 401 SCIM errors: missing, wrong scheme, unknown, revoked', async () => {
     const before = await userCount()
     expectScimError(await t.scim('/Users', { token: null }), 401)
-    expectScimError(await t.scim('/Users', { token: null, headers: { Authorization: `Basic ${TEST_TOKEN}` } }), 401)
-    expectScimError(await t.scim('/Users', { token: null, headers: { Authorization: TEST_TOKEN } }), 401)
-    expectScimError(await t.scim('/Users', { method: 'POST', token: 'not-a-registered-token', body: oktaUser('u401@x.org') }), 401)
+    expectScimError(
+      await t.scim('/Users', { token: null, headers: { Authorization: `Basic ${TEST_TOKEN}` } }),
+      401,
+    )
+    expectScimError(
+      await t.scim('/Users', { token: null, headers: { Authorization: TEST_TOKEN } }),
+      401,
+    )
+    expectScimError(
+      await t.scim('/Users', {
+        method: 'POST',
+        token: 'not-a-registered-token',
+        body: oktaUser('u401@x.org'),
+      }),
+      401,
+    )
     const secret = `rotate-${randomUUID()}`
-    const reg = await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens`, { method: 'POST', body: { label: 'rotating', sha256: sha256Hex(secret) } })
+    const reg = await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens`, {
+      method: 'POST',
+      body: { label: 'rotating', sha256: sha256Hex(secret) },
+    })
     expect(reg.status).toBe(201)
     expect((await t.scim('/Users?count=1', { token: secret })).status).toBe(200)
-    expect((await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens/${reg.body.id}`, { method: 'DELETE' })).status).toBe(204)
-    expectScimError(await t.scim('/Users', { method: 'POST', token: secret, body: oktaUser('revoked@x.org') }), 401)
+    expect(
+      (
+        await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens/${reg.body.id}`, {
+          method: 'DELETE',
+        })
+      ).status,
+    ).toBe(204)
+    expectScimError(
+      await t.scim('/Users', { method: 'POST', token: secret, body: oktaUser('revoked@x.org') }),
+      401,
+    )
     expect(await userCount()).toBe(before)
   })
 
   it('no request in a fuzz list of bad inputs makes the server answer 500', async () => {
     const id = await createUser(`fuzz.${randomUUID().slice(0, 6)}@x.org`)
-    const gid = (await t.scim('/Groups', { method: 'POST', body: { schemas: [GROUP], displayName: `fuzz ${randomUUID()}` } })).body.id
+    const gid = (
+      await t.scim('/Groups', {
+        method: 'POST',
+        body: { schemas: [GROUP], displayName: `fuzz ${randomUUID()}` },
+      })
+    ).body.id
     const bodies: unknown[] = [
       {},
       { schemas: 'nope' },
@@ -546,7 +693,13 @@ describe('bad input gets the right SCIM error and changes nothing', () => {
       { Operations: [{ op: 'add', path: 'groups', value: [{ value: gid }] }] },
       { Operations: [{ op: 'replace', value: 'scalar' }] },
       { Operations: [{ op: 'replace', path: 'userName', value: null }] },
-      { Operations: Array.from({ length: 2000 }, () => ({ op: 'add', path: 'nickName', value: 'x' })) },
+      {
+        Operations: Array.from({ length: 2000 }, () => ({
+          op: 'add',
+          path: 'nickName',
+          value: 'x',
+        })),
+      },
     ]
     const targets: [string, string][] = [
       ['POST', '/Users'],
@@ -598,22 +751,37 @@ describe('tenant isolation', () => {
     const other = await t.admin('/tenants', { method: 'POST', body: { name: 'Other Co' } })
     expect(other.status).toBe(201)
     const otherToken = `other-${randomUUID()}`
-    await t.admin(`/tenants/${other.body.id}/scim/tokens`, { method: 'POST', body: { label: 'x', sha256: sha256Hex(otherToken) } })
+    await t.admin(`/tenants/${other.body.id}/scim/tokens`, {
+      method: 'POST',
+      body: { label: 'x', sha256: sha256Hex(otherToken) },
+    })
     const userName = `shared.${randomUUID().slice(0, 6)}@x.org`
     const mine = await createUser(userName)
     // same userName is free in the other tenant
-    const r = await t.scim('/Users', { method: 'POST', token: otherToken, body: oktaUser(userName) })
+    const r = await t.scim('/Users', {
+      method: 'POST',
+      token: otherToken,
+      body: oktaUser(userName),
+    })
     expect(r.status).toBe(201)
     expect(r.body.id).not.toBe(mine)
     expect((await t.scim(`/Users?count=0`, { token: otherToken })).body.totalResults).toBe(1)
     expectScimError(await t.scim(`/Users/${mine}`, { token: otherToken }), 404)
     expectScimError(await t.scim(`/Users/${mine}`, { method: 'DELETE', token: otherToken }), 404)
     expectScimError(
-      await t.scim(`/Users/${mine}`, { method: 'PATCH', token: otherToken, body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] } }),
+      await t.scim(`/Users/${mine}`, {
+        method: 'PATCH',
+        token: otherToken,
+        body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] },
+      }),
       404,
     )
     // a group in the other tenant cannot take my user as a member
-    const g = await t.scim('/Groups', { method: 'POST', token: otherToken, body: { schemas: [GROUP], displayName: 'g', members: [{ value: mine }] } })
+    const g = await t.scim('/Groups', {
+      method: 'POST',
+      token: otherToken,
+      body: { schemas: [GROUP], displayName: 'g', members: [{ value: mine }] },
+    })
     expectScimError(g, 400, 'invalidValue')
     expect((await t.scim(`/Users/${mine}`)).body.active).toBe(true)
     const lookup = await t.scim(`/Users?filter=${q(`userName eq "${userName}"`)}`)
@@ -626,15 +794,30 @@ describe('provisioning events for SCIM requests', () => {
     const userName = `events.${randomUUID().slice(0, 6)}@okta.local`
     await t.scim(`/Users?filter=${q(`userName eq "${userName}"`)}`)
     const id = await createUser(userName)
-    await t.scim(`/Users/${id}`, { method: 'PATCH', body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] } })
-    await t.scim(`/Users/${id}`, { method: 'PATCH', body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: true } }] } })
+    await t.scim(`/Users/${id}`, {
+      method: 'PATCH',
+      body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] },
+    })
+    await t.scim(`/Users/${id}`, {
+      method: 'PATCH',
+      body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: true } }] },
+    })
     await t.scim('/Users', { method: 'POST', body: oktaUser(userName) })
-    const r = await t.admin(`/tenants/${t.server.demoTenantId}/events?user=${encodeURIComponent(userName.toUpperCase())}&limit=50`)
+    const r = await t.admin(
+      `/tenants/${t.server.demoTenantId}/events?user=${encodeURIComponent(userName.toUpperCase())}&limit=50`,
+    )
     expect(r.status).toBe(200)
     const outcomes = r.body.items.map((e: { outcome: string }) => e.outcome).reverse()
     expect(outcomes).toEqual(['lookup_empty', 'created', 'deactivated', 'reactivated', 'rejected'])
     const created = r.body.items.find((e: { outcome: string }) => e.outcome === 'created')
-    expect(created).toMatchObject({ method: 'POST', path: '/Users', status: 201, resourceType: 'User', resourceId: id, userName })
+    expect(created).toMatchObject({
+      method: 'POST',
+      path: '/Users',
+      status: 201,
+      resourceType: 'User',
+      resourceId: id,
+      userName,
+    })
     expect(created.requestBody.password).toBe('[REDACTED]')
     expect(JSON.stringify(r.body)).not.toContain('1mz050nq')
     expect(JSON.stringify(r.body)).not.toContain(TEST_TOKEN)
@@ -642,14 +825,26 @@ describe('provisioning events for SCIM requests', () => {
     expect(rejected.error).toMatchObject({ status: '409', scimType: 'uniqueness' })
     // by id too
     const byId = await t.admin(`/tenants/${t.server.demoTenantId}/events?user=${id}&method=PATCH`)
-    expect(byId.body.items.map((e: { outcome: string }) => e.outcome)).toEqual(['reactivated', 'deactivated'])
+    expect(byId.body.items.map((e: { outcome: string }) => e.outcome)).toEqual([
+      'reactivated',
+      'deactivated',
+    ])
     // a revoked token's failures are attributed to its tenant with the hash prefix, never the token
     const secret = `audit-${randomUUID()}`
-    const reg = await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens`, { method: 'POST', body: { label: 'audit', sha256: sha256Hex(secret) } })
-    await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens/${reg.body.id}`, { method: 'DELETE' })
+    const reg = await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens`, {
+      method: 'POST',
+      body: { label: 'audit', sha256: sha256Hex(secret) },
+    })
+    await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens/${reg.body.id}`, {
+      method: 'DELETE',
+    })
     await t.scim('/Users?count=1', { token: secret })
     const rej = await t.admin(`/tenants/${t.server.demoTenantId}/events?statusClass=4xx&limit=1`)
-    expect(rej.body.items[0]).toMatchObject({ status: 401, outcome: 'rejected', tokenHashPrefix: sha256Hex(secret).slice(0, 8) })
+    expect(rej.body.items[0]).toMatchObject({
+      status: 401,
+      outcome: 'rejected',
+      tokenHashPrefix: sha256Hex(secret).slice(0, 8),
+    })
     expect(JSON.stringify(rej.body)).not.toContain(secret)
   })
 })

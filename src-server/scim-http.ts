@@ -68,7 +68,12 @@ export function createScimHandler(deps: ScimDeps) {
     const started = performance.now()
     const method = (req.method ?? 'GET').toUpperCase()
     const rawPath = (req.url ?? '/').slice(SCIM_PREFIX.length) || '/'
-    const ev: EventDraft = { resourceType: 'Unknown', resourceId: null, userName: null, outcome: null }
+    const ev: EventDraft = {
+      resourceType: 'Unknown',
+      resourceId: null,
+      userName: null,
+      outcome: null,
+    }
     let tenantId: string | null = null
     let tokenHashPrefix: string | null = null
     let requestBody: unknown = null
@@ -90,7 +95,9 @@ export function createScimHandler(deps: ScimDeps) {
           }
           req.resume()
           return errorResult(
-            unauthorized('No bearer token. Send Authorization: Bearer <SCIM token> on every request.'),
+            unauthorized(
+              'No bearer token. Send Authorization: Bearer <SCIM token> on every request.',
+            ),
             { 'WWW-Authenticate': 'Bearer realm="scim"' },
           )
         }
@@ -105,7 +112,7 @@ export function createScimHandler(deps: ScimDeps) {
           return errorResult(
             unauthorized(
               record
-                ? 'This SCIM token was revoked. Put the tenant\'s current token into the IdP.'
+                ? "This SCIM token was revoked. Put the tenant's current token into the IdP."
                 : 'This SCIM token is not registered with any tenant. Check it was copied whole and registered in the console.',
             ),
             { 'WWW-Authenticate': 'Bearer realm="scim", error="invalid_token"' },
@@ -142,7 +149,10 @@ export function createScimHandler(deps: ScimDeps) {
         if (match.kind === 'method') {
           req.resume()
           return errorResult(
-            new ScimError(405, `${method} is not supported on ${SCIM_PREFIX}${pathname}; use ${match.allowed.join(', ')}.`),
+            new ScimError(
+              405,
+              `${method} is not supported on ${SCIM_PREFIX}${pathname}; use ${match.allowed.join(', ')}.`,
+            ),
             { Allow: match.allowed.join(', ') },
           )
         }
@@ -225,7 +235,10 @@ export function createScimHandler(deps: ScimDeps) {
           error: redactString(String((err as Error)?.stack ?? err)),
         })
         result = errorResult(
-          new ScimError(500, 'The server hit an unexpected error; the request changed nothing. See the server log.'),
+          new ScimError(
+            500,
+            'The server hit an unexpected error; the request changed nothing. See the server log.',
+          ),
         )
       }
     }

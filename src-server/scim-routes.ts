@@ -101,7 +101,12 @@ export function render(
   return out
 }
 
-function resourceResult(ctx: ScimContext, stored: Stored, status: number, projected: Json): ScimResult {
+function resourceResult(
+  ctx: ScimContext,
+  stored: Stored,
+  status: number,
+  projected: Json,
+): ScimResult {
   const headers: Record<string, string> = { ETag: etagOf(stored) }
   if (status === 201) headers.Location = `${ctx.baseUrl}/${endpoint(stored.kind)}/${stored.id}`
   return { status, body: projected, headers }
@@ -163,7 +168,15 @@ function listParams(source: Record<string, unknown>): ListParams {
 function queryObject(url: URL): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   // Parameter names are matched case-insensitively: clients send `startindex` or `Filter` too.
-  const known = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes']
+  const known = [
+    'filter',
+    'startIndex',
+    'count',
+    'sortBy',
+    'sortOrder',
+    'attributes',
+    'excludedAttributes',
+  ]
   for (const [k, v] of url.searchParams) {
     const name = known.find((n) => n.toLowerCase() === k.toLowerCase())
     if (name) out[name] = v
@@ -233,12 +246,16 @@ function list(kind: Kind, ctx: ScimContext, params: ListParams): ScimResult {
     if (total === 1 && kind === 'User') {
       const only = matched[0]!
       ctx.ev.resourceId = only.id
-      ctx.ev.userName = typeof only.body.userName === 'string' ? only.body.userName : ctx.ev.userName
+      ctx.ev.userName =
+        typeof only.body.userName === 'string' ? only.body.userName : ctx.ev.userName
     }
     ctx.ev.outcome = total === 0 ? 'lookup_empty' : 'read'
   } else if (params.sortBy) {
     const all = kind === 'User' ? store.allUsers(tenantId) : store.allGroups(tenantId)
-    const rendered = all.map((s) => ({ s, r: render(store, ctx.baseUrl, s, { withGroups: false, withMembers: false }) }))
+    const rendered = all.map((s) => ({
+      s,
+      r: render(store, ctx.baseUrl, s, { withGroups: false, withMembers: false }),
+    }))
     const order = new Map(rendered.map((x) => [x.r, x.s]))
     const sorted = sortResources(
       rendered.map((x) => x.r),
@@ -281,8 +298,15 @@ function list(kind: Kind, ctx: ScimContext, params: ListParams): ScimResult {
 function search(kind: Kind, ctx: ScimContext): ScimResult {
   const body = requireBody(ctx)
   const schemasList = body.schemas
-  if (schemasList !== undefined && (!Array.isArray(schemasList) || !schemasList.includes(SEARCH_REQUEST))) {
-    throw new ScimError(400, `A search request must carry schemas ["${SEARCH_REQUEST}"].`, 'invalidSyntax')
+  if (
+    schemasList !== undefined &&
+    (!Array.isArray(schemasList) || !schemasList.includes(SEARCH_REQUEST))
+  ) {
+    throw new ScimError(
+      400,
+      `A search request must carry schemas ["${SEARCH_REQUEST}"].`,
+      'invalidSyntax',
+    )
   }
   ctx.ev.outcome = 'read'
   return list(kind, ctx, listParams(body))
@@ -303,7 +327,8 @@ function load(kind: Kind, ctx: ScimContext, id: string): Stored {
   const stored =
     kind === 'User' ? ctx.store.getUser(ctx.tenantId, id) : ctx.store.getGroup(ctx.tenantId, id)
   if (!stored) throw notFound(kind, id)
-  if (kind === 'User' && typeof stored.body.userName === 'string') ctx.ev.userName = stored.body.userName
+  if (kind === 'User' && typeof stored.body.userName === 'string')
+    ctx.ev.userName = stored.body.userName
   return stored
 }
 
@@ -326,12 +351,20 @@ function checkIfMatch(ctx: ScimContext, stored: Stored): void {
 function memberIds(value: unknown): string[] {
   if (value === undefined || value === null) return []
   if (!Array.isArray(value)) {
-    throw new ScimError(400, 'members must be an array of { "value": "<id>" } objects.', 'invalidValue')
+    throw new ScimError(
+      400,
+      'members must be an array of { "value": "<id>" } objects.',
+      'invalidValue',
+    )
   }
   return value.map((m) => {
     const v = typeof m === 'string' ? m : m && typeof m === 'object' ? (m as Json).value : undefined
     if (typeof v !== 'string' || v === '') {
-      throw new ScimError(400, 'Every member needs a non-empty string "value" (the member\'s id).', 'invalidValue')
+      throw new ScimError(
+        400,
+        'Every member needs a non-empty string "value" (the member\'s id).',
+        'invalidValue',
+      )
     }
     return v
   })
@@ -371,7 +404,12 @@ function create(kind: Kind, ctx: ScimContext): ScimResult {
   ctx.ev.resourceId = stored.id
   ctx.ev.outcome = 'created'
   const proj = projection(queryObject(ctx.url))
-  return resourceResult(ctx, stored, 201, projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind))
+  return resourceResult(
+    ctx,
+    stored,
+    201,
+    projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind),
+  )
 }
 
 function getOne(kind: Kind, ctx: ScimContext): ScimResult {
@@ -407,7 +445,8 @@ function replace(kind: Kind, ctx: ScimContext): ScimResult {
   if (kind === 'User') {
     // Okta's AIW PUT and some hand-written clients omit `active`; treating that as "inactive"
     // would suspend the user (SCIM-REFERENCE §5 #11), so an omitted `active` keeps its value.
-    if (clean.active === undefined && current.body.active !== undefined) clean.active = current.body.active
+    if (clean.active === undefined && current.body.active !== undefined)
+      clean.active = current.body.active
     stored = ctx.store.replaceUser(ctx.tenantId, current.id, clean)
     ctx.ev.userName = userNameOf(clean)
     ctx.ev.outcome = lifecycleOutcome(activeOf(current.body), activeOf(clean))
@@ -420,7 +459,12 @@ function replace(kind: Kind, ctx: ScimContext): ScimResult {
     ctx.ev.membersRemoved = r.removed
   }
   const proj = projection(queryObject(ctx.url))
-  return resourceResult(ctx, stored, 200, projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind))
+  return resourceResult(
+    ctx,
+    stored,
+    200,
+    projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind),
+  )
 }
 
 function patch(kind: Kind, ctx: ScimContext): ScimResult {
@@ -448,7 +492,12 @@ function patch(kind: Kind, ctx: ScimContext): ScimResult {
     ctx.ev.membersAdded = r.added
     ctx.ev.membersRemoved = r.removed
   }
-  return resourceResult(ctx, stored, 200, projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind))
+  return resourceResult(
+    ctx,
+    stored,
+    200,
+    projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind),
+  )
 }
 
 function remove(kind: Kind, ctx: ScimContext): ScimResult {
@@ -488,10 +537,19 @@ function discoveryList(ctx: ScimContext, items: unknown): ScimResult {
   })
 }
 
-function discoveryOne(ctx: ScimContext, items: unknown, key: 'id' | 'name', what: string): ScimResult {
+function discoveryOne(
+  ctx: ScimContext,
+  items: unknown,
+  key: 'id' | 'name',
+  what: string,
+): ScimResult {
   const wanted = ctx.params.id!
   const hit = listOf(items).find((r) => String(r[key]).toLowerCase() === wanted.toLowerCase())
-  if (!hit) throw new ScimError(404, `No ${what} "${wanted}". GET /${what === 'schema' ? 'Schemas' : 'ResourceTypes'} lists them.`)
+  if (!hit)
+    throw new ScimError(
+      404,
+      `No ${what} "${wanted}". GET /${what === 'schema' ? 'Schemas' : 'ResourceTypes'} lists them.`,
+    )
   return discovery(ctx, hit)
 }
 
@@ -500,17 +558,47 @@ export function scimRouter(): Router<ScimContext, ScimResult> {
   const wrap = (h: ScimHandler) => h
   for (const kind of ['User', 'Group'] as const) {
     const base = `/${endpoint(kind)}`
-    r.on('GET', base, wrap((ctx) => list(kind, ctx, listParams(queryObject(ctx.url)))))
-    r.on('POST', base, wrap((ctx) => create(kind, ctx)))
-    r.on('POST', `${base}/.search`, wrap((ctx) => search(kind, ctx)))
-    r.on('GET', `${base}/:id`, wrap((ctx) => getOne(kind, ctx)))
-    r.on('PUT', `${base}/:id`, wrap((ctx) => replace(kind, ctx)))
-    r.on('PATCH', `${base}/:id`, wrap((ctx) => patch(kind, ctx)))
-    r.on('DELETE', `${base}/:id`, wrap((ctx) => remove(kind, ctx)))
+    r.on(
+      'GET',
+      base,
+      wrap((ctx) => list(kind, ctx, listParams(queryObject(ctx.url)))),
+    )
+    r.on(
+      'POST',
+      base,
+      wrap((ctx) => create(kind, ctx)),
+    )
+    r.on(
+      'POST',
+      `${base}/.search`,
+      wrap((ctx) => search(kind, ctx)),
+    )
+    r.on(
+      'GET',
+      `${base}/:id`,
+      wrap((ctx) => getOne(kind, ctx)),
+    )
+    r.on(
+      'PUT',
+      `${base}/:id`,
+      wrap((ctx) => replace(kind, ctx)),
+    )
+    r.on(
+      'PATCH',
+      `${base}/:id`,
+      wrap((ctx) => patch(kind, ctx)),
+    )
+    r.on(
+      'DELETE',
+      `${base}/:id`,
+      wrap((ctx) => remove(kind, ctx)),
+    )
   }
   r.on('GET', '/ServiceProviderConfig', (ctx) => discovery(ctx, serviceProviderConfig(ctx.baseUrl)))
   r.on('GET', '/ResourceTypes', (ctx) => discoveryList(ctx, resourceTypes(ctx.baseUrl)))
-  r.on('GET', '/ResourceTypes/:id', (ctx) => discoveryOne(ctx, resourceTypes(ctx.baseUrl), 'name', 'resource type'))
+  r.on('GET', '/ResourceTypes/:id', (ctx) =>
+    discoveryOne(ctx, resourceTypes(ctx.baseUrl), 'name', 'resource type'),
+  )
   r.on('GET', '/Schemas', (ctx) => discoveryList(ctx, schemas(ctx.baseUrl)))
   r.on('GET', '/Schemas/:id', (ctx) => discoveryOne(ctx, schemas(ctx.baseUrl), 'id', 'schema'))
   return r

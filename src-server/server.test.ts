@@ -18,10 +18,21 @@ describe('storage', () => {
   it('survives a restart on the same folder: users, groups, tokens, SSO and a continuing event sequence', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scim-restart-'))
     const a = await startTestServer({ dataDir })
-    const u = await a.scim('/Users', { method: 'POST', body: { schemas: [USER], userName: 'durable@x.org' } })
+    const u = await a.scim('/Users', {
+      method: 'POST',
+      body: { schemas: [USER], userName: 'durable@x.org' },
+    })
     expect(u.status).toBe(201)
-    await a.scim('/Groups', { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'D', members: [{ value: u.body.id }] } })
-    const lastSeq = (await a.admin(`/tenants/${a.server.demoTenantId}/events?limit=1`)).body.items[0].seq
+    await a.scim('/Groups', {
+      method: 'POST',
+      body: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'D',
+        members: [{ value: u.body.id }],
+      },
+    })
+    const lastSeq = (await a.admin(`/tenants/${a.server.demoTenantId}/events?limit=1`)).body
+      .items[0].seq
     const tenantId = a.server.demoTenantId
     await a.stop(true)
 
@@ -34,7 +45,10 @@ describe('storage', () => {
     expect(again.body.userName).toBe('durable@x.org')
     expect(again.body.groups[0].display).toBe('D')
     expect(again.body.meta.created).toBe(u.body.meta.created)
-    const dup = await b.scim('/Users', { method: 'POST', body: { schemas: [USER], userName: 'DURABLE@x.org' } })
+    const dup = await b.scim('/Users', {
+      method: 'POST',
+      body: { schemas: [USER], userName: 'DURABLE@x.org' },
+    })
     expect(dup.status).toBe(409)
     const events = (await b.admin(`/tenants/${tenantId}/events?limit=3`)).body.items
     expect(events[0].seq).toBeGreaterThan(lastSeq)
@@ -46,8 +60,12 @@ describe('storage', () => {
     const a = await startTestServer({ dataDir })
     await a.stop(true)
     const db = new DatabaseSync(join(dataDir, 'scim-backend.sqlite'))
-    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(schemaVersion)
-    expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal')
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(
+      schemaVersion,
+    )
+    expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe(
+      'wal',
+    )
     db.exec(`PRAGMA user_version = ${schemaVersion + 1}`)
     db.close()
     await expect(startServer({ port: 0, dataDir })).rejects.toThrow(/newer scim-console/)
@@ -61,16 +79,24 @@ describe('storage', () => {
     const { adminKey, demoToken } = first.generated
     expect(adminKey).toMatch(/^scimc_admin_/)
     expect(demoToken).toMatch(/^scimc_scim_/)
-    const res = await fetch(`${first.scimBaseUrl}/Users?count=1`, { headers: { Authorization: `Bearer ${demoToken}` } })
+    const res = await fetch(`${first.scimBaseUrl}/Users?count=1`, {
+      headers: { Authorization: `Bearer ${demoToken}` },
+    })
     expect(res.status).toBe(200)
     await first.close()
     const second = await startServer({ port: 0, dataDir })
     expect(second.generated).toEqual({})
-    const admin = await fetch(`${second.adminBaseUrl}/tenants`, { headers: { Authorization: `Bearer ${adminKey}` } })
+    const admin = await fetch(`${second.adminBaseUrl}/tenants`, {
+      headers: { Authorization: `Bearer ${adminKey}` },
+    })
     expect(admin.status).toBe(200)
     await second.close()
     const db = new DatabaseSync(join(dataDir, 'scim-backend.sqlite'))
-    const dump = JSON.stringify([db.prepare('SELECT * FROM settings').all(), db.prepare('SELECT * FROM scim_tokens').all(), db.prepare('SELECT * FROM events').all()])
+    const dump = JSON.stringify([
+      db.prepare('SELECT * FROM settings').all(),
+      db.prepare('SELECT * FROM scim_tokens').all(),
+      db.prepare('SELECT * FROM events').all(),
+    ])
     db.close()
     expect(dump).not.toContain(adminKey!)
     expect(dump).not.toContain(demoToken!)

@@ -121,17 +121,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       req.resume()
       res.writeHead(400, { 'Content-Type': SCIM_CONTENT_TYPE })
-      res.end(JSON.stringify({ schemas: [ERROR_SCHEMA], status: '400', detail: 'Malformed request URL.' }))
+      res.end(
+        JSON.stringify({
+          schemas: [ERROR_SCHEMA],
+          status: '400',
+          detail: 'Malformed request URL.',
+        }),
+      )
       return
     }
     const p = url.pathname
     const under = (prefix: string) => p === prefix || p.startsWith(`${prefix}/`)
     const lower = p.toLowerCase()
-    const task = lower === SCIM_PREFIX || lower.startsWith(`${SCIM_PREFIX}/`)
-      ? handleScim(req, res, url, origin)
-      : under(ADMIN_PREFIX)
-        ? handleAdmin(req, res, url, origin)
-        : Promise.resolve(notFound(res, p))
+    const task =
+      lower === SCIM_PREFIX || lower.startsWith(`${SCIM_PREFIX}/`)
+        ? handleScim(req, res, url, origin)
+        : under(ADMIN_PREFIX)
+          ? handleAdmin(req, res, url, origin)
+          : Promise.resolve(notFound(res, p))
     task.catch((err: unknown) => {
       log({ level: 'error', msg: 'request failed', error: String(err) })
       if (!res.headersSent) {
@@ -177,6 +184,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      events.close()
       db.close()
     },
   }

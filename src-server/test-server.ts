@@ -32,10 +32,16 @@ export interface ScimReply {
   text: string
 }
 
-async function call(base: string, path: string, init: ScimInit, defaultToken: string): Promise<ScimReply> {
+async function call(
+  base: string,
+  path: string,
+  init: ScimInit,
+  defaultToken: string,
+): Promise<ScimReply> {
   const headers: Record<string, string> = { ...init.headers }
   const token = init.token === undefined ? defaultToken : init.token
-  if (token !== null && headers.Authorization === undefined) headers.Authorization = `Bearer ${token}`
+  if (token !== null && headers.Authorization === undefined)
+    headers.Authorization = `Bearer ${token}`
   let body: string | undefined
   if (init.body !== undefined) {
     body = init.raw ? String(init.body) : JSON.stringify(init.body)
@@ -68,7 +74,13 @@ export async function startTestServer(
     server,
     dataDir,
     scim: (path, init = {}) => call(server.scimBaseUrl, path, init, TEST_TOKEN),
-    admin: (path, init = {}) => call(server.adminBaseUrl, path, { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } }, TEST_ADMIN_KEY),
+    admin: (path, init = {}) =>
+      call(
+        server.adminBaseUrl,
+        path,
+        { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } },
+        TEST_ADMIN_KEY,
+      ),
     async stop(keepData = false) {
       await server.close()
       if (!keepData) rmSync(dataDir, { recursive: true, force: true })

@@ -1,62 +1,28 @@
 import { z } from 'zod'
 import type { AppErrorData, Result } from './errors.ts'
-import { idpMetadataSchema } from './metadata.ts'
+import { appChannels, appEvents } from './channels/app.ts'
+import { metadataChannels } from './channels/metadata.ts'
 
 /**
  * The one contract between the renderer and main, named `domain.verb`. The preload, the IPC
  * registrar, the web host and the renderer's api module are all derived from these two maps, so a
- * channel name is never typed twice. Adding a channel: one entry here, one handler in
- * src-main/services.ts (the compiler insists), and the contract snapshot test is updated.
+ * channel name is never typed twice. Adding a channel: one entry in src-shared/channels/<domain>.ts
+ * (spread below), one handler in src-main/handlers/<domain>.ts (the compiler insists), and the
+ * contract snapshot test is updated.
  */
 
-/**
- * What the renderer may hand to `metadata.inspect`. Deliberately narrower than MetadataSource
- * (src-shared/metadata.ts): no `{ kind: 'file', path }`, so a compromised renderer cannot make main
- * read an arbitrary path. Files reach main as text (drop, browser picker) or through the native
- * dialog (`metadata.pickFile`), which reads the file the person chose.
- */
-export const rendererMetadataSourceSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('text'),
-    text: z.string().min(1),
-    name: z.string().max(500).optional(),
-  }),
-  z.object({ kind: z.literal('url'), url: z.string().min(1).max(8192) }),
-])
+export { rendererMetadataSourceSchema } from './channels/metadata.ts'
 
-const emptyInput = z.object({}).strict()
-
+// Each domain declares its channels and events in src-shared/channels/<domain>.ts; this file
+// merges them, so domains can grow side by side without editing one shared literal.
 export const contract = {
-  'app.info': {
-    input: emptyInput,
-    output: z.object({ name: z.string(), version: z.string(), runtime: z.string() }),
-  },
-  'metadata.inspect': {
-    input: z.object({
-      source: rendererMetadataSourceSchema,
-      entityId: z.string().min(1).optional(),
-    }),
-    output: idpMetadataSchema,
-  },
-  'metadata.pickFile': {
-    input: emptyInput,
-    // The chosen file's content, read in main with the same size cap as any metadata; null when
-    // the person cancels.
-    output: z.object({ name: z.string(), text: z.string() }).nullable(),
-  },
-  'clipboard.writeText': {
-    input: z.object({ text: z.string().max(1_000_000) }).strict(),
-    output: z.object({ written: z.literal(true) }),
-  },
+  ...appChannels,
+  ...metadataChannels,
 } as const
 
 /** Main-to-renderer streams. Each payload is validated by the sender. */
 export const events = {
-  'app.log': z.object({
-    time: z.string(),
-    level: z.enum(['debug', 'info', 'warn', 'error']),
-    msg: z.string(),
-  }),
+  ...appEvents,
 } as const
 
 export type Contract = typeof contract

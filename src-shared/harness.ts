@@ -173,3 +173,28 @@ export const harnessStartInputSchema = z.object({
   timeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
 })
 export type HarnessStartInput = z.infer<typeof harnessStartInputSchema>
+
+/** `harness.start` with the token resolved (from the keychain, or pasted by the person). */
+export const harnessRunRequestSchema = harnessStartInputSchema.extend({
+  token: z.string().min(1),
+})
+export type HarnessRunRequest = z.input<typeof harnessRunRequestSchema>
+
+/** One message of the `harness.progress` stream: which run, and what happened. */
+export const harnessProgressMessageSchema = z.object({
+  runId: z.string(),
+  event: harnessProgressEventSchema,
+})
+export type HarnessProgressMessage = z.infer<typeof harnessProgressMessageSchema>
+
+export const harnessReportFormats = ['json', 'junit', 'html', 'har'] as const
+export const harnessExportInputSchema = z.object({
+  runId: z.string(),
+  format: z.enum(harnessReportFormats),
+})
+export const harnessExportOutputSchema = z.object({
+  fileName: z.string(),
+  mimeType: z.string(),
+  text: z.string(),
+})
+export type HarnessExport = z.infer<typeof harnessExportOutputSchema>

@@ -25,6 +25,17 @@ function causeCode(err: unknown): string | undefined {
   return undefined
 }
 
+function innermostMessage(err: unknown): string {
+  let current: unknown = err
+  let message = String(err)
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const m = (current as { message?: unknown }).message
+    if (typeof m === 'string' && m !== '') message = m
+    current = (current as { cause?: unknown }).cause
+  }
+  return message
+}
+
 export function networkError(err: unknown, url: string, timeoutMs: number): AppError {
   const name = (err as { name?: unknown })?.name
   if (name === 'TimeoutError') {
@@ -46,12 +57,13 @@ export function networkError(err: unknown, url: string, timeoutMs: number): AppE
       cause: err,
     })
   }
+  const reason = innermostMessage(err)
   return new AppError(
     'network.unreachable',
-    `Could not reach the admin API at ${url}${code ? ` (${code})` : ''}.`,
+    `Could not reach the admin API at ${url} (${code ?? reason}).`,
     {
       hint: 'Check the connection’s admin API URL (scheme, host and port), that the backend is running, and that no firewall or proxy blocks it.',
-      details: { url, code: code ?? null },
+      details: { url, code: code ?? null, reason },
       cause: err,
     },
   )

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -139,9 +140,33 @@ describe('connection service', () => {
       createConnectionService({ dataDir, store }).resolve('orphan'),
       'secrets.not_found',
     )
-    expect(err.hint).toContain('connection add --name orphan')
+    expect(err.hint).toContain('--backend https://x.example/admin/v1')
   })
 })
+
+if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+  console.log(
+    'keychain variant of the missing-admin-key test skipped: DBUS_SESSION_BUS_ADDRESS is unset',
+  )
+}
+it.skipIf(!process.env.DBUS_SESSION_BUS_ADDRESS)(
+  'with the real keychain, a missing admin key is fixed by storing it again',
+  async () => {
+    writeFileSync(
+      settingsPath(dataDir),
+      JSON.stringify({
+        connections: [{ name: 'orphan', adminBaseUrl: 'https://x.example/admin/v1' }],
+      }),
+    )
+    const keychain = createKeytarSecretStore({ service: `scim-console-test-${randomUUID()}` })
+    const err = await failure(
+      createConnectionService({ dataDir, store: keychain }).resolve('orphan'),
+      'secrets.not_found',
+    )
+    expect(err.message).toContain('OS keychain')
+    expect(err.hint).toContain('connection add --name orphan')
+  },
+)
 
 describe('resolveTarget', () => {
   const connections = () => createConnectionService({ dataDir, store })

@@ -156,7 +156,10 @@ export function createConnectionService(options: {
           'secrets.not_found',
           `The admin key of connection "${name}" is not in the ${store.kind === 'memory' ? 'in-memory secret store' : 'OS keychain'}.`,
           {
-            hint: `Store it again: SCIM_CONSOLE_ADMIN_KEY=... scim-console connection add --name ${name} --backend ${saved.adminBaseUrl} --replace`,
+            hint:
+              store.kind === 'memory'
+                ? `The in-memory store forgets secrets when the process exits. For one-off commands use --backend ${saved.adminBaseUrl} with the key in SCIM_CONSOLE_ADMIN_KEY, or unset SCIM_CONSOLE_SECRET_STORE to use the OS keychain.`
+                : `Store it again: SCIM_CONSOLE_ADMIN_KEY=... scim-console connection add --name ${name} --backend ${saved.adminBaseUrl} --replace`,
           },
         )
       }

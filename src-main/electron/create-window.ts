@@ -2,6 +2,7 @@ import { BrowserWindow, session, type Session } from 'electron'
 import { ELECTRON_CSP } from '../csp.ts'
 import { originOf } from './sender-check.ts'
 import { isOwnUrl, windowOptions } from './window-options.ts'
+import type { WindowState } from './window-state.ts'
 
 /** Session-wide denials: no permission prompts at all, and the renderer CSP as a response header. */
 export function hardenSession(ses: Session, opts: { devServerOrigin?: string }): void {
@@ -21,12 +22,19 @@ export function hardenSession(ses: Session, opts: { devServerOrigin?: string }):
   }
 }
 
-export function createMainWindow(opts: { preloadPath: string; url: string }): BrowserWindow {
+export function createMainWindow(opts: {
+  preloadPath: string
+  url: string
+  state?: WindowState
+  dark?: boolean
+}): BrowserWindow {
   hardenSession(session.defaultSession, {
     devServerOrigin: opts.url.startsWith('http') ? (originOf(opts.url) ?? undefined) : undefined,
   })
   const appOrigin = originOf(opts.url) ?? opts.url
-  const win = new BrowserWindow(windowOptions({ preloadPath: opts.preloadPath }))
+  const win = new BrowserWindow(
+    windowOptions({ preloadPath: opts.preloadPath, bounds: opts.state?.bounds, dark: opts.dark }),
+  )
   const wc = win.webContents
   wc.setWindowOpenHandler(() => ({ action: 'deny' }))
   wc.on('will-navigate', (event, url) => {
@@ -36,7 +44,11 @@ export function createMainWindow(opts: { preloadPath: string; url: string }): Br
     if (!isOwnUrl(url, appOrigin)) event.preventDefault()
   })
   wc.on('will-attach-webview', (event) => event.preventDefault())
-  win.once('ready-to-show', () => win.show())
+  win.once('ready-to-show', () => {
+    // Maximize before showing so the window does not jump from its normal bounds.
+    if (opts.state?.maximized) win.maximize()
+    win.show()
+  })
   void win.loadURL(opts.url)
   return win
 }

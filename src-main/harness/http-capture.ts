@@ -62,6 +62,8 @@ export interface HttpCaptureOptions {
   maxRetries?: number
   onExchange?: (exchange: Exchange) => void
   fetch?: typeof fetch
+  /** Response bodies beyond this are cut off (a hostile or broken server cannot fill memory). */
+  maxBodyBytes?: number
 }
 
 class Semaphore {
@@ -183,7 +185,8 @@ export class HttpCapture {
     let body: string | undefined
     if (req.rawBody !== undefined) body = req.rawBody
     else if (req.body !== undefined) body = JSON.stringify(req.body)
-    if (body !== undefined) headers['Content-Type'] = this.#opts.contentType ?? 'application/scim+json'
+    if (body !== undefined)
+      headers['Content-Type'] = this.#opts.contentType ?? 'application/scim+json'
     Object.assign(headers, req.headers)
 
     const id = `x${++this.#seq}`
@@ -209,14 +212,14 @@ export class HttpCapture {
       status = res.status
       statusText = res.statusText
       resHeaders = res.headers
-      text = await res.text()
+      text = await readCapped(res, this.#opts.maxBodyBytes ?? 2 * 1024 * 1024)
     } catch (err) {
       const name = (err as Error)?.name
       if (outer?.aborted) error = { code: 'cancelled', message: 'The run was cancelled.' }
       else if (name === 'TimeoutError' || name === 'AbortError')
         error = {
           code: 'network.timeout',
-          message: `No answer within ${Math.round(this.#opts.timeoutMs / 1000)} s.`,
+          message: `No answer within ${this.#opts.timeoutMs < 1000 ? `${this.#opts.timeoutMs} ms` : `${Math.round(this.#opts.timeoutMs / 1000)} s`}.`,
         }
       else
         error = {
@@ -264,6 +267,25 @@ export class HttpCapture {
     if (error) out.error = error
     return out
   }
+}
+
+async function readCapped(res: Response, max: number): Promise<string> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel()
+      const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max))
+      return `${text}\n[scim-console: response cut off after ${max} bytes]`
+    }
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
 }
 
 /** JSON bodies are redacted structurally (`password` values), other text as free text. */

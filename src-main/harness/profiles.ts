@@ -94,7 +94,10 @@ const okta: Profile = {
   createGroup: (displayName) => ({ schemas: [GROUP_SCHEMA], displayName, members: [] }),
   setActive: (active) => patch({ op: 'replace', value: { active } }),
   updateNameAndEmail: (familyName, email) =>
-    patch({ op: 'replace', value: { name: { familyName }, emails: [{ value: email, type: 'work', primary: true }] } }),
+    patch({
+      op: 'replace',
+      value: { name: { familyName }, emails: [{ value: email, type: 'work', primary: true }] },
+    }),
   addMembers: (members) =>
     patch({
       op: 'add',
@@ -156,8 +159,10 @@ const entra: Profile = {
     ),
   addMembers: (members) =>
     patch({ op: 'Add', path: 'members', value: members.map((m) => ({ $ref: null, value: m.id })) }),
-  removeMember: (id) => patch({ op: 'Remove', path: 'members', value: [{ $ref: null, value: id }] }),
-  renameGroup: (_id, displayName) => patch({ op: 'Replace', path: 'displayName', value: displayName }),
+  removeMember: (id) =>
+    patch({ op: 'Remove', path: 'members', value: [{ $ref: null, value: id }] }),
+  renameGroup: (_id, displayName) =>
+    patch({ op: 'Replace', path: 'displayName', value: displayName }),
   updatesUsersWithPut: false,
 }
 
@@ -200,7 +205,8 @@ const rfc: Profile = {
   addMembers: (members) =>
     patch({ op: 'add', path: 'members', value: members.map((m) => ({ value: m.id })) }),
   removeMember: (id) => patch({ op: 'remove', path: `members[value eq "${id}"]` }),
-  renameGroup: (_id, displayName) => patch({ op: 'replace', path: 'displayName', value: displayName }),
+  renameGroup: (_id, displayName) =>
+    patch({ op: 'replace', path: 'displayName', value: displayName }),
   updatesUsersWithPut: true,
 }
 

@@ -70,7 +70,12 @@ export function applySeverity(status: CheckOutcome['status'], severity: Severity
   return status === 'warn' ? 'warn' : status
 }
 
-function validateInput(input: RunHarnessInput): { baseUrl: string; token: string; hadBearer: boolean } {
+/** Throws AppError harness.bad_input for a base URL or token the run cannot use. */
+export function validateHarnessInput(input: Pick<RunHarnessInput, 'baseUrl' | 'token'>): {
+  baseUrl: string
+  token: string
+  hadBearer: boolean
+} {
   let url: URL
   try {
     url = new URL(input.baseUrl)
@@ -119,7 +124,7 @@ function notScim(url: string, res: ScimResponse): AppError {
  * at the end, also after cancellation. Resolves to the report; rejects only for bad input.
  */
 export async function runHarness(input: RunHarnessInput): Promise<HarnessReport> {
-  const { baseUrl, token, hadBearer } = validateInput(input)
+  const { baseUrl, token, hadBearer } = validateHarnessInput(input)
   registerSecret(token)
   const profile: Profile = getProfile(input.profile ?? 'okta')
   const readOnly = input.readOnly ?? false
@@ -143,8 +148,12 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
     ...(signal ? { signal } : {}),
     defaultHeaders: profile.headers,
     contentType: profile.contentType,
-    ...(input.tuning?.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: input.tuning.maxRetryAfterMs } : {}),
-    ...(input.tuning?.fallbackRetryMs !== undefined ? { fallbackRetryMs: input.tuning.fallbackRetryMs } : {}),
+    ...(input.tuning?.maxRetryAfterMs !== undefined
+      ? { maxRetryAfterMs: input.tuning.maxRetryAfterMs }
+      : {}),
+    ...(input.tuning?.fallbackRetryMs !== undefined
+      ? { fallbackRetryMs: input.tuning.fallbackRetryMs }
+      : {}),
     ...(input.fetch ? { fetch: input.fetch } : {}),
     onExchange: (x) =>
       emit({
@@ -185,7 +194,15 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       outcome,
-      ...(error ? { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } } : {}),
+      ...(error
+        ? {
+            error: {
+              code: error.code,
+              message: error.message,
+              ...(error.hint ? { hint: error.hint } : {}),
+            },
+          }
+        : {}),
       summary,
       checks,
       exchanges: http.exchanges,
@@ -195,9 +212,22 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
     return report
   }
 
+  const selected = allChecks.filter((c) => !input.only || input.only.includes(c.id))
+  emit({
+    type: 'run.started',
+    runId,
+    profile: profile.id,
+    checks: selected.map((c) => ({ id: c.id, title: c.title, area: c.area })),
+  })
+
   // Preflight: is there a SCIM endpoint at all, and does the token open it?
   const t = profile.connectionTest
-  const pre = await http.request({ method: 'GET', path: t.path, query: t.query, checkId: 'preflight' })
+  const pre = await http.request({
+    method: 'GET',
+    path: t.path,
+    query: t.query,
+    checkId: 'preflight',
+  })
   const emptyCleanup = { removed: [], leftovers: [] }
   if (pre.error?.code === 'cancelled') return finish('cancelled', [], emptyCleanup)
   if (pre.error) {
@@ -213,7 +243,9 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
   const authRejected = pre.status === 401 || pre.status === 403
   const looksScim =
     isObject(pre.json) &&
-    (schemasOf(pre.json).includes(LIST_SCHEMA) || typeof get(pre.json, 'totalResults') === 'number' || schemasOf(pre.json).some((s) => s.startsWith('urn:ietf:params:scim:')))
+    (schemasOf(pre.json).includes(LIST_SCHEMA) ||
+      typeof get(pre.json, 'totalResults') === 'number' ||
+      schemasOf(pre.json).some((s) => s.startsWith('urn:ietf:params:scim:')))
   if (!authRejected && pre.status < 500 && !looksScim) {
     return finish('could_not_run', [], emptyCleanup, notScim(http.url(t.path, t.query), pre))
   }
@@ -266,13 +298,23 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
   let primary: Promise<CreatedUser> | undefined
   let any: Promise<Record<string, unknown> | undefined> | undefined
 
-  const makeContext = (def: CheckDef, warnings: Array<{ message: string; info: FailureInfo }>, notes: string[], extra: string[]): CheckContext => {
+  const makeContext = (
+    def: CheckDef,
+    warnings: Array<{ message: string; info: FailureInfo }>,
+    notes: string[],
+    extra: string[],
+  ): CheckContext => {
     const send: CheckContext['send'] = async (req) => {
       const res = await http.request({ ...req, checkId: def.id })
       if (res.error?.code === 'cancelled') throw new Cancelled()
-      if (res.error) throw new TransportProblem(`${req.method} ${res.exchange.request.url}: ${res.error.message}`)
+      if (res.error)
+        throw new TransportProblem(
+          `${req.method} ${res.exchange.request.url}: ${res.error.message}`,
+        )
       if (res.status >= 500 && !req.allow5xx) {
-        throw new TransportProblem(`${req.method} ${res.exchange.request.url} answered HTTP ${res.status}; the behaviour could not be judged.`)
+        throw new TransportProblem(
+          `${req.method} ${res.exchange.request.url} answered HTTP ${res.status}; the behaviour could not be judged.`,
+        )
       }
       return res
     }
@@ -308,7 +350,12 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
       },
       anyUser: async () => {
         any ??= http
-          .request({ method: 'GET', path: '/Users', query: { startIndex: 1, count: 1 }, checkId: 'fixture.any_user' })
+          .request({
+            method: 'GET',
+            path: '/Users',
+            query: { startIndex: 1, count: 1 },
+            checkId: 'fixture.any_user',
+          })
           .then((r) => resourcesOf(r.json)[0])
         return any
       },
@@ -317,16 +364,15 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
     }
   }
 
-  const selected = allChecks.filter((c) => !input.only || input.only.includes(c.id))
-  emit({
-    type: 'run.started',
-    runId,
-    profile: profile.id,
-    checks: selected.map((c) => ({ id: c.id, title: c.title, area: c.area })),
-  })
   const results = new Map<string, CheckResult>()
   let done = 0
-  const record = (def: CheckDef, outcome: CheckOutcome, durationMs: number, exchangeIds: string[], notes: string[]): void => {
+  const record = (
+    def: CheckDef,
+    outcome: CheckOutcome,
+    durationMs: number,
+    exchangeIds: string[],
+    notes: string[],
+  ): void => {
     const severity = def.severity[profile.id]
     const result: CheckResult = redact({
       id: def.id,
@@ -354,7 +400,8 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
     const severity = def.severity[profile.id]
     let skipReason: string | undefined
     if (severity === 'skip') skipReason = `Not part of the ${profile.label} profile.`
-    else if (readOnly && def.writes) skipReason = 'Read-only run: this check creates or changes resources.'
+    else if (readOnly && def.writes)
+      skipReason = 'Read-only run: this check creates or changes resources.'
     else if (authRejected && def.area !== 'auth')
       skipReason = `The token was rejected (HTTP ${pre.status}); fix authentication first.`
     else if (signal?.aborted) skipReason = 'Cancelled before it started.'
@@ -371,11 +418,17 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
     try {
       outcome = await def.run(makeContext(def, warnings, notes, extra))
     } catch (err) {
-      if (err instanceof CheckFailure) outcome = { status: 'fail', message: err.message, ...err.info }
+      if (err instanceof CheckFailure)
+        outcome = { status: 'fail', message: err.message, ...err.info }
       else if (err instanceof TransportProblem) outcome = { status: 'error', message: err.message }
       else if (err instanceof Blocked) outcome = { status: 'skip', message: err.message }
-      else if (err instanceof Cancelled || signal?.aborted) outcome = { status: 'skip', message: 'Cancelled while running.' }
-      else outcome = { status: 'error', message: `The check itself crashed (a scim-console bug): ${(err as Error)?.message ?? String(err)}` }
+      else if (err instanceof Cancelled || signal?.aborted)
+        outcome = { status: 'skip', message: 'Cancelled while running.' }
+      else
+        outcome = {
+          status: 'error',
+          message: `The check itself crashed (a scim-console bug): ${(err as Error)?.message ?? String(err)}`,
+        }
     }
     if (warnings.length > 0) {
       if (outcome.status === 'pass') {
@@ -403,30 +456,59 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
   const outcome = signal?.aborted ? 'cancelled' : failed ? 'failed' : 'passed'
   return finish(outcome, checks, cleanup)
 
-  async function cleanUp(refs: ResourceRef[], client: HttpCapture, p: Profile): Promise<HarnessReport['cleanup']> {
+  async function cleanUp(
+    refs: ResourceRef[],
+    client: HttpCapture,
+    p: Profile,
+  ): Promise<HarnessReport['cleanup']> {
     emit({ type: 'cleanup.started', resources: refs.length })
     const removed: ResourceRef[] = []
     const leftovers: HarnessReport['cleanup']['leftovers'] = []
     // Groups first: deleting users first would leave dangling members behind.
-    const ordered = [...refs.filter((r) => r.type === 'Groups'), ...refs.filter((r) => r.type === 'Users')]
+    const ordered = [
+      ...refs.filter((r) => r.type === 'Groups'),
+      ...refs.filter((r) => r.type === 'Users'),
+    ]
     await Promise.all(
       ordered.map(async (ref) => {
         let id = ref.id
         if (id === undefined) {
           // The POST got no usable answer (timeout, cancel): the resource may exist anyway.
           const query = ref.type === 'Users' ? p.userLookup(ref.name) : p.groupLookup(ref.name)
-          const found = await client.request({ method: 'GET', path: `/${ref.type}`, query, checkId: 'cleanup', detached: true })
-          const hit = resourcesOf(found.json).find((r) => (ref.type === 'Users' ? r.userName : r.displayName) === ref.name)
+          const found = await client.request({
+            method: 'GET',
+            path: `/${ref.type}`,
+            query,
+            checkId: 'cleanup',
+            detached: true,
+          })
+          const hit = resourcesOf(found.json).find(
+            (r) => (ref.type === 'Users' ? r.userName : r.displayName) === ref.name,
+          )
           if (found.status === 200 && !hit) return // never created
           if (!hit || typeof hit.id !== 'string') {
-            leftovers.push({ ...ref, reason: `Could not tell whether it was created (lookup answered ${found.status || found.error?.code}).` })
+            leftovers.push({
+              ...ref,
+              reason: `Could not tell whether it was created (lookup answered ${found.status || found.error?.code}).`,
+            })
             return
           }
           id = hit.id
         }
-        const res = await client.request({ method: 'DELETE', path: `/${ref.type}/${encodeURIComponent(id)}`, checkId: 'cleanup', detached: true })
-        if (res.status === 204 || res.status === 200 || res.status === 404) removed.push({ ...ref, id })
-        else leftovers.push({ ...ref, id, reason: `DELETE answered ${res.status || res.error?.code}.` })
+        const res = await client.request({
+          method: 'DELETE',
+          path: `/${ref.type}/${encodeURIComponent(id)}`,
+          checkId: 'cleanup',
+          detached: true,
+        })
+        if (res.status === 204 || res.status === 200 || res.status === 404)
+          removed.push({ ...ref, id })
+        else
+          leftovers.push({
+            ...ref,
+            id,
+            reason: `DELETE answered ${res.status || res.error?.code}.`,
+          })
       }),
     )
     return { removed, leftovers }

@@ -37,7 +37,11 @@ export function guardDocument(
   // metadata, because servers do hand out metadata as text/html or text/plain.
   const contentType = (opts.contentType ?? '').toLowerCase()
   const looksLikeMetadata = /<([\w.-]+:)?Entit(y|ies)Descriptor[\s>/]/.test(head)
-  if (head[0] === '{' || head[0] === '[' || (/[/+]json\b/.test(contentType) && !looksLikeMetadata)) {
+  if (
+    head[0] === '{' ||
+    head[0] === '[' ||
+    (/[/+]json\b/.test(contentType) && !looksLikeMetadata)
+  ) {
     return refuse(refusal.json(/"(issuer|authorization_endpoint|jwks_uri)"\s*:/.test(head)))
   }
   if (

@@ -24,9 +24,18 @@ export function checkMetadataUrl(raw: string, base?: URL): URL {
   try {
     url = new URL(raw, base)
   } catch {
-    throw new AppError('network.forbidden_url', `"${raw}" is not a valid URL.`, {
+    throw new AppError('network.forbidden_url', `"${raw.slice(0, 200)}" is not a valid URL.`, {
       hint: 'Give the full metadata URL starting with https://, or a file path.',
     })
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new AppError(
+      'network.forbidden_url',
+      'Metadata URLs with a user name or password are not fetched.',
+      {
+        hint: 'Remove the credentials from the URL; if the metadata needs a sign-in, download it in a browser and drop the file here.',
+      },
+    )
   }
   if (url.protocol === 'https:') return url
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url

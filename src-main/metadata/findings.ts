@@ -22,6 +22,12 @@ export function sortFindings(findings: Finding[]): Finding[] {
     .map(({ f }) => f)
 }
 
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024
+    ? `${Math.round(n / 1024 / 1024)} MB`
+    : `${Math.max(1, Math.round(n / 1024))} KB`
+}
+
 const PASTE_INSTEAD =
   'Paste or drop the IdP metadata XML instead: in Okta, open the SAML app > Sign On > SAML Signing Certificates > Actions > View IdP metadata (a document starting with <md:EntityDescriptor>).'
 
@@ -31,7 +37,7 @@ export const refusal = {
     finding(
       'error',
       'metadata.too_large',
-      `The document is larger than the ${Math.round(limit / 1024 / 1024)} MB limit for IdP metadata, so it was not read.`,
+      `The document is larger than the ${formatBytes(limit)} limit for IdP metadata, so it was not read.`,
       'IdP metadata for one Okta app is a few kilobytes. If this is a federation aggregate, download the metadata of your one IdP instead.',
     ),
   empty: () =>

@@ -69,14 +69,12 @@ describe('inspectMetadata from a URL (real HTTP server on 127.0.0.1)', () => {
             .end('<html><body>Sign in</body></html>')
           return
         case '/.well-known/openid-configuration':
-          res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(
-              JSON.stringify({
-                issuer: 'https://x.okta.com',
-                authorization_endpoint: 'https://x.okta.com/authorize',
-              }),
-            )
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              issuer: 'https://x.okta.com',
+              authorization_endpoint: 'https://x.okta.com/authorize',
+            }),
+          )
           return
         case '/missing':
           res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')

@@ -26,6 +26,10 @@ import { fetchMetadataDocument } from './fetch-metadata.ts'
 import { refusal } from './findings.ts'
 import { parseIdpMetadata, refusedMetadata } from './parse-idp-metadata.ts'
 
+// Re-exported so callers need one import for both entry points.
+export { parseIdpMetadata } from './parse-idp-metadata.ts'
+export type { ParseOptions } from './parse-idp-metadata.ts'
+
 export interface InspectOptions {
   entityId?: string
   now?: Date

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { idpMetadataSchema, metadataFindingCodes, type IdpMetadata } from '../../src-shared/metadata.ts'
+import {
+  idpMetadataSchema,
+  metadataFindingCodes,
+  type IdpMetadata,
+} from '../../src-shared/metadata.ts'
 import { parseIdpMetadata } from './parse-idp-metadata.ts'
 
 const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
@@ -220,6 +224,7 @@ describe('model details', () => {
     const f = m.findings.filter((x) => x.code === 'metadata.cert_expiring')
     expect(f).toHaveLength(1)
     expect(f[0]?.message).toMatch(/2026-12-16, in 24 day/)
+    expect(f[0]?.hint).toMatch(/rollover in progress/)
   })
 
   it('warns about SHA-1 signatures and RSA keys under 2048 bits', () => {
@@ -428,6 +433,65 @@ describe('namespaces are resolved, not guessed from prefixes', () => {
     const m = parseIdpMetadata(xml, { source: url, now: NOW })
     expect(codes(m)).toContain('metadata.entity_id_is_metadata_url')
     expect(m.ok).toBe(true)
+  })
+})
+
+describe('findings on crafted documents', () => {
+  const base = idp('https://idp.example.net/x').replace(
+    '<md:EntityDescriptor',
+    `<md:EntityDescriptor xmlns:md="${MD}"`,
+  )
+  const parse = (xml: string, now = NOW): IdpMetadata =>
+    parseIdpMetadata(xml, { source: 'paste', now })
+  const POST_SSO =
+    '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.net/sso?a=1&amp;b=2"/>'
+
+  it('is usable as built', () => {
+    expect(parse(base).ok).toBe(true)
+  })
+
+  it('refuses a missing entityID', () => {
+    const m = parse(base.replace('entityID="https://idp.example.net/x"', ''))
+    expect(m.ok).toBe(false)
+    expect(codes(m)).toContain('metadata.no_entity_id')
+  })
+
+  it('refuses an IdP without SingleSignOnService', () => {
+    expect(codes(parse(base.replace(POST_SSO, '')))).toContain('metadata.no_sso_service')
+  })
+
+  it('refuses an IdP with only SOAP sign-on', () => {
+    const soap = base.replace('bindings:HTTP-POST', 'bindings:SOAP')
+    const m = parse(soap)
+    expect(m.ssoServices[0]?.bindingName).toBe('SOAP')
+    expect(codes(m)).toContain('metadata.no_browser_sso_binding')
+  })
+
+  it('refuses a relative sign-on URL and warns about plain http', () => {
+    expect(codes(parse(base.replace('https://idp.example.net/sso?a=1&amp;b=2', '/sso')))).toContain(
+      'metadata.invalid_sso_url',
+    )
+    const http = parse(base.replace('https://idp.example.net/sso', 'http://idp.example.net/sso'))
+    expect(http.ok).toBe(true)
+    expect(codes(http)).toContain('metadata.insecure_sso_url')
+  })
+
+  it('warns about a certificate that is not valid yet', () => {
+    const m = parse(base, new Date('2020-01-01T00:00:00Z'))
+    expect(codes(m)).toContain('metadata.cert_not_yet_valid')
+  })
+
+  it('warns about an unreadable validUntil and keeps going', () => {
+    const m = parse(base.replace('entityID=', 'validUntil="next tuesday" entityID='))
+    expect(m.ok).toBe(true)
+    expect(m.validUntil).toBeNull()
+    expect(codes(m)).toContain('metadata.invalid_valid_until')
+  })
+
+  it('accepts a valid cacheDuration silently', () => {
+    const m = parse(base.replace('entityID=', 'cacheDuration="PT6H30M" entityID='))
+    expect(m.cacheDuration).toBe('PT6H30M')
+    expect(codes(m)).not.toContain('metadata.invalid_cache_duration')
   })
 })
 

@@ -4,7 +4,15 @@ import { guardDocument } from './document-guard.ts'
 import { isLoopbackHost } from './loopback.ts'
 import { finding, refusal, sortFindings } from './findings.ts'
 import { checkMetadataSignature } from './signature.ts'
-import { DS_NS, MD_NS, parseXmlTree, XmlSyntaxError, type XmlElement } from './xml-tree.ts'
+import { entityDocument, scanAggregate } from './aggregate-scanner.ts'
+import {
+  checkWellFormed,
+  DS_NS,
+  MD_NS,
+  parseXmlTree,
+  XmlSyntaxError,
+  type XmlElement,
+} from './xml-tree.ts'
 
 export interface ParseOptions {
   /** Which entity of an aggregate to use; also checked against a single EntityDescriptor. */
@@ -72,28 +80,35 @@ export function parseIdpMetadata(xml: string | Uint8Array, opts: ParseOptions): 
   if (!guarded.ok) return finish(model, [guarded.finding])
   const text = guarded.text
 
-  let root: XmlElement
+  let doc: DocumentView
   try {
-    root = parseXmlTree(text)
+    doc = text.length > FAST_PATH_BYTES ? scannedView(text) : treeView(text)
   } catch (err) {
     if (!(err instanceof XmlSyntaxError)) throw err
     const where = err.line === undefined ? '' : ` (line ${err.line}, column ${err.col ?? 0})`
     return finish(model, [refusal.malformed(err.message, where, err.truncated)])
   }
 
-  const rootProblem = checkRoot(root)
+  const rootProblem = checkRoot(doc.root)
   if (rootProblem) return finish(model, [rootProblem])
 
-  const entities = collectEntities(root)
-  const isAggregate = root.local === 'EntitiesDescriptor'
-  const idpEntities = entities.filter((e) => e.el.first(MD_NS, 'IDPSSODescriptor') !== undefined)
+  const entities = doc.entities
+  const isAggregate = doc.root.local === 'EntitiesDescriptor'
+  const idpEntities = entities.filter((e) => e.isIdp)
   if (isAggregate) model.idps = idpEntities.map((e) => e.entityId).filter((id) => id !== '')
 
   const findings: Finding[] = []
-  const picked = pickEntity(root, entities, idpEntities, isAggregate, opts.entityId)
+  const picked = pickEntity(entities, idpEntities, isAggregate, opts.entityId)
   if ('error' in picked) return finish(model, [picked.error])
   if (picked.note) findings.push(picked.note)
-  const { el: entity, ancestors } = picked.entity
+  let entity: XmlElement
+  try {
+    entity = picked.entity.load()
+  } catch (err) {
+    if (!(err instanceof XmlSyntaxError)) throw err
+    return finish(model, [refusal.malformed(err.message, '', err.truncated)])
+  }
+  const { ancestors } = picked.entity
 
   const entityId = entity.attr('entityID')?.trim() ?? ''
   model.entityId = entityId === '' ? null : entityId
@@ -130,9 +145,9 @@ export function parseIdpMetadata(xml: string | Uint8Array, opts: ParseOptions): 
 
   readValidity(entity, ancestors, now, model, findings)
 
-  if (root.first(DS_NS, 'Signature')) {
+  if (doc.rootSigned) {
     model.signature = checkMetadataSignature(text, { kind: 'root' })
-  } else if (entity !== root && entityId !== '' && entity.first(DS_NS, 'Signature')) {
+  } else if (isAggregate && entityId !== '' && entity.first(DS_NS, 'Signature')) {
     model.signature = checkMetadataSignature(text, { kind: 'entity', entityId })
   }
 
@@ -163,7 +178,7 @@ export function parseIdpMetadata(xml: string | Uint8Array, opts: ParseOptions): 
   return finish(model, findings)
 }
 
-function checkRoot(root: XmlElement): Finding | undefined {
+function checkRoot(root: RootInfo): Finding | undefined {
   const isMetadataName = root.local === 'EntityDescriptor' || root.local === 'EntitiesDescriptor'
   if (isMetadataName && root.ns === MD_NS) return undefined
   if (isMetadataName) {
@@ -186,21 +201,49 @@ function checkRoot(root: XmlElement): Finding | undefined {
   )
 }
 
-interface EntityRef {
-  el: XmlElement
-  entityId: string
-  /** Enclosing EntitiesDescriptors, outermost first; they can carry validUntil/cacheDuration. */
-  ancestors: XmlElement[]
+interface RootInfo {
+  qname: string
+  local: string
+  ns: string | null
 }
 
-function collectEntities(root: XmlElement): EntityRef[] {
-  const out: EntityRef[] = []
-  const walk = (el: XmlElement, ancestors: XmlElement[]): void => {
+type AncestorAttrs = { validUntil?: string | undefined; cacheDuration?: string | undefined }
+
+interface EntityRef {
+  entityId: string
+  isIdp: boolean
+  load(): XmlElement
+  /** Enclosing EntitiesDescriptors, outermost first; they can carry validUntil/cacheDuration. */
+  ancestors: AncestorAttrs[]
+}
+
+/** What the model is built from, whichever way the document was read. */
+interface DocumentView {
+  root: RootInfo
+  rootSigned: boolean
+  entities: EntityRef[]
+}
+
+/** Above this, aggregates are scanned and only the chosen entity is parsed into a tree. */
+const FAST_PATH_BYTES = 2 * 1024 * 1024
+
+function treeView(text: string): DocumentView {
+  const root = parseXmlTree(text)
+  const entities: EntityRef[] = []
+  const walk = (el: XmlElement, ancestors: AncestorAttrs[]): void => {
     if (el.local === 'EntityDescriptor') {
-      out.push({ el, entityId: el.attr('entityID')?.trim() ?? '', ancestors })
+      entities.push({
+        entityId: el.attr('entityID')?.trim() ?? '',
+        isIdp: el.first(MD_NS, 'IDPSSODescriptor') !== undefined,
+        load: () => el,
+        ancestors,
+      })
       return
     }
-    const inner = [...ancestors, el]
+    const inner = [
+      ...ancestors,
+      { validUntil: el.attr('validUntil'), cacheDuration: el.attr('cacheDuration') },
+    ]
     for (const child of el.children()) {
       if (
         child.ns === MD_NS &&
@@ -210,14 +253,41 @@ function collectEntities(root: XmlElement): EntityRef[] {
       }
     }
   }
-  walk(root, [])
-  return out
+  if (root.ns === MD_NS) walk(root, [])
+  return { root, rootSigned: root.first(DS_NS, 'Signature') !== undefined, entities }
+}
+
+function scannedView(text: string): DocumentView {
+  // The scan first: it refuses absurd nesting after a few hundred bytes, where a full
+  // validation would walk all of it.
+  let scan: ReturnType<typeof scanAggregate>
+  try {
+    scan = scanAggregate(text)
+  } catch (err) {
+    // The validator words the problem better (line and column) whenever it sees it too.
+    if (err instanceof XmlSyntaxError && !/nested/.test(err.message)) checkWellFormed(text)
+    throw err
+  }
+  checkWellFormed(text)
+  if (scan.rootLocal !== 'EntitiesDescriptor' || scan.rootNs !== MD_NS) {
+    // One huge EntityDescriptor (or not metadata at all): the ordinary tree serves.
+    return treeView(text)
+  }
+  return {
+    root: { qname: scan.rootQname, local: scan.rootLocal, ns: scan.rootNs },
+    rootSigned: scan.rootSigned,
+    entities: scan.entities.map((e) => ({
+      entityId: e.entityId,
+      isIdp: e.isIdp,
+      load: () => parseXmlTree(entityDocument(text, e)),
+      ancestors: e.ancestors,
+    })),
+  }
 }
 
 type Pick = { entity: EntityRef; note?: Finding } | { error: Finding }
 
 function pickEntity(
-  root: XmlElement,
   entities: EntityRef[],
   idpEntities: EntityRef[],
   isAggregate: boolean,
@@ -242,7 +312,7 @@ function pickEntity(
       ),
     }
   }
-  if (!isAggregate) return { entity: entities[0] ?? { el: root, entityId: '', ancestors: [] } }
+  if (!isAggregate) return { entity: entities[0]! }
   if (idpEntities.length === 1) {
     const only = idpEntities[0]!
     const note =
@@ -375,15 +445,20 @@ const XS_DURATION = /^-?P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?!$)(\d+H)?(\d+M)?(\d+(\.\
 
 function readValidity(
   entity: XmlElement,
-  ancestors: XmlElement[],
+  ancestors: AncestorAttrs[],
   now: Date,
   model: IdpMetadata,
   findings: Finding[],
 ): void {
+  const own: AncestorAttrs = {
+    validUntil: entity.attr('validUntil'),
+    cacheDuration: entity.attr('cacheDuration'),
+  }
+  const chain = [...ancestors, own]
   // The strictest validUntil in the chain applies: an aggregate's expiry covers its members.
   let earliest: { iso: string; time: number } | undefined
-  for (const el of [...ancestors, entity]) {
-    const raw = el.attr('validUntil')?.trim()
+  for (const attrs of chain) {
+    const raw = attrs.validUntil?.trim()
     if (raw === undefined || raw === '') continue
     const time = Date.parse(raw)
     if (Number.isNaN(time)) {
@@ -411,9 +486,11 @@ function readValidity(
       ),
     )
   }
+  // The nearest cacheDuration applies.
   const cacheDuration =
-    [entity, ...[...ancestors].reverse()]
-      .map((el) => el.attr('cacheDuration')?.trim())
+    [...chain]
+      .reverse()
+      .map((attrs) => attrs.cacheDuration?.trim())
       .find(Boolean) ?? null
   model.cacheDuration = cacheDuration
   if (cacheDuration !== null && !XS_DURATION.test(cacheDuration)) {
@@ -528,7 +605,9 @@ function certificateFindings(certs: CertificateInfo[], now: Date): Finding[] {
           'warning',
           'metadata.cert_expiring',
           `Signing certificate ${name} expires on ${date}, in ${c.daysLeft} day(s).`,
-          'When it expires Okta sign-ins will fail on services that check certificate dates. Plan the rotation now: generate the new certificate in Okta, and import the metadata again once it is active.',
+          certs.some((o) => o !== c && o.daysLeft > c.daysLeft + EXPIRY_WARNING_DAYS)
+            ? 'A newer signing certificate is already published (a rollover in progress): make sure the service trusts both, and remove this one after it expires.'
+            : 'When it expires Okta sign-ins will fail on services that check certificate dates. Plan the rotation now: generate the new certificate in Okta, and import the metadata again once it is active.',
           c.notAfter,
         ),
       )

@@ -21,7 +21,7 @@ const ATTRS = ':@'
 const TEXT = '#text'
 
 /** Deep enough for any real metadata (Signature/KeyInfo/X509Data sit at about depth 8). */
-const MAX_DEPTH = 64
+export const MAX_DEPTH = 64
 
 const parser = new XMLParser({
   preserveOrder: true,
@@ -53,6 +53,26 @@ export class XmlSyntaxError extends Error {
 }
 
 const UNDECLARED_ENTITY = /&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;/
+
+/** Throws XmlSyntaxError unless the document is well-formed XML without undeclared entities. */
+export function checkWellFormed(xml: string): void {
+  const result = XMLValidator.validate(xml, { allowBooleanAttributes: false })
+  if (result !== true) {
+    const { msg, line, col } = result.err
+    const truncated = /^Invalid '\[/.test(msg) || /Unclosed|unclosed|end of/.test(msg)
+    throw new XmlSyntaxError(
+      truncated ? 'the document ends before all its elements are closed' : msg.replace(/\s+/g, ' '),
+      { line, col, truncated },
+    )
+  }
+  // Without a DTD only the five predefined entities exist; any other reference is not
+  // well-formed, and it must never reach the model as if it were text.
+  const undeclared = UNDECLARED_ENTITY.exec(xml)
+  if (undeclared) {
+    const line = xml.slice(0, undeclared.index).split('\n').length
+    throw new XmlSyntaxError(`it refers to the undeclared entity ${undeclared[0]}`, { line })
+  }
+}
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
@@ -176,22 +196,7 @@ export function parseXmlTree(xml: string): XmlElement {
   }
   // fast-xml-parser's parser is lenient (mismatched and unclosed tags pass), so well-formedness
   // is checked separately.
-  const result = XMLValidator.validate(xml, { allowBooleanAttributes: false })
-  if (result !== true) {
-    const { msg, line, col } = result.err
-    const truncated = /^Invalid '\[/.test(msg) || /Unclosed|unclosed|end of/.test(msg)
-    throw new XmlSyntaxError(
-      truncated ? 'the document ends before all its elements are closed' : msg.replace(/\s+/g, ' '),
-      { line, col, truncated },
-    )
-  }
-  // Without a DTD only the five predefined entities exist; any other reference is not
-  // well-formed, and it must never reach the model as if it were text.
-  const undeclared = UNDECLARED_ENTITY.exec(xml)
-  if (undeclared) {
-    const line = xml.slice(0, undeclared.index).split('\n').length
-    throw new XmlSyntaxError(`it refers to the undeclared entity ${undeclared[0]}`, { line })
-  }
+  checkWellFormed(xml)
   const roots: XmlElement[] = []
   for (const node of nodes) {
     const name = elementName(node)

@@ -82,7 +82,9 @@ export function diagnose(story: UserStory): Diagnosis {
     }
   }
   if (current.kind === 'unknown') {
-    nextChecks.push(`Could not read the user's current state from the backend (${current.reason}); check the connection and run the diagnosis again.`)
+    nextChecks.push(
+      `Could not read the user's current state from the backend (${current.reason}); check the connection and run the diagnosis again.`,
+    )
   } else if (current.kind === 'not_found' && userEvents.length > 0) {
     const lookups = userEvents.filter((e) => e.outcome === 'lookup_empty')
     if (lookups.length > 0 && !userEvents.some((e) => e.method === 'POST')) {
@@ -90,7 +92,9 @@ export function diagnose(story: UserStory): Diagnosis {
         `The IdP looked ${who} up (${plural(lookups.length, 'time')}, last seq ${lookups[lookups.length - 1]!.seq}) and found nothing, but never sent the create. In Okta check Provisioning > To App > "Create Users" is enabled and look at Provisioning > Tasks for a failed task; in Entra check the provisioning log for "skipped".`,
       )
     } else {
-      nextChecks.push(`Requests for ${who} arrived but none created the user; open the timeline and look at the last write.`)
+      nextChecks.push(
+        `Requests for ${who} arrived but none created the user; open the timeline and look at the last write.`,
+      )
     }
   }
   return {
@@ -109,11 +113,18 @@ function silence(story: UserStory, findings: Finding[], nextChecks: string[]): v
   const t = story.tenant
   if (story.current.kind === 'found') {
     // The user exists; its events are older than the log the console holds. Lifecycle decides.
-    nextChecks.push(`${who} exists in the tenant but no event in the loaded log names it; load more history to see how it got there.`)
+    nextChecks.push(
+      `${who} exists in the tenant but no event in the loaded log names it; load more history to see how it got there.`,
+    )
     return
   }
   if (story.elsewhere.length > 0) {
-    const where = story.elsewhere.map((h) => `${h.tenantName ? `"${h.tenantName}" ` : ''}(${h.tenantId}, ${plural(h.events, 'event')}, last seq ${h.lastSeq})`).join(', ')
+    const where = story.elsewhere
+      .map(
+        (h) =>
+          `${h.tenantName ? `"${h.tenantName}" ` : ''}(${h.tenantId}, ${plural(h.events, 'event')}, last seq ${h.lastSeq})`,
+      )
+      .join(', ')
     findings.push({
       cause: 'token_other_tenant',
       title: `Requests for ${who} arrive at another tenant.`,
@@ -164,24 +175,38 @@ function silence(story: UserStory, findings: Finding[], nextChecks: string[]): v
 
 // ---- failures on the user's requests ----
 
-function authFinding(who: string, failures: ProvisioningEvent[], last: ProvisioningEvent, resolved: boolean, tenantWide: boolean): Finding {
+function authFinding(
+  who: string,
+  failures: ProvisioningEvent[],
+  last: ProvisioningEvent,
+  resolved: boolean,
+  tenantWide: boolean,
+): Finding {
   const detail = last.error?.detail ?? ''
   let why: string
   let fix: string
   if (/revoked/i.test(detail)) {
     why = 'The IdP still sends a SCIM token that was revoked in this tenant.'
-    fix = "Generate or pick the tenant's current token in the console and paste it into the IdP app (Okta: Provisioning > Integration > API token; Entra: Secret token), then test the connection."
+    fix =
+      "Generate or pick the tenant's current token in the console and paste it into the IdP app (Okta: Provisioning > Integration > API token; Entra: Secret token), then test the connection."
   } else if (/not "Bearer <token>"|bearer scheme/i.test(detail)) {
-    why = 'The Authorization header is not "Bearer <token>": usually "Bearer " was pasted into the token field, so the IdP sends "Bearer Bearer …".'
-    fix = 'Paste only the token into the IdP (without "Bearer "); Okta and Entra add the scheme themselves.'
+    why =
+      'The Authorization header is not "Bearer <token>": usually "Bearer " was pasted into the token field, so the IdP sends "Bearer Bearer …".'
+    fix =
+      'Paste only the token into the IdP (without "Bearer "); Okta and Entra add the scheme themselves.'
   } else if (/not registered/i.test(detail)) {
-    why = 'The token the IdP sends is not registered with any tenant (copied incompletely, or from another backend).'
-    fix = "Copy the tenant's token again in full (the console's copy button), paste it into the IdP and test the connection."
+    why =
+      'The token the IdP sends is not registered with any tenant (copied incompletely, or from another backend).'
+    fix =
+      "Copy the tenant's token again in full (the console's copy button), paste it into the IdP and test the connection."
   } else {
     why = 'The token the IdP sends is wrong or expired.'
-    fix = "Paste the tenant's current SCIM token into the IdP app, without a \"Bearer \" prefix, and test the connection."
+    fix =
+      'Paste the tenant\'s current SCIM token into the IdP app, without a "Bearer " prefix, and test the connection.'
   }
-  const prefixes = [...new Set(failures.map((e) => e.tokenHashPrefix).filter((p): p is string => p !== null))]
+  const prefixes = [
+    ...new Set(failures.map((e) => e.tokenHashPrefix).filter((p): p is string => p !== null)),
+  ]
   return {
     cause: 'auth_rejected',
     title: tenantWide
@@ -210,20 +235,27 @@ function rateLimits(userEvents: ProvisioningEvent[], findings: Finding[]): void 
     cause: 'rate_limited',
     title: `Requests for this user were rate limited (429) and the IdP is waiting.`,
     explanation: `${plural(limited.length, 'request')} got 429${retry ? ` with Retry-After ${retry[1]} s` : ''}. Okta pauses the task, waits Retry-After (integer seconds only, else 5 minutes), doubles the wait on each further 429 and gives up after 10 attempts; Entra may quarantine the job. The user appears once a retry gets through.`,
-    fix: 'Wait for the retry (Okta: Provisioning > Tasks shows it), or raise the tenant\'s rate limit; during a first sync of a large directory, sync in smaller batches. Always answer 429 with an integer Retry-After.',
+    fix: "Wait for the retry (Okta: Provisioning > Tasks shows it), or raise the tenant's rate limit; during a first sync of a large directory, sync in smaller batches. Always answer 429 with an integer Retry-After.",
     evidence: limited.slice(-5).map(evidenceOf),
     resolved: resolvedAfter(userEvents, last),
   })
 }
 
-function slowResponses(userEvents: ProvisioningEvent[], userIsActive: boolean, findings: Finding[]): void {
+function slowResponses(
+  userEvents: ProvisioningEvent[],
+  userIsActive: boolean,
+  findings: Finding[],
+): void {
   const slow = userEvents.filter((e) => e.durationMs >= SLOW_MS)
   if (slow.length === 0) return
   const over = slow.filter((e) => e.durationMs >= TIMEOUT_MS)
   const worst = Math.max(...slow.map((e) => e.durationMs))
   findings.push({
     cause: 'slow_responses',
-    title: over.length > 0 ? `Responses for this user took longer than the IdP's 60 s limit.` : 'Responses for this user came close to the IdP\'s 60 s limit.',
+    title:
+      over.length > 0
+        ? `Responses for this user took longer than the IdP's 60 s limit.`
+        : "Responses for this user came close to the IdP's 60 s limit.",
     explanation: `${plural(slow.length, 'response')} took ${(SLOW_MS / 1000).toFixed(0)} s or more (slowest ${(worst / 1000).toFixed(1)} s). Okta and Entra close the connection after 60 s and count the request as failed even if the server finished it: Entra then re-sends the create and gets 409 for ever, Okta leaves a failed task.`,
     fix: 'Find what makes these requests slow on the server (the durations are in the timeline), answer within a few seconds, and retry the failed task in the IdP.',
     evidence: slow.slice(-5).map(evidenceOf),
@@ -235,7 +267,9 @@ function conflicts(story: UserStory, userEvents: ProvisioningEvent[], findings: 
   const conflictsSeen = userEvents.filter((e) => e.method === 'POST' && e.status === 409)
   if (conflictsSeen.length === 0) return
   const last = conflictsSeen[conflictsSeen.length - 1]!
-  const lookup = [...userEvents].reverse().find((e) => e.seq < last.seq && e.method === 'GET' && e.outcome === 'lookup_empty')
+  const lookup = [...userEvents]
+    .reverse()
+    .find((e) => e.seq < last.seq && e.method === 'GET' && e.outcome === 'lookup_empty')
   const evidence = [...(lookup ? [lookup] : []), ...conflictsSeen.slice(-3)].map(evidenceOf)
   const sent = (last.requestBody as { userName?: unknown } | null)?.userName
   const sentName = typeof sent === 'string' ? sent : (last.userName ?? story.query)
@@ -252,20 +286,36 @@ function conflicts(story: UserStory, userEvents: ProvisioningEvent[], findings: 
     title = `Filter mismatch: the IdP looked the user up by ${term.attribute} "${term.value}", found nothing, and the create then collided on userName (409).`
     explanation = `The tenant already has a user with userName "${sentName}"${existing ? ` (id ${existing.id}, externalId ${existing.externalId ?? 'empty'})` : ''}, but not with ${term.attribute} "${term.value}", so the IdP's match missed it. It will retry the create and get 409 every cycle.`
     fix = `Make the IdP match on an attribute the existing user has: set the matching attribute to userName, or give the existing user ${term.attribute} "${term.value}" (PATCH it), then retry.`
-  } else if (term && existing && existing.userName !== term.value && existing.userName.toLowerCase() === term.value.toLowerCase()) {
+  } else if (
+    term &&
+    existing &&
+    existing.userName !== term.value &&
+    existing.userName.toLowerCase() === term.value.toLowerCase()
+  ) {
     title = `Case mismatch: the lookup for userName "${term.value}" found nothing, though "${existing.userName}" exists; the create then got 409.`
     explanation = `userName is case-insensitive in SCIM (RFC 7643 caseExact false). The server matched the filter case-sensitively but checks uniqueness case-insensitively, so the IdP cannot find the user and cannot create it either, and retries for ever.`
-    fix = 'Make the server\'s userName filter case-insensitive (and keep userName exactly as sent), or align the case in the IdP, then retry the task.'
+    fix =
+      "Make the server's userName filter case-insensitive (and keep userName exactly as sent), or align the case in the IdP, then retry the task."
   } else if (term && sentName.toLowerCase() !== term.value.toLowerCase()) {
     title = `Duplicate under another userName: the IdP looked up "${term.value}" but created "${sentName}", which already exists (409).`
-    explanation = 'The matching value and the userName the IdP sends differ, so the lookup cannot find the user the create collides with.'
-    fix = 'Map the same source attribute to the matching attribute and to userName in the IdP, then retry.'
+    explanation =
+      'The matching value and the userName the IdP sends differ, so the lookup cannot find the user the create collides with.'
+    fix =
+      'Map the same source attribute to the matching attribute and to userName in the IdP, then retry.'
   } else {
     title = `The lookup for "${term?.value ?? sentName}" found nothing, yet the create got 409 (the user exists).`
     explanation = `The server hides an existing user from the filter query (inactive or role-scoped users filtered out, or the filter attribute not supported) but still counts it for uniqueness. The IdP concludes "user does not exist", POSTs, gets 409 and loops.`
-    fix = 'Make GET /Users?filter=userName eq "…" return every user the uniqueness check sees (including inactive ones), or delete the hidden duplicate; then retry.'
+    fix =
+      'Make GET /Users?filter=userName eq "…" return every user the uniqueness check sees (including inactive ones), or delete the hidden duplicate; then retry.'
   }
-  findings.push({ cause: 'lookup_miss_conflict', title, explanation, fix, evidence, resolved: resolvedAfter(userEvents, last) })
+  findings.push({
+    cause: 'lookup_miss_conflict',
+    title,
+    explanation,
+    fix,
+    evidence,
+    resolved: resolvedAfter(userEvents, last),
+  })
 }
 
 function rejectedWrites(userEvents: ProvisioningEvent[], findings: Finding[]): void {
@@ -275,7 +325,9 @@ function rejectedWrites(userEvents: ProvisioningEvent[], findings: Finding[]): v
     const attribute = attributeNamed(last.error?.detail ?? '')
     findings.push({
       cause: 'create_rejected',
-      title: attribute ? `Creating this user was rejected (400) because of the attribute "${attribute}".` : 'Creating this user was rejected (400).',
+      title: attribute
+        ? `Creating this user was rejected (400) because of the attribute "${attribute}".`
+        : 'Creating this user was rejected (400).',
       explanation: `The server refused the create${last.error?.scimType ? ` (${last.error.scimType})` : ''}: "${last.error?.detail ?? 'no detail'}". Users whose profile leaves that attribute empty are created fine, which is why it looks random.`,
       fix: attribute
         ? `Fix the mapping of "${attribute}" in the IdP (Okta: Provisioning > To App attribute mappings; Entra: Attribute mappings) so it sends the type the server expects, or remove it from the mapping; then retry the task.`
@@ -284,7 +336,14 @@ function rejectedWrites(userEvents: ProvisioningEvent[], findings: Finding[]): v
       resolved: resolvedAfter(userEvents, last),
     })
   }
-  const updates = userEvents.filter((e) => (e.method === 'PATCH' || e.method === 'PUT') && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429)
+  const updates = userEvents.filter(
+    (e) =>
+      (e.method === 'PATCH' || e.method === 'PUT') &&
+      e.status >= 400 &&
+      e.status < 500 &&
+      e.status !== 401 &&
+      e.status !== 429,
+  )
   if (updates.length > 0) {
     const last = updates[updates.length - 1]!
     const attribute = attributeNamed(last.error?.detail ?? '')
@@ -292,7 +351,7 @@ function rejectedWrites(userEvents: ProvisioningEvent[], findings: Finding[]): v
       cause: 'update_rejected',
       title: `Updating this user was rejected (${last.status})${attribute ? ` because of "${attribute}"` : ''}.`,
       explanation: `The server refused ${last.method} ${last.path}: "${last.error?.detail ?? 'no detail'}". Until it is accepted, changes (including deactivation) do not reach the tenant.`,
-      fix: 'Correct the attribute mapping (or the server\'s PATCH support) named in the detail, then retry the task in the IdP.',
+      fix: "Correct the attribute mapping (or the server's PATCH support) named in the detail, then retry the task in the IdP.",
       evidence: updates.slice(-3).map(evidenceOf),
       resolved: resolvedAfter(userEvents, last),
     })
@@ -316,7 +375,10 @@ function serverErrors(userEvents: ProvisioningEvent[], findings: Finding[]): voi
 // ---- the user's lifecycle ----
 
 function lifecycle(story: UserStory, userEvents: ProvisioningEvent[], findings: Finding[]): void {
-  const lifecycleEvents = userEvents.filter((e) => e.status < 300 && ['created', 'deactivated', 'reactivated', 'deleted'].includes(e.outcome))
+  const lifecycleEvents = userEvents.filter(
+    (e) =>
+      e.status < 300 && ['created', 'deactivated', 'reactivated', 'deleted'].includes(e.outcome),
+  )
   const last = lifecycleEvents[lifecycleEvents.length - 1]
   const current = story.current
   if (last?.outcome === 'deleted' && current.kind !== 'found') {
@@ -324,7 +386,7 @@ function lifecycle(story: UserStory, userEvents: ProvisioningEvent[], findings: 
       cause: 'deleted',
       title: 'The user was deleted from the tenant.',
       explanation: `A DELETE removed the user (seq ${last.seq}). Okta never deletes users (it deactivates); Entra deletes when the user is hard-deleted or when the app does not support soft delete. A reassignment creates a new user with a new id.`,
-      fix: 'Assign the user to the app again in the IdP so it is created anew; if deletions are unexpected, check the IdP\'s deprovisioning settings (Entra: soft delete support).',
+      fix: "Assign the user to the app again in the IdP so it is created anew; if deletions are unexpected, check the IdP's deprovisioning settings (Entra: soft delete support).",
       evidence: [evidenceOf(last)],
       resolved: false,
     })

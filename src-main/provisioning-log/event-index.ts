@@ -72,16 +72,22 @@ export class EventIndex {
   readonly #duration: Float32Array
   readonly #keys: Int32Array
   readonly #prev: Float64Array
+  /** 1 where an event named more user keys than KEYS (a large group change): scanned, not chained. */
+  readonly #overflow: Uint8Array
   readonly #json: Array<string | undefined>
   #inserted = 0
   #keyIds = new Map<string, number>()
   #keyHead = new Float64Array(1024)
+  /** 1 where a key id was some event's userName: counts distinct users without a Set of names. */
+  #isUserName = new Uint8Array(1024)
+  #userNameCount = 0
   #extraMethods: string[] = []
   #cache: MatchCache | null = null
 
   constructor(options: { capacity?: number } = {}) {
     const capacity = options.capacity ?? DEFAULT_CAPACITY
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`EventIndex capacity must be a positive integer, got ${capacity}`)
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`EventIndex capacity must be a positive integer, got ${capacity}`)
     this.capacity = capacity
     this.#seq = new Float64Array(capacity)
     this.#time = new Float64Array(capacity)
@@ -92,6 +98,7 @@ export class EventIndex {
     this.#duration = new Float32Array(capacity)
     this.#keys = new Int32Array(capacity * KEYS).fill(NONE)
     this.#prev = new Float64Array(capacity * KEYS).fill(NONE)
+    this.#overflow = new Uint8Array(capacity)
     this.#json = new Array<string | undefined>(capacity)
   }
 
@@ -123,7 +130,15 @@ export class EventIndex {
     this.#duration[slot] = event.durationMs
     this.#json[slot] = json ?? JSON.stringify(event)
     const keys = flatUserKeys(event)
+    if (event.userName) {
+      const id = this.#intern(event.userName.trim().toLowerCase())
+      if (this.#isUserName[id] === 0) {
+        this.#isUserName[id] = 1
+        this.#userNameCount++
+      }
+    }
     const base = slot * KEYS
+    this.#overflow[slot] = keys.length > KEYS ? 1 : 0
     for (let c = 0; c < KEYS; c++) {
       const key = keys[c]
       if (key === undefined) {
@@ -172,6 +187,20 @@ export class EventIndex {
     return undefined
   }
 
+  /** Up to `limit` events that follow the event with this seq, in order. */
+  eventsAfter(seq: number, limit: number): ProvisioningEvent[] {
+    let lo = this.#oldestOrd
+    let hi = this.#inserted
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.#seq[mid % this.capacity]! <= seq) lo = mid + 1
+      else hi = mid
+    }
+    const out: ProvisioningEvent[] = []
+    for (let ord = lo; ord < this.#inserted && out.length < limit; ord++) out.push(this.#event(ord))
+    return out
+  }
+
   /** Ordinals of every event carrying any of these user keys (any case), ascending. */
   ordinalsForUserKeys(keys: Iterable<string>): number[] {
     const oldest = this.#oldestOrd
@@ -198,6 +227,37 @@ export class EventIndex {
 
   eventsForUserKeys(keys: Iterable<string>): ProvisioningEvent[] {
     return this.ordinalsForUserKeys(keys).map((o) => this.#event(o))
+  }
+
+  /** Events that named more user keys than the chains hold (big group changes), oldest first. */
+  overflowEvents(): ProvisioningEvent[] {
+    const out: ProvisioningEvent[] = []
+    for (let ord = this.#oldestOrd; ord < this.#inserted; ord++)
+      if (this.#overflow[ord % this.capacity] === 1) out.push(this.#event(ord))
+    return out
+  }
+
+  /** Distinct userNames ever seen (evicted ones included), minus those given. */
+  distinctUserNames(except: Iterable<string> = []): number {
+    let n = this.#userNameCount
+    for (const k of new Set([...except].map((e) => e.trim().toLowerCase()))) {
+      const id = this.#keyIds.get(k)
+      if (id !== undefined && this.#isUserName[id] === 1) n--
+    }
+    return n
+  }
+
+  /** How many events matching the filter come after the event with this seq. */
+  countAfter(filter: EventFilter, seq: number): number {
+    const ords = this.matchOrdinals(filter)
+    let lo = 0
+    let hi = ords.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.#seq[ords[mid]! % this.capacity]! <= seq) lo = mid + 1
+      else hi = mid
+    }
+    return ords.length - lo
   }
 
   hasUserKey(key: string): boolean {
@@ -241,7 +301,8 @@ export class EventIndex {
     }
     if (cache.scannedUpTo < this.#inserted) {
       const test = this.#predicate(filter)
-      for (let ord = Math.max(cache.scannedUpTo, oldest); ord < this.#inserted; ord++) if (test(ord)) cache.ords.push(ord)
+      for (let ord = Math.max(cache.scannedUpTo, oldest); ord < this.#inserted; ord++)
+        if (test(ord)) cache.ords.push(ord)
       cache.scannedUpTo = this.#inserted
     }
     if (cache.ords.length > 0 && cache.ords[0]! < oldest) {
@@ -312,6 +373,9 @@ export class EventIndex {
       const grown = new Float64Array(this.#keyHead.length * 2)
       grown.set(this.#keyHead)
       this.#keyHead = grown
+      const flags = new Uint8Array(grown.length)
+      flags.set(this.#isUserName)
+      this.#isUserName = flags
     }
     this.#keyHead[id] = NONE
     return id

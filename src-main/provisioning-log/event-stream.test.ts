@@ -2,9 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAdminClient } from '../backend/admin-client.ts'
-import type { ProvisioningEvent, StreamNotice, StreamState } from '../../src-shared/provisioning-event.ts'
+import type {
+  ProvisioningEvent,
+  StreamNotice,
+  StreamState,
+} from '../../src-shared/provisioning-event.ts'
 import { backoffDelay, ProvisioningEventStream } from './event-stream.ts'
-import { startBackend, startTcpProxy, waitFor, type Backend, type TcpProxy } from './test-support.ts'
+import {
+  startBackend,
+  startTcpProxy,
+  waitFor,
+  type Backend,
+  type TcpProxy,
+} from './test-support.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -21,9 +31,19 @@ function collector(): Collected {
   return { events: [], states: [], notices: [] }
 }
 
-function streamFor(adminBaseUrl: string, adminKey: string, tenantId: string, out: Collected, extra: Partial<ConstructorParameters<typeof ProvisioningEventStream>[0]> = {}): ProvisioningEventStream {
+function streamFor(
+  adminBaseUrl: string,
+  adminKey: string,
+  tenantId: string,
+  out: Collected,
+  extra: Partial<ConstructorParameters<typeof ProvisioningEventStream>[0]> = {},
+): ProvisioningEventStream {
   const s = new ProvisioningEventStream({
-    backend: { client: createAdminClient({ baseUrl: adminBaseUrl, adminKey, timeoutMs: 2_000 }), adminKey, connectTimeoutMs: 2_000 },
+    backend: {
+      client: createAdminClient({ baseUrl: adminBaseUrl, adminKey, timeoutMs: 2_000 }),
+      adminKey,
+      connectTimeoutMs: 2_000,
+    },
     tenantId,
     onEvents: (events) => out.events.push(...events),
     onState: (s) => out.states.push(s),
@@ -41,7 +61,9 @@ async function allSeqs(backend: Backend, tenantId: string): Promise<number[]> {
   const seqs: number[] = []
   let cursor: string | undefined
   for (;;) {
-    const page = await backend.admin(`/tenants/${tenantId}/events?limit=500${cursor ? `&cursor=${cursor}` : ''}`)
+    const page = await backend.admin(
+      `/tenants/${tenantId}/events?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+    )
     seqs.push(...page.body.items.map((e: ProvisioningEvent) => e.seq))
     if (!page.body.nextCursor) break
     cursor = page.body.nextCursor
@@ -58,7 +80,9 @@ function expectExactlyOnce(events: ProvisioningEvent[], expected: number[]): voi
 
 async function traffic(backend: Backend, n: number, tag: string): Promise<void> {
   for (let i = 0; i < n; i++) {
-    await backend.scim(`/Users?filter=${encodeURIComponent(`userName eq "${tag}-${i}@acme.com"`)}&startIndex=1&count=100`)
+    await backend.scim(
+      `/Users?filter=${encodeURIComponent(`userName eq "${tag}-${i}@acme.com"`)}&startIndex=1&count=100`,
+    )
   }
 }
 
@@ -69,7 +93,8 @@ describe('backoff', () => {
     expect(backoffDelay(1, opts, () => 1)).toBe(100)
     expect(backoffDelay(3, opts, () => 1)).toBe(400)
     expect(backoffDelay(3, opts, () => 0)).toBe(200)
-    for (let a = 1; a < 40; a++) expect(backoffDelay(a, opts, Math.random)).toBeLessThanOrEqual(1_000)
+    for (let a = 1; a < 40; a++)
+      expect(backoffDelay(a, opts, Math.random)).toBeLessThanOrEqual(1_000)
   })
 })
 
@@ -105,7 +130,9 @@ describe('ProvisioningEventStream against the reference backend', () => {
     let stopTraffic = false
     const flowing = (async () => {
       for (let i = 0; !stopTraffic; i++) {
-        await backend.scim(`/Users?filter=${encodeURIComponent(`userName eq "flow-${i}@acme.com"`)}`).catch(() => undefined)
+        await backend
+          .scim(`/Users?filter=${encodeURIComponent(`userName eq "flow-${i}@acme.com"`)}`)
+          .catch(() => undefined)
         await new Promise((r) => setTimeout(r, 5))
       }
     })()
@@ -113,14 +140,19 @@ describe('ProvisioningEventStream against the reference backend', () => {
     await backend.stop()
     await waitFor(() => out.states.some((s) => s.state === 'reconnecting'), 'reconnecting state')
     const reconnecting = out.states.find((s) => s.state === 'reconnecting')
-    expect(reconnecting && 'nextAttemptAt' in reconnecting && Date.parse(reconnecting.nextAttemptAt)).toBeGreaterThan(0)
+    expect(
+      reconnecting && 'nextAttemptAt' in reconnecting && Date.parse(reconnecting.nextAttemptAt),
+    ).toBeGreaterThan(0)
     await backend.restart()
     await traffic(backend, 5, 'after-restart')
     stopTraffic = true
     await flowing
     await traffic(backend, 2, 'last')
     const expected = await allSeqs(backend, tenantId)
-    await waitFor(() => out.events.length >= expected.length && stream.state.state === 'live', 'all events after the restart')
+    await waitFor(
+      () => out.events.length >= expected.length && stream.state.state === 'live',
+      'all events after the restart',
+    )
     await stream.settled()
     expectExactlyOnce(out.events, expected)
     expect(stream.stats.reconnects).toBeGreaterThan(0)
@@ -142,7 +174,10 @@ describe('ProvisioningEventStream against the reference backend', () => {
     await proxy.drop()
     // The IdP keeps provisioning while the console is cut off.
     await traffic(backend, 6, 'during-drop')
-    await waitFor(() => out.states.filter((s) => s.state === 'reconnecting').length >= 2, 'repeated reconnect attempts')
+    await waitFor(
+      () => out.states.filter((s) => s.state === 'reconnecting').length >= 2,
+      'repeated reconnect attempts',
+    )
     expect(out.events).toHaveLength(4)
     await proxy.restore()
     await traffic(backend, 3, 'after')
@@ -154,26 +189,71 @@ describe('ProvisioningEventStream against the reference backend', () => {
     expect(out.notices.some((n) => n.kind === 'stream.resumed')).toBe(true)
   })
 
-  it('a connection that goes silent (no heartbeat) is detected and replaced', async () => {
-    // Real server heartbeats every 200 ms; a 600 ms idle limit must not trip while it is healthy.
+  it('a network that goes silent (proxy freezes: no data, no close) is detected by the missing heartbeat and recovered', async () => {
     const backend = await startBackend({ heartbeatMs: 100 })
     cleanups.push(() => backend.dispose())
+    const proxy = await startTcpProxy(backend.port)
+    cleanups.push(() => proxy.close())
     const tenantId = backend.server.demoTenantId
     const out = collector()
-    const stream = streamFor(backend.server.adminBaseUrl, backend.adminKey, tenantId, out, { idleTimeoutMs: 600 })
+    const stream = streamFor(proxy.url('/admin/v1'), backend.adminKey, tenantId, out, {
+      idleTimeoutMs: 800,
+    })
     await stream.start()
     await waitFor(() => stream.state.state === 'live', 'live')
-    await new Promise((r) => setTimeout(r, 1_500))
+    // Heartbeats every 100 ms keep a healthy connection from being taken for a dead one.
+    await new Promise((r) => setTimeout(r, 1_200))
     expect(stream.stats.reconnects).toBe(0)
-    await traffic(backend, 2, 'x')
-    await waitFor(() => out.events.length === 2, 'events')
+    await traffic(backend, 2, 'before-freeze')
+    await waitFor(() => out.events.length === 2, 'events before the freeze')
+
+    proxy.freeze()
+    await traffic(backend, 3, 'frozen')
+    await waitFor(
+      () => out.states.some((s) => s.state === 'reconnecting'),
+      'the idle watchdog to give up on the silent connection',
+    )
+    expect(out.events).toHaveLength(2)
+    proxy.thaw()
+    await waitFor(
+      () => out.events.length === 5 && stream.state.state === 'live',
+      'recovery after the thaw',
+    )
+    await stream.settled()
+    expectExactlyOnce(out.events, await allSeqs(backend, tenantId))
+  })
+
+  it('starts while the backend is down, keeps retrying, and loads history once it is up', async () => {
+    const backend = await startBackend()
+    cleanups.push(() => backend.dispose())
+    const tenantId = backend.server.demoTenantId
+    await traffic(backend, 3, 'early')
+    await backend.stop()
+    const out = collector()
+    const stream = streamFor(backend.server.adminBaseUrl, backend.adminKey, tenantId, out, { history: 2 })
+    await stream.start()
+    expect(out.notices.map((n) => n.kind)).toContain('stream.error')
+    await waitFor(() => out.states.some((s) => s.state === 'reconnecting'), 'reconnecting')
+    await backend.restart()
+    await waitFor(() => stream.state.state === 'live', 'live after the backend came up')
+    // History is bounded as asked: the two newest of the three events, then live traffic.
+    const stored = await allSeqs(backend, tenantId)
+    await traffic(backend, 1, 'late')
+    await waitFor(() => out.events.length === 3, 'history and the live event')
+    await stream.settled()
+    expectExactlyOnce(out.events, [...stored.slice(-2), ...(await allSeqs(backend, tenantId)).slice(-1)])
   })
 
   it('stops for good on a wrong admin key instead of retrying forever', async () => {
     const backend = await startBackend()
     cleanups.push(() => backend.dispose())
     const out = collector()
-    const stream = streamFor(backend.server.adminBaseUrl, 'scimc_admin_wrongwrongwrong', backend.server.demoTenantId, out)
+    const stream = streamFor(
+      backend.server.adminBaseUrl,
+      'scimc_admin_wrongwrongwrong',
+      backend.server.demoTenantId,
+      out,
+    )
     await expect(stream.start()).rejects.toMatchObject({ code: 'backend.unauthorized' })
     expect(stream.state.state).toBe('stopped')
   })
@@ -192,7 +272,10 @@ describe('ProvisioningEventStream against the reference backend', () => {
     await new Promise((r) => setTimeout(r, 200))
     expect(out.events).toHaveLength(0)
     stream.resume()
-    await waitFor(() => out.events.length === 4 && stream.state.state === 'live', 'replay after resume')
+    await waitFor(
+      () => out.events.length === 4 && stream.state.state === 'live',
+      'replay after resume',
+    )
     await stream.settled()
     expectExactlyOnce(out.events, await allSeqs(backend, tenantId))
   })
@@ -224,7 +307,12 @@ function event(seq: number): ProvisioningEvent {
  * Serves /admin/v1/tenants/t1/events (newest first, cursor = seq) from `stored`, and a stream that
  * replays the frames sent so far after Last-Event-ID, then sends each new frame live.
  */
-async function ownSseServer(): Promise<{ url: string; stored: ProvisioningEvent[]; send(...frames: string[]): void; close(): Promise<void> }> {
+async function ownSseServer(): Promise<{
+  url: string
+  stored: ProvisioningEvent[]
+  send(...frames: string[]): void
+  close(): Promise<void>
+}> {
   const open = new Set<ServerResponse>()
   const stored: ProvisioningEvent[] = []
   const sent: string[] = []
@@ -238,7 +326,12 @@ async function ownSseServer(): Promise<{ url: string; stored: ProvisioningEvent[
         .filter((e) => cursor === null || e.seq < Number(cursor))
         .slice(0, limit)
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ items, nextCursor: items.length === limit ? String(items[items.length - 1]!.seq) : null }))
+      res.end(
+        JSON.stringify({
+          items,
+          nextCursor: items.length === limit ? String(items[items.length - 1]!.seq) : null,
+        }),
+      )
       return
     }
     if (url.pathname === '/admin/v1/tenants/t1/events/stream') {
@@ -276,7 +369,8 @@ async function ownSseServer(): Promise<{ url: string; stored: ProvisioningEvent[
   }
 }
 
-const frame = (e: ProvisioningEvent): string => `id: ${e.seq}\nevent: provisioning\ndata: ${JSON.stringify(e)}\n\n`
+const frame = (e: ProvisioningEvent): string =>
+  `id: ${e.seq}\nevent: provisioning\ndata: ${JSON.stringify(e)}\n\n`
 
 describe('ProvisioningEventStream against a test SSE server (faults the reference backend cannot produce)', () => {
   it('a malformed event (own SSE server emits invalid JSON and a schema-breaking event) is skipped and reported, not fatal', async () => {
@@ -289,7 +383,13 @@ describe('ProvisioningEventStream against a test SSE server (faults the referenc
     // The log itself holds only the good events; the stream carries two broken ones as well.
     sse.stored.push(event(1), event(2), event(5))
     const badSchema = { ...event(4), status: 'two hundred' }
-    sse.send(frame(event(1)), frame(event(2)), 'id: 3\nevent: provisioning\ndata: {"seq":3,"method":\n\n', `id: 4\nevent: provisioning\ndata: ${JSON.stringify(badSchema)}\n\n`, frame(event(5)))
+    sse.send(
+      frame(event(1)),
+      frame(event(2)),
+      'id: 3\nevent: provisioning\ndata: {"seq":3,"method":\n\n',
+      `id: 4\nevent: provisioning\ndata: ${JSON.stringify(badSchema)}\n\n`,
+      frame(event(5)),
+    )
     await waitFor(() => out.events.length === 3, 'the three good events')
     await stream.settled()
     expect(out.events.map((e) => e.seq)).toEqual([1, 2, 5])

@@ -61,7 +61,11 @@ export interface EventStreamStats {
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2 }
 
 /** Exponential backoff with "equal jitter": bounded above by maxMs and never below half the step. */
-export function backoffDelay(attempt: number, opts: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  opts: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(opts.maxMs, opts.initialMs * opts.factor ** Math.max(0, attempt - 1))
   return Math.round(step / 2 + (random() * step) / 2)
 }
@@ -81,7 +85,13 @@ export class ProvisioningEventStream {
   #work: Promise<void> = Promise.resolve()
   #settleTimer: ReturnType<typeof setTimeout> | null = null
   #loop: Promise<void> | null = null
-  readonly stats: EventStreamStats = { delivered: 0, duplicates: 0, malformed: 0, gapFilled: 0, reconnects: 0 }
+  readonly stats: EventStreamStats = {
+    delivered: 0,
+    duplicates: 0,
+    malformed: 0,
+    gapFilled: 0,
+    reconnects: 0,
+  }
 
   constructor(options: EventStreamOptions) {
     this.#o = options
@@ -180,6 +190,11 @@ export class ProvisioningEventStream {
 
   /** Everything the query has after the last delivered seq. */
   async #catchUp(): Promise<void> {
+    // History never loaded (the backend was down at start): load it now, within its bound.
+    if (this.#lastSeq === null) {
+      await this.#loadHistory()
+      return
+    }
     const events = await this.#fetchRange(this.#lastSeq, null, Infinity)
     const gaps = new Set(events.map((e) => e.seq))
     this.#deliver(events, gaps)
@@ -189,7 +204,11 @@ export class ProvisioningEventStream {
    * Events with after < seq < before (null = unbounded), newest-first pages, returned in
    * ascending order; at most `max` of the newest.
    */
-  async #fetchRange(after: number | null, before: number | null, max: number): Promise<ProvisioningEvent[]> {
+  async #fetchRange(
+    after: number | null,
+    before: number | null,
+    max: number,
+  ): Promise<ProvisioningEvent[]> {
     const out: ProvisioningEvent[] = []
     let cursor: string | undefined = before === null ? undefined : String(before)
     const limit = this.#o.pageLimit ?? 500
@@ -204,7 +223,12 @@ export class ProvisioningEventStream {
         }
         const parsed = provisioningEventSchema.safeParse(item)
         if (parsed.success) out.push(parsed.data)
-        else this.#reportMalformed(typeof seq === 'number' ? seq : undefined, 'the paginated query', parsed.error.issues[0]?.message)
+        else
+          this.#reportMalformed(
+            typeof seq === 'number' ? seq : undefined,
+            'the paginated query',
+            parsed.error.issues[0]?.message,
+          )
         if (out.length >= max) {
           reachedFloor = true
           break
@@ -245,15 +269,23 @@ export class ProvisioningEventStream {
       try {
         const body = await openEventStream(this.#o.backend, this.#o.tenantId, this.#lastSeq, signal)
         // The catch-up runs in the serialized queue, so stream batches wait behind it.
-
-        if (attempt > 0) this.#notice('stream.resumed', `Reconnected after ${attempt} attempt${attempt === 1 ? '' : 's'}; resumed after seq ${this.#lastSeq}.`)
+        const catchUp = this.#enqueue(() => this.#catchUp())
+        await catchUp
+        if (attempt > 0)
+          this.#notice(
+            'stream.resumed',
+            `Reconnected after ${attempt} attempt${attempt === 1 ? '' : 's'}; resumed after seq ${this.#lastSeq}.`,
+          )
         attempt = 0
         this.#setState({ state: 'live', since: new Date().toISOString() })
         await this.#read(body, connection)
       } catch (err) {
         if (isFatal(err)) {
           this.#setState({ state: 'stopped', reason: (err as AppError).message })
-          this.#notice('stream.error', `${(err as AppError).message} ${(err as AppError).hint ?? ''}`.trim())
+          this.#notice(
+            'stream.error',
+            `${(err as AppError).message} ${(err as AppError).hint ?? ''}`.trim(),
+          )
           return
         }
         reason = describe(err)
@@ -264,7 +296,12 @@ export class ProvisioningEventStream {
       attempt += 1
       this.stats.reconnects += 1
       const delay = backoffDelay(attempt, this.#backoff, this.#o.random)
-      this.#setState({ state: 'reconnecting', attempt, nextAttemptAt: new Date(Date.now() + delay).toISOString(), reason })
+      this.#setState({
+        state: 'reconnecting',
+        attempt,
+        nextAttemptAt: new Date(Date.now() + delay).toISOString(),
+        reason,
+      })
       await this.#sleep(delay)
     }
   }
@@ -274,7 +311,8 @@ export class ProvisioningEventStream {
     let lastActivity = Date.now()
     const watchdog = setInterval(
       () => {
-        if (Date.now() - lastActivity > idleMs) connection.abort(new Error(`no data or heartbeat for ${idleMs} ms`))
+        if (Date.now() - lastActivity > idleMs)
+          connection.abort(new Error(`no data or heartbeat for ${idleMs} ms`))
       },
       Math.max(50, Math.min(5_000, idleMs / 4)),
     )
@@ -297,7 +335,8 @@ export class ProvisioningEventStream {
       connection.signal.removeEventListener('abort', onAbort)
       reader.releaseLock()
     }
-    if (connection.signal.aborted && connection.signal.reason instanceof Error) throw connection.signal.reason
+    if (connection.signal.aborted && connection.signal.reason instanceof Error)
+      throw connection.signal.reason
   }
 
   #onMessage(type: string, data: string, id: string | undefined): void {
@@ -313,12 +352,20 @@ export class ProvisioningEventStream {
     const parsed = provisioningEventSchema.safeParse(json)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      this.#reportMalformed(idSeq, 'the stream', issue ? `${issue.path.join('.') || 'event'}: ${issue.message}` : undefined)
+      this.#reportMalformed(
+        idSeq,
+        'the stream',
+        issue ? `${issue.path.join('.') || 'event'}: ${issue.message}` : undefined,
+      )
       return
     }
     const event = parsed.data
     if (idSeq !== undefined && idSeq !== event.seq) {
-      this.#reportMalformed(idSeq, 'the stream', `its id (${idSeq}) differs from its seq (${event.seq})`)
+      this.#reportMalformed(
+        idSeq,
+        'the stream',
+        `its id (${idSeq}) differs from its seq (${event.seq})`,
+      )
       return
     }
     if (this.#lastSeq !== null && event.seq <= this.#lastSeq) {
@@ -354,14 +401,19 @@ export class ProvisioningEventStream {
       checked = await this.#fetchRange(this.#lastSeq, top + 1, Infinity)
     } catch (err) {
       // Keep the batch: the next flush (or the catch-up after a reconnect) checks it again.
-      for (const e of batch) if (this.#lastSeq === null || e.seq > this.#lastSeq) this.#pending.set(e.seq, e)
+      for (const e of batch)
+        if (this.#lastSeq === null || e.seq > this.#lastSeq) this.#pending.set(e.seq, e)
       if (!this.#lifetime.signal.aborted && !this.#settleTimer) {
         this.#settleTimer = setTimeout(() => {
           this.#settleTimer = null
           this.#enqueue(() => this.#flushPending())
         }, 1_000)
       }
-      if (!this.#lifetime.signal.aborted) this.#notice('stream.error', `Could not check the latest events against the log yet: ${describe(err)}.`)
+      if (!this.#lifetime.signal.aborted)
+        this.#notice(
+          'stream.error',
+          `Could not check the latest events against the log yet: ${describe(err)}.`,
+        )
       return
     }
     const streamed = new Set(batch.map((e) => e.seq))
@@ -369,9 +421,13 @@ export class ProvisioningEventStream {
     for (const e of batch) merged.set(e.seq, e)
     const gaps = new Set<number>()
     for (const e of checked) {
-      if (!streamed.has(e.seq)) continue
+      if (!streamed.has(e.seq)) gaps.add(e.seq)
+      merged.set(e.seq, e)
     }
-    this.#deliver([...merged.values()].sort((a, b) => a.seq - b.seq), gaps)
+    this.#deliver(
+      [...merged.values()].sort((a, b) => a.seq - b.seq),
+      gaps,
+    )
   }
 
   /** The only place events leave: ascending, above the resume point, each once. */
@@ -392,7 +448,11 @@ export class ProvisioningEventStream {
     this.#o.onEvents(fresh)
     if (filled.length > 0 && this.#state.state === 'live') {
       this.stats.gapFilled += filled.length
-      this.#notice('stream.gap_filled', `${filled.length} event${filled.length === 1 ? ' was' : 's were'} missing from the stream and recovered from the log.`, filled)
+      this.#notice(
+        'stream.gap_filled',
+        `${filled.length} event${filled.length === 1 ? ' was' : 's were'} missing from the stream and recovered from the log.`,
+        filled,
+      )
     } else if (filled.length > 0) {
       this.stats.gapFilled += filled.length
     }
@@ -407,7 +467,9 @@ export class ProvisioningEventStream {
     const which = seq === undefined ? 'An event without a usable id' : `Event ${seq}`
     this.#notice(
       'stream.malformed',
-      redactString(`${which} from ${where} was skipped because it is malformed${why ? ` (${why})` : ''}. The rest of the log is unaffected.`),
+      redactString(
+        `${which} from ${where} was skipped because it is malformed${why ? ` (${why})` : ''}. The rest of the log is unaffected.`,
+      ),
       seq === undefined ? undefined : [seq],
     )
   }

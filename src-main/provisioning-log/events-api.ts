@@ -23,14 +23,25 @@ export interface RawEventPage {
   nextCursor: string | null
 }
 
-export async function fetchEventPage(backend: LogBackend, tenantId: string, query: EventQuery): Promise<RawEventPage> {
+export async function fetchEventPage(
+  backend: LogBackend,
+  tenantId: string,
+  query: EventQuery,
+): Promise<RawEventPage> {
   const page = await backend.client.listEvents(tenantId, query)
   if (!page || !Array.isArray(page.items)) {
-    throw new AppError('backend.http_error', 'The admin API returned an event page without `items`.', {
-      hint: 'The backend and the console disagree on the admin API version; update the older one.',
-    })
+    throw new AppError(
+      'backend.http_error',
+      'The admin API returned an event page without `items`.',
+      {
+        hint: 'The backend and the console disagree on the admin API version; update the older one.',
+      },
+    )
   }
-  return { items: page.items as unknown[], nextCursor: typeof page.nextCursor === 'string' ? page.nextCursor : null }
+  return {
+    items: page.items as unknown[],
+    nextCursor: typeof page.nextCursor === 'string' ? page.nextCursor : null,
+  }
 }
 
 /**
@@ -44,7 +55,10 @@ export async function openEventStream(
   signal: AbortSignal,
 ): Promise<ReadableStream<Uint8Array>> {
   const f = backend.fetch ?? fetch
-  const headers: Record<string, string> = { authorization: `Bearer ${backend.adminKey}`, accept: 'text/event-stream' }
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${backend.adminKey}`,
+    accept: 'text/event-stream',
+  }
   if (lastEventId !== null) headers['last-event-id'] = String(lastEventId)
   const target = `${backend.client.baseUrl}/tenants/${encodeURIComponent(tenantId)}/events/stream`
   const timeoutMs = backend.connectTimeoutMs ?? 10_000
@@ -53,14 +67,21 @@ export async function openEventStream(
   const onAbort = (): void => controller.abort(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
   if (signal.aborted) controller.abort(signal.reason)
-  const timer = setTimeout(() => controller.abort(new DOMException('connect timeout', 'TimeoutError')), timeoutMs)
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('connect timeout', 'TimeoutError')),
+    timeoutMs,
+  )
   let res: Response
   try {
     res = await f(target, { headers, signal: controller.signal, redirect: 'manual' })
   } catch (err) {
     signal.removeEventListener('abort', onAbort)
     const reason: unknown = controller.signal.reason
-    throw networkError((reason as { name?: string } | undefined)?.name === 'TimeoutError' ? reason : err, target, timeoutMs)
+    throw networkError(
+      (reason as { name?: string } | undefined)?.name === 'TimeoutError' ? reason : err,
+      target,
+      timeoutMs,
+    )
   } finally {
     clearTimeout(timer)
   }
@@ -78,9 +99,13 @@ export async function openEventStream(
   if (!type.startsWith('text/event-stream') || !res.body) {
     await res.body?.cancel()
     signal.removeEventListener('abort', onAbort)
-    throw new AppError('backend.http_error', `The event stream answered with ${type || 'no content type'}, not text/event-stream.`, {
-      hint: 'Check that the backend URL points at the admin API of a scim-console backend (it ends in /admin/v1).',
-    })
+    throw new AppError(
+      'backend.http_error',
+      `The event stream answered with ${type || 'no content type'}, not text/event-stream.`,
+      {
+        hint: 'Check that the backend URL points at the admin API of a scim-console backend (it ends in /admin/v1).',
+      },
+    )
   }
   return res.body
 }

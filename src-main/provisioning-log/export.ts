@@ -15,7 +15,19 @@ export interface ExportOptions {
   scimBaseUrl?: string
 }
 
-const CSV_COLUMNS = ['seq', 'time', 'method', 'path', 'status', 'durationMs', 'resourceType', 'resourceId', 'userName', 'outcome', 'error'] as const
+const CSV_COLUMNS = [
+  'seq',
+  'time',
+  'method',
+  'path',
+  'status',
+  'durationMs',
+  'resourceType',
+  'resourceId',
+  'userName',
+  'outcome',
+  'error',
+] as const
 
 function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value)
@@ -35,7 +47,11 @@ function bodyText(body: unknown): string | undefined {
 }
 
 /** The export, a line (JSON lines, CSV) or a piece (HAR) at a time, for large lists. */
-export function* exportChunks(events: Iterable<ProvisioningEvent>, format: ExportFormat, opts: ExportOptions = {}): Generator<string> {
+export function* exportChunks(
+  events: Iterable<ProvisioningEvent>,
+  format: ExportFormat,
+  opts: ExportOptions = {},
+): Generator<string> {
   if (format === 'jsonl') {
     for (const e of events) yield `${JSON.stringify(redact(e))}\n`
     return
@@ -44,7 +60,9 @@ export function* exportChunks(events: Iterable<ProvisioningEvent>, format: Expor
     yield `${CSV_COLUMNS.join(',')}\r\n`
     for (const raw of events) {
       const e = redact(raw)
-      const error = e.error ? `${e.error.scimType ? `${e.error.scimType}: ` : ''}${e.error.detail}` : ''
+      const error = e.error
+        ? `${e.error.scimType ? `${e.error.scimType}: ` : ''}${e.error.detail}`
+        : ''
       const row = { ...e, error }
       yield `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`
     }
@@ -59,7 +77,11 @@ export function* exportChunks(events: Iterable<ProvisioningEvent>, format: Expor
   yield ']}}\n'
 }
 
-export function exportEvents(events: Iterable<ProvisioningEvent>, format: ExportFormat, opts: ExportOptions = {}): string {
+export function exportEvents(
+  events: Iterable<ProvisioningEvent>,
+  format: ExportFormat,
+  opts: ExportOptions = {},
+): string {
   let out = ''
   for (const chunk of exportChunks(events, format, opts)) out += chunk
   return out
@@ -81,7 +103,9 @@ function harEntry(raw: ProvisioningEvent, opts: ExportOptions): unknown {
       cookies: [],
       headers: [{ name: 'Authorization', value: 'Bearer [REDACTED]' }],
       queryString: query,
-      ...(reqText !== undefined ? { postData: { mimeType: 'application/scim+json', text: reqText } } : {}),
+      ...(reqText !== undefined
+        ? { postData: { mimeType: 'application/scim+json', text: reqText } }
+        : {}),
       headersSize: -1,
       bodySize: reqText === undefined ? 0 : reqText.length,
     },
@@ -91,7 +115,11 @@ function harEntry(raw: ProvisioningEvent, opts: ExportOptions): unknown {
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: [],
-      content: { size: resText?.length ?? 0, mimeType: 'application/scim+json', ...(resText !== undefined ? { text: resText } : {}) },
+      content: {
+        size: resText?.length ?? 0,
+        mimeType: 'application/scim+json',
+        ...(resText !== undefined ? { text: resText } : {}),
+      },
       redirectURL: '',
       headersSize: -1,
       bodySize: resText?.length ?? 0,
@@ -112,7 +140,11 @@ function shellQuote(text: string): string {
  */
 export function curlCommand(raw: ProvisioningEvent, opts: ExportOptions = {}): string {
   const e = redact(raw)
-  const parts = [`curl -X ${e.method} ${shellQuote(absoluteUrl(e.path, opts))}`, `-H "Authorization: Bearer $SCIM_TOKEN"`, `-H 'Accept: application/scim+json'`]
+  const parts = [
+    `curl -X ${e.method} ${shellQuote(absoluteUrl(e.path, opts))}`,
+    `-H "Authorization: Bearer $SCIM_TOKEN"`,
+    `-H 'Accept: application/scim+json'`,
+  ]
   const body = bodyText(e.requestBody)
   if (body !== undefined && e.method !== 'GET' && e.method !== 'DELETE') {
     parts.push(`-H 'Content-Type: application/scim+json'`)

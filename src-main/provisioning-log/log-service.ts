@@ -1,7 +1,12 @@
 import { createAdminClient, type AdminClient } from '../backend/admin-client.ts'
 import { AppError } from '../../src-shared/errors.ts'
 import type { UserStoryView } from '../../src-shared/provisioning-diagnosis.ts'
-import type { EventFilter, ProvisioningEvent, StreamNotice, StreamState } from '../../src-shared/provisioning-event.ts'
+import type {
+  EventFilter,
+  ProvisioningEvent,
+  StreamNotice,
+  StreamState,
+} from '../../src-shared/provisioning-event.ts'
 import { diagnose } from './diagnosis.ts'
 import { EventIndex, type IndexPage, type IndexQuery, type IndexStats } from './event-index.ts'
 import { ProvisioningEventStream, type EventStreamOptions } from './event-stream.ts'
@@ -30,7 +35,12 @@ export interface ProvisioningLogOptions {
   onState?(state: StreamState): void
   onNotice?(notice: StreamNotice): void
   /** Passed through to the stream (backoff, idle timeout, settle window) — tests tune these. */
-  stream?: Partial<Pick<EventStreamOptions, 'backoff' | 'idleTimeoutMs' | 'settleMs' | 'verifyBatches' | 'pageLimit' | 'live'>>
+  stream?: Partial<
+    Pick<
+      EventStreamOptions,
+      'backoff' | 'idleTimeoutMs' | 'settleMs' | 'verifyBatches' | 'pageLimit' | 'live'
+    >
+  >
 }
 
 export interface UserStoryResult extends UserStoryView {
@@ -43,11 +53,9 @@ export class ProvisioningLog {
   readonly client: AdminClient
   readonly tenantId: string
   readonly #stream: ProvisioningEventStream
-  readonly #o: ProvisioningLogOptions
   #scimBaseUrl: string | undefined
 
   constructor(options: ProvisioningLogOptions) {
-    this.#o = options
     this.tenantId = options.tenantId
     this.index = new EventIndex({ capacity: options.capacity })
     this.client = createAdminClient({
@@ -56,7 +64,11 @@ export class ProvisioningLog {
       ...(options.fetch ? { fetch: (request: Request) => options.fetch!(request) } : {}),
     })
     this.#scimBaseUrl = options.scimBaseUrl
-    const backend: LogBackend = { client: this.client, adminKey: options.adminKey, ...(options.fetch ? { fetch: options.fetch } : {}) }
+    const backend: LogBackend = {
+      client: this.client,
+      adminKey: options.adminKey,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }
     this.#stream = new ProvisioningEventStream({
       ...options.stream,
       backend,
@@ -115,9 +127,17 @@ export class ProvisioningLog {
 
   async userStory(query: string): Promise<UserStoryResult> {
     if (query.trim() === '') {
-      throw new AppError('log.bad_input', 'Give a userName, email, external id or SCIM id to look for.')
+      throw new AppError(
+        'log.bad_input',
+        'Give a userName, email, external id or SCIM id to look for.',
+      )
     }
-    const story = await buildUserStory({ index: this.index, query, tenantId: this.tenantId, client: this.client })
+    const story = await buildUserStory({
+      index: this.index,
+      query,
+      tenantId: this.tenantId,
+      client: this.client,
+    })
     return {
       query: story.query,
       identity: story.identity,
@@ -147,7 +167,9 @@ export class ProvisioningLog {
   async curl(seq: number): Promise<string> {
     const event = this.index.getBySeq(seq)
     if (!event) {
-      throw new AppError('log.event_not_found', `Event ${seq} is not in the loaded log.`, { hint: 'It may have been evicted; filter the log and pick a listed event.' })
+      throw new AppError('log.event_not_found', `Event ${seq} is not in the loaded log.`, {
+        hint: 'It may have been evicted; filter the log and pick a listed event.',
+      })
     }
     const scimBaseUrl = await this.scimBaseUrl()
     return curlCommand(event, scimBaseUrl ? { scimBaseUrl } : {})

@@ -17,6 +17,10 @@ export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group'
 export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 
+// Tests poke at arbitrary SCIM and admin JSON; one loose type keeps that in one place.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LooseJson = any
+
 export interface Backend {
   server: RunningServer
   dataDir: string
@@ -28,21 +32,37 @@ export interface Backend {
   restart(): Promise<void>
   dispose(): Promise<void>
   scim: ScimCaller
-  admin(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: any }>
+  admin(
+    path: string,
+    init?: { method?: string; body?: unknown },
+  ): Promise<{ status: number; body: LooseJson }>
 }
 
-export type ScimCaller = (path: string, init?: { method?: string; body?: unknown; token?: string; authorization?: string }) => Promise<{ status: number; body: any }>
+export type ScimCaller = (
+  path: string,
+  init?: { method?: string; body?: unknown; token?: string; authorization?: string },
+) => Promise<{ status: number; body: LooseJson }>
 
 export function secret(prefix: string): string {
   return `${prefix}_${randomBytes(18).toString('base64url')}`
 }
 
-export async function startBackend(options: { rateLimit?: number; heartbeatMs?: number } = {}): Promise<Backend> {
+export async function startBackend(
+  options: { rateLimit?: number; heartbeatMs?: number } = {},
+): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-log-'))
   const adminKey = secret('scimc_admin')
   const demoToken = secret('scimc_scim')
   const start = (port: number): Promise<RunningServer> =>
-    startServer({ port, host: '127.0.0.1', dataDir, adminKey, demoToken, heartbeatMs: options.heartbeatMs ?? 200, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) })
+    startServer({
+      port,
+      host: '127.0.0.1',
+      dataDir,
+      adminKey,
+      demoToken,
+      heartbeatMs: options.heartbeatMs ?? 200,
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    })
   let server = await start(0)
   const port = Number(new URL(server.url).port)
   let running = true
@@ -87,7 +107,7 @@ export async function scimCall(
   token: string,
   path: string,
   init: { method?: string; body?: unknown; authorization?: string } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: LooseJson }> {
   // The headers Okta sends (SCIM-REFERENCE.md §3.1).
   const res = await fetch(`${base}${path}`, {
     method: init.method ?? 'GET',
@@ -100,7 +120,7 @@ export async function scimCall(
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   })
   const text = await res.text()
-  let body: any = null
+  let body: LooseJson = null
   try {
     body = text ? JSON.parse(text) : null
   } catch {
@@ -110,17 +130,26 @@ export async function scimCall(
 }
 
 /** A second tenant with its own registered SCIM token. */
-export async function createTenant(backend: Backend, name: string): Promise<{ tenantId: string; token: string; tokenId: string }> {
+export async function createTenant(
+  backend: Backend,
+  name: string,
+): Promise<{ tenantId: string; token: string; tokenId: string }> {
   const t = await backend.admin('/tenants', { method: 'POST', body: { name } })
   const token = secret('scimc_scim')
   const sha256 = createHash('sha256').update(token).digest('hex')
-  const reg = await backend.admin(`/tenants/${t.body.id}/scim/tokens`, { method: 'POST', body: { label: 'okta', sha256 } })
+  const reg = await backend.admin(`/tenants/${t.body.id}/scim/tokens`, {
+    method: 'POST',
+    body: { label: 'okta', sha256 },
+  })
   return { tenantId: t.body.id, token, tokenId: reg.body.id }
 }
 
 // ---- Okta's real sequences (SCIM-REFERENCE.md §3) ----
 
-export function oktaUser(userName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function oktaUser(
+  userName: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const [given = 'Test', family = 'User'] = userName.split('@')[0]!.split('.')
   return {
     schemas: [USER_SCHEMA],
@@ -142,17 +171,32 @@ export function oktaLookupPath(userName: string): string {
 }
 
 /** §3.3: match first, then create. Returns the created (or matched) id, or undefined. */
-export async function oktaAssign(scim: ScimCaller, userName: string, opts: { token?: string; extra?: Record<string, unknown>; authorization?: string } = {}): Promise<string | undefined> {
-  const call = { ...(opts.token ? { token: opts.token } : {}), ...(opts.authorization ? { authorization: opts.authorization } : {}) }
+export async function oktaAssign(
+  scim: ScimCaller,
+  userName: string,
+  opts: { token?: string; extra?: Record<string, unknown>; authorization?: string } = {},
+): Promise<string | undefined> {
+  const call = {
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.authorization ? { authorization: opts.authorization } : {}),
+  }
   const found = await scim(oktaLookupPath(userName), call)
   if (found.status === 200 && found.body?.totalResults > 0) return found.body.Resources[0].id
   if (found.status >= 400 && found.status !== 404) return undefined
-  const created = await scim('/Users', { ...call, method: 'POST', body: oktaUser(userName, opts.extra) })
+  const created = await scim('/Users', {
+    ...call,
+    method: 'POST',
+    body: oktaUser(userName, opts.extra),
+  })
   return created.status === 201 ? created.body.id : undefined
 }
 
 /** §3.5: OIN deactivate, a PATCH without path. */
-export async function oktaDeactivate(scim: ScimCaller, id: string, token?: string): Promise<number> {
+export async function oktaDeactivate(
+  scim: ScimCaller,
+  id: string,
+  token?: string,
+): Promise<number> {
   const r = await scim(`/Users/${id}`, {
     method: 'PATCH',
     ...(token ? { token } : {}),
@@ -162,8 +206,15 @@ export async function oktaDeactivate(scim: ScimCaller, id: string, token?: strin
 }
 
 /** §3.7: create the group, then add members with the OIN PATCH. */
-export async function oktaPushGroup(scim: ScimCaller, displayName: string, members: Array<{ id: string; userName: string }>): Promise<string> {
-  const created = await scim('/Groups', { method: 'POST', body: { schemas: [GROUP_SCHEMA], displayName, members: [] } })
+export async function oktaPushGroup(
+  scim: ScimCaller,
+  displayName: string,
+  members: Array<{ id: string; userName: string }>,
+): Promise<string> {
+  const created = await scim('/Groups', {
+    method: 'POST',
+    body: { schemas: [GROUP_SCHEMA], displayName, members: [] },
+  })
   const id = created.body.id as string
   await scim(`/Groups/${id}`, {
     method: 'PATCH',
@@ -171,7 +222,11 @@ export async function oktaPushGroup(scim: ScimCaller, displayName: string, membe
       schemas: [PATCH_SCHEMA],
       Operations: [
         { op: 'replace', value: { id, displayName } },
-        { op: 'add', path: 'members', value: members.map((m) => ({ value: m.id, display: m.userName })) },
+        {
+          op: 'add',
+          path: 'members',
+          value: members.map((m) => ({ value: m.id, display: m.userName })),
+        },
       ],
     },
   })
@@ -181,9 +236,15 @@ export async function oktaPushGroup(scim: ScimCaller, displayName: string, membe
 // ---- Entra's documented sequence (SCIM-REFERENCE.md §4.2) ----
 
 /** Entra matches on externalId (mapped from mailNickname), unquoted, then creates. */
-export async function entraProvision(scim: ScimCaller, user: { userName: string; externalId: string }): Promise<{ lookup: number; create: number; id?: string }> {
-  const lookup = await scim(`/Users?filter=${encodeURIComponent(`externalId eq ${user.externalId}`)}`)
-  if (lookup.body?.totalResults > 0) return { lookup: lookup.status, create: 0, id: lookup.body.Resources[0].id }
+export async function entraProvision(
+  scim: ScimCaller,
+  user: { userName: string; externalId: string },
+): Promise<{ lookup: number; create: number; id?: string }> {
+  const lookup = await scim(
+    `/Users?filter=${encodeURIComponent(`externalId eq ${user.externalId}`)}`,
+  )
+  if (lookup.body?.totalResults > 0)
+    return { lookup: lookup.status, create: 0, id: lookup.body.Resources[0].id }
   const created = await scim('/Users', {
     method: 'POST',
     body: {
@@ -197,7 +258,11 @@ export async function entraProvision(scim: ScimCaller, user: { userName: string;
       roles: [],
     },
   })
-  return { lookup: lookup.status, create: created.status, ...(created.status === 201 ? { id: created.body.id } : {}) }
+  return {
+    lookup: lookup.status,
+    create: created.status,
+    ...(created.status === 201 ? { id: created.body.id } : {}),
+  }
 }
 
 // ---- a real TCP proxy whose "network" can be cut and restored ----
@@ -209,11 +274,16 @@ export interface TcpProxy {
   drop(): Promise<void>
   /** Listens again on the same port. */
   restore(): Promise<void>
+  /** The network goes silent: connections stay open but no byte passes either way (no RST, no FIN). */
+  freeze(): void
+  /** Traffic passes again; connections frozen meanwhile are cut, as after a real outage. */
+  thaw(): void
   close(): Promise<void>
 }
 
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>()
+  let frozen = false
   let server: Server | null = null
   let port = 0
   const listen = async (): Promise<void> => {
@@ -231,6 +301,10 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       upstream.on('error', cleanup)
       client.on('close', cleanup)
       upstream.on('close', cleanup)
+      if (frozen) {
+        client.pause()
+        return
+      }
       upstream.connect(targetPort, '127.0.0.1', () => {
         client.pipe(upstream)
         upstream.pipe(client)
@@ -258,12 +332,28 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     url: (path = '') => `http://127.0.0.1:${port}${path}`,
     drop,
     restore: listen,
+    freeze() {
+      frozen = true
+      for (const sock of sockets) {
+        sock.unpipe()
+        sock.pause()
+      }
+    },
+    thaw() {
+      frozen = false
+      for (const sock of sockets) sock.destroy()
+      sockets.clear()
+    },
     close: drop,
   }
 }
 
 /** Polls until `check` is true; the deadline only turns a hang into a failure message. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, deadlineMs = 20_000): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  deadlineMs = 20_000,
+): Promise<void> {
   const end = Date.now() + deadlineMs
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)

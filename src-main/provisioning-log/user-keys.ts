@@ -35,11 +35,17 @@ export function filterTerms(filter: string): Array<{ attribute: string; value: s
 export function filterOfPath(path: string): string | undefined {
   const q = path.indexOf('?')
   if (q === -1) return undefined
+  // Hand-rolled rather than URLSearchParams: this runs for every event the index ingests.
+  let at = path.indexOf('filter=', q)
+  while (at !== -1 && path[at - 1] !== '?' && path[at - 1] !== '&')
+    at = path.indexOf('filter=', at + 1)
+  if (at === -1) return undefined
+  const end = path.indexOf('&', at)
+  const raw = path.slice(at + 7, end === -1 ? undefined : end).replace(/\+/g, ' ')
   try {
-    const params = new URLSearchParams(path.slice(q + 1))
-    return params.get('filter') ?? undefined
+    return decodeURIComponent(raw)
   } catch {
-    return undefined
+    return raw
   }
 }
 
@@ -53,7 +59,9 @@ function attributeKind(attribute: string): keyof UserKeys | undefined {
 }
 
 function asObject(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined
 }
 
 function addUserResource(keys: UserKeys, body: unknown, withId: boolean): void {
@@ -71,8 +79,15 @@ function addUserResource(keys: UserKeys, body: unknown, withId: boolean): void {
 }
 
 function dedupe(values: string[]): string[] {
-  return [...new Set(values.map((v) => v.trim().toLowerCase()).filter((v) => v.length > 0))]
+  const out: string[] = []
+  for (const v of values) {
+    const k = v.trim().toLowerCase()
+    if (k.length > 0 && !out.includes(k)) out.push(k)
+  }
+  return out
 }
+
+const USERS_PATH = /^\/?(?:scim\/v2\/)?Users\b/i
 
 export function userKeysOf(event: ProvisioningEvent): UserKeys {
   const keys: UserKeys = { userNames: [], emails: [], externalIds: [], ids: [] }
@@ -80,7 +95,7 @@ export function userKeysOf(event: ProvisioningEvent): UserKeys {
     if (event.userName) keys.userNames.push(event.userName)
     if (event.resourceId && event.resourceType === 'User') keys.ids.push(event.resourceId)
     const filter = filterOfPath(event.path)
-    if (filter && /^\/?Users\b/i.test(event.path.replace(/^\/scim\/v2/i, ''))) {
+    if (filter && USERS_PATH.test(event.path)) {
       for (const t of filterTerms(filter)) {
         const kind = attributeKind(t.attribute)
         if (kind) keys[kind].push(t.value)
@@ -106,5 +121,8 @@ export function userKeysOf(event: ProvisioningEvent): UserKeys {
 /** All keys of an event in the order the index keeps them when it can keep only a few. */
 export function flatUserKeys(event: ProvisioningEvent): string[] {
   const k = userKeysOf(event)
-  return [...new Set([...k.ids, ...k.userNames, ...k.emails, ...k.externalIds])]
+  const out = k.ids
+  for (const list of [k.userNames, k.emails, k.externalIds])
+    for (const v of list) if (!out.includes(v)) out.push(v)
+  return out
 }

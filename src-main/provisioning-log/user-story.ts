@@ -98,7 +98,11 @@ function isUserEvent(e: ProvisioningEvent): boolean {
  * The user's identity grows from what the events say: a search by email finds the create, whose
  * answer gives the SCIM id, which finds the later PATCHes by id and the group changes.
  */
-export function collectUserEvents(index: EventIndex, query: string, seed: UserKeys = emptyKeys()): { identity: UserKeys; events: ProvisioningEvent[] } {
+export function collectUserEvents(
+  index: EventIndex,
+  query: string,
+  seed: UserKeys = emptyKeys(),
+): { identity: UserKeys; events: ProvisioningEvent[] } {
   const q = query.trim().toLowerCase()
   const identity = emptyKeys()
   addAll(identity, seed)
@@ -113,7 +117,11 @@ export function collectUserEvents(index: EventIndex, query: string, seed: UserKe
       // A 409 answer or a failed create names the colliding user, not necessarily this one; only
       // successful writes and single reads bind new identifiers to the person.
       if (e.status >= 300) {
-        grew = addAll(identity, { ...emptyKeys(), userNames: k.userNames.filter((u) => known.has(u)) }) || grew
+        grew =
+          addAll(identity, {
+            ...emptyKeys(),
+            userNames: k.userNames.filter((u) => known.has(u)),
+          }) || grew
         continue
       }
       grew = addAll(identity, k) || grew
@@ -127,56 +135,106 @@ export function collectUserEvents(index: EventIndex, query: string, seed: UserKe
     if (!grew) break
   }
   if (allKeys(identity).length === 0) identity.userNames.push(q)
-  // Group changes that name the user beyond the few keys the index keeps per event.
+  const have = new Set(events.map((e) => e.seq))
+  const extra: ProvisioningEvent[] = []
+  for (const e of events) {
+    if (!isUserEvent(e)) continue
+    // A failed create names the attribute the IdP matched on (Entra: externalId); the lookup by
+    // that value belongs to the same attempt even though it never names the userName.
+    if (e.method === 'POST' && e.status >= 400) {
+      const k = userKeysOf(e)
+      for (const l of index.eventsForUserKeys([...k.externalIds, ...k.emails])) {
+        if (
+          l.seq < e.seq &&
+          l.method === 'GET' &&
+          l.outcome === 'lookup_empty' &&
+          !have.has(l.seq)
+        ) {
+          have.add(l.seq)
+          extra.push(l)
+        }
+      }
+    }
+    // A create refused before its body was read (429, 401) names nobody; Okta sends it right
+    // after its lookup, so the unattributed POST /Users that follows the lookup is this user's.
+    if (e.method === 'GET' && e.outcome === 'lookup_empty') {
+      const t = Date.parse(e.time)
+      for (const next of index.eventsAfter(e.seq, 5)) {
+        if (Date.parse(next.time) - t > 10_000) break
+        if (
+          next.method === 'POST' &&
+          /^\/Users\/?$/i.test(next.path) &&
+          next.userName === null &&
+          next.requestBody === null
+        ) {
+          if (!have.has(next.seq)) {
+            have.add(next.seq)
+            extra.push(next)
+          }
+          break
+        }
+        if (next.method === 'POST' && /^\/Users\/?$/i.test(next.path)) break
+      }
+    }
+  }
+  if (extra.length > 0) events = [...events, ...extra].sort((a, b) => a.seq - b.seq)
+  // Group changes that name the user beyond the few keys the index chains per event.
   const ids = new Set(identity.ids)
   if (ids.size > 0) {
-    const have = new Set(events.map((e) => e.seq))
-    for (const e of index.iterate({ resourceType: ['Group'] })) {
+    for (const e of index.overflowEvents()) {
       if (have.has(e.seq)) continue
       const names = [...(e.membersAdded ?? []), ...(e.membersRemoved ?? [])]
-      if (names.some((id) => ids.has(id.toLowerCase()))) events.push(e)
+      if (names.some((m) => ids.has(m.toLowerCase()))) {
+        have.add(e.seq)
+        events.push(e)
+      }
     }
-    events.sort((a, b) => a.seq - b.seq)
   }
+  events.sort((a, b) => a.seq - b.seq)
   return { identity, events }
 }
 
 export function tenantContext(index: EventIndex, identity: UserKeys): TenantContext {
-  const mine = new Set(allKeys(identity))
   const stats = index.stats()
   const first = stats.oldestSeq === null ? undefined : index.getBySeq(stats.oldestSeq)
   const last = stats.newestSeq === null ? undefined : index.getBySeq(stats.newestSeq)
-  const authFailures = index.query({ filter: { status: [401] }, order: 'desc', limit: 20 }).events.reverse()
-  const newestAuth = authFailures[authFailures.length - 1]
-  let successesAfter = 0
-  if (newestAuth) {
-    for (const e of index.iterate({ statusClass: ['2xx'] })) if (e.seq > newestAuth.seq) successesAfter++
-  }
-  const others = new Set<string>()
-  for (const e of index.iterate({ resourceType: ['User'] })) {
-    const name = e.userName?.toLowerCase()
-    if (name && !mine.has(name)) others.add(name)
-    if (others.size > 1000) break
-  }
-  const groupPushes = index
-    .query({ filter: { resourceType: ['Group'], outcome: ['membership_changed', 'created'] }, order: 'desc', limit: 20 })
+  const authFailures = index
+    .query({ filter: { status: [401] }, order: 'desc', limit: 20 })
     .events.reverse()
-  const rateLimited = index.query({ filter: { status: [429] }, order: 'desc', limit: 20 }).events.reverse()
+  const newestAuth = authFailures[authFailures.length - 1]
+  const successesAfter = newestAuth ? index.countAfter({ statusClass: ['2xx'] }, newestAuth.seq) : 0
+  const groupPushes = index
+    .query({
+      filter: { resourceType: ['Group'], outcome: ['membership_changed', 'created'] },
+      order: 'desc',
+      limit: 20,
+    })
+    .events.reverse()
+  const rateLimited = index
+    .query({ filter: { status: [429] }, order: 'desc', limit: 20 })
+    .events.reverse()
   return {
     totalEvents: stats.size,
     firstEventTime: first?.time ?? null,
     lastEventTime: last?.time ?? null,
     authFailures,
     successesAfterLastAuthFailure: successesAfter,
-    otherUsersSeen: others.size,
+    otherUsersSeen: index.distinctUserNames(identity.userNames),
     groupPushes,
     rateLimited,
   }
 }
 
 /** The user as the tenant has it now, from the admin API's users view. */
-export async function currentUserState(client: AdminClient, tenantId: string, identity: UserKeys, query: string): Promise<CurrentUserState> {
-  const probes = [...new Set([query.trim(), ...identity.userNames, ...identity.externalIds])].filter((p) => p.length > 0).slice(0, 6)
+export async function currentUserState(
+  client: AdminClient,
+  tenantId: string,
+  identity: UserKeys,
+  query: string,
+): Promise<CurrentUserState> {
+  const probes = [...new Set([query.trim(), ...identity.userNames, ...identity.externalIds])]
+    .filter((p) => p.length > 0)
+    .slice(0, 6)
   const ids = new Set(identity.ids)
   const names = new Set(identity.userNames)
   const externalIds = new Set(identity.externalIds)
@@ -194,8 +252,10 @@ export async function currentUserState(client: AdminClient, tenantId: string, id
         }
         // Case-insensitive on purpose: the IdP's matching is, and the diagnosis compares cases.
         if (ids.has(u.id.toLowerCase())) return { kind: 'found', user: view, matchedBy: 'id' }
-        if (names.has(u.userName.toLowerCase())) return { kind: 'found', user: view, matchedBy: 'userName' }
-        if (u.externalId && externalIds.has(u.externalId.toLowerCase())) return { kind: 'found', user: view, matchedBy: 'externalId' }
+        if (names.has(u.userName.toLowerCase()))
+          return { kind: 'found', user: view, matchedBy: 'userName' }
+        if (u.externalId && externalIds.has(u.externalId.toLowerCase()))
+          return { kind: 'found', user: view, matchedBy: 'externalId' }
       }
     }
     return { kind: 'not_found' }
@@ -204,7 +264,12 @@ export async function currentUserState(client: AdminClient, tenantId: string, id
   }
 }
 
-async function findElsewhere(client: AdminClient, tenantId: string, identity: UserKeys, query: string): Promise<ElsewhereHit[]> {
+async function findElsewhere(
+  client: AdminClient,
+  tenantId: string,
+  identity: UserKeys,
+  query: string,
+): Promise<ElsewhereHit[]> {
   const hits: ElsewhereHit[] = []
   let tenants: Array<{ id: string; name?: string }>
   try {
@@ -224,7 +289,13 @@ async function findElsewhere(client: AdminClient, tenantId: string, identity: Us
         // One unreadable tenant must not hide the others.
       }
     }
-    if (seqs.size > 0) hits.push({ tenantId: t.id, tenantName: t.name ?? null, events: seqs.size, lastSeq: Math.max(...seqs) })
+    if (seqs.size > 0)
+      hits.push({
+        tenantId: t.id,
+        tenantName: t.name ?? null,
+        events: seqs.size,
+        lastSeq: Math.max(...seqs),
+      })
   }
   return hits
 }
@@ -243,10 +314,22 @@ export async function buildUserStory(opts: UserStoryOptions): Promise<UserStory>
         externalIds: current.user.externalId ? [current.user.externalId.toLowerCase()] : [],
         ids: [current.user.id.toLowerCase()],
       }
-      ;({ identity, events } = collectUserEvents(opts.index, query, { ...seed, userNames: [...new Set([...identity.userNames, ...seed.userNames])] }))
+      ;({ identity, events } = collectUserEvents(opts.index, query, {
+        ...seed,
+        userNames: [...new Set([...identity.userNames, ...seed.userNames])],
+      }))
     }
   }
   const elsewhere =
-    opts.client && (opts.searchOtherTenants ?? true) && events.length === 0 ? await findElsewhere(opts.client, opts.tenantId, identity, query) : []
-  return { query, identity, events, current, tenant: tenantContext(opts.index, identity), elsewhere }
+    opts.client && (opts.searchOtherTenants ?? true) && events.length === 0
+      ? await findElsewhere(opts.client, opts.tenantId, identity, query)
+      : []
+  return {
+    query,
+    identity,
+    events,
+    current,
+    tenant: tenantContext(opts.index, identity),
+    elsewhere,
+  }
 }

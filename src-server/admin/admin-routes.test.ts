@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sha256Hex } from '../store/hash.ts'
 import { startTestServer, TEST_ADMIN_KEY } from '../test-server.ts'
-import type { TestServer } from '../test-server.ts'
+import type { ScimReply, TestServer } from '../test-server.ts'
 
 const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -24,15 +24,21 @@ afterAll(async () => {
 })
 
 async function newTenant(): Promise<{ id: string; token: string }> {
-  const r = await t.admin('/tenants', { method: 'POST', body: { name: `T ${randomUUID().slice(0, 4)}` } })
+  const r = await t.admin('/tenants', {
+    method: 'POST',
+    body: { name: `T ${randomUUID().slice(0, 4)}` },
+  })
   expect(r.status).toBe(201)
   const token = `tok-${randomUUID()}`
-  const reg = await t.admin(`/tenants/${r.body.id}/scim/tokens`, { method: 'POST', body: { label: 'main', sha256: sha256Hex(token) } })
+  const reg = await t.admin(`/tenants/${r.body.id}/scim/tokens`, {
+    method: 'POST',
+    body: { label: 'main', sha256: sha256Hex(token) },
+  })
   expect(reg.status).toBe(201)
   return { id: r.body.id, token }
 }
 
-function expectApiError(r: { status: number; body: any }, status: number, code: string) {
+function expectApiError(r: Pick<ScimReply, 'status' | 'body'>, status: number, code: string) {
   expect(r.status).toBe(status)
   expect(r.body.code).toBe(code)
   expect(typeof r.body.message).toBe('string')
@@ -42,8 +48,15 @@ describe('admin API auth and validation', () => {
   it('health needs no key; everything else needs the admin key', async () => {
     expect((await t.admin('/health', { token: null })).body).toMatchObject({ ok: true })
     expectApiError(await t.admin('/tenants', { token: null }), 401, 'admin.unauthorized')
-    expectApiError(await t.admin('/tenants', { token: 'wrong-key-wrong-key' }), 401, 'admin.unauthorized')
-    const r = await t.admin('/tenants', { token: null, headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}` } })
+    expectApiError(
+      await t.admin('/tenants', { token: 'wrong-key-wrong-key' }),
+      401,
+      'admin.unauthorized',
+    )
+    const r = await t.admin('/tenants', {
+      token: null,
+      headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}` },
+    })
     expect(r.status).toBe(200)
     expect(r.body.tenants[0].id).toBe(t.server.demoTenantId)
   })
@@ -53,15 +66,46 @@ describe('admin API auth and validation', () => {
     expectApiError(r, 400, 'admin.bad_request')
     expect(r.body.message).toContain('name')
     expect(r.body.hint).toBeDefined()
-    expectApiError(await t.admin('/tenants', { method: 'POST', body: { name: 'x', extra: 1 } }), 400, 'admin.bad_request')
-    expectApiError(await t.admin('/tenants', { method: 'POST', body: '{oops', raw: true }), 400, 'admin.bad_request')
-    expectApiError(await t.admin('/tenants', { method: 'POST', body: { name: 'x' }, headers: { 'Content-Type': 'text/plain' } }), 415, 'admin.unsupported_media_type')
-    r = await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens`, { method: 'POST', body: { label: 'x', sha256: 'abc' } })
+    expectApiError(
+      await t.admin('/tenants', { method: 'POST', body: { name: 'x', extra: 1 } }),
+      400,
+      'admin.bad_request',
+    )
+    expectApiError(
+      await t.admin('/tenants', { method: 'POST', body: '{oops', raw: true }),
+      400,
+      'admin.bad_request',
+    )
+    expectApiError(
+      await t.admin('/tenants', {
+        method: 'POST',
+        body: { name: 'x' },
+        headers: { 'Content-Type': 'text/plain' },
+      }),
+      415,
+      'admin.unsupported_media_type',
+    )
+    r = await t.admin(`/tenants/${t.server.demoTenantId}/scim/tokens`, {
+      method: 'POST',
+      body: { label: 'x', sha256: 'abc' },
+    })
     expectApiError(r, 400, 'admin.bad_request')
     expect(r.body.message).toContain('sha256')
-    expectApiError(await t.admin(`/tenants/${t.server.demoTenantId}/events?limit=0`), 400, 'admin.bad_request')
-    expectApiError(await t.admin(`/tenants/${t.server.demoTenantId}/events?statusClass=9xx`), 400, 'admin.bad_request')
-    expectApiError(await t.admin(`/tenants/${t.server.demoTenantId}/events?since=yesterday`), 400, 'admin.bad_request')
+    expectApiError(
+      await t.admin(`/tenants/${t.server.demoTenantId}/events?limit=0`),
+      400,
+      'admin.bad_request',
+    )
+    expectApiError(
+      await t.admin(`/tenants/${t.server.demoTenantId}/events?statusClass=9xx`),
+      400,
+      'admin.bad_request',
+    )
+    expectApiError(
+      await t.admin(`/tenants/${t.server.demoTenantId}/events?since=yesterday`),
+      400,
+      'admin.bad_request',
+    )
     expectApiError(await t.admin('/tenants/nope'), 404, 'admin.not_found')
     expectApiError(await t.admin('/nothing'), 404, 'admin.not_found')
     expectApiError(await t.admin('/tenants', { method: 'DELETE' }), 405, 'admin.method_not_allowed')
@@ -71,23 +115,48 @@ describe('admin API auth and validation', () => {
 describe('tenants and SCIM tokens', () => {
   it('creates and gets tenants; registers several live tokens, lists them without secrets, revokes one', async () => {
     const { id, token } = await newTenant()
-    expect((await t.admin(`/tenants/${id}`)).body).toMatchObject({ id, scimBaseUrl: t.server.scimBaseUrl })
+    expect((await t.admin(`/tenants/${id}`)).body).toMatchObject({
+      id,
+      scimBaseUrl: t.server.scimBaseUrl,
+    })
     const second = `second-${randomUUID()}`
-    const reg = await t.admin(`/tenants/${id}/scim/tokens`, { method: 'POST', body: { label: 'rotation', sha256: sha256Hex(second).toUpperCase() } })
-    expect(reg.body).toMatchObject({ label: 'rotation', hashPrefix: sha256Hex(second).slice(0, 8), lastUsedAt: null })
-    expectApiError(await t.admin(`/tenants/${id}/scim/tokens`, { method: 'POST', body: { label: 'dup', sha256: sha256Hex(second) } }), 409, 'admin.conflict')
+    const reg = await t.admin(`/tenants/${id}/scim/tokens`, {
+      method: 'POST',
+      body: { label: 'rotation', sha256: sha256Hex(second).toUpperCase() },
+    })
+    expect(reg.body).toMatchObject({
+      label: 'rotation',
+      hashPrefix: sha256Hex(second).slice(0, 8),
+      lastUsedAt: null,
+    })
+    expectApiError(
+      await t.admin(`/tenants/${id}/scim/tokens`, {
+        method: 'POST',
+        body: { label: 'dup', sha256: sha256Hex(second) },
+      }),
+      409,
+      'admin.conflict',
+    )
     // both work at once: rotation without downtime
     expect((await t.scim('/Users?count=1', { token })).status).toBe(200)
     expect((await t.scim('/Users?count=1', { token: second })).status).toBe(200)
     let scim = await t.admin(`/tenants/${id}/scim`)
     expect(scim.body.baseUrl).toBe(t.server.scimBaseUrl)
     expect(scim.body.tokens).toHaveLength(2)
-    expect(scim.body.tokens.every((x: { lastUsedAt: string | null }) => x.lastUsedAt !== null)).toBe(true)
+    expect(
+      scim.body.tokens.every((x: { lastUsedAt: string | null }) => x.lastUsedAt !== null),
+    ).toBe(true)
     const text = JSON.stringify(scim.body)
     expect(text).not.toContain(sha256Hex(second))
     expect(text).not.toContain(second)
-    expect((await t.admin(`/tenants/${id}/scim/tokens/${reg.body.id}`, { method: 'DELETE' })).status).toBe(204)
-    expectApiError(await t.admin(`/tenants/${id}/scim/tokens/${reg.body.id}`, { method: 'DELETE' }), 404, 'admin.not_found')
+    expect(
+      (await t.admin(`/tenants/${id}/scim/tokens/${reg.body.id}`, { method: 'DELETE' })).status,
+    ).toBe(204)
+    expectApiError(
+      await t.admin(`/tenants/${id}/scim/tokens/${reg.body.id}`, { method: 'DELETE' }),
+      404,
+      'admin.not_found',
+    )
     scim = await t.admin(`/tenants/${id}/scim`)
     expect(scim.body.tokens.map((x: { label: string }) => x.label)).toEqual(['main'])
     expect((await t.scim('/Users?count=1', { token: second })).status).toBe(401)
@@ -95,7 +164,11 @@ describe('tenants and SCIM tokens', () => {
     // a token of one tenant cannot be revoked through another tenant
     const other = await newTenant()
     const tokId = scim.body.tokens[0].id
-    expectApiError(await t.admin(`/tenants/${other.id}/scim/tokens/${tokId}`, { method: 'DELETE' }), 404, 'admin.not_found')
+    expectApiError(
+      await t.admin(`/tenants/${other.id}/scim/tokens/${tokId}`, { method: 'DELETE' }),
+      404,
+      'admin.not_found',
+    )
   })
 })
 
@@ -111,13 +184,17 @@ describe('SSO configuration', () => {
     r = await t.admin(`/tenants/${id}/sso`, { method: 'PUT', body: { metadataXml: okta } })
     expect(r.status).toBe(200)
     expect(r.body.idp.entityId).toBe('http://www.okta.com/exkdoocxa1VmjpXmX697')
-    expect(r.body.idp.ssoUrl).toBe('https://trial-1022863.okta.com/app/trial-1022863_oktalocalhostbis_1/exkdoocxa1VmjpXmX697/sso/saml')
+    expect(r.body.idp.ssoUrl).toBe(
+      'https://trial-1022863.okta.com/app/trial-1022863_oktalocalhostbis_1/exkdoocxa1VmjpXmX697/sso/saml',
+    )
     expect(r.body.idp.signingCertificates).toHaveLength(1)
     for (const bad of ['sp-salesforce-not-idp.xml', 'edge-billion-laughs-doctype-response.xml']) {
       const xml = readFileSync(resolve(FIXTURES, bad), 'utf8')
       const put = await t.admin(`/tenants/${id}/sso`, { method: 'PUT', body: { metadataXml: xml } })
       expectApiError(put, 422, 'admin.metadata_invalid')
-      expect(put.body.details.findings.some((f: { severity: string }) => f.severity === 'error')).toBe(true)
+      expect(
+        put.body.details.findings.some((f: { severity: string }) => f.severity === 'error'),
+      ).toBe(true)
     }
     r = await t.admin(`/tenants/${id}/sso`)
     expect(r.body.idp.entityId).toBe('http://www.okta.com/exkdoocxa1VmjpXmX697')
@@ -137,14 +214,34 @@ describe('read views', () => {
     const b = await mk('b@x.org', 'Sales')
     const c = await mk('c@x.org', 'Engineering')
     await mk('d@x.org')
-    const g = await t.scim('/Groups', { method: 'POST', token, body: { schemas: [GROUP], displayName: 'Engineering', members: [{ value: a }, { value: c }] } })
-    await t.scim('/Groups', { method: 'POST', token, body: { schemas: [GROUP], displayName: 'Support', members: [{ value: b }] } })
-    await t.scim(`/Users/${b}`, { method: 'PATCH', token, body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] } })
+    const g = await t.scim('/Groups', {
+      method: 'POST',
+      token,
+      body: { schemas: [GROUP], displayName: 'Engineering', members: [{ value: a }, { value: c }] },
+    })
+    await t.scim('/Groups', {
+      method: 'POST',
+      token,
+      body: { schemas: [GROUP], displayName: 'Support', members: [{ value: b }] },
+    })
+    await t.scim(`/Users/${b}`, {
+      method: 'PATCH',
+      token,
+      body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] },
+    })
 
     let r = await t.admin(`/tenants/${id}/users?limit=3`)
     expect(r.body.total).toBe(4)
-    expect(r.body.items.map((u: { userName: string }) => u.userName)).toEqual(['a@x.org', 'b@x.org', 'c@x.org'])
-    expect(r.body.items[0]).toMatchObject({ department: 'Sales', groups: ['Engineering'], active: true })
+    expect(r.body.items.map((u: { userName: string }) => u.userName)).toEqual([
+      'a@x.org',
+      'b@x.org',
+      'c@x.org',
+    ])
+    expect(r.body.items[0]).toMatchObject({
+      department: 'Sales',
+      groups: ['Engineering'],
+      active: true,
+    })
     expect(r.body.items[1].active).toBe(false)
     r = await t.admin(`/tenants/${id}/users?limit=3&cursor=${r.body.nextCursor}`)
     expect(r.body.items.map((u: { userName: string }) => u.userName)).toEqual(['d@x.org'])
@@ -152,7 +249,12 @@ describe('read views', () => {
     r = await t.admin(`/tenants/${id}/users?q=C@X`)
     expect(r.body.items.map((u: { userName: string }) => u.userName)).toEqual(['c@x.org'])
     r = await t.admin(`/tenants/${id}/groups`)
-    expect(r.body.items.map((x: { displayName: string; memberCount: number }) => [x.displayName, x.memberCount])).toEqual([
+    expect(
+      r.body.items.map((x: { displayName: string; memberCount: number }) => [
+        x.displayName,
+        x.memberCount,
+      ]),
+    ).toEqual([
       ['Engineering', 2],
       ['Support', 1],
     ])
@@ -163,7 +265,11 @@ describe('read views', () => {
       { name: 'Support', sources: ['group'], userCount: 1, groupId: expect.any(String) },
     ])
     // another tenant sees none of it
-    expect((await t.admin(`/tenants/${t.server.demoTenantId}/departments`)).body.items.map((d: { name: string }) => d.name)).not.toContain('Support')
+    expect(
+      (await t.admin(`/tenants/${t.server.demoTenantId}/departments`)).body.items.map(
+        (d: { name: string }) => d.name,
+      ),
+    ).not.toContain('Support')
   })
 })
 
@@ -171,7 +277,16 @@ describe('provisioning event queries', () => {
   it('paginates newest first by cursor and filters by user, status class, method, resource type and time', async () => {
     const { id, token } = await newTenant()
     const start = new Date().toISOString()
-    const u = await t.scim('/Users', { method: 'POST', token, body: { schemas: [USER], userName: 'ev@x.org', externalId: 'EXT-1', emails: [{ value: 'ev.mail@x.org' }] } })
+    const u = await t.scim('/Users', {
+      method: 'POST',
+      token,
+      body: {
+        schemas: [USER],
+        userName: 'ev@x.org',
+        externalId: 'EXT-1',
+        emails: [{ value: 'ev.mail@x.org' }],
+      },
+    })
     for (let i = 0; i < 5; i++) await t.scim(`/Users/${u.body.id}`, { token })
     await t.scim('/Users/missing', { token })
     await t.scim('/Groups', { method: 'POST', token, body: { schemas: [GROUP], displayName: 'G' } })
@@ -187,7 +302,9 @@ describe('provisioning event queries', () => {
     expect(all).toHaveLength(8)
     expect(new Set(all).size).toBe(8)
     r = await t.admin(`/tenants/${id}/events?statusClass=4xx`)
-    expect(r.body.items.map((e: { path: string; status: number }) => [e.path, e.status])).toEqual([['/Users/missing', 404]])
+    expect(r.body.items.map((e: { path: string; status: number }) => [e.path, e.status])).toEqual([
+      ['/Users/missing', 404],
+    ])
     r = await t.admin(`/tenants/${id}/events?method=POST&resourceType=Group`)
     expect(r.body.items).toHaveLength(1)
     expect(r.body.items[0].outcome).toBe('created')
@@ -208,7 +325,7 @@ describe('provisioning event queries', () => {
 // ---------- SSE ----------
 
 interface SseClient {
-  events: { id: number; data: any }[]
+  events: { id: number; data: ScimReply['body'] }[]
   comments: string[]
   req: ClientRequest
   waitFor(pred: () => boolean): Promise<void>
@@ -218,7 +335,10 @@ interface SseClient {
 function openStream(tenantId: string, lastEventId?: number): Promise<SseClient> {
   return new Promise((resolveClient, reject) => {
     const url = new URL(`${t.server.adminBaseUrl}/tenants/${tenantId}/events/stream`)
-    const headers: Record<string, string> = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, Accept: 'text/event-stream' }
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${TEST_ADMIN_KEY}`,
+      Accept: 'text/event-stream',
+    }
     if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId)
     const client: SseClient = {
       events: [],
@@ -267,7 +387,12 @@ describe('event stream (SSE)', () => {
     const s = await openStream(id)
     await t.scim('/Users?count=1', { token })
     await s.waitFor(() => s.events.length === 1)
-    expect(s.events[0]!.data).toMatchObject({ tenantId: id, method: 'GET', path: '/Users?count=1', status: 200 })
+    expect(s.events[0]!.data).toMatchObject({
+      tenantId: id,
+      method: 'GET',
+      path: '/Users?count=1',
+      status: 200,
+    })
     expect(s.events[0]!.id).toBe(s.events[0]!.data.seq)
     await s.waitFor(() => s.comments.some((c) => c.includes('heartbeat')))
     s.close()
@@ -280,7 +405,8 @@ describe('event stream (SSE)', () => {
     let writing = true
     const writer = (async () => {
       let i = 0
-      while (writing) await t.scim(`/Users?filter=${encodeURIComponent(`userName eq "n${i++}"`)}`, { token })
+      while (writing)
+        await t.scim(`/Users?filter=${encodeURIComponent(`userName eq "n${i++}"`)}`, { token })
     })()
     await first.waitFor(() => first.events.length >= 20)
     first.close()

@@ -99,7 +99,12 @@ function tenantOf(ctx: AdminContext): TenantRecord {
 }
 
 function tenantView(ctx: AdminContext, t: TenantRecord) {
-  return { id: t.id, name: t.name, createdAt: t.createdAt, scimBaseUrl: `${ctx.origin}${SCIM_PREFIX}` }
+  return {
+    id: t.id,
+    name: t.name,
+    createdAt: t.createdAt,
+    scimBaseUrl: `${ctx.origin}${SCIM_PREFIX}`,
+  }
 }
 
 function tokenView(t: TokenRecord) {
@@ -176,7 +181,8 @@ function stream(ctx: AdminContext, tenantId: string): AdminResult {
   const { req, res, deps } = ctx
   const q = parseQuery(ctx, queryParams.streamEvents)
   const header = req.headers['last-event-id']
-  const headerId = typeof header === 'string' && /^\d+$/.test(header.trim()) ? header.trim() : undefined
+  const headerId =
+    typeof header === 'string' && /^\d+$/.test(header.trim()) ? header.trim() : undefined
   const resumeFrom = headerId ?? q.lastEventId
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -225,7 +231,10 @@ export function adminRouter(): Router<AdminContext, AdminResult> {
     const t = ctx.deps.tenants.createTenant(input.name)
     return { status: 201, body: tenantView(ctx, t) }
   })
-  r.on('GET', '/tenants/:tenantId', (ctx) => ({ status: 200, body: tenantView(ctx, tenantOf(ctx)) }))
+  r.on('GET', '/tenants/:tenantId', (ctx) => ({
+    status: 200,
+    body: tenantView(ctx, tenantOf(ctx)),
+  }))
   r.on('GET', '/tenants/:tenantId/sso', (ctx) => ({
     status: 200,
     body: ssoView(ctx, tenantOf(ctx).id),
@@ -240,7 +249,8 @@ export function adminRouter(): Router<AdminContext, AdminResult> {
         422,
         'admin.metadata_invalid',
         `The IdP metadata is not usable for SSO: ${errors.map((f) => f.message).join(' ')}`.trim(),
-        errors[0]?.hint ?? 'Download the IdP metadata again from the IdP\'s SAML app (Okta: "Identity Provider metadata").',
+        errors[0]?.hint ??
+          'Download the IdP metadata again from the IdP\'s SAML app (Okta: "Identity Provider metadata").',
         { findings: model.findings },
       )
     }
@@ -262,7 +272,10 @@ export function adminRouter(): Router<AdminContext, AdminResult> {
     const t = tenantOf(ctx)
     const input = parseBody(ctx, requestBodies.ScimTokenCreate, 'token registration')
     try {
-      return { status: 201, body: tokenView(ctx.deps.tenants.registerToken(t.id, input.label, input.sha256)) }
+      return {
+        status: 201,
+        body: tokenView(ctx.deps.tenants.registerToken(t.id, input.label, input.sha256)),
+      }
     } catch (err) {
       if ((err as Error).message !== 'duplicate') throw err
       throw new AdminHttpError(
@@ -364,7 +377,12 @@ export function adminRouter(): Router<AdminContext, AdminResult> {
   return r
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (body === undefined) {
     res.writeHead(status, headers)
     res.end()
@@ -417,34 +435,67 @@ export function createAdminHandler(deps: AdminDeps) {
       const match = router.match(method, pathname)
       if (match.kind === 'none') {
         req.resume()
-        throw new AdminHttpError(404, 'admin.not_found', `No admin API endpoint ${method} ${ADMIN_PREFIX}${pathname}.`, 'See resources/admin-api.openapi.yaml.')
+        throw new AdminHttpError(
+          404,
+          'admin.not_found',
+          `No admin API endpoint ${method} ${ADMIN_PREFIX}${pathname}.`,
+          'See resources/admin-api.openapi.yaml.',
+        )
       }
       if (match.kind === 'method') {
         req.resume()
         res.setHeader('Allow', match.allowed.join(', '))
-        throw new AdminHttpError(405, 'admin.method_not_allowed', `${method} is not supported on ${ADMIN_PREFIX}${pathname}; use ${match.allowed.join(', ')}.`)
+        throw new AdminHttpError(
+          405,
+          'admin.method_not_allowed',
+          `${method} is not supported on ${ADMIN_PREFIX}${pathname}; use ${match.allowed.join(', ')}.`,
+        )
       }
       let body: unknown
       if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
         const type = req.headers['content-type']
         if (type !== undefined && type.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
           req.resume()
-          throw new AdminHttpError(415, 'admin.unsupported_media_type', `Content-Type "${type}" is not accepted.`, 'Send application/json.')
+          throw new AdminHttpError(
+            415,
+            'admin.unsupported_media_type',
+            `Content-Type "${type}" is not accepted.`,
+            'Send application/json.',
+          )
         }
         const read = await readBody(req, ADMIN_BODY_LIMIT)
         if (read.kind === 'too_large') {
-          throw new AdminHttpError(413, 'admin.too_large', `The request body is larger than ${ADMIN_BODY_LIMIT} bytes.`, 'IdP metadata over 1 MB is not accepted.')
+          throw new AdminHttpError(
+            413,
+            'admin.too_large',
+            `The request body is larger than ${ADMIN_BODY_LIMIT} bytes.`,
+            'IdP metadata over 1 MB is not accepted.',
+          )
         }
-        if (read.kind === 'aborted') throw new AdminHttpError(400, 'admin.bad_request', 'The request body was cut off.')
+        if (read.kind === 'aborted')
+          throw new AdminHttpError(400, 'admin.bad_request', 'The request body was cut off.')
         try {
           body = read.text.trim() === '' ? undefined : (JSON.parse(read.text) as unknown)
         } catch (err) {
-          throw new AdminHttpError(400, 'admin.bad_request', `The request body is not valid JSON (${(err as Error).message}).`, 'Send a JSON object as described in resources/admin-api.openapi.yaml.')
+          throw new AdminHttpError(
+            400,
+            'admin.bad_request',
+            `The request body is not valid JSON (${(err as Error).message}).`,
+            'Send a JSON object as described in resources/admin-api.openapi.yaml.',
+          )
         }
       } else {
         req.resume()
       }
-      const result = await match.handler({ req, res, url, params: match.params, deps, origin, body })
+      const result = await match.handler({
+        req,
+        res,
+        url,
+        params: match.params,
+        deps,
+        origin,
+        body,
+      })
       if ('streamed' in result) return
       sendJson(res, result.status, result.body)
     } catch (err) {

@@ -10,8 +10,14 @@ import { queryParams, requestBodies } from './admin-schemas.ts'
 const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown }
 
 interface OpenApi {
-  paths: Record<string, Record<string, { operationId?: string; parameters?: Param[] }> & { parameters?: Param[] }>
-  components: { schemas: Record<string, Record<string, unknown>>; parameters: Record<string, Param> }
+  paths: Record<
+    string,
+    Record<string, { operationId?: string; parameters?: Param[] }> & { parameters?: Param[] }
+  >
+  components: {
+    schemas: Record<string, Record<string, unknown>>
+    parameters: Record<string, Param>
+  }
 }
 interface Param {
   $ref?: string
@@ -42,9 +48,14 @@ function operation(id: string): { parameters: Param[] } {
     for (const [method, op] of Object.entries(item)) {
       if (method === 'parameters' || !op || typeof op !== 'object' || Array.isArray(op)) continue
       if ((op as { operationId?: string }).operationId === id) {
-        const all = [...(item.parameters ?? []), ...((op as { parameters?: Param[] }).parameters ?? [])]
+        const all = [
+          ...(item.parameters ?? []),
+          ...((op as { parameters?: Param[] }).parameters ?? []),
+        ]
         return {
-          parameters: all.map((p) => (p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!]! : p)),
+          parameters: all.map((p) =>
+            p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!]! : p,
+          ),
         }
       }
     }
@@ -69,7 +80,8 @@ describe('the zod mirror matches resources/admin-api.openapi.yaml', () => {
         const enumValues = (p.schema?.enum as string[] | undefined) ?? undefined
         const field = schema.shape[p.name as keyof typeof schema.shape] as z.ZodType
         if (enumValues) {
-          for (const v of enumValues) expect(field.safeParse(v).success, `${p.name}=${v}`).toBe(true)
+          for (const v of enumValues)
+            expect(field.safeParse(v).success, `${p.name}=${v}`).toBe(true)
           expect(field.safeParse('not-in-the-enum').success).toBe(false)
         }
         if (p.schema?.type === 'integer') {

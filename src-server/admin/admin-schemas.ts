@@ -51,7 +51,10 @@ export const queryParams = {
 }
 
 /** `{ path: message }` lines for the error's `details`, and one sentence for `message`. */
-export function describeIssues(error: z.ZodError): { message: string; details: { path: string; message: string }[] } {
+export function describeIssues(error: z.ZodError): {
+  message: string
+  details: { path: string; message: string }[]
+} {
   const details = error.issues.map((i) => ({
     path: i.path.length ? i.path.join('.') : '(body)',
     message: i.message,

@@ -1,9 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 
 export type BodyResult =
-  | { kind: 'ok'; text: string }
-  | { kind: 'too_large'; limit: number }
-  | { kind: 'aborted' }
+  { kind: 'ok'; text: string } | { kind: 'too_large'; limit: number } | { kind: 'aborted' }
 
 /**
  * Reads the request body up to `limit` bytes. Past the limit it keeps draining (up to a hard

@@ -69,17 +69,23 @@ export interface CoerceOptions {
   lenientShapes: boolean
 }
 
+/** A boolean, or the strings "true"/"false" in any case (Entra sends "True"/"False"). */
+export function toBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value
+  if (typeof value === 'string') {
+    const lower = value.toLowerCase()
+    if (lower === 'true') return true
+    if (lower === 'false') return false
+  }
+  return undefined
+}
+
 function coerceScalar(definition: AttributeDefinition, value: unknown, path: string): unknown {
   switch (definition.type) {
     case 'boolean': {
-      if (typeof value === 'boolean') return value
       // Entra sends "True"/"False" unless the aadOptscim062020 flag is set.
-      if (typeof value === 'string') {
-        const lower = value.toLowerCase()
-        if (lower === 'true') return true
-        if (lower === 'false') return false
-      }
-      return invalidValue(path, 'true or false', value)
+      const boolean = toBoolean(value)
+      return boolean === undefined ? invalidValue(path, 'true or false', value) : boolean
     }
     case 'integer':
       if (typeof value === 'number' && Number.isInteger(value)) return value

@@ -3,7 +3,7 @@ import {
   evaluateFilter,
   findIndexableEquality,
   parseFilter,
-  sortResources,
+  parseSimpleEquality,
   type FilterNode,
 } from './filter.ts'
 import { ScimError } from './scim-error.ts'
@@ -98,6 +98,36 @@ describe('parseFilter: structure', () => {
     // Extra parentheses force the general parser.
     expect(parseFilter('(userName eq "a b")')).toEqual(parseFilter('userName eq "a b"'))
     expect(parseFilter('userName   EQ   "x"')).toEqual(parseFilter('userName eq "x"'))
+  })
+
+  it.each([
+    'userName eq "jdoe@example.com"',
+    '  userName eq "with spaces and (parens) [brackets] and or not"  ',
+    'userName\teq "tab before the operator"',
+    'userName eq ""',
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1"',
+    'name.givenName Eq "x"',
+    'userName eq "back\\slash"',
+    'userName eq "quote \\"inside\\""',
+  ])('the fast path and the full parser agree on %s', (text) => {
+    const fast = parseSimpleEquality(text)
+    const full = parseFilter(`(${text})`)
+    expect(parseFilter(text)).toEqual(full)
+    if (fast) expect(fast).toEqual(full)
+  })
+
+  it('the fast path declines what it cannot handle', () => {
+    expect(parseSimpleEquality('userName eq "a" and title pr')).toBeUndefined()
+    expect(parseSimpleEquality('userName eq "a\\"b"')).toBeUndefined()
+    expect(parseSimpleEquality('userName ne "a"')).toBeUndefined()
+    expect(parseSimpleEquality('emails[type eq "work"]')).toBeUndefined()
+    expect(parseSimpleEquality('userName eq "open')).toBeUndefined()
+    expect(parseSimpleEquality('userName eq "a"')).toEqual({
+      type: 'compare',
+      path: 'userName',
+      op: 'eq',
+      value: 'a',
+    })
   })
 
   it('binds and tighter than or', () => {
@@ -515,79 +545,14 @@ describe('findIndexableEquality', () => {
   })
 })
 
-describe('sortResources', () => {
-  const users = [
-    {
-      id: '1',
-      userName: 'charlie',
-      name: { familyName: 'Zed' },
-      meta: { created: '2024-03-01T00:00:00Z' },
-    },
-    {
-      id: '2',
-      userName: 'Alice',
-      emails: [
-        { value: 'z@x', type: 'home' },
-        { value: 'a@x', primary: true },
-      ],
-      meta: { created: '2024-01-01T00:00:00Z' },
-    },
-    {
-      id: '3',
-      userName: 'bob',
-      name: { familyName: 'Adams' },
-      meta: { created: '2024-02-01T00:00:00Z' },
-    },
-  ]
-  const ids = (list: { id: string }[]) => list.map((u) => u.id)
-
-  it('sorts case-insensitively ascending by default', () => {
-    expect(ids(sortResources(users, 'userName', undefined, 'User'))).toEqual(['2', '3', '1'])
-    expect(ids(sortResources(users, 'UserName', 'Descending', 'User'))).toEqual(['1', '3', '2'])
-  })
-
-  it('puts unassigned values last in both orders', () => {
-    expect(ids(sortResources(users, 'name.familyName', 'ascending', 'User'))).toEqual([
-      '3',
-      '1',
-      '2',
-    ])
-    expect(ids(sortResources(users, 'name.familyName', 'descending', 'User'))).toEqual([
-      '1',
-      '3',
-      '2',
-    ])
-  })
-
-  it('sorts multi-valued attributes by the primary value', () => {
-    const sorted = sortResources(
-      [{ id: 'x', emails: [{ value: 'm@x' }] }, users[1]!],
-      'emails.value',
-      'ascending',
-      'User',
+describe('string escapes', () => {
+  it('decodes JSON escapes and keeps a stray backslash as written', () => {
+    expect(parseFilter('userName eq "DOMAIN\\jdoe"')).toMatchObject({ value: 'DOMAIN\\jdoe' })
+    expect(parseFilter('userName eq "a\\\\b"')).toMatchObject({ value: 'a\\b' })
+    expect(parseFilter('userName eq "tab\\there"')).toMatchObject({ value: 'tab\there' })
+    expect(parseFilter('userName eq "\\u0041\\u00"')).toMatchObject({ value: 'A\\u00' })
+    expect(matches('userName eq "DOMAIN\\jdoe"', { ...inactive, userName: 'domain\\JDoe' })).toBe(
+      true,
     )
-    expect(ids(sorted as { id: string }[])).toEqual(['2', 'x'])
-  })
-
-  it('sorts dateTimes chronologically and keeps ties stable', () => {
-    expect(ids(sortResources(users, 'meta.created', 'ascending', 'User'))).toEqual(['2', '3', '1'])
-    const tied = [
-      { id: 'a', title: 'x' },
-      { id: 'b', title: 'X' },
-      { id: 'c', title: 'x' },
-    ]
-    expect(ids(sortResources(tied, 'title', 'ascending', 'User'))).toEqual(['a', 'b', 'c'])
-  })
-
-  it('does not modify the input and returns it unchanged without sortBy', () => {
-    const copy = structuredClone(users)
-    sortResources(users, 'userName', 'descending', 'User')
-    expect(users).toEqual(copy)
-    expect(ids(sortResources(users, undefined, undefined, 'User'))).toEqual(['1', '2', '3'])
-  })
-
-  it('rejects unknown attributes and sort orders with 400 invalidValue', () => {
-    expect(() => sortResources(users, 'shoeSize', undefined, 'User')).toThrow(/shoeSize/)
-    expect(() => sortResources(users, 'userName', 'sideways', 'User')).toThrow(/ascending/)
   })
 })

@@ -1,9 +1,16 @@
 /**
- * SCIM filters (RFC 7644 §3.4.2.2): a hand-written tokenizer and recursive-descent parser
- * (no regular expressions, so no backtracking on hostile input), an evaluator that follows the
- * schema's caseExact and type rules, index push-down for the store, and sorting.
+ * SCIM filters (RFC 7644 §3.4.2.2) against the schema: attribute names checked, comparisons
+ * that follow each attribute's type and caseExact, multi-valued attributes matching when any
+ * value matches, and the index push-down the store uses. Grammar in filter-parser.ts.
  */
 import { ScimError } from './scim-error.ts'
+import { getField, isObject, isUnassigned, toBoolean } from './attribute-values.ts'
+import {
+  parseFilterSyntax,
+  type CompareOperator,
+  type FilterNode,
+  type FilterValue,
+} from './filter-parser.ts'
 import {
   lookupSubAttribute,
   resolveAttributePath,
@@ -12,408 +19,29 @@ import {
   type ResourceKind,
 } from './schema-definitions.ts'
 
-export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le'
-export type FilterValue = string | number | boolean | null
-
-export type FilterNode =
-  | {
-      type: 'compare'
-      path: string
-      op: CompareOperator
-      value: FilterValue
-      /** The token as written when the value was not quoted (Entra: `externalId eq 5a6c`). */
-      raw?: string
-    }
-  | { type: 'present'; path: string }
-  | { type: 'and'; left: FilterNode; right: FilterNode }
-  | { type: 'or'; left: FilterNode; right: FilterNode }
-  | { type: 'not'; filter: FilterNode }
-  | {
-      type: 'valuePath'
-      /** The multi-valued (or complex) attribute whose values the bracket filter selects. */
-      path: string
-      /** Evaluated against each value; its paths are sub-attribute names. */
-      filter: FilterNode
-      /** `emails[type eq "work"].value eq "x"`: a test on a sub-attribute of the same value. */
-      then?: FilterNode
-    }
-
-const COMPARE_OPERATORS: ReadonlySet<string> = new Set([
-  'eq',
-  'ne',
-  'co',
-  'sw',
-  'ew',
-  'gt',
-  'ge',
-  'lt',
-  'le',
-])
-const OPERATOR_LIST = 'eq, ne, co, sw, ew, gt, ge, lt, le or pr'
-const MAX_FILTER_LENGTH = 4096
-const MAX_DEPTH = 50
-
-// ---------------------------------------------------------------------------------------------
-// Tokenizer
-
-type TokenKind = 'word' | 'string' | '(' | ')' | '[' | ']' | 'end'
-interface Token {
-  kind: TokenKind
-  /** The source text (for strings: the decoded value). */
-  text: string
-  /** 0-based offset in the filter. */
-  start: number
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13
-}
-
-/** Characters that end a bare word: space, parentheses, brackets, quote. */
-function isDelimiter(c: number): boolean {
-  return isSpace(c) || c === 40 || c === 41 || c === 91 || c === 93 || c === 34
-}
-
-function describe(token: Token): string {
-  if (token.kind === 'end') return 'the end of the filter'
-  if (token.kind === 'string') return `the string ${JSON.stringify(token.text)}`
-  return `"${token.text}"`
-}
-
-class Parser {
-  text: string
-  pos = 0
-  depth = 0
-  private lookahead: Token | undefined
-
-  constructor(text: string) {
-    this.text = text
-  }
-
-  fail(message: string, at: number): never {
-    const column = at + 1
-    throw new ScimError(
-      400,
-      `Invalid filter at position ${column}: ${message}. Filter: ${this.text.length > 200 ? this.text.slice(0, 200) + '…' : this.text}. ` +
-        'Example of a valid filter: userName eq "jdoe@example.com"',
-      'invalidFilter',
-    )
-  }
-
-  peek(): Token {
-    if (!this.lookahead) this.lookahead = this.scan()
-    return this.lookahead
-  }
-
-  next(): Token {
-    const token = this.peek()
-    this.lookahead = undefined
-    return token
-  }
-
-  private scan(): Token {
-    const text = this.text
-    let i = this.pos
-    while (i < text.length && isSpace(text.charCodeAt(i))) i++
-    if (i >= text.length) {
-      this.pos = i
-      return { kind: 'end', text: '', start: i }
-    }
-    const c = text.charCodeAt(i)
-    if (c === 40 || c === 41 || c === 91 || c === 93) {
-      this.pos = i + 1
-      return { kind: text[i] as TokenKind, text: text[i] as string, start: i }
-    }
-    if (c === 34) return this.scanString(i)
-    let j = i
-    while (j < text.length && !isDelimiter(text.charCodeAt(j))) j++
-    this.pos = j
-    return { kind: 'word', text: text.slice(i, j), start: i }
-  }
-
-  private scanString(start: number): Token {
-    const text = this.text
-    let i = start + 1
-    let escaped = false
-    while (i < text.length) {
-      const c = text.charCodeAt(i)
-      if (c === 92) {
-        escaped = true
-        i += 2
-        continue
-      }
-      if (c === 34) break
-      i++
-    }
-    if (i >= text.length) this.fail('the string that starts here is never closed with "', start)
-    this.pos = i + 1
-    const body = text.slice(start + 1, i)
-    if (!escaped) return { kind: 'string', text: body, start }
-    try {
-      return { kind: 'string', text: JSON.parse(`"${body}"`) as string, start }
-    } catch {
-      return this.fail('the string contains an invalid escape sequence', start)
-    }
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Grammar: filter := and ("or" and)*; and := unary ("and" unary)*;
-  // unary := "not" unary | "(" filter ")" | attrExpression
-
-  parseFilter(inBracket: boolean): FilterNode {
-    if (++this.depth > MAX_DEPTH) this.fail('the filter is nested too deeply', this.pos)
-    let left = this.parseAnd(inBracket)
-    while (this.isKeyword(this.peek(), 'or')) {
-      this.next()
-      left = { type: 'or', left, right: this.parseAnd(inBracket) }
-    }
-    this.depth--
-    return left
-  }
-
-  private parseAnd(inBracket: boolean): FilterNode {
-    let left = this.parseUnary(inBracket)
-    while (this.isKeyword(this.peek(), 'and')) {
-      this.next()
-      left = { type: 'and', left, right: this.parseUnary(inBracket) }
-    }
-    return left
-  }
-
-  private parseUnary(inBracket: boolean): FilterNode {
-    const token = this.peek()
-    if (this.isKeyword(token, 'not')) {
-      this.next()
-      return { type: 'not', filter: this.parseUnary(inBracket) }
-    }
-    if (token.kind === '(') {
-      this.next()
-      const inner = this.parseFilter(inBracket)
-      const close = this.next()
-      if (close.kind !== ')')
-        this.fail(
-          `expected ")" to close the "(" at position ${token.start + 1}, found ${describe(close)}`,
-          close.start,
-        )
-      return inner
-    }
-    return this.parseAttributeExpression(inBracket)
-  }
-
-  private isKeyword(token: Token, keyword: string): boolean {
-    return (
-      token.kind === 'word' &&
-      token.text.length === keyword.length &&
-      token.text.toLowerCase() === keyword
-    )
-  }
-
-  private parseAttributeExpression(inBracket: boolean): FilterNode {
-    const token = this.next()
-    if (token.kind !== 'word') {
-      this.fail(`expected an attribute name, found ${describe(token)}`, token.start)
-    }
-    const path = token.text
-    this.checkPath(path, token.start)
-    const after = this.peek()
-    if (after.kind === '[') {
-      if (inBracket) this.fail('value filters cannot be nested inside another "[...]"', after.start)
-      this.next()
-      const inner = this.parseFilter(true)
-      const close = this.next()
-      if (close.kind !== ']')
-        this.fail(
-          `expected "]" to close the "[" at position ${after.start + 1}, found ${describe(close)}`,
-          close.start,
-        )
-      // `emails[type eq "work"].value eq "x"`: the sub-attribute is glued to the "]".
-      const glued = this.peek()
-      if (glued.kind === 'word' && glued.start === close.start + 1) {
-        if (glued.text.charCodeAt(0) !== 46 || glued.text.length < 2) {
-          this.fail(
-            `expected ".subAttribute" or a space after "]", found ${describe(glued)}`,
-            glued.start,
-          )
-        }
-        this.next()
-        const sub = glued.text.slice(1)
-        this.checkPath(sub, glued.start + 1)
-        if (sub.includes('.'))
-          this.fail(`"${sub}" is not a single sub-attribute name`, glued.start + 1)
-        return {
-          type: 'valuePath',
-          path,
-          filter: inner,
-          then: this.parseComparison(sub, glued.start + 1),
-        }
-      }
-      return { type: 'valuePath', path, filter: inner }
-    }
-    return this.parseComparison(path, token.start)
-  }
-
-  private checkPath(path: string, at: number): void {
-    const c = path.charCodeAt(0)
-    const isLetter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
-    if (!isLetter) this.fail(`expected an attribute name, found "${path}"`, at)
-    if (path.endsWith('.') || path.endsWith(':'))
-      this.fail(`attribute path "${path}" is incomplete`, at)
-  }
-
-  private parseComparison(path: string, pathStart: number): FilterNode {
-    const opToken = this.next()
-    if (opToken.kind !== 'word') {
-      this.fail(
-        `expected an operator (${OPERATOR_LIST}) after "${path}" at position ${pathStart + 1}, found ${describe(opToken)}`,
-        opToken.start,
-      )
-    }
-    const op = opToken.text.toLowerCase()
-    if (op === 'pr') return { type: 'present', path }
-    if (!COMPARE_OPERATORS.has(op)) {
-      this.fail(
-        `unknown operator "${opToken.text}" after "${path}"; expected one of ${OPERATOR_LIST}`,
-        opToken.start,
-      )
-    }
-    const valueToken = this.next()
-    if (valueToken.kind === 'string') {
-      return { type: 'compare', path, op: op as CompareOperator, value: valueToken.text }
-    }
-    if (valueToken.kind !== 'word') {
-      this.fail(
-        `expected a value after "${path} ${opToken.text}" (a quoted string, number, true, false or null), found ${describe(valueToken)}`,
-        valueToken.start,
-      )
-    }
-    return {
-      type: 'compare',
-      path,
-      op: op as CompareOperator,
-      value: bareValue(valueToken.text),
-      raw: valueToken.text,
-    }
-  }
-}
-
-/** true/false/null and JSON numbers keep their type; anything else is a string (Entra). */
-function bareValue(text: string): FilterValue {
-  const lower = text.toLowerCase()
-  if (lower === 'true') return true
-  if (lower === 'false') return false
-  if (lower === 'null') return null
-  return isJsonNumber(text) ? Number(text) : text
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57
-}
-
-function isJsonNumber(text: string): boolean {
-  let i = 0
-  const n = text.length
-  if (text.charCodeAt(i) === 45) i++
-  if (i >= n || !isDigit(text.charCodeAt(i))) return false
-  if (text.charCodeAt(i) === 48 && i + 1 < n && isDigit(text.charCodeAt(i + 1))) return false
-  while (i < n && isDigit(text.charCodeAt(i))) i++
-  if (i < n && text.charCodeAt(i) === 46) {
-    i++
-    if (i >= n || !isDigit(text.charCodeAt(i))) return false
-    while (i < n && isDigit(text.charCodeAt(i))) i++
-  }
-  if (i < n && (text.charCodeAt(i) | 32) === 101) {
-    i++
-    if (i < n && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++
-    if (i >= n || !isDigit(text.charCodeAt(i))) return false
-    while (i < n && isDigit(text.charCodeAt(i))) i++
-  }
-  return i === n
-}
-
-function isPathChar(c: number): boolean {
-  return (
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    isDigit(c) ||
-    c === 46 /* . */ ||
-    c === 58 /* : */ ||
-    c === 95 /* _ */ ||
-    c === 36 /* $ */ ||
-    c === 45 /* - */
-  )
-}
-
-/**
- * The shape every IdP sends on every match: `attr eq "value"` with no escapes. Recognised in
- * one pass without building tokens; anything else goes through the full parser.
- */
-function parseSimpleEquality(text: string): FilterNode | undefined {
-  const n = text.length
-  let i = 0
-  while (i < n && text.charCodeAt(i) === 32) i++
-  const pathStart = i
-  const first = text.charCodeAt(i)
-  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return undefined
-  while (i < n && isPathChar(text.charCodeAt(i))) i++
-  const pathEnd = i
-  if (i >= n || text.charCodeAt(i) !== 32) return undefined
-  while (i < n && text.charCodeAt(i) === 32) i++
-  if (i + 2 >= n || (text.charCodeAt(i) | 32) !== 101 || (text.charCodeAt(i + 1) | 32) !== 113) {
-    return undefined
-  }
-  i += 2
-  if (text.charCodeAt(i) !== 32) return undefined
-  while (i < n && text.charCodeAt(i) === 32) i++
-  if (text.charCodeAt(i) !== 34) return undefined
-  const valueStart = ++i
-  while (i < n) {
-    const c = text.charCodeAt(i)
-    if (c === 92) return undefined
-    if (c === 34) break
-    i++
-  }
-  if (i >= n) return undefined
-  const valueEnd = i++
-  while (i < n && text.charCodeAt(i) === 32) i++
-  if (i !== n) return undefined
-  const path = text.slice(pathStart, pathEnd)
-  if (path.endsWith('.') || path.endsWith(':')) return undefined
-  return { type: 'compare', path, op: 'eq', value: text.slice(valueStart, valueEnd) }
-}
+export {
+  parseFilterSyntax,
+  parseSimpleEquality,
+  type CompareOperator,
+  type FilterNode,
+  type FilterValue,
+} from './filter-parser.ts'
+export { sortResources } from './sort-resources.ts'
 
 /**
  * Parses a filter. Throws ScimError 400 invalidFilter naming the position and what was
- * expected. With `kind`, attribute names and operator/type combinations are checked too.
+ * expected. With `kind`, attribute names and operator/type combinations are checked too (pass
+ * it: without it an unknown attribute is only reported once a resource is evaluated).
  */
 export function parseFilter(text: string, kind?: ResourceKind): FilterNode {
-  if (typeof text !== 'string' || text.trim() === '') {
-    throw new ScimError(
-      400,
-      'Invalid filter: the filter is empty. Example: userName eq "jdoe@example.com"',
-      'invalidFilter',
-    )
-  }
-  if (text.length > MAX_FILTER_LENGTH) {
-    throw new ScimError(
-      400,
-      `Invalid filter: longer than ${MAX_FILTER_LENGTH} characters`,
-      'invalidFilter',
-    )
-  }
-  let node = parseSimpleEquality(text)
-  if (!node) {
-    const parser = new Parser(text)
-    node = parser.parseFilter(false)
-    const rest = parser.next()
-    if (rest.kind !== 'end') {
-      parser.fail(
-        `expected "and", "or" or the end of the filter, found ${describe(rest)}`,
-        rest.start,
-      )
-    }
-  }
+  const node = parseFilterSyntax(text)
   if (kind) validateFilter(node, kind)
   return node
+}
+
+function getKey(object: unknown, name: string): unknown {
+  // Stored resources use canonical names; getField also finds other spellings.
+  return isObject(object) ? getField(object, name) : undefined
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,7 +58,15 @@ function invalid(detail: string): never {
 
 function resolveTop(kind: ResourceKind, path: string): ResolvedAttribute {
   const resolved = resolveAttributePath(kind, path)
-  if (!resolved) invalid(`"${path}" is not an attribute of ${kind} resources`)
+  if (!resolved) {
+    const examples =
+      kind === 'User'
+        ? 'userName, externalId, id, emails.value, name.familyName, active, or an enterprise attribute with its URN prefix such as urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'
+        : 'displayName, externalId, id, members.value'
+    invalid(
+      `"${path}" is not an attribute of ${kind} resources; filterable attributes include ${examples}`,
+    )
+  }
   return resolved
 }
 
@@ -521,25 +157,6 @@ function validateNode(node: FilterNode, resolve: (path: string) => Target): void
 // ---------------------------------------------------------------------------------------------
 // Evaluation
 
-function getKey(object: unknown, name: string): unknown {
-  if (object === null || typeof object !== 'object' || Array.isArray(object)) return undefined
-  const record = object as Record<string, unknown>
-  if (Object.hasOwn(record, name)) return record[name]
-  // Stored resources use canonical names; this only catches hand-written or legacy data.
-  const lower = name.toLowerCase()
-  for (const key in record) if (key.toLowerCase() === lower) return record[key]
-  return undefined
-}
-
-function isUnassigned(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    value === '' ||
-    (Array.isArray(value) && value.length === 0)
-  )
-}
-
 /** Values of a top-level path, flattened over multi-valued attributes. */
 function collectValues(
   resource: Record<string, unknown>,
@@ -561,16 +178,6 @@ function collectValues(
     } else if (!isUnassigned(value)) out.push(value)
   }
   return out
-}
-
-function toBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value
-  if (typeof value === 'string') {
-    const lower = value.toLowerCase()
-    if (lower === 'true') return true
-    if (lower === 'false') return false
-  }
-  return undefined
 }
 
 function compareValue(
@@ -751,19 +358,36 @@ export function evaluateValueFilter(
   item: unknown,
   parent: AttributeDefinition,
 ): boolean {
+  return compileValueFilter(node, parent)(item)
+}
+
+/**
+ * Validates a value filter once (400 invalidFilter) and returns a predicate over the values of
+ * `parent`, for matching many values (a large group's members) without re-resolving names.
+ */
+export function compileValueFilter(
+  node: FilterNode,
+  parent: AttributeDefinition,
+): (item: unknown) => boolean {
   validateNode(node, (path) => ({ definition: resolveRelative(parent, path) }))
+  const targets = new Map<string, ReturnType<Resolver>>()
   const resolver: Resolver = (path) => {
-    const definition = resolveRelative(parent, path)
-    return {
-      definition,
-      values: (subject) => {
-        const v = getKey(subject, definition.name)
-        if (isUnassigned(v)) return []
-        return Array.isArray(v) ? v.filter((x) => !isUnassigned(x)) : [v]
-      },
+    let target = targets.get(path)
+    if (!target) {
+      const definition = resolveRelative(parent, path)
+      target = {
+        definition,
+        values: (subject) => {
+          const v = getKey(subject, definition.name)
+          if (isUnassigned(v)) return []
+          return Array.isArray(v) ? v.filter((x) => !isUnassigned(x)) : [v]
+        },
+      }
+      targets.set(path, target)
     }
+    return target
   }
-  return evaluateNode(node, item, resolver)
+  return (item) => evaluateNode(node, item, resolver)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -839,85 +463,4 @@ export function findIndexableEquality(node: FilterNode): IndexableEquality | und
     }
   }
   return best
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sorting (RFC 7644 §3.4.2.3)
-
-function sortKey(resource: Record<string, unknown>, resolved: ResolvedAttribute): unknown {
-  const container =
-    resolved.extension === undefined ? resource : getKey(resource, resolved.extension)
-  const top = getKey(container, resolved.attribute.name)
-  if (isUnassigned(top)) return undefined
-  let item: unknown = top
-  if (Array.isArray(top)) {
-    // Multi-valued attributes sort by their primary value, else the first one.
-    item = top.find((v) => getKey(v, 'primary') === true) ?? top[0]
-  }
-  let sub = resolved.subAttribute?.name
-  if (!sub && resolved.attribute.type === 'complex') sub = 'value'
-  const value = sub === undefined ? item : getKey(item, sub)
-  return isUnassigned(value) ? undefined : value
-}
-
-function normalisedKey(value: unknown, definition: AttributeDefinition): string | number {
-  switch (definition.type) {
-    case 'boolean':
-      return toBoolean(value) ? 1 : 0
-    case 'integer':
-    case 'decimal':
-      return Number(value)
-    case 'dateTime': {
-      const t = Date.parse(String(value))
-      return Number.isNaN(t) ? String(value) : t
-    }
-    default:
-      return definition.caseExact ? String(value) : String(value).toLowerCase()
-  }
-}
-
-/**
- * Sorts a copy of the list. Unassigned values sort last in both orders; ties keep the input
- * order (Array.prototype.sort is stable), so paging stays consistent.
- */
-export function sortResources<T extends Record<string, unknown>>(
-  list: readonly T[],
-  sortBy: string | undefined,
-  sortOrder: string | undefined,
-  kind: ResourceKind,
-): T[] {
-  if (sortBy === undefined || sortBy === '') return [...list]
-  const resolved = resolveAttributePath(kind, sortBy)
-  if (!resolved) {
-    throw new ScimError(
-      400,
-      `sortBy "${sortBy}" is not an attribute of ${kind} resources`,
-      'invalidValue',
-    )
-  }
-  const order = (sortOrder ?? 'ascending').toLowerCase()
-  if (order !== 'ascending' && order !== 'descending') {
-    throw new ScimError(
-      400,
-      `sortOrder must be "ascending" or "descending", not "${sortOrder}"`,
-      'invalidValue',
-    )
-  }
-  const definition =
-    resolved.leaf.type === 'complex'
-      ? (lookupSubAttribute(resolved.leaf, 'value') ?? resolved.leaf)
-      : resolved.leaf
-  const direction = order === 'ascending' ? 1 : -1
-  const keyed = list.map((resource) => {
-    const raw = sortKey(resource, resolved)
-    return { resource, key: raw === undefined ? undefined : normalisedKey(raw, definition) }
-  })
-  keyed.sort((x, y) => {
-    if (x.key === undefined) return y.key === undefined ? 0 : 1
-    if (y.key === undefined) return -1
-    if (x.key === y.key) return 0
-    if (typeof x.key !== typeof y.key) return String(x.key) < String(y.key) ? -direction : direction
-    return x.key < y.key ? -direction : direction
-  })
-  return keyed.map((k) => k.resource)
 }

@@ -18,7 +18,7 @@ import {
   type CoerceOptions,
   type JsonObject,
 } from './attribute-values.ts'
-import { evaluateValueFilter, parseFilter, type FilterNode } from './filter.ts'
+import { compileValueFilter, parseFilter, type FilterNode } from './filter.ts'
 import {
   coreSchemaOf,
   lookupSubAttribute,
@@ -114,7 +114,7 @@ export function parsePatchPath(kind: ResourceKind, raw: string): PatchPath {
 
 function validateValueFilter(filter: FilterNode, parent: AttributeDefinition): void {
   // Evaluating against an empty object runs the same name and operator checks as a real value.
-  evaluateValueFilter(filter, {}, parent)
+  compileValueFilter(filter, parent)
 }
 
 function isReadOnly(resolved: ResolvedAttribute): boolean {
@@ -272,7 +272,7 @@ class PatchContext {
     const container = this.container(resolved, op !== 'remove')
     if (!container) return
     const current = getField(container, attribute.name)
-    const existing: unknown[] = Array.isArray(current) ? current.map((v) => structuredClone(v)) : []
+    const existing: unknown[] = Array.isArray(current) ? current.slice() : []
 
     if (op === 'remove') {
       if (isUnassigned(value)) {
@@ -281,11 +281,10 @@ class PatchContext {
       }
       // Entra without aadOptscim062020: {"op":"Remove","path":"members","value":[{"value":"id"}]}
       // removes only the listed values.
-      const doomed = coerceAttribute(attribute, value, resolved.canonical, LENIENT) as
-        unknown[] | undefined
-      const kept = existing.filter(
-        (item) => !(doomed ?? []).some((d) => sameValue(attribute, item, d)),
-      )
+      const doomed = new ValueIndex(attribute)
+      const listed = coerceAttribute(attribute, value, resolved.canonical, LENIENT) as unknown[]
+      for (const item of listed ?? []) doomed.add(item)
+      const kept = existing.filter((item) => doomed.find(item) === undefined)
       this.storeList(container, attribute, kept)
       return
     }
@@ -296,12 +295,17 @@ class PatchContext {
       return
     }
     if (!items) return
+    const index = new ValueIndex(attribute)
+    for (const item of existing) index.add(item)
     for (const item of items) {
-      const match = existing.find((e) => sameValue(attribute, e, item))
+      const match = index.find(item)
       // Adding a value that is already there changes nothing (RFC 7644 §3.5.2.1), so repeated
       // membership pushes are idempotent; new sub-attributes are merged in.
       if (match !== undefined && isObject(match) && isObject(item)) Object.assign(match, item)
-      else if (match === undefined) existing.push(item)
+      else if (match === undefined) {
+        existing.push(item)
+        index.add(item)
+      }
     }
     this.storeList(container, attribute, existing)
   }
@@ -328,11 +332,11 @@ class PatchContext {
     const container = this.container(resolved, op !== 'remove')
     if (!container) return this.noTargetUnlessMembers(op, path, attribute)
     const current = getField(container, attribute.name)
-    const items: unknown[] = Array.isArray(current) ? current.map((v) => structuredClone(v)) : []
+    const items: unknown[] = Array.isArray(current) ? current.slice() : []
+    const selects = compileValueFilter(filter, attribute)
     const matched: number[] = []
-    for (let i = 0; i < items.length; i++) {
-      if (evaluateValueFilter(filter, items[i], attribute)) matched.push(i)
-    }
+    for (let i = 0; i < items.length; i++) if (selects(items[i])) matched.push(i)
+    const matchedSet = new Set(matched)
 
     if (op === 'remove') {
       if (matched.length === 0) return this.noTargetUnlessMembers(op, path, attribute)
@@ -350,7 +354,7 @@ class PatchContext {
         this.storeList(
           container,
           attribute,
-          items.filter((_, i) => !matched.includes(i)),
+          items.filter((_, i) => !matchedSet.has(i)),
         )
       }
       return
@@ -435,6 +439,44 @@ function sameValue(attribute: AttributeDefinition, a: unknown, b: unknown): bool
   return true
 }
 
+/**
+ * Values of a multi-valued attribute bucketed by their `value`, so adding or removing many
+ * members of a large group stays linear; sameValue still decides within a bucket.
+ */
+class ValueIndex {
+  attribute: AttributeDefinition
+  caseExact: boolean
+  buckets = new Map<string, unknown[]>()
+  unkeyed: unknown[] = []
+
+  constructor(attribute: AttributeDefinition) {
+    this.attribute = attribute
+    this.caseExact = lookupSubAttribute(attribute, 'value')?.caseExact ?? false
+  }
+
+  private key(item: unknown): string | undefined {
+    if (!isObject(item) || typeof item.value !== 'string') return undefined
+    return this.caseExact ? item.value : item.value.toLowerCase()
+  }
+
+  add(item: unknown): void {
+    const key = this.key(item)
+    if (key === undefined) {
+      this.unkeyed.push(item)
+      return
+    }
+    const bucket = this.buckets.get(key)
+    if (bucket) bucket.push(item)
+    else this.buckets.set(key, [item])
+  }
+
+  find(item: unknown): unknown {
+    const key = this.key(item)
+    const candidates = key === undefined ? this.unkeyed : (this.buckets.get(key) ?? [])
+    return candidates.find((candidate) => sameValue(this.attribute, candidate, item))
+  }
+}
+
 /** {type:"work"} from `type eq "work"`; undefined unless the filter is only `and`ed equalities. */
 function seedFromFilter(filter: FilterNode): JsonObject | undefined {
   if (filter.type === 'compare' && filter.op === 'eq' && filter.value !== null) {
@@ -515,6 +557,7 @@ export function applyPatch(
   kind: ResourceKind,
 ): PatchResult {
   const operations = parseOperations(body)
+  // Every operation mutates this private copy; on any error it is simply dropped.
   const working = structuredClone(resource) as JsonObject
   const context = new PatchContext(working, kind)
   operations.forEach((operation, index) => {

@@ -5,7 +5,7 @@
  * attribute we do not have should still get the resource.
  */
 import { deleteField, getField, isObject, type JsonObject } from './attribute-values.ts'
-import { evaluateValueFilter, parseFilter, type FilterNode } from './filter.ts'
+import { compileValueFilter, parseFilter } from './filter.ts'
 import {
   coreAttributeIndex,
   matchExtensionUrn,
@@ -27,7 +27,7 @@ interface Selection {
   /** Whole extension when attribute is undefined. */
   attribute?: AttributeDefinition
   sub?: AttributeDefinition
-  filter?: FilterNode
+  filter?: (item: unknown) => boolean
 }
 
 function splitList(value: string | string[] | undefined): string[] {
@@ -53,8 +53,10 @@ function parseSelection(kind: ResourceKind, text: string): Selection | undefined
     const close = text.lastIndexOf(']')
     if (close < open || !resolved.attribute.multiValued) return selection
     try {
-      selection.filter = parseFilter(text.slice(open + 1, close))
-      evaluateValueFilter(selection.filter, {}, resolved.attribute)
+      selection.filter = compileValueFilter(
+        parseFilter(text.slice(open + 1, close)),
+        resolved.attribute,
+      )
     } catch (error) {
       if (error instanceof ScimError)
         throw new ScimError(400, `attributes: ${error.message}`, 'invalidFilter')
@@ -101,7 +103,7 @@ function include(
       attribute: AttributeDefinition
       subs?: Set<string>
       whole: boolean
-      filters: FilterNode[]
+      filters: ((item: unknown) => boolean)[]
       unfiltered: boolean
     }
   >()
@@ -138,7 +140,7 @@ function include(
     if (Array.isArray(value)) {
       const kept = g.unfiltered
         ? value
-        : value.filter((item) => g.filters.some((f) => evaluateValueFilter(f, item, g.attribute)))
+        : value.filter((item) => g.filters.some((selects) => selects(item)))
       picked = kept.map((item) => pickSub(item, subs))
       if ((picked as unknown[]).length === 0) continue
     } else {

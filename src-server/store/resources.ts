@@ -72,9 +72,7 @@ export class ResourceStore {
     this.db = db
     const userCols = 'id, tenant_id, version, created_at, last_modified, json'
     this.s = {
-      userByName: db.prepare(
-        'SELECT id FROM users WHERE tenant_id = ? AND user_name_lower = ?',
-      ),
+      userByName: db.prepare('SELECT id FROM users WHERE tenant_id = ? AND user_name_lower = ?'),
       insertUser: db.prepare(
         `INSERT INTO users (id, tenant_id, user_name, user_name_lower, external_id, display_name_lower, active, department, version, created_at, last_modified, json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
@@ -179,8 +177,7 @@ export class ResourceStore {
 
   private assertUserNameFree(tenantId: string, userName: string, selfId?: string): void {
     const hit = this.s.userByName!.get(tenantId, userName.toLowerCase()) as
-      | { id: string }
-      | undefined
+      { id: string } | undefined
     if (hit && hit.id !== selfId) {
       throw new ScimError(
         409,
@@ -190,10 +187,16 @@ export class ResourceStore {
     }
   }
 
-  private userColumns(body: Json): [string, string, string | null, string | null, number, string | null] {
+  private userColumns(
+    body: Json,
+  ): [string, string, string | null, string | null, number, string | null] {
     const userName = str(body.userName)
     if (userName === null || userName.trim() === '') {
-      throw new ScimError(400, 'userName is required and must be a non-empty string.', 'invalidValue')
+      throw new ScimError(
+        400,
+        'userName is required and must be a non-empty string.',
+        'invalidValue',
+      )
     }
     const display = str(body.displayName)
     return [
@@ -290,7 +293,11 @@ export class ResourceStore {
   private groupColumns(body: Json): [string, string, string | null] {
     const displayName = str(body.displayName)
     if (displayName === null || displayName.trim() === '') {
-      throw new ScimError(400, 'displayName is required and must be a non-empty string.', 'invalidValue')
+      throw new ScimError(
+        400,
+        'displayName is required and must be a non-empty string.',
+        'invalidValue',
+      )
     }
     return [displayName, displayName.toLowerCase(), str(body.externalId)]
   }
@@ -440,7 +447,11 @@ export class ResourceStore {
          }
          ORDER BY seq LIMIT ?`,
       )
-      .all(...(like === null ? [tenantId, afterSeq, limit] : [tenantId, afterSeq, like, like, like, limit])) as unknown as (ResourceRow & { seq: number })[]
+      .all(
+        ...(like === null
+          ? [tenantId, afterSeq, limit]
+          : [tenantId, afterSeq, like, like, like, limit]),
+      ) as unknown as (ResourceRow & { seq: number })[]
     return rows.map((r) => ({
       seq: r.seq,
       stored: this.toStored('User', r),
@@ -469,10 +480,20 @@ export class ResourceStore {
   /** Departments: enterprise `department` values and group names, with distinct user counts. */
   departments(
     tenantId: string,
-  ): { name: string; sources: ('attribute' | 'group')[]; userCount: number; groupId: string | null }[] {
+  ): {
+    name: string
+    sources: ('attribute' | 'group')[]
+    userCount: number
+    groupId: string | null
+  }[] {
     const byName = new Map<
       string,
-      { name: string; sources: Set<'attribute' | 'group'>; users: Set<string>; groupId: string | null }
+      {
+        name: string
+        sources: Set<'attribute' | 'group'>
+        users: Set<string>
+        groupId: string | null
+      }
     >()
     const entry = (name: string) => {
       const key = name.toLowerCase()

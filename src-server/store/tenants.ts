@@ -92,15 +92,14 @@ export class TenantStore {
   }
 
   listTenants(): TenantRecord[] {
-    return (this.stmts.listTenants!.all() as { id: string; name: string; created_at: string }[]).map(
-      (r) => ({ id: r.id, name: r.name, createdAt: r.created_at }),
-    )
+    return (
+      this.stmts.listTenants!.all() as { id: string; name: string; created_at: string }[]
+    ).map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }))
   }
 
   getTenant(id: string): TenantRecord | undefined {
     const r = this.stmts.getTenant!.get(id) as
-      | { id: string; name: string; created_at: string }
-      | undefined
+      { id: string; name: string; created_at: string } | undefined
     return r && { id: r.id, name: r.name, createdAt: r.created_at }
   }
 
@@ -159,8 +158,7 @@ export class TenantStore {
 
   getSso(tenantId: string): { idp: unknown; importedAt: string } | undefined {
     const row = this.stmts.getSso!.get(tenantId) as
-      | { idp_json: string; imported_at: string }
-      | undefined
+      { idp_json: string; imported_at: string } | undefined
     return row && { idp: JSON.parse(row.idp_json) as unknown, importedAt: row.imported_at }
   }
 

@@ -10,7 +10,10 @@ export const backendServeCommand: CliCommand = {
     try {
       return await runBackendServe(args, io)
     } catch (err) {
-      if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      if (
+        err instanceof UsageError ||
+        (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ) {
         throw new AppError('cli.usage', (err as Error).message, {
           hint: `Usage: scim-console ${SERVE_USAGE}`,
         })

@@ -5,6 +5,8 @@ import { backendServeCommand } from './backend-serve.ts'
 import { metadataInspectCommand } from './metadata-inspect.ts'
 import { webCommand } from './web.ts'
 import { logCommands } from './log.ts'
+import { checkCommand } from './check.ts'
+import { replayUserCommand } from './replay-user.ts'
 
 // Each capability adds its commands here; the dispatcher picks the longest matching path.
 export const commands: CliCommand[] = [
@@ -14,4 +16,6 @@ export const commands: CliCommand[] = [
   metadataInspectCommand,
   webCommand,
   ...logCommands,
+  checkCommand,
+  replayUserCommand,
 ]

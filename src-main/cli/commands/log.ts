@@ -3,7 +3,11 @@ import { AppError } from '../../../src-shared/errors.ts'
 import type { Diagnosis } from '../../../src-shared/provisioning-diagnosis.ts'
 import type { ProvisioningEvent, StreamState } from '../../../src-shared/provisioning-event.ts'
 import { redact, redactString } from '../../../src-shared/redact.ts'
-import { createConnectionService, resolveTarget, type ResolvedConnection } from '../../connections/connection-service.ts'
+import {
+  createConnectionService,
+  resolveTarget,
+  type ResolvedConnection,
+} from '../../connections/connection-service.ts'
 import { defaultDataDir } from '../../connections/data-dir.ts'
 import { readSettings } from '../../connections/settings-file.ts'
 import { ProvisioningLog, type UserStoryResult } from '../../provisioning-log/log-service.ts'
@@ -23,7 +27,9 @@ function parse<T>(args: string[], options: ParseArgsOptionsConfig, usage: string
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values as T
   } catch (err) {
-    throw new AppError('cli.usage', (err as Error).message, { hint: `Usage: scim-console ${usage}` })
+    throw new AppError('cli.usage', (err as Error).message, {
+      hint: `Usage: scim-console ${usage}`,
+    })
   }
 }
 
@@ -31,15 +37,23 @@ function positiveInt(raw: string | undefined, fallback: number, flag: string): n
   if (raw === undefined) return fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 0 || n > 10_000_000) {
-    throw new AppError('cli.usage', `${flag} "${raw}" is not a whole number between 0 and 10000000.`, { hint: `For example ${flag} 1000` })
+    throw new AppError(
+      'cli.usage',
+      `${flag} "${raw}" is not a whole number between 0 and 10000000.`,
+      { hint: `For example ${flag} 1000` },
+    )
   }
   return n
 }
 
-async function target(io: CliIo, o: { connection?: string; backend?: string }): Promise<ResolvedConnection> {
+async function target(
+  io: CliIo,
+  o: { connection?: string; backend?: string },
+): Promise<ResolvedConnection> {
   const dataDir = defaultDataDir(io.env)
   // Only a saved connection needs the settings file and the keychain; --backend needs neither.
-  const settings: Partial<Awaited<ReturnType<typeof readSettings>>> = o.connection !== undefined ? await readSettings(dataDir) : {}
+  const settings: Partial<Awaited<ReturnType<typeof readSettings>>> =
+    o.connection !== undefined ? await readSettings(dataDir) : {}
   return resolveTarget({
     connection: o.connection,
     backend: o.backend,
@@ -47,23 +61,32 @@ async function target(io: CliIo, o: { connection?: string; backend?: string }): 
     connections: () =>
       createConnectionService({
         dataDir,
-        store: openSecretStore({ env: io.env, ...(settings.secretStore ? { setting: settings.secretStore } : {}) }),
+        store: openSecretStore({
+          env: io.env,
+          ...(settings.secretStore ? { setting: settings.secretStore } : {}),
+        }),
       }),
   })
 }
 
 function requireTenant(tenant: string | undefined, usage: string): string {
   if (!tenant || tenant.trim() === '') {
-    throw new AppError('cli.usage', '--tenant ID is required.', { hint: `Usage: scim-console ${usage}. List tenant ids with the admin API (GET /admin/v1/tenants).` })
+    throw new AppError('cli.usage', '--tenant ID is required.', {
+      hint: `Usage: scim-console ${usage}. List tenant ids with the admin API (GET /admin/v1/tenants).`,
+    })
   }
   return tenant.trim()
 }
 
 export function formatEventLine(e: ProvisioningEvent): string {
-  const detail = e.error?.detail ? `  ${e.error.detail.length > 120 ? `${e.error.detail.slice(0, 119)}…` : e.error.detail}` : ''
+  const detail = e.error?.detail
+    ? `  ${e.error.detail.length > 120 ? `${e.error.detail.slice(0, 119)}…` : e.error.detail}`
+    : ''
   const user = e.userName ?? e.resourceId ?? '-'
   const ms = `${Math.round(e.durationMs)}ms`
-  return redactString(`${e.time}  #${e.seq}  ${e.method.padEnd(6)} ${e.path}  ${e.status}  ${ms}  ${user}  ${e.outcome}${detail}`)
+  return redactString(
+    `${e.time}  #${e.seq}  ${e.method.padEnd(6)} ${e.path}  ${e.status}  ${ms}  ${user}  ${e.outcome}${detail}`,
+  )
 }
 
 function describeState(s: StreamState): string {
@@ -79,15 +102,31 @@ function describeState(s: StreamState): string {
   }
 }
 
-const tailUsage = 'log tail --tenant ID [--user NAME] [--json] [--lines N] [--once] [--connection NAME | --backend URL]'
+const tailUsage =
+  'log tail --tenant ID [--user NAME] [--json] [--lines N] [--once] [--connection NAME | --backend URL]'
 export const logTail: CliCommand = {
   path: ['log', 'tail'],
   usage: tailUsage,
-  summary: 'Print the tenant’s latest provisioning events and follow the live stream (admin key: SCIM_CONSOLE_ADMIN_KEY)',
+  summary:
+    'Print the tenant’s latest provisioning events and follow the live stream (admin key: SCIM_CONSOLE_ADMIN_KEY)',
   async run(args, io) {
-    const o = parse<{ tenant?: string; user?: string; connection?: string; backend?: string; json: boolean; history?: string; lines?: string; once: boolean }>(
+    const o = parse<{
+      tenant?: string
+      user?: string
+      connection?: string
+      backend?: string
+      json: boolean
+      history?: string
+      lines?: string
+      once: boolean
+    }>(
       args,
-      { ...targetOptions, user: { type: 'string' }, lines: { type: 'string' }, once: { type: 'boolean', default: false } },
+      {
+        ...targetOptions,
+        user: { type: 'string' },
+        lines: { type: 'string' },
+        once: { type: 'boolean', default: false },
+      },
       tailUsage,
     )
     const tenantId = requireTenant(o.tenant, tailUsage)
@@ -100,7 +139,8 @@ export const logTail: CliCommand = {
       if (!userKeys) return true
       const keys = flatUserKeys(e)
       if (!keys.some((k) => userKeys.has(k))) return false
-      if (e.status < 300 && (e.resourceType === 'User' || e.resourceType === 'Unknown')) for (const k of keys) userKeys.add(k)
+      if (e.status < 300 && (e.resourceType === 'User' || e.resourceType === 'Unknown'))
+        for (const k of keys) userKeys.add(k)
       return true
     }
     const print = (e: ProvisioningEvent): void => {
@@ -144,7 +184,8 @@ export const logTail: CliCommand = {
 
 export function formatDiagnosis(d: Diagnosis): string {
   const out: string[] = []
-  const label = d.verdict === 'healthy' ? 'HEALTHY' : d.verdict === 'problem' ? 'PROBLEM' : 'INCONCLUSIVE'
+  const label =
+    d.verdict === 'healthy' ? 'HEALTHY' : d.verdict === 'problem' ? 'PROBLEM' : 'INCONCLUSIVE'
   out.push(`${label}: ${d.summary}`)
   for (const f of d.findings) {
     out.push('')
@@ -171,27 +212,38 @@ function formatStory(story: UserStoryResult): string {
         ? `Current state: no user matching "${story.query}" in the tenant`
         : `Current state: unknown (${c.reason})`,
   )
-  out.push(`Timeline: ${story.events.length} event${story.events.length === 1 ? '' : 's'} touching this user (of ${story.indexed} loaded)`)
+  out.push(
+    `Timeline: ${story.events.length} event${story.events.length === 1 ? '' : 's'} touching this user (of ${story.indexed} loaded)`,
+  )
   for (const e of story.events.slice(-30)) out.push(`  ${formatEventLine(e)}`)
   out.push('')
   out.push(formatDiagnosis(story.diagnosis))
   return redactString(out.join('\n'))
 }
 
-const explainUsage = 'log explain --tenant ID --user NAME [--json] [--history N] [--connection NAME | --backend URL]'
+const explainUsage =
+  'log explain --tenant ID --user NAME [--json] [--history N] [--connection NAME | --backend URL]'
 export const logExplain: CliCommand = {
   path: ['log', 'explain'],
   usage: explainUsage,
-  summary: 'Explain why a user is (not) showing up: timeline, current state and diagnosis; exit 1 unless healthy',
+  summary:
+    'Explain why a user is (not) showing up: timeline, current state and diagnosis; exit 1 unless healthy',
   async run(args, io) {
-    const o = parse<{ tenant?: string; user?: string; connection?: string; backend?: string; json: boolean; history?: string }>(
-      args,
-      { ...targetOptions, user: { type: 'string' } },
-      explainUsage,
-    )
+    const o = parse<{
+      tenant?: string
+      user?: string
+      connection?: string
+      backend?: string
+      json: boolean
+      history?: string
+    }>(args, { ...targetOptions, user: { type: 'string' } }, explainUsage)
     const tenantId = requireTenant(o.tenant, explainUsage)
     if (!o.user || o.user.trim() === '') {
-      throw new AppError('cli.usage', '--user NAME is required (a userName, email, external id or SCIM id).', { hint: `Usage: scim-console ${explainUsage}` })
+      throw new AppError(
+        'cli.usage',
+        '--user NAME is required (a userName, email, external id or SCIM id).',
+        { hint: `Usage: scim-console ${explainUsage}` },
+      )
     }
     const history = positiveInt(o.history, 100_000, '--history')
     const conn = await target(io, o)
@@ -206,7 +258,9 @@ export const logExplain: CliCommand = {
     })
     await log.start()
     const story = await log.userStory(o.user)
-    io.stdout.write(o.json ? `${JSON.stringify(redact(story), null, 2)}\n` : `${formatStory(story)}\n`)
+    io.stdout.write(
+      o.json ? `${JSON.stringify(redact(story), null, 2)}\n` : `${formatStory(story)}\n`,
+    )
     return story.diagnosis.verdict === 'healthy' ? EXIT_OK : EXIT_FAIL
   },
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
+import { redactString } from '../../../src-shared/redact.ts'
 import type { IdpMetadata, MetadataSource } from '../../../src-shared/metadata.ts'
 import { inspectMetadata } from '../../metadata/inspect-metadata.ts'
 import { EXIT_FAIL, EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
@@ -37,10 +38,15 @@ export const metadataInspectCommand: CliCommand = {
     const entityId = parsed.values['entity-id']
     const result = await inspectMetadata(source, entityId === undefined ? {} : { entityId })
 
-    if (parsed.values.json) io.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`)
-    else io.stdout.write(formatHuman(result))
+    // A metadata URL can carry a token in its query; output goes through the one redaction.
+    const report = parsed.values.json
+      ? `${JSON.stringify(toJson(result), null, 2)}\n`
+      : formatHuman(result)
+    io.stdout.write(redactString(report))
     for (const f of result.findings) {
-      if (f.severity === 'error') io.stderr.write(`${f.code}: ${f.message}\nhint: ${f.hint}\n`)
+      if (f.severity === 'error') {
+        io.stderr.write(redactString(`${f.code}: ${f.message}\nhint: ${f.hint}\n`))
+      }
     }
     return result.ok ? EXIT_OK : EXIT_FAIL
   },

@@ -26,7 +26,8 @@ async function expect401(ctx: CheckContext, auth: 'none' | 'wrong'): Promise<voi
   check(res.status !== 200, `The server answered 200 to a request with ${what}.`, {
     expected: 'HTTP 401',
     actual: describeResponse(res),
-    idpImpact: 'Anyone who finds the URL can read and change your users; Okta and Entra reviews reject it.',
+    idpImpact:
+      'Anyone who finds the URL can read and change your users; Okta and Entra reviews reject it.',
     fix: 'Require a valid bearer token on every SCIM route before any handler runs.',
   })
   if (res.status === 403) {
@@ -74,7 +75,8 @@ export const authChecks: CheckDef[] = [
     title: 'Wrong token gives 401 with a SCIM Error',
     area: 'auth',
     spec: 'RFC 7644 §3.12; Okta SPEC test step 11 (Authorization: non-token)',
-    protects: 'Okta "Test API Credentials" and Entra "Test Connection" report bad credentials clearly.',
+    protects:
+      'Okta "Test API Credentials" and Entra "Test Connection" report bad credentials clearly.',
     severity: sev('fail', 'fail', 'fail'),
     writes: false,
     async run(ctx) {
@@ -99,7 +101,13 @@ export const authChecks: CheckDef[] = [
         idpImpact: `${ctx.profile.label} fails the connection test and provisions nobody.`,
         fix: 'Check that the token is current and registered for this tenant, and that the base URL points at the right tenant.',
       })
-      const raw = await ctx.send({ method: 'GET', path: t.path, query: t.query, auth: 'raw-token', noRetry: true })
+      const raw = await ctx.send({
+        method: 'GET',
+        path: t.path,
+        query: t.query,
+        auth: 'raw-token',
+        noRetry: true,
+      })
       if (raw.status >= 200 && raw.status < 300) {
         ctx.note('The server also accepts the bare token without the "Bearer " prefix.')
       } else {

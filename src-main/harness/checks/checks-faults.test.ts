@@ -34,56 +34,187 @@ const cases: Case[] = [
   { check: 'auth.wrong_token', fault: 'auth-not-enforced', profile: 'okta', expected: 'fail' },
   { check: 'auth.wrong_token', fault: 'auth-401-html', profile: 'okta', expected: 'warn' },
   { check: 'auth.token_accepted', fault: 'token-rejected', profile: 'okta', expected: 'fail' },
-  { check: 'discovery.service_provider_config', fault: 'discovery-missing', profile: 'rfc', expected: 'fail' },
-  { check: 'discovery.resource_types', fault: 'discovery-missing', profile: 'rfc', expected: 'fail' },
+  {
+    check: 'discovery.service_provider_config',
+    fault: 'discovery-missing',
+    profile: 'rfc',
+    expected: 'fail',
+  },
+  {
+    check: 'discovery.resource_types',
+    fault: 'discovery-missing',
+    profile: 'rfc',
+    expected: 'fail',
+  },
   { check: 'discovery.schemas', fault: 'discovery-missing', profile: 'rfc', expected: 'fail' },
   { check: 'discovery.read_only', fault: 'discovery-writable', profile: 'rfc', expected: 'warn' },
   { check: 'users.list.shape', fault: 'list-counts-as-strings', profile: 'okta', expected: 'fail' },
-  { check: 'users.list.first_user', fault: 'list-users-without-emails', profile: 'okta', expected: 'warn' },
+  {
+    check: 'users.list.first_user',
+    fault: 'list-users-without-emails',
+    profile: 'okta',
+    expected: 'warn',
+  },
   { check: 'users.create.status', fault: 'create-200', profile: 'okta', expected: 'fail' },
   { check: 'users.create.status', fault: 'create-empty-body', profile: 'okta', expected: 'fail' },
-  { check: 'users.create.body', fault: 'create-changes-user-name-case', profile: 'okta', expected: 'fail' },
-  { check: 'users.create.location_meta', fault: 'create-no-location', profile: 'rfc', expected: 'warn' },
-  { check: 'users.create.duplicate', fault: 'duplicate-accepted', profile: 'okta', expected: 'fail' },
-  { check: 'users.create.duplicate', fault: 'duplicate-without-scim-type', profile: 'okta', expected: 'warn' },
-  { check: 'users.create.null_values', fault: 'nulls-rejected', profile: 'entra', expected: 'fail' },
-  { check: 'users.create.missing_user_name', fault: 'missing-user-name-accepted', profile: 'rfc', expected: 'warn' },
+  {
+    check: 'users.create.body',
+    fault: 'create-changes-user-name-case',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'users.create.location_meta',
+    fault: 'create-no-location',
+    profile: 'rfc',
+    expected: 'warn',
+  },
+  {
+    check: 'users.create.duplicate',
+    fault: 'duplicate-accepted',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'users.create.duplicate',
+    fault: 'duplicate-without-scim-type',
+    profile: 'okta',
+    expected: 'warn',
+  },
+  {
+    check: 'users.create.null_values',
+    fault: 'nulls-rejected',
+    profile: 'entra',
+    expected: 'fail',
+  },
+  {
+    check: 'users.create.missing_user_name',
+    fault: 'missing-user-name-accepted',
+    profile: 'rfc',
+    expected: 'warn',
+  },
   { check: 'users.get.by_id', fault: 'get-returns-list', profile: 'okta', expected: 'fail' },
   { check: 'users.get.unknown', fault: 'not-found-html', profile: 'okta', expected: 'fail' },
   { check: 'users.put.replace', fault: 'put-204', profile: 'okta', expected: 'fail' },
   { check: 'users.put.replace', fault: 'put-deactivates', profile: 'okta', expected: 'fail' },
-  { check: 'users.lifecycle.deactivate_reactivate', fault: 'patch-ignored', profile: 'okta', expected: 'fail' },
-  { check: 'users.lifecycle.deactivate_reactivate', fault: 'patch-no-path-rejected', profile: 'okta', expected: 'fail' },
-  { check: 'users.lifecycle.deactivate_reactivate', fault: 'deactivate-deletes', profile: 'okta', expected: 'fail' },
-  { check: 'users.lifecycle.deactivate_reactivate', fault: 'inactive-hidden', profile: 'entra', expected: 'fail' },
-  { check: 'users.lifecycle.deactivate_reactivate', fault: 'patch-op-case-sensitive', profile: 'entra', expected: 'fail' },
+  {
+    check: 'users.lifecycle.deactivate_reactivate',
+    fault: 'patch-ignored',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'users.lifecycle.deactivate_reactivate',
+    fault: 'patch-no-path-rejected',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'users.lifecycle.deactivate_reactivate',
+    fault: 'deactivate-deletes',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'users.lifecycle.deactivate_reactivate',
+    fault: 'inactive-hidden',
+    profile: 'entra',
+    expected: 'fail',
+  },
+  {
+    check: 'users.lifecycle.deactivate_reactivate',
+    fault: 'patch-op-case-sensitive',
+    profile: 'entra',
+    expected: 'fail',
+  },
   { check: 'users.delete', fault: 'delete-noop', profile: 'entra', expected: 'fail' },
   { check: 'filters.user_name_eq', fault: 'filter-ignored', profile: 'okta', expected: 'fail' },
   { check: 'filters.no_match', fault: 'no-match-404', profile: 'okta', expected: 'fail' },
   { check: 'filters.no_match', fault: 'no-match-404', profile: 'entra', expected: 'fail' },
-  { check: 'filters.user_name_case_insensitive', fault: 'filter-case-sensitive', profile: 'okta', expected: 'fail' },
+  {
+    check: 'filters.user_name_case_insensitive',
+    fault: 'filter-case-sensitive',
+    profile: 'okta',
+    expected: 'fail',
+  },
   { check: 'filters.external_id', fault: 'filter-ignored', profile: 'entra', expected: 'fail' },
-  { check: 'filters.external_id_unquoted', fault: 'filter-unquoted-rejected', profile: 'entra', expected: 'warn' },
-  { check: 'filters.email_work', fault: 'filter-value-path-rejected', profile: 'rfc', expected: 'warn' },
+  {
+    check: 'filters.external_id_unquoted',
+    fault: 'filter-unquoted-rejected',
+    profile: 'entra',
+    expected: 'warn',
+  },
+  {
+    check: 'filters.email_work',
+    fault: 'filter-value-path-rejected',
+    profile: 'rfc',
+    expected: 'warn',
+  },
   { check: 'filters.invalid', fault: 'filter-invalid-accepted', profile: 'rfc', expected: 'warn' },
   { check: 'pagination.pages', fault: 'pagination-zero-based', profile: 'okta', expected: 'fail' },
-  { check: 'pagination.pages', fault: 'pagination-count-ignored', profile: 'okta', expected: 'fail' },
-  { check: 'pagination.pages', fault: 'pagination-unstable-order', profile: 'okta', expected: 'fail' },
-  { check: 'patch.update_attributes', fault: 'patch-op-case-sensitive', profile: 'entra', expected: 'fail' },
+  {
+    check: 'pagination.pages',
+    fault: 'pagination-count-ignored',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'pagination.pages',
+    fault: 'pagination-unstable-order',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'patch.update_attributes',
+    fault: 'patch-op-case-sensitive',
+    profile: 'entra',
+    expected: 'fail',
+  },
   { check: 'patch.update_attributes', fault: 'patch-ignored', profile: 'rfc', expected: 'fail' },
-  { check: 'patch.okta_no_path', fault: 'patch-no-path-rejected', profile: 'okta', expected: 'fail' },
-  { check: 'patch.entra_string_boolean', fault: 'patch-string-boolean-truthy', profile: 'entra', expected: 'fail' },
+  {
+    check: 'patch.okta_no_path',
+    fault: 'patch-no-path-rejected',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'patch.entra_string_boolean',
+    fault: 'patch-string-boolean-truthy',
+    profile: 'entra',
+    expected: 'fail',
+  },
   { check: 'groups.list', fault: 'groups-list-404', profile: 'rfc', expected: 'fail' },
   { check: 'groups.create', fault: 'group-create-200', profile: 'okta', expected: 'fail' },
-  { check: 'groups.filter_display_name', fault: 'group-filter-empty', profile: 'okta', expected: 'fail' },
+  {
+    check: 'groups.filter_display_name',
+    fault: 'group-filter-empty',
+    profile: 'okta',
+    expected: 'fail',
+  },
   { check: 'groups.members', fault: 'group-remove-ignored', profile: 'okta', expected: 'fail' },
   { check: 'groups.members', fault: 'patch-op-case-sensitive', profile: 'entra', expected: 'fail' },
-  { check: 'groups.rename', fault: 'group-replace-empties-members', profile: 'okta', expected: 'fail' },
+  {
+    check: 'groups.rename',
+    fault: 'group-replace-empties-members',
+    profile: 'okta',
+    expected: 'fail',
+  },
   { check: 'groups.delete', fault: 'group-delete-noop', profile: 'rfc', expected: 'fail' },
   { check: 'errors.status_string', fault: 'error-status-number', profile: 'rfc', expected: 'fail' },
   { check: 'errors.malformed_json', fault: 'malformed-json-500', profile: 'rfc', expected: 'warn' },
-  { check: 'errors.unknown_endpoint', fault: 'unknown-endpoint-200', profile: 'rfc', expected: 'warn' },
-  { check: 'transport.content_type', fault: 'content-type-text', profile: 'rfc', expected: 'fail', with: ['users.get.unknown'] },
+  {
+    check: 'errors.unknown_endpoint',
+    fault: 'unknown-endpoint-200',
+    profile: 'rfc',
+    expected: 'warn',
+  },
+  {
+    check: 'transport.content_type',
+    fault: 'content-type-text',
+    profile: 'rfc',
+    expected: 'fail',
+    with: ['users.get.unknown'],
+  },
   {
     check: 'transport.latency',
     fault: 'slow',
@@ -101,11 +232,22 @@ const cases: Case[] = [
     with: ['users.create.status'],
     tuning: { fallbackRetryMs: 10 },
   },
-  { check: 'transport.server_errors', fault: 'server-error-once', profile: 'okta', expected: 'warn', with: ['users.get.by_id'] },
+  {
+    check: 'transport.server_errors',
+    fault: 'server-error-once',
+    profile: 'okta',
+    expected: 'warn',
+    with: ['users.get.by_id'],
+  },
 ]
 
 async function runWith(c: Pick<Case, 'check' | 'fault' | 'profile' | 'with' | 'state' | 'tuning'>) {
-  const proxy = await startFaultProxy({ target: server.baseUrl, token: server.token, fault: c.fault, state: { ...c.state } })
+  const proxy = await startFaultProxy({
+    target: server.baseUrl,
+    token: server.token,
+    fault: c.fault,
+    state: { ...c.state },
+  })
   try {
     const report = await runHarness({
       baseUrl: proxy.baseUrl,
@@ -134,7 +276,9 @@ describe('every check fails against a server broken in exactly its way', () => {
 
   it('covers every check that talks to a server with at least one fault case', () => {
     const covered = new Set(cases.map((c) => c.check))
-    const uncovered = allChecks.map((c) => c.id).filter((id) => !covered.has(id) && id !== 'transport.base_url')
+    const uncovered = allChecks
+      .map((c) => c.id)
+      .filter((id) => !covered.has(id) && id !== 'transport.base_url')
     expect(uncovered).toEqual([])
   })
 
@@ -163,21 +307,46 @@ describe('every check fails against a server broken in exactly its way', () => {
   })
 })
 
-describe('against a correct server', () => {
-  it.each(['okta', 'entra', 'rfc'] as const)('every %s check passes (or is not part of the profile)', async (profile) => {
-    // A fresh server: fault cases such as delete-noop leave resources behind on the shared one.
-    const clean = await startMemoryScimServer()
+describe('timeouts', () => {
+  it('a request that times out makes its check an error, the run goes on, and transport.latency fails', async () => {
+    const proxy = await startFaultProxy({ target: server.baseUrl, token: server.token, fault: 'hang-once', state: { hangMs: 1500 } })
     try {
-      const report = await runHarness({ baseUrl: clean.baseUrl, token: clean.token, profile })
-      const notPassing = report.checks.filter((c) => c.status !== 'pass' && c.severity !== 'skip')
-      expect(notPassing.map((c) => `${c.id}: ${c.status} ${c.message}`)).toEqual([])
-      expect(report.outcome).toBe('passed')
-      expect(report.cleanup.leftovers).toEqual([])
-      expect(clean.users.size + clean.groups.size).toBe(0)
+      const report = await runHarness({
+        baseUrl: proxy.baseUrl,
+        token: server.token,
+        timeoutMs: 300,
+        only: ['users.get.unknown', 'filters.no_match', 'transport.latency'],
+      })
+      const by = Object.fromEntries(report.checks.map((c) => [c.id, c]))
+      expect(by['users.get.unknown']!.status).toBe('error')
+      expect(by['users.get.unknown']!.message).toMatch(/No answer within 300 ms/)
+      expect(by['filters.no_match']!.status).toBe('pass')
+      expect(by['transport.latency']!.status).toBe('fail')
+      expect(by['transport.latency']!.idpImpact).toMatch(/409 forever/)
     } finally {
-      await clean.close()
+      await proxy.close()
     }
   })
+})
+
+describe('against a correct server', () => {
+  it.each(['okta', 'entra', 'rfc'] as const)(
+    'every %s check passes (or is not part of the profile)',
+    async (profile) => {
+      // A fresh server: fault cases such as delete-noop leave resources behind on the shared one.
+      const clean = await startMemoryScimServer()
+      try {
+        const report = await runHarness({ baseUrl: clean.baseUrl, token: clean.token, profile })
+        const notPassing = report.checks.filter((c) => c.status !== 'pass' && c.severity !== 'skip')
+        expect(notPassing.map((c) => `${c.id}: ${c.status} ${c.message}`)).toEqual([])
+        expect(report.outcome).toBe('passed')
+        expect(report.cleanup.leftovers).toEqual([])
+        expect(clean.users.size + clean.groups.size).toBe(0)
+      } finally {
+        await clean.close()
+      }
+    },
+  )
 })
 
 describe('transport.base_url', () => {

@@ -11,7 +11,15 @@ import {
 import { LIST_SCHEMA, USER_SCHEMA } from '../profiles.ts'
 
 const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'
-const SPC_PARTS = ['patch', 'bulk', 'filter', 'changePassword', 'sort', 'etag', 'authenticationSchemes']
+const SPC_PARTS = [
+  'patch',
+  'bulk',
+  'filter',
+  'changePassword',
+  'sort',
+  'etag',
+  'authenticationSchemes',
+]
 
 export const discoveryChecks: CheckDef[] = [
   {
@@ -19,7 +27,8 @@ export const discoveryChecks: CheckDef[] = [
     title: 'GET /ServiceProviderConfig describes the server',
     area: 'discovery',
     spec: 'RFC 7643 §5; RFC 7644 §4',
-    protects: 'Generic SCIM clients learn which features (PATCH, filter, ETag) to use. Okta does not read it.',
+    protects:
+      'Generic SCIM clients learn which features (PATCH, filter, ETag) to use. Okta does not read it.',
     severity: sev('info', 'info', 'fail'),
     writes: false,
     async run(ctx) {
@@ -50,15 +59,22 @@ export const discoveryChecks: CheckDef[] = [
     writes: false,
     async run(ctx) {
       const res = await ctx.send({ method: 'GET', path: '/ResourceTypes' })
-      expectStatus(res, 200, { what: 'GET /ResourceTypes', fix: 'Serve /ResourceTypes as a ListResponse.' })
+      expectStatus(res, 200, {
+        what: 'GET /ResourceTypes',
+        fix: 'Serve /ResourceTypes as a ListResponse.',
+      })
       check(schemasOf(res.json).includes(LIST_SCHEMA), 'The answer is not a ListResponse.', {
         actual: describeResponse(res),
       })
       const user = resourcesOf(res.json).find((r) => r.name === 'User')
-      check(user && user.endpoint && user.schema === USER_SCHEMA, 'No "User" resource type with endpoint and schema.', {
-        expected: `{"name":"User","endpoint":"/Users","schema":"${USER_SCHEMA}"}`,
-        actual: describeResponse(res),
-      })
+      check(
+        user && user.endpoint && user.schema === USER_SCHEMA,
+        'No "User" resource type with endpoint and schema.',
+        {
+          expected: `{"name":"User","endpoint":"/Users","schema":"${USER_SCHEMA}"}`,
+          actual: describeResponse(res),
+        },
+      )
       return { status: 'pass', message: 'ResourceTypes lists User with its endpoint and schema.' }
     },
   },
@@ -74,13 +90,18 @@ export const discoveryChecks: CheckDef[] = [
       const res = await ctx.send({ method: 'GET', path: '/Schemas' })
       expectStatus(res, 200, {
         what: 'GET /Schemas',
-        idpImpact: 'Entra gallery validation fails schema discoverability; Okta cannot import your schema.',
+        idpImpact:
+          'Entra gallery validation fails schema discoverability; Okta cannot import your schema.',
         fix: 'Serve /Schemas as a ListResponse of the schemas you support.',
       })
       const user = resourcesOf(res.json).find((r) => r.id === USER_SCHEMA)
-      check(user && Array.isArray(user.attributes), `/Schemas lacks ${USER_SCHEMA} with its attributes.`, {
-        actual: describeResponse(res),
-      })
+      check(
+        user && Array.isArray(user.attributes),
+        `/Schemas lacks ${USER_SCHEMA} with its attributes.`,
+        {
+          actual: describeResponse(res),
+        },
+      )
       return { status: 'pass', message: '/Schemas describes the core User schema.' }
     },
   },
@@ -93,12 +114,20 @@ export const discoveryChecks: CheckDef[] = [
     severity: sev('skip', 'skip', 'warn'),
     writes: true,
     async run(ctx) {
-      const res = await ctx.send({ method: 'POST', path: '/ServiceProviderConfig', body: {}, noRetry: true })
+      const res = await ctx.send({
+        method: 'POST',
+        path: '/ServiceProviderConfig',
+        body: {},
+        noRetry: true,
+      })
       expectStatus(res, [405, 501], {
         what: 'POST /ServiceProviderConfig',
         fix: 'Answer 405 Method Not Allowed for anything but GET on discovery endpoints.',
       })
-      return { status: 'pass', message: `POST /ServiceProviderConfig is refused with ${res.status}.` }
+      return {
+        status: 'pass',
+        message: `POST /ServiceProviderConfig is refused with ${res.status}.`,
+      }
     },
   },
 ]

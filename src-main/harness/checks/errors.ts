@@ -1,4 +1,13 @@
-import { check, describeResponse, expectStatus, get, isObject, sev, show, type CheckDef } from '../check.ts'
+import {
+  check,
+  describeResponse,
+  expectStatus,
+  get,
+  isObject,
+  sev,
+  show,
+  type CheckDef,
+} from '../check.ts'
 import { UNKNOWN_USER_ID } from './users.ts'
 
 export const errorChecks: CheckDef[] = [
@@ -20,11 +29,15 @@ export const errorChecks: CheckDef[] = [
         fix: 'RFC 7644 §3.12: errors MUST be returned as JSON in the body.',
       })
       const status = get(res.json, 'status')
-      check(status === '404', `status is ${show(status)} (${typeof status}), not the string "404".`, {
-        expected: '"status":"404"',
-        actual: `"status":${show(status)}`,
-        fix: 'Serialise status as a string: "404".',
-      })
+      check(
+        status === '404',
+        `status is ${show(status)} (${typeof status}), not the string "404".`,
+        {
+          expected: '"status":"404"',
+          actual: `"status":${show(status)}`,
+          fix: 'Serialise status as a string: "404".',
+        },
+      )
       return { status: 'pass', message: 'Error status is the string "404".' }
     },
   },
@@ -33,11 +46,16 @@ export const errorChecks: CheckDef[] = [
     title: 'Malformed JSON gives 400 with a SCIM Error',
     area: 'errors',
     spec: 'RFC 7644 §3.12 (invalidSyntax); Entra Postman "Post junk"',
-    protects: 'A broken request is reported as the client\'s error, not a 500.',
+    protects: "A broken request is reported as the client's error, not a 500.",
     severity: sev('info', 'info', 'warn'),
     writes: true,
     async run(ctx) {
-      const res = await ctx.send({ method: 'POST', path: '/Users', rawBody: '{"schemas": [', allow5xx: true })
+      const res = await ctx.send({
+        method: 'POST',
+        path: '/Users',
+        rawBody: '{"schemas": [',
+        allow5xx: true,
+      })
       expectStatus(res, 400, {
         what: 'POST /Users with a truncated JSON body',
         idpImpact: res.status >= 500 ? 'Bursts of 5xx count towards Entra quarantine.' : undefined,
@@ -56,7 +74,10 @@ export const errorChecks: CheckDef[] = [
     writes: false,
     async run(ctx) {
       const res = await ctx.send({ method: 'GET', path: '/ScimcNoSuchEndpoint' })
-      expectStatus(res, 404, { what: 'GET /ScimcNoSuchEndpoint', fix: 'Answer unknown paths with 404 and a SCIM Error.' })
+      expectStatus(res, 404, {
+        what: 'GET /ScimcNoSuchEndpoint',
+        fix: 'Answer unknown paths with 404 and a SCIM Error.',
+      })
       return { status: 'pass', message: 'Unknown endpoints give 404.' }
     },
   },

@@ -23,20 +23,28 @@ async function expectFound(
   info: { what: string; idpImpact: string; fix: string },
 ): Promise<void> {
   const res = await ctx.send({ method: 'GET', path: '/Users', query })
-  expectStatus(res, 200, { what: `GET /Users?filter=${String(query.filter)}`, ...info })
+  expectStatus(res, 200, { ...info, what: `GET /Users?filter=${String(query.filter)}` })
   const hits = resourcesOf(res.json)
-  check(hits.some((r) => r.id === id), `The filter ${show(query.filter)} did not find the user ${id}.`, {
-    expected: `a ListResponse containing id ${id}`,
-    actual: describeResponse(res),
-    idpImpact: info.idpImpact,
-    fix: info.fix,
-  })
-  check(hits.length === 1 && get(res.json, 'totalResults') === 1, `The filter matched ${hits.length} resources (totalResults ${show(get(res.json, 'totalResults'))}), not exactly one.`, {
-    expected: 'exactly the one matching user (totalResults 1)',
-    actual: describeResponse(res),
-    idpImpact: 'A filter that returns everyone makes the IdP link the wrong account.',
-    fix: 'Apply the filter instead of returning the whole list.',
-  })
+  check(
+    hits.some((r) => r.id === id),
+    `The filter ${String(query.filter)} did not find the user ${id}.`,
+    {
+      expected: `a ListResponse containing id ${id}`,
+      actual: describeResponse(res),
+      idpImpact: info.idpImpact,
+      fix: info.fix,
+    },
+  )
+  check(
+    hits.length === 1 && get(res.json, 'totalResults') === 1,
+    `The filter matched ${hits.length} resources (totalResults ${show(get(res.json, 'totalResults'))}), not exactly one.`,
+    {
+      expected: 'exactly the one matching user (totalResults 1)',
+      actual: describeResponse(res),
+      idpImpact: 'A filter that returns everyone makes the IdP link the wrong account.',
+      fix: 'Apply the filter instead of returning the whole list.',
+    },
+  )
 }
 
 const DUPLICATE_IMPACT =
@@ -70,24 +78,42 @@ export const filterChecks: CheckDef[] = [
     severity: sev('fail', 'fail', 'fail'),
     writes: false,
     async run(ctx) {
-      const absent = ctx.profile.id === 'entra' ? randomUUID() : `${ctx.runPrefix}absent-${randomUUID().slice(0, 8)}@example.invalid`
-      const res = await ctx.send({ method: 'GET', path: '/Users', query: ctx.profile.userLookup(absent) })
+      const absent =
+        ctx.profile.id === 'entra'
+          ? randomUUID()
+          : `${ctx.runPrefix}absent-${randomUUID().slice(0, 8)}@example.invalid`
+      const res = await ctx.send({
+        method: 'GET',
+        path: '/Users',
+        query: ctx.profile.userLookup(absent),
+      })
       expectStatus(res, 200, {
         what: `GET /Users?filter=userName eq "${absent}"`,
         idpImpact:
           res.status === 404
-            ? 'Entra calls this a SCIM compliance issue and quarantines the job; Okta\'s SPEC test fails.'
+            ? "Entra calls this a SCIM compliance issue and quarantines the job; Okta's SPEC test fails."
             : 'The IdP cannot create any new user: its lookup before create fails.',
         fix: 'Answer a filter that matches nothing with 200 and {"schemas":[ListResponse],"totalResults":0,"Resources":[]}.',
       })
-      check(schemasOf(res.json).includes(LIST_SCHEMA), 'The no-match answer is not a ListResponse.', { actual: describeResponse(res) })
-      check(get(res.json, 'totalResults') === 0, `totalResults is ${show(get(res.json, 'totalResults'))}, not 0.`, {
-        expected: 'totalResults 0 (a JSON integer)',
-        actual: describeResponse(res),
-        idpImpact: 'The IdP thinks a user exists that does not and tries to update it.',
-        fix: 'Return totalResults 0 and no Resources when nothing matches.',
-      })
-      return { status: 'pass', message: 'A filter with no match answers 200 with an empty ListResponse.' }
+      check(
+        schemasOf(res.json).includes(LIST_SCHEMA),
+        'The no-match answer is not a ListResponse.',
+        { actual: describeResponse(res) },
+      )
+      check(
+        get(res.json, 'totalResults') === 0,
+        `totalResults is ${show(get(res.json, 'totalResults'))}, not 0.`,
+        {
+          expected: 'totalResults 0 (a JSON integer)',
+          actual: describeResponse(res),
+          idpImpact: 'The IdP thinks a user exists that does not and tries to update it.',
+          fix: 'Return totalResults 0 and no Resources when nothing matches.',
+        },
+      )
+      return {
+        status: 'pass',
+        message: 'A filter with no match answers 200 with an empty ListResponse.',
+      }
     },
   },
   {
@@ -101,7 +127,8 @@ export const filterChecks: CheckDef[] = [
     async run(ctx) {
       const s = await subjectUser(ctx)
       const upper = s.userName.toUpperCase()
-      if (upper === s.userName) throw new Blocked(`userName ${s.userName} has no letters to change case.`)
+      if (upper === s.userName)
+        throw new Blocked(`userName ${s.userName} has no letters to change case.`)
       await expectFound(ctx, ctx.profile.userLookup(upper), s.id, {
         what: 'upper-case userName lookup',
         idpImpact: DUPLICATE_IMPACT,
@@ -176,11 +203,16 @@ export const filterChecks: CheckDef[] = [
     severity: sev('info', 'info', 'warn'),
     writes: false,
     async run(ctx) {
-      const res = await ctx.send({ method: 'GET', path: '/Users', query: { filter: 'userName zz "scimc"' } })
+      const res = await ctx.send({
+        method: 'GET',
+        path: '/Users',
+        query: { filter: 'userName zz "scimc"' },
+      })
       check(res.status !== 200, 'A filter with an unknown operator answered 200.', {
         expected: 'HTTP 400 with scimType invalidFilter',
         actual: describeResponse(res),
-        idpImpact: 'When an IdP sends a filter you do not support, it gets a wrong answer instead of an error.',
+        idpImpact:
+          'When an IdP sends a filter you do not support, it gets a wrong answer instead of an error.',
         fix: 'Reject filters you cannot evaluate with 400 invalidFilter.',
       })
       expectStatus(res, 400, { what: 'GET /Users?filter=userName zz "scimc"' })

@@ -1,6 +1,7 @@
 import type { CheckDef } from '../check.ts'
 import { authChecks } from './auth.ts'
 import { discoveryChecks } from './discovery.ts'
+import { entraDialectChecks } from './entra-dialect.ts'
 import { errorChecks } from './errors.ts'
 import { filterChecks } from './filters.ts'
 import { groupChecks } from './groups.ts'
@@ -18,6 +19,7 @@ export const allChecks: CheckDef[] = [
   ...paginationChecks,
   ...patchChecks,
   ...groupChecks,
+  ...entraDialectChecks,
   ...errorChecks,
   ...transportChecks,
 ]

@@ -28,20 +28,28 @@ export const patchChecks: CheckDef[] = [
       })
       const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
       expectStatus(after, 200, { what: `GET /Users/${id} after PATCH` })
-      check(get(after.json, 'name.familyName') === 'Changed', `name.familyName reads back as ${show(get(after.json, 'name.familyName'))}.`, {
-        expected: '"Changed"',
-        actual: show(get(after.json, 'name.familyName')),
-        idpImpact: `${ctx.profile.label} believes the update succeeded, but your app still shows the old name.`,
-        fix: 'Apply every operation in the PatchOp, then persist.',
-      })
+      check(
+        get(after.json, 'name.familyName') === 'Changed',
+        `name.familyName reads back as ${show(get(after.json, 'name.familyName'))}.`,
+        {
+          expected: '"Changed"',
+          actual: show(get(after.json, 'name.familyName')),
+          idpImpact: `${ctx.profile.label} believes the update succeeded, but your app still shows the old name.`,
+          fix: 'Apply every operation in the PatchOp, then persist.',
+        },
+      )
       const emails = get(after.json, 'emails')
       const work = Array.isArray(emails) ? emails.find((e) => get(e, 'type') === 'work') : undefined
-      check(get(work, 'value') === email, `The work email reads back as ${show(get(work, 'value'))}.`, {
-        expected: show(email),
-        actual: show(emails),
-        idpImpact: 'Email changes in the IdP never reach your app.',
-        fix: 'Apply replace on emails (and on emails[type eq "work"].value).',
-      })
+      check(
+        get(work, 'value') === email,
+        `The work email reads back as ${show(get(work, 'value'))}.`,
+        {
+          expected: show(email),
+          actual: show(emails),
+          idpImpact: 'Email changes in the IdP never reach your app.',
+          fix: 'Apply replace on emails (and on emails[type eq "work"].value).',
+        },
+      )
       return { status: 'pass', message: 'The PATCH was applied and reads back.' }
     },
   },
@@ -55,7 +63,10 @@ export const patchChecks: CheckDef[] = [
     writes: true,
     async run(ctx) {
       const id = createdId(await ctx.createUser(ctx.userSeed('nopath')))
-      const body = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active: false } }] }
+      const body = {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'replace', value: { active: false } }],
+      }
       const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
       expectStatus(res, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(body)}`,
@@ -64,12 +75,16 @@ export const patchChecks: CheckDef[] = [
       })
       const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
       expectStatus(after, 200, { what: `GET /Users/${id} after PATCH` })
-      check(get(after.json, 'active') === false, `active reads back as ${show(get(after.json, 'active'))}.`, {
-        expected: 'false',
-        actual: show(get(after.json, 'active')),
-        idpImpact: 'Okta shows the user as deactivated, but they keep access to your app.',
-        fix: 'Apply no-path replace operations attribute by attribute.',
-      })
+      check(
+        get(after.json, 'active') === false,
+        `active reads back as ${show(get(after.json, 'active'))}.`,
+        {
+          expected: 'false',
+          actual: show(get(after.json, 'active')),
+          idpImpact: 'Okta shows the user as deactivated, but they keep access to your app.',
+          fix: 'Apply no-path replace operations attribute by attribute.',
+        },
+      )
       return { status: 'pass', message: "Okta's no-path PATCH deactivates the user." }
     },
   },
@@ -83,7 +98,10 @@ export const patchChecks: CheckDef[] = [
     writes: true,
     async run(ctx) {
       const id = createdId(await ctx.createUser(ctx.userSeed('strbool')))
-      const body = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }
+      const body = {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+      }
       const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
       expectStatus(res, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(body)}`,
@@ -92,12 +110,17 @@ export const patchChecks: CheckDef[] = [
       })
       const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
       expectStatus(after, 200, { what: `GET /Users/${id} after PATCH` })
-      check(get(after.json, 'active') === false, `active reads back as ${show(get(after.json, 'active'))}.`, {
-        expected: 'false (a boolean)',
-        actual: show(get(after.json, 'active')),
-        idpImpact: 'The string "False" was stored as truthy: Entra believes the user is disabled, but they keep access.',
-        fix: 'Convert "True"/"False" to booleans before storing.',
-      })
+      check(
+        get(after.json, 'active') === false,
+        `active reads back as ${show(get(after.json, 'active'))}.`,
+        {
+          expected: 'false (a boolean)',
+          actual: show(get(after.json, 'active')),
+          idpImpact:
+            'The string "False" was stored as truthy: Entra believes the user is disabled, but they keep access.',
+          fix: 'Convert "True"/"False" to booleans before storing.',
+        },
+      )
       return { status: 'pass', message: 'The string boolean "False" deactivates the user.' }
     },
   },

@@ -9,7 +9,8 @@ export interface SubjectUser {
 
 /** The id of a user this run created, or Blocked when its POST did not succeed. */
 export function createdId(created: CreatedUser | CreatedGroup, what = 'a test user'): string {
-  if (created.id !== undefined && created.res.status >= 200 && created.res.status < 300) return created.id
+  if (created.id !== undefined && created.res.status >= 200 && created.res.status < 300)
+    return created.id
   throw new Blocked(
     `Needs ${what}, but its POST answered HTTP ${created.res.status}${created.id === undefined ? ' without an id' : ''} (see users.create.status / groups.create).`,
   )
@@ -23,7 +24,9 @@ export async function subjectUser(ctx: CheckContext): Promise<SubjectUser> {
   if (ctx.readOnly) {
     const u = await ctx.anyUser()
     if (!u || typeof u.id !== 'string' || typeof u.userName !== 'string') {
-      throw new Blocked('Read-only run and GET /Users returned no user with id and userName to read.')
+      throw new Blocked(
+        'Read-only run and GET /Users returned no user with id and userName to read.',
+      )
     }
     const email = get(u, 'emails.0.value')
     return {

@@ -15,14 +15,21 @@ export const transportChecks: CheckDef[] = [
     async run(ctx) {
       const url = new URL(ctx.baseUrl)
       if (LOOPBACK.test(url.hostname)) {
-        return { status: 'pass', message: 'Loopback address: fine for testing; the production URL must use HTTPS.' }
+        return {
+          status: 'pass',
+          message: 'Loopback address: fine for testing; the production URL must use HTTPS.',
+        }
       }
-      check(url.protocol === 'https:', `The base URL uses ${url.protocol.replace(':', '')}, not https.`, {
-        expected: 'https://…',
-        actual: ctx.baseUrl,
-        idpImpact: 'Okta and Entra refuse plain-HTTP SCIM endpoints.',
-        fix: 'Serve SCIM over HTTPS (TLS 1.2 or newer).',
-      })
+      check(
+        url.protocol === 'https:',
+        `The base URL uses ${url.protocol.replace(':', '')}, not https.`,
+        {
+          expected: 'https://…',
+          actual: ctx.baseUrl,
+          idpImpact: 'Okta and Entra refuse plain-HTTP SCIM endpoints.',
+          fix: 'Serve SCIM over HTTPS (TLS 1.2 or newer).',
+        },
+      )
       if (ctx.profile.id === 'okta') {
         check(!ctx.baseUrl.includes('_'), 'The base URL contains "_".', {
           actual: ctx.baseUrl,
@@ -38,7 +45,8 @@ export const transportChecks: CheckDef[] = [
     title: 'Responses are application/scim+json',
     area: 'transport',
     spec: 'RFC 7644 §3.8, §8.1; Entra tutorial ("all responses")',
-    protects: "Entra's validator and strict SCIM clients accept your answers. Okta tolerates application/json.",
+    protects:
+      "Entra's validator and strict SCIM clients accept your answers. Okta tolerates application/json.",
     severity: sev('info', 'warn', 'fail'),
     writes: false,
     phase: 'final',
@@ -46,13 +54,18 @@ export const transportChecks: CheckDef[] = [
       const bad = new Map<string, string[]>()
       for (const x of ctx.exchanges()) {
         if (!x.response || x.response.body === '' || x.response.status === 204) continue
-        const type = (x.response.headers['content-type'] ?? '(none)').split(';')[0]!.trim().toLowerCase()
+        const type = (x.response.headers['content-type'] ?? '(none)')
+          .split(';')[0]!
+          .trim()
+          .toLowerCase()
         if (type === 'application/scim+json') continue
         bad.set(type, [...(bad.get(type) ?? []), x.id])
       }
       check(bad.size === 0, `Responses came back as ${[...bad.keys()].join(', ')}.`, {
         expected: 'Content-Type: application/scim+json',
-        actual: [...bad].map(([t, ids]) => `${t} on ${ids.length} responses (${ids.slice(0, 5).join(', ')})`).join('; '),
+        actual: [...bad]
+          .map(([t, ids]) => `${t} on ${ids.length} responses (${ids.slice(0, 5).join(', ')})`)
+          .join('; '),
         idpImpact: "Entra's SCIM validator fails; Okta accepts application/json but not text/html.",
         fix: 'Set Content-Type: application/scim+json on every SCIM response, errors included.',
       })
@@ -70,11 +83,15 @@ export const transportChecks: CheckDef[] = [
     phase: 'final',
     async run(ctx) {
       const answered = ctx.exchanges().filter((x) => x.response)
-      const slowest = answered.reduce((m, x) => (x.durationMs > (m?.durationMs ?? -1) ? x : m), answered[0])
+      const slowest = answered.reduce(
+        (m, x) => (x.durationMs > (m?.durationMs ?? -1) ? x : m),
+        answered[0],
+      )
       const timeouts = ctx.exchanges().filter((x) => x.error?.code === 'network.timeout')
       check(timeouts.length === 0, `${timeouts.length} requests got no answer in time.`, {
         actual: timeouts.map((x) => `${x.request.method} ${x.request.url}`).join('; '),
-        idpImpact: 'The IdP closes the socket and retries; a create that finished late becomes a 409 forever.',
+        idpImpact:
+          'The IdP closes the socket and retries; a create that finished late becomes a 409 forever.',
         fix: 'Answer every SCIM request well within 60 s; move slow work off the request path.',
       })
       if (!slowest) return { status: 'pass', message: 'No requests to time.' }
@@ -104,13 +121,26 @@ export const transportChecks: CheckDef[] = [
       const events = ctx.rateLimits()
       if (events.length === 0) return { status: 'pass', message: 'No 429 seen during the run.' }
       const bad = events.filter((e) => parseRetryAfterSeconds(e.retryAfter) === undefined)
-      check(bad.length === 0, `${bad.length} of ${events.length} 429 answers had no integer Retry-After.`, {
-        expected: 'Retry-After: <seconds> (an integer)',
-        actual: bad.map((e) => `${e.exchangeId}: ${e.retryAfter === null ? '(missing)' : JSON.stringify(e.retryAfter)}`).join('; '),
-        idpImpact: 'Okta then waits 5 minutes, doubling each time, and after 10 tries fails the task permanently; Entra may quarantine the job.',
-        fix: 'Send Retry-After with whole seconds on every 429.',
-      })
-      return { status: 'pass', message: `${events.length} 429 answers, all with an integer Retry-After (honoured).` }
+      check(
+        bad.length === 0,
+        `${bad.length} of ${events.length} 429 answers had no integer Retry-After.`,
+        {
+          expected: 'Retry-After: <seconds> (an integer)',
+          actual: bad
+            .map(
+              (e) =>
+                `${e.exchangeId}: ${e.retryAfter === null ? '(missing)' : JSON.stringify(e.retryAfter)}`,
+            )
+            .join('; '),
+          idpImpact:
+            'Okta then waits 5 minutes, doubling each time, and after 10 tries fails the task permanently; Entra may quarantine the job.',
+          fix: 'Send Retry-After with whole seconds on every 429.',
+        },
+      )
+      return {
+        status: 'pass',
+        message: `${events.length} 429 answers, all with an integer Retry-After (honoured).`,
+      }
     },
   },
   {
@@ -125,13 +155,20 @@ export const transportChecks: CheckDef[] = [
     async run(ctx) {
       const bad = ctx
         .exchanges()
-        .filter((x) => (x.response && x.response.status >= 500) || (x.error && x.error.code !== 'cancelled'))
+        .filter(
+          (x) =>
+            (x.response && x.response.status >= 500) || (x.error && x.error.code !== 'cancelled'),
+        )
       check(bad.length === 0, `${bad.length} requests got a 5xx or no answer.`, {
         actual: bad
           .slice(0, 10)
-          .map((x) => `${x.id} ${x.request.method} ${x.request.url} → ${x.response?.status ?? x.error?.code}`)
+          .map(
+            (x) =>
+              `${x.id} ${x.request.method} ${x.request.url} → ${x.response?.status ?? x.error?.code}`,
+          )
           .join('; '),
-        idpImpact: 'Entra quarantines a job when most calls fail; Okta turns each failure into a task for an admin.',
+        idpImpact:
+          'Entra quarantines a job when most calls fail; Okta turns each failure into a task for an admin.',
         fix: 'See the server log for these requests.',
       })
       return { status: 'pass', message: 'No 5xx answers or timeouts.' }

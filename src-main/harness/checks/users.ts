@@ -24,7 +24,8 @@ export const userChecks: CheckDef[] = [
     title: 'GET /Users is a ListResponse with integer counts',
     area: 'users',
     spec: 'RFC 7644 §3.4.2; Okta SPEC test step 1; Okta import guide (integers, not strings)',
-    protects: 'Okta "Test API Credentials", Entra "Test Connection" and user import parse the list.',
+    protects:
+      'Okta "Test API Credentials", Entra "Test Connection" and user import parse the list.',
     severity: sev('fail', 'fail', 'fail'),
     writes: false,
     async run(ctx) {
@@ -45,19 +46,26 @@ export const userChecks: CheckDef[] = [
       const bad = ['totalResults', 'startIndex', 'itemsPerPage'].filter(
         (k) => body[k] !== undefined && !isInt(body[k]),
       )
-      check(isInt(body.totalResults) && bad.length === 0, `Counts are not JSON integers: ${bad.concat(isInt(body.totalResults) ? [] : ['totalResults']).join(', ')}.`, {
-        expected: 'totalResults, startIndex, itemsPerPage as JSON integers (e.g. 2, not "2")',
-        actual: `totalResults=${show(body.totalResults)} startIndex=${show(body.startIndex)} itemsPerPage=${show(body.itemsPerPage)}`,
-        idpImpact: 'Okta\'s credential test and import fail: it requires integers, not strings.',
-        fix: 'Serialise the counts as numbers.',
-      })
+      check(
+        isInt(body.totalResults) && bad.length === 0,
+        `Counts are not JSON integers: ${bad.concat(isInt(body.totalResults) ? [] : ['totalResults']).join(', ')}.`,
+        {
+          expected: 'totalResults, startIndex, itemsPerPage as JSON integers (e.g. 2, not "2")',
+          actual: `totalResults=${show(body.totalResults)} startIndex=${show(body.startIndex)} itemsPerPage=${show(body.itemsPerPage)}`,
+          idpImpact: "Okta's credential test and import fail: it requires integers, not strings.",
+          fix: 'Serialise the counts as numbers.',
+        },
+      )
       check(
         (body.totalResults as number) === 0 || Array.isArray(body.Resources),
         'totalResults is non-zero but Resources is not an array.',
-        { actual: describeResponse(res), fix: 'Always send "Resources": [...] when totalResults > 0.' },
+        {
+          actual: describeResponse(res),
+          fix: 'Always send "Resources": [...] when totalResults > 0.',
+        },
       )
       if (ctx.profile.id === 'okta' && body.startIndex === undefined) {
-        ctx.warn('startIndex is missing; Okta\'s SPEC test asserts it is a number.', {
+        ctx.warn("startIndex is missing; Okta's SPEC test asserts it is a number.", {
           fix: 'Echo startIndex (1-based) in every ListResponse.',
         })
       }
@@ -74,14 +82,25 @@ export const userChecks: CheckDef[] = [
     writes: false,
     async run(ctx) {
       if (!ctx.readOnly) createdId(await ctx.primaryUser(), "the run's primary user")
-      const res = await ctx.send({ method: 'GET', path: '/Users', query: { count: 1, startIndex: 1 } })
+      const res = await ctx.send({
+        method: 'GET',
+        path: '/Users',
+        query: { count: 1, startIndex: 1 },
+      })
       expectStatus(res, 200, { what: 'GET /Users?count=1&startIndex=1' })
       const first = resourcesOf(res.json)[0]
       check(first, 'GET /Users?count=1&startIndex=1 returned no user.', {
         actual: describeResponse(res),
         fix: "Okta's test needs at least one user in the tenant.",
       })
-      const need = ['id', 'userName', 'name.givenName', 'name.familyName', 'active', 'emails.0.value']
+      const need = [
+        'id',
+        'userName',
+        'name.givenName',
+        'name.familyName',
+        'active',
+        'emails.0.value',
+      ]
       const missing = need.filter((p) => get(first, p) === undefined || get(first, p) === '')
       check(missing.length === 0, `The first listed user lacks ${missing.join(', ')}.`, {
         expected: need.join(', '),
@@ -138,28 +157,38 @@ export const userChecks: CheckDef[] = [
       createdId(created, "the run's primary user")
       const body = created.res.json
       const seed = created.seed
-      check(typeof get(body, 'id') === 'string' && get(body, 'id') !== '', 'The created user has no id.', {
-        expected: 'a non-empty string "id"',
-        actual: show(get(body, 'id')),
-        idpImpact: 'Neither Okta nor Entra can update or deactivate a user without its id.',
-        fix: 'Issue an id on create and return it.',
+      check(
+        typeof get(body, 'id') === 'string' && get(body, 'id') !== '',
+        'The created user has no id.',
+        {
+          expected: 'a non-empty string "id"',
+          actual: show(get(body, 'id')),
+          idpImpact: 'Neither Okta nor Entra can update or deactivate a user without its id.',
+          fix: 'Issue an id on create and return it.',
+        },
+      )
+      check(schemasOf(body).includes(USER_SCHEMA), `schemas lacks ${USER_SCHEMA}.`, {
+        actual: show(get(body, 'schemas')),
       })
-      check(schemasOf(body).includes(USER_SCHEMA), `schemas lacks ${USER_SCHEMA}.`, { actual: show(get(body, 'schemas')) })
       const pairs: Array<[string, unknown]> = [
         ['userName', seed.userName],
         ['name.givenName', seed.givenName],
         ['name.familyName', seed.familyName],
       ]
       for (const [path, sent] of pairs) {
-        check(get(body, path) === sent, `${path} came back as ${show(get(body, path))}, not as sent.`, {
-          expected: show(sent),
-          actual: show(get(body, path)),
-          idpImpact:
-            path === 'userName'
-              ? 'The IdP matches users by userName: a changed value (e.g. lower-cased) makes its next lookup miss and it creates a duplicate.'
-              : 'The IdP sees different values than it sent and keeps re-sending updates.',
-          fix: 'Store and return values exactly as sent; no reformatting.',
-        })
+        check(
+          get(body, path) === sent,
+          `${path} came back as ${show(get(body, path))}, not as sent.`,
+          {
+            expected: show(sent),
+            actual: show(get(body, path)),
+            idpImpact:
+              path === 'userName'
+                ? 'The IdP matches users by userName: a changed value (e.g. lower-cased) makes its next lookup miss and it creates a duplicate.'
+                : 'The IdP sees different values than it sent and keeps re-sending updates.',
+            fix: 'Store and return values exactly as sent; no reformatting.',
+          },
+        )
       }
       check(get(body, 'active') === true, `active came back as ${show(get(body, 'active'))}.`, {
         expected: 'true',
@@ -169,9 +198,15 @@ export const userChecks: CheckDef[] = [
       })
       const email = get(body, 'emails.0.value')
       if (email !== seed.email) {
-        ctx.warn(`emails[0].value came back as ${show(email)}.`, { expected: show(seed.email), actual: show(email) })
+        ctx.warn(`emails[0].value came back as ${show(email)}.`, {
+          expected: show(seed.email),
+          actual: show(email),
+        })
       }
-      return { status: 'pass', message: 'The created user has an id and echoes userName, name and active.' }
+      return {
+        status: 'pass',
+        message: 'The created user has an id and echoes userName, name and active.',
+      }
     },
   },
   {
@@ -189,8 +224,10 @@ export const userChecks: CheckDef[] = [
       const meta = get(created.res.json, 'meta')
       const problems: string[] = []
       if (!location) problems.push('no Location header')
-      else if (!location.endsWith(`/Users/${id}`)) problems.push(`Location ${location} does not end in /Users/${id}`)
-      if (get(meta, 'resourceType') !== 'User') problems.push(`meta.resourceType is ${show(get(meta, 'resourceType'))}`)
+      else if (!location.endsWith(`/Users/${id}`))
+        problems.push(`Location ${location} does not end in /Users/${id}`)
+      if (get(meta, 'resourceType') !== 'User')
+        problems.push(`meta.resourceType is ${show(get(meta, 'resourceType'))}`)
       const createdAt = get(meta, 'created')
       if (typeof createdAt !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(createdAt))
         problems.push(`meta.created is ${show(createdAt)}, not an xsd:dateTime`)
@@ -219,11 +256,15 @@ export const userChecks: CheckDef[] = [
       const created = await ctx.primaryUser()
       createdId(created, "the run's primary user")
       // Okta's step 8 resends the same body with the email replaced by the userName.
-      const body = { ...created.body, emails: [{ primary: true, value: created.seed.userName, type: 'work' }] }
+      const body = {
+        ...created.body,
+        emails: [{ primary: true, value: created.seed.userName, type: 'work' }],
+      }
       const res = await ctx.send({ method: 'POST', path: '/Users', body })
       if (res.status >= 200 && res.status < 300) {
         const dupId = get(res.json, 'id')
-        if (typeof dupId === 'string') ctx.track({ type: 'Users', id: dupId, name: created.seed.userName })
+        if (typeof dupId === 'string')
+          ctx.track({ type: 'Users', id: dupId, name: created.seed.userName })
       }
       expectStatus(res, 409, {
         what: 'POST /Users with an existing userName',
@@ -263,7 +304,8 @@ export const userChecks: CheckDef[] = [
       }))
       expectStatus(created.res, [200, 201], {
         what: 'POST /Users with explicit null attributes',
-        idpImpact: 'Entra fails to create every user who has an empty title, phone or manager; it looks random.',
+        idpImpact:
+          'Entra fails to create every user who has an empty title, phone or manager; it looks random.',
         fix: 'Treat null as "unassigned" (RFC 7643 §2.5) instead of rejecting it.',
       })
       return { status: 'pass', message: 'A create with null attributes is accepted.' }
@@ -281,10 +323,15 @@ export const userChecks: CheckDef[] = [
       const res = await ctx.send({
         method: 'POST',
         path: '/Users',
-        body: { schemas: [USER_SCHEMA], name: { givenName: 'No', familyName: 'Username' }, displayName: `${ctx.runPrefix}no-username` },
+        body: {
+          schemas: [USER_SCHEMA],
+          name: { givenName: 'No', familyName: 'Username' },
+          displayName: `${ctx.runPrefix}no-username`,
+        },
       })
       const id = get(res.json, 'id')
-      if (res.status < 300 && typeof id === 'string') ctx.track({ type: 'Users', id, name: `${ctx.runPrefix}no-username` })
+      if (res.status < 300 && typeof id === 'string')
+        ctx.track({ type: 'Users', id, name: `${ctx.runPrefix}no-username` })
       expectStatus(res, 400, {
         what: 'POST /Users without userName',
         fix: 'Reject a user without userName with 400 and scimType "invalidValue".',
@@ -302,25 +349,41 @@ export const userChecks: CheckDef[] = [
     writes: false,
     async run(ctx) {
       const subject = await subjectUser(ctx)
-      const res = await ctx.send({ method: 'GET', path: `/Users/${encodeURIComponent(subject.id)}` })
+      const res = await ctx.send({
+        method: 'GET',
+        path: `/Users/${encodeURIComponent(subject.id)}`,
+      })
       expectStatus(res, 200, {
         what: `GET /Users/${subject.id}`,
         idpImpact: 'Every update and deactivation for this user fails.',
       })
-      check(!schemasOf(res.json).includes(LIST_SCHEMA), 'GET by id returned a ListResponse, not the user.', {
-        expected: 'the User resource',
-        actual: describeResponse(res),
-        idpImpact: 'Okta merges its changes into the ListResponse and PUTs it back, corrupting the user.',
-        fix: 'Return the bare resource for /Users/{id}.',
-      })
-      check(get(res.json, 'id') === subject.id, `The id came back as ${show(get(res.json, 'id'))}.`, {
-        expected: show(subject.id),
-        actual: show(get(res.json, 'id')),
-      })
-      check(get(res.json, 'userName') === subject.userName, `userName came back as ${show(get(res.json, 'userName'))}.`, {
-        expected: show(subject.userName),
-        actual: show(get(res.json, 'userName')),
-      })
+      check(
+        !schemasOf(res.json).includes(LIST_SCHEMA),
+        'GET by id returned a ListResponse, not the user.',
+        {
+          expected: 'the User resource',
+          actual: describeResponse(res),
+          idpImpact:
+            'Okta merges its changes into the ListResponse and PUTs it back, corrupting the user.',
+          fix: 'Return the bare resource for /Users/{id}.',
+        },
+      )
+      check(
+        get(res.json, 'id') === subject.id,
+        `The id came back as ${show(get(res.json, 'id'))}.`,
+        {
+          expected: show(subject.id),
+          actual: show(get(res.json, 'id')),
+        },
+      )
+      check(
+        get(res.json, 'userName') === subject.userName,
+        `userName came back as ${show(get(res.json, 'userName'))}.`,
+        {
+          expected: show(subject.userName),
+          actual: show(get(res.json, 'userName')),
+        },
+      )
       return { status: 'pass', message: 'GET /Users/{id} returns the user.' }
     },
   },
@@ -336,7 +399,8 @@ export const userChecks: CheckDef[] = [
       const res = await ctx.send({ method: 'GET', path: `/Users/${UNKNOWN_USER_ID}` })
       expectStatus(res, 404, {
         what: `GET /Users/${UNKNOWN_USER_ID}`,
-        idpImpact: 'The IdP believes a user exists that does not (or sees a server error) and its updates fail.',
+        idpImpact:
+          'The IdP believes a user exists that does not (or sees a server error) and its updates fail.',
         fix: 'Answer 404 with a SCIM Error for ids you do not know.',
       })
       check(schemasOf(res.json).includes(ERROR_SCHEMA), `The 404 body lacks ${ERROR_SCHEMA}.`, {
@@ -344,7 +408,8 @@ export const userChecks: CheckDef[] = [
         actual: describeResponse(res),
         fix: 'Send the SCIM Error JSON with the 404, not a framework error page.',
       })
-      if (!get(res.json, 'detail')) ctx.warn('The 404 Error has no detail; Okta\'s SPEC test asserts it is not empty.')
+      if (!get(res.json, 'detail'))
+        ctx.warn("The 404 Error has no detail; Okta's SPEC test asserts it is not empty.")
       return { status: 'pass', message: 'An unknown id gives 404 with a SCIM Error.' }
     },
   },
@@ -361,37 +426,59 @@ export const userChecks: CheckDef[] = [
       const id = createdId(await ctx.createUser(seed))
       const before = await ctx.send({ method: 'GET', path: `/Users/${id}` })
       expectStatus(before, 200, { what: `GET /Users/${id}` })
-      check(isObject(before.json), 'GET returned no JSON body.', { actual: describeResponse(before) })
+      check(isObject(before.json), 'GET returned no JSON body.', {
+        actual: describeResponse(before),
+      })
       // Okta modifies what it read and PUTs the whole object back, id/meta/groups included.
-      const next: Record<string, unknown> = { ...before.json, name: { ...(before.json.name as object), givenName: 'Updated' } }
+      const next: Record<string, unknown> = {
+        ...before.json,
+        name: { ...(before.json.name as object), givenName: 'Updated' },
+      }
       delete next.title
       const res = await ctx.send({ method: 'PUT', path: `/Users/${id}`, body: next })
       expectStatus(res, 200, {
         what: `PUT /Users/${id}`,
-        idpImpact: res.status === 204 ? 'Okta expects 200 with the user and marks the update as failed.' : 'Okta profile updates fail for every user.',
+        idpImpact:
+          res.status === 204
+            ? 'Okta expects 200 with the user and marks the update as failed.'
+            : 'Okta profile updates fail for every user.',
         fix: 'Answer PUT with 200 and the entire updated resource.',
       })
-      check(get(res.json, 'id') === id, `PUT changed the id to ${show(get(res.json, 'id'))}.`, { expected: id })
+      check(get(res.json, 'id') === id, `PUT changed the id to ${show(get(res.json, 'id'))}.`, {
+        expected: id,
+      })
       const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
       expectStatus(after, 200, { what: `GET /Users/${id} after PUT` })
-      check(get(after.json, 'name.givenName') === 'Updated', `name.givenName reads back as ${show(get(after.json, 'name.givenName'))}.`, {
-        expected: '"Updated"',
-        actual: show(get(after.json, 'name.givenName')),
-        idpImpact: 'Profile changes in the IdP never reach your app.',
-        fix: 'Apply the PUT body as the new state of the resource.',
-      })
-      check(get(after.json, 'active') === true, `active reads back as ${show(get(after.json, 'active'))} after a PUT that kept it true.`, {
-        expected: 'true',
-        actual: show(get(after.json, 'active')),
-        idpImpact: 'Users end up suspended after an ordinary profile update.',
-        fix: 'Keep the active value the PUT carries.',
-      })
-      check(get(after.json, 'title') === undefined || get(after.json, 'title') === null, `title still reads ${show(get(after.json, 'title'))} after a PUT that omitted it.`, {
-        expected: 'title removed (PUT is a full replace)',
-        actual: show(get(after.json, 'title')),
-        idpImpact: 'Attributes cleared in the IdP stay set in your app forever.',
-        fix: 'Treat PUT as a replace: attributes not in the body are cleared.',
-      })
+      check(
+        get(after.json, 'name.givenName') === 'Updated',
+        `name.givenName reads back as ${show(get(after.json, 'name.givenName'))}.`,
+        {
+          expected: '"Updated"',
+          actual: show(get(after.json, 'name.givenName')),
+          idpImpact: 'Profile changes in the IdP never reach your app.',
+          fix: 'Apply the PUT body as the new state of the resource.',
+        },
+      )
+      check(
+        get(after.json, 'active') === true,
+        `active reads back as ${show(get(after.json, 'active'))} after a PUT that kept it true.`,
+        {
+          expected: 'true',
+          actual: show(get(after.json, 'active')),
+          idpImpact: 'Users end up suspended after an ordinary profile update.',
+          fix: 'Keep the active value the PUT carries.',
+        },
+      )
+      check(
+        get(after.json, 'title') === undefined || get(after.json, 'title') === null,
+        `title still reads ${show(get(after.json, 'title'))} after a PUT that omitted it.`,
+        {
+          expected: 'title removed (PUT is a full replace)',
+          actual: show(get(after.json, 'title')),
+          idpImpact: 'Attributes cleared in the IdP stay set in your app forever.',
+          fix: 'Treat PUT as a replace: attributes not in the body are cleared.',
+        },
+      )
       return { status: 'pass', message: 'PUT replaced the user and kept its id and active.' }
     },
   },
@@ -400,13 +487,17 @@ export const userChecks: CheckDef[] = [
     title: 'Deactivate keeps the user; reactivate restores it with the same id',
     area: 'users',
     spec: 'RFC 7643 §4.1.1; Okta CRUD test steps 7-13; Entra Logic App tests 3 and 6',
-    protects: "Unassigning a user in the IdP is a soft delete that can be undone.",
+    protects: 'Unassigning a user in the IdP is a soft delete that can be undone.',
     severity: sev('fail', 'fail', 'fail'),
     writes: true,
     async run(ctx) {
       const seed = ctx.userSeed('life')
       const id = createdId(await ctx.createUser(seed))
-      const off = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body: ctx.profile.setActive(false) })
+      const off = await ctx.send({
+        method: 'PATCH',
+        path: `/Users/${id}`,
+        body: ctx.profile.setActive(false),
+      })
       expectStatus(off, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(ctx.profile.setActive(false))}`,
         idpImpact: `${ctx.profile.label} cannot deactivate users: people who left keep access.`,
@@ -420,16 +511,25 @@ export const userChecks: CheckDef[] = [
       const read = await ctx.send({ method: 'GET', path: `/Users/${id}` })
       expectStatus(read, 200, {
         what: `GET /Users/${id} after deactivation`,
-        idpImpact: 'The user was deleted instead of deactivated: reactivation in the IdP fails with 404.',
+        idpImpact:
+          'The user was deleted instead of deactivated: reactivation in the IdP fails with 404.',
         fix: 'Deactivation sets active=false; keep returning the user.',
       })
-      check(get(read.json, 'active') === false, `After deactivation active reads ${show(get(read.json, 'active'))}.`, {
-        expected: 'false',
-        actual: show(get(read.json, 'active')),
-        idpImpact: `${ctx.profile.label} believes the user is deactivated, but they keep access to your app.`,
-        fix: 'Apply the PATCH and persist active=false (string "False" must not read as truthy).',
+      check(
+        get(read.json, 'active') === false,
+        `After deactivation active reads ${show(get(read.json, 'active'))}.`,
+        {
+          expected: 'false',
+          actual: show(get(read.json, 'active')),
+          idpImpact: `${ctx.profile.label} believes the user is deactivated, but they keep access to your app.`,
+          fix: 'Apply the PATCH and persist active=false (string "False" must not read as truthy).',
+        },
+      )
+      const found = await ctx.send({
+        method: 'GET',
+        path: '/Users',
+        query: ctx.profile.userLookup(seed.userName),
       })
-      const found = await ctx.send({ method: 'GET', path: '/Users', query: ctx.profile.userLookup(seed.userName) })
       check(
         found.status === 200 && resourcesOf(found.json).some((r) => r.id === id),
         'A deactivated user is no longer found by the userName filter.',
@@ -440,19 +540,31 @@ export const userChecks: CheckDef[] = [
           fix: 'Return inactive users from queries too; only hard-deleted users disappear.',
         },
       )
-      const on = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body: ctx.profile.setActive(true) })
+      const on = await ctx.send({
+        method: 'PATCH',
+        path: `/Users/${id}`,
+        body: ctx.profile.setActive(true),
+      })
       expectStatus(on, [200, 204], { what: `PATCH /Users/${id} reactivate` })
       const again = await ctx.send({ method: 'GET', path: `/Users/${id}` })
       expectStatus(again, 200, { what: `GET /Users/${id} after reactivation` })
-      check(get(again.json, 'active') === true, `After reactivation active reads ${show(get(again.json, 'active'))}.`, {
-        expected: 'true',
-        actual: show(get(again.json, 'active')),
-        idpImpact: 'Re-assigned users stay locked out.',
-      })
-      check(get(again.json, 'id') === id && get(again.json, 'userName') === seed.userName, 'Reactivation changed the id or userName.', {
-        expected: `id ${id}, userName ${seed.userName}`,
-        actual: `id ${show(get(again.json, 'id'))}, userName ${show(get(again.json, 'userName'))}`,
-      })
+      check(
+        get(again.json, 'active') === true,
+        `After reactivation active reads ${show(get(again.json, 'active'))}.`,
+        {
+          expected: 'true',
+          actual: show(get(again.json, 'active')),
+          idpImpact: 'Re-assigned users stay locked out.',
+        },
+      )
+      check(
+        get(again.json, 'id') === id && get(again.json, 'userName') === seed.userName,
+        'Reactivation changed the id or userName.',
+        {
+          expected: `id ${id}, userName ${seed.userName}`,
+          actual: `id ${show(get(again.json, 'id'))}, userName ${show(get(again.json, 'userName'))}`,
+        },
+      )
       return { status: 'pass', message: 'Deactivate and reactivate keep the same user.' }
     },
   },
@@ -468,7 +580,10 @@ export const userChecks: CheckDef[] = [
       const seed = ctx.userSeed('del')
       const id = createdId(await ctx.createUser(seed))
       const del = await ctx.send({ method: 'DELETE', path: `/Users/${id}` })
-      expectStatus(del, 204, { what: `DELETE /Users/${id}`, fix: 'Answer DELETE with 204 No Content.' })
+      expectStatus(del, 204, {
+        what: `DELETE /Users/${id}`,
+        fix: 'Answer DELETE with 204 No Content.',
+      })
       ctx.forget({ type: 'Users', id, name: seed.userName })
       const read = await ctx.send({ method: 'GET', path: `/Users/${id}` })
       expectStatus(read, 404, {

@@ -11,7 +11,10 @@ const headerList = (h: Record<string, string>): HarHeader[] =>
 
 function entry(x: Exchange): Record<string, unknown> {
   const url = new URL(x.request.url)
-  const reqType = x.request.headers['Content-Type'] ?? x.request.headers['content-type'] ?? 'application/scim+json'
+  const reqType =
+    x.request.headers['Content-Type'] ??
+    x.request.headers['content-type'] ??
+    'application/scim+json'
   const res = x.response
   return {
     startedDateTime: x.startedAt,
@@ -23,7 +26,9 @@ function entry(x: Exchange): Record<string, unknown> {
       cookies: [],
       headers: headerList(x.request.headers),
       queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
-      ...(x.request.body !== undefined ? { postData: { mimeType: reqType, text: x.request.body } } : {}),
+      ...(x.request.body !== undefined
+        ? { postData: { mimeType: reqType, text: x.request.body } }
+        : {}),
       headersSize: -1,
       bodySize: x.request.body !== undefined ? Buffer.byteLength(x.request.body) : 0,
     },

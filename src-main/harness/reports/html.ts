@@ -1,4 +1,9 @@
-import { checkAreas, type CheckResult, type Exchange, type HarnessReport } from '../../../src-shared/harness.ts'
+import {
+  checkAreas,
+  type CheckResult,
+  type Exchange,
+  type HarnessReport,
+} from '../../../src-shared/harness.ts'
 import { redactString } from '../../../src-shared/redact.ts'
 import { escapeXml as esc } from './xml.ts'
 
@@ -21,6 +26,7 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem;b
 dl{display:grid;grid-template-columns:8rem 1fr;gap:.2rem .75rem;margin:.5rem 0}dt{color:#667}dd{margin:0;white-space:pre-wrap;word-break:break-word}
 pre{background:#f6f7f9;border:1px solid #e4e6eb;border-radius:4px;padding:.5rem;overflow:auto;font-size:.8rem;max-height:24rem;white-space:pre-wrap;word-break:break-all}
 .x{margin:.4rem 0}.x>summary{cursor:pointer;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.8rem}
+li{margin:.3rem 0}a{color:#1f4b99}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:.25rem .5rem;text-align:left;font-size:.85rem}
 @media print{.check{break-inside:avoid}details{display:block}}
 `
@@ -69,10 +75,12 @@ function checkHtml(c: CheckResult, byId: Map<string, Exchange>): string {
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v!)}</dd>`)
     .join('')
-  const notes = c.notes.length ? `<ul>${c.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''
+  const notes = c.notes.length
+    ? `<ul>${c.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`
+    : ''
   const xs = c.exchangeIds.map((id) => byId.get(id)).filter((x): x is Exchange => x !== undefined)
   const open = c.status === 'fail' || c.status === 'error' ? ' open' : ''
-  return `<details class="check"${open}><summary><span class="pill ${c.status}">${c.status.toUpperCase()}</span> <strong>${esc(c.title)}</strong> <span class="id">${esc(c.id)}</span></summary><dl>${dl}</dl>${notes}${xs.map(exchangeHtml).join('')}</details>`
+  return `<details class="check" id="${esc(c.id)}"${open}><summary><span class="pill ${c.status}">${c.status.toUpperCase()}</span> <strong>${esc(c.title)}</strong> <span class="id">${esc(c.id)}</span></summary><dl>${dl}</dl>${notes}${xs.map(exchangeHtml).join('')}</details>`
 }
 
 export function toHtmlReport(report: HarnessReport): string {
@@ -94,6 +102,12 @@ export function toHtmlReport(report: HarnessReport): string {
       return `<h2>${esc(area)} <span class="id">${cs.filter((c) => c.status === 'pass').length}/${cs.length} pass</span></h2>${cs.map((c) => checkHtml(c, byId)).join('')}`
     })
     .join('')
+  const attention = report.checks.filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
+  const findings = attention.length
+    ? `<h2>Needs attention</h2><ul>${attention
+        .map((c) => `<li><span class="pill ${c.status}">${c.status.toUpperCase()}</span> <a href="#${esc(c.id)}">${esc(c.title)}</a>: ${esc(c.message)}${c.idpImpact ? ` <em>${esc(c.idpImpact)}</em>` : ''}</li>`)
+        .join('')}</ul>`
+    : ''
   const err = report.error
     ? `<p class="fail" style="padding:.5rem">${esc(`${report.error.code}: ${report.error.message}`)}${report.error.hint ? `<br>${esc(report.error.hint)}` : ''}</p>`
     : ''
@@ -101,7 +115,10 @@ export function toHtmlReport(report: HarnessReport): string {
   const cleanup = `<h2>Cleanup</h2><p>Removed ${report.cleanup.removed.length} resources created by this run (prefix <code>${esc(report.runPrefix)}</code>).</p>${
     left.length
       ? `<p class="warn" style="padding:.5rem">Could not remove ${left.length}; delete them by hand:</p><table><tr><th>Type</th><th>id</th><th>Name</th><th>Why</th></tr>${left
-          .map((l) => `<tr><td>${esc(l.type)}</td><td>${esc(l.id ?? '(unknown)')}</td><td>${esc(l.name)}</td><td>${esc(l.reason)}</td></tr>`)
+          .map(
+            (l) =>
+              `<tr><td>${esc(l.type)}</td><td>${esc(l.id ?? '(unknown)')}</td><td>${esc(l.name)}</td><td>${esc(l.reason)}</td></tr>`,
+          )
           .join('')}</table>`
       : ''
   }`
@@ -113,6 +130,7 @@ export function toHtmlReport(report: HarnessReport): string {
 <p class="meta"><code>${esc(report.baseUrl)}</code> · profile <strong>${esc(report.profile)}</strong>${report.readOnly ? ' · read-only' : ''} · ${esc(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s · run <code>${esc(report.runId)}</code> · ${esc(report.tool.name)} ${esc(report.tool.version)}</p>
 <p class="outcome">${esc(outcomeText)}</p>${err}
 <div class="summary">${pills}</div>
+${findings}
 ${areas}
 ${cleanup}
 <p class="meta">Secrets are redacted from this report. Report schema version ${report.schemaVersion}.</p>

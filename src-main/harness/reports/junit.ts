@@ -37,10 +37,13 @@ export function toJunitXml(report: HarnessReport): string {
         const text = escapeXml(detail(c))
         const msg = escapeXml(c.message)
         let body = ''
-        if (c.status === 'fail') body = `<failure message="${msg}" type="${c.severity}">${text}</failure>`
-        else if (c.status === 'error') body = `<error message="${msg}" type="transport">${text}</error>`
+        if (c.status === 'fail')
+          body = `<failure message="${msg}" type="${c.severity}">${text}</failure>`
+        else if (c.status === 'error')
+          body = `<error message="${msg}" type="transport">${text}</error>`
         else if (c.status === 'skip') body = `<skipped message="${msg}"/>`
-        else if (c.status === 'warn' || c.status === 'info') body = `<system-out>${escapeXml(`[${c.status}] `)}${text}</system-out>`
+        else if (c.status === 'warn' || c.status === 'info')
+          body = `<system-out>${escapeXml(`[${c.status}] `)}${text}</system-out>`
         return `    <testcase ${attrs}>${body}</testcase>`
       })
       return `  <testsuite name="scim-console ${report.profile} ${area}" tests="${cs.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(3)}" timestamp="${report.startedAt}">\n${cases.join('\n')}\n  </testsuite>`

@@ -32,14 +32,25 @@ export interface FaultContext {
 
 export interface Fault {
   /** Return a response to answer without (or after) forwarding, or a request to forward. */
-  request?(req: ProxyRequest, ctx: FaultContext): ProxyRequest | ProxyResponse | Promise<ProxyRequest | ProxyResponse>
-  response?(req: ProxyRequest, res: ProxyResponse, ctx: FaultContext): ProxyResponse | Promise<ProxyResponse>
+  request?(
+    req: ProxyRequest,
+    ctx: FaultContext,
+  ): ProxyRequest | ProxyResponse | Promise<ProxyRequest | ProxyResponse>
+  response?(
+    req: ProxyRequest,
+    res: ProxyResponse,
+    ctx: FaultContext,
+  ): ProxyResponse | Promise<ProxyResponse>
 }
 
 const SCIM = 'application/scim+json; charset=utf-8'
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): ProxyResponse => ({
+const json = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): ProxyResponse => ({
   status,
   headers: { 'content-type': SCIM, ...headers },
   body: JSON.stringify(body),
@@ -64,7 +75,13 @@ const kind = (req: ProxyRequest): { collection: string | undefined; id: string |
 const isList = (req: ProxyRequest, collection = 'Users'): boolean =>
   req.method === 'GET' && kind(req).collection === collection && !kind(req).id
 const filterOf = (req: ProxyRequest): string => req.url.searchParams.get('filter') ?? ''
-const emptyList = { schemas: [LIST], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] }
+const emptyList = {
+  schemas: [LIST],
+  totalResults: 0,
+  startIndex: 1,
+  itemsPerPage: 0,
+  Resources: [],
+}
 const withQuery = (req: ProxyRequest, fn: (q: URLSearchParams) => void): ProxyRequest => {
   const url = new URL(req.url)
   fn(url.searchParams)
@@ -86,31 +103,57 @@ const error = (status: number, detail: string, scimType?: string): ProxyResponse
 export const faults = {
   /** Authentication is not enforced: the proxy puts the valid token on every request. */
   'auth-not-enforced': {
-    request: (req, ctx) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${ctx.token}` } }),
+    request: (req, ctx) => ({
+      ...req,
+      headers: { ...req.headers, authorization: `Bearer ${ctx.token}` },
+    }),
   },
   /** 401 comes back as an HTML page instead of a SCIM Error. */
   'auth-401-html': {
     response: (_req, res) =>
-      res.status === 401 ? { status: 401, headers: { 'content-type': 'text/html' }, body: '<html><body>Unauthorized</body></html>' } : res,
+      res.status === 401
+        ? {
+            status: 401,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><body>Unauthorized</body></html>',
+          }
+        : res,
   },
   /** Every request is refused: the token is not valid for this server. */
   'token-rejected': { request: () => error(401, 'Invalid token') },
   /** ListResponse counts are strings. */
   'list-counts-as-strings': {
     response: (req, res) =>
-      isList(req) ? edit(res, (b) => { b.totalResults = String(b.totalResults); b.startIndex = String(b.startIndex); b.itemsPerPage = String(b.itemsPerPage) }) : res,
+      isList(req)
+        ? edit(res, (b) => {
+            b.totalResults = String(b.totalResults)
+            b.startIndex = String(b.startIndex)
+            b.itemsPerPage = String(b.itemsPerPage)
+          })
+        : res,
   },
   /** Listed users come without emails. */
   'list-users-without-emails': {
-    response: (req, res) => (isList(req) ? edit(res, (b) => { for (const r of (b.Resources as Json[]) ?? []) delete r.emails }) : res),
+    response: (req, res) =>
+      isList(req)
+        ? edit(res, (b) => {
+            for (const r of (b.Resources as Json[]) ?? []) delete r.emails
+          })
+        : res,
   },
   /** Create answers 200 instead of 201. */
   'create-200': {
-    response: (req, res) => (req.method === 'POST' && res.status === 201 && kind(req).collection === 'Users' ? { ...res, status: 200 } : res),
+    response: (req, res) =>
+      req.method === 'POST' && res.status === 201 && kind(req).collection === 'Users'
+        ? { ...res, status: 200 }
+        : res,
   },
   /** Create answers 201 with an empty body. */
   'create-empty-body': {
-    response: (req, res) => (req.method === 'POST' && res.status === 201 && kind(req).collection === 'Users' ? { ...res, body: '', headers: {} } : res),
+    response: (req, res) =>
+      req.method === 'POST' && res.status === 201 && kind(req).collection === 'Users'
+        ? { ...res, body: '', headers: {} }
+        : res,
   },
   /** Create answers without a Location header. */
   'create-no-location': {
@@ -135,7 +178,11 @@ export const faults = {
     response: async (req, res, ctx) => {
       if (req.method !== 'POST' || res.status !== 409) return res
       const b = parse(req.body)!
-      const found = await ctx.forward({ ...withQuery({ ...req, method: 'GET', body: '' }, (q) => q.set('filter', `userName eq "${String(b.userName)}"`)) })
+      const found = await ctx.forward({
+        ...withQuery({ ...req, method: 'GET', body: '' }, (q) =>
+          q.set('filter', `userName eq "${String(b.userName)}"`),
+        ),
+      })
       const user = (parse(found.body)?.Resources as Json[] | undefined)?.[0]
       return json(201, user)
     },
@@ -153,19 +200,31 @@ export const faults = {
   },
   /** Unknown resources give a framework HTML 404 page. */
   'not-found-html': {
-    response: (_req, res) => (res.status === 404 ? { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' } : res),
+    response: (_req, res) =>
+      res.status === 404
+        ? { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' }
+        : res,
   },
   /** Error status is a JSON number. */
   'error-status-number': {
-    response: (_req, res) => (res.status >= 400 ? edit(res, (b) => { b.status = Number(b.status) }) : res),
+    response: (_req, res) =>
+      res.status >= 400
+        ? edit(res, (b) => {
+            b.status = Number(b.status)
+          })
+        : res,
   },
   /** A filter that matches nothing answers 404. */
   'no-match-404': {
-    response: (req, res) => (isList(req) && filterOf(req) && parse(res.body)?.totalResults === 0 ? error(404, 'User not found') : res),
+    response: (req, res) =>
+      isList(req) && filterOf(req) && parse(res.body)?.totalResults === 0
+        ? error(404, 'User not found')
+        : res,
   },
   /** userName filters compare case-sensitively (the store is lower-case). */
   'filter-case-sensitive': {
-    request: (req) => (isList(req) && /^userName eq "[^"]*[A-Z]/.test(filterOf(req)) ? json(200, emptyList) : req),
+    request: (req) =>
+      isList(req) && /^userName eq "[^"]*[A-Z]/.test(filterOf(req)) ? json(200, emptyList) : req,
   },
   /** The filter parameter is ignored: everything comes back. */
   'filter-ignored': {
@@ -173,20 +232,33 @@ export const faults = {
   },
   /** Unquoted filter values are a parse error. */
   'filter-unquoted-rejected': {
-    request: (req) => (isList(req) && / eq [^"]/.test(filterOf(req)) ? error(400, 'Bad filter', 'invalidFilter') : req),
+    request: (req) =>
+      isList(req) && / eq [^"]/.test(filterOf(req))
+        ? error(400, 'Bad filter', 'invalidFilter')
+        : req,
   },
   /** Value-path filters (emails[type eq "work"]) are a parse error. */
   'filter-value-path-rejected': {
-    request: (req) => (isList(req) && filterOf(req).includes('[') ? error(400, 'Bad filter', 'invalidFilter') : req),
+    request: (req) =>
+      isList(req) && filterOf(req).includes('[') ? error(400, 'Bad filter', 'invalidFilter') : req,
   },
   /** Unknown filter operators are ignored: 200 with everything. */
   'filter-invalid-accepted': {
-    request: (req) => (isList(req) && / zz /.test(filterOf(req)) ? withQuery(req, (q) => q.delete('filter')) : req),
+    request: (req) =>
+      isList(req) && / zz /.test(filterOf(req)) ? withQuery(req, (q) => q.delete('filter')) : req,
   },
   /** startIndex is treated as 0-based. */
   'pagination-zero-based': {
-    request: (req) => (isList(req) && req.url.searchParams.has('startIndex') ? withQuery(req, (q) => q.set('startIndex', String(Number(q.get('startIndex')) + 1))) : req),
-    response: (req, res) => (isList(req) && req.url.searchParams.has('startIndex') ? edit(res, (b) => { b.startIndex = Number(req.url.searchParams.get('startIndex')) }) : res),
+    request: (req) =>
+      isList(req) && req.url.searchParams.has('startIndex')
+        ? withQuery(req, (q) => q.set('startIndex', String(Number(q.get('startIndex')) + 1)))
+        : req,
+    response: (req, res) =>
+      isList(req) && req.url.searchParams.has('startIndex')
+        ? edit(res, (b) => {
+            b.startIndex = Number(req.url.searchParams.get('startIndex'))
+          })
+        : res,
   },
   /** count is ignored. */
   'pagination-count-ignored': {
@@ -196,7 +268,12 @@ export const faults = {
   'pagination-unstable-order': {
     request: async (req, ctx) => {
       if (!isList(req) || filterOf(req)) return req
-      const all = await ctx.forward(withQuery(req, (q) => { q.set('startIndex', '1'); q.set('count', '100000') }))
+      const all = await ctx.forward(
+        withQuery(req, (q) => {
+          q.set('startIndex', '1')
+          q.set('count', '100000')
+        }),
+      )
       const body = parse(all.body)!
       const items = [...((body.Resources as Json[]) ?? [])].sort(() => Math.random() - 0.5)
       const start = Number(req.url.searchParams.get('startIndex') ?? 1)
@@ -207,7 +284,8 @@ export const faults = {
   },
   /** PUT answers 204 without a body. */
   'put-204': {
-    response: (req, res) => (req.method === 'PUT' && res.status === 200 ? { status: 204, headers: {}, body: '' } : res),
+    response: (req, res) =>
+      req.method === 'PUT' && res.status === 200 ? { status: 204, headers: {}, body: '' } : res,
   },
   /** PUT stores active=false whatever was sent. */
   'put-deactivates': {
@@ -220,29 +298,42 @@ export const faults = {
   },
   /** PATCH answers 200 with the unchanged resource without applying anything. */
   'patch-ignored': {
-    request: async (req, ctx) => (req.method === 'PATCH' ? ctx.forward({ ...req, method: 'GET', body: '' }) : req),
+    request: async (req, ctx) =>
+      req.method === 'PATCH' ? ctx.forward({ ...req, method: 'GET', body: '' }) : req,
   },
   /** PATCH operations without a path are rejected. */
   'patch-no-path-rejected': {
-    request: (req) => (req.method === 'PATCH' && patchOps(req).some((o) => o.path === undefined) ? error(400, 'path is required', 'noTarget') : req),
+    request: (req) =>
+      req.method === 'PATCH' && patchOps(req).some((o) => o.path === undefined)
+        ? error(400, 'path is required', 'noTarget')
+        : req,
   },
   /** PATCH ops must be lower-case. */
   'patch-op-case-sensitive': {
-    request: (req) => (req.method === 'PATCH' && patchOps(req).some((o) => o.op !== String(o.op).toLowerCase()) ? error(400, 'Unknown op', 'invalidSyntax') : req),
+    request: (req) =>
+      req.method === 'PATCH' && patchOps(req).some((o) => o.op !== String(o.op).toLowerCase())
+        ? error(400, 'Unknown op', 'invalidSyntax')
+        : req,
   },
   /** The string "False" is stored as truthy. */
   'patch-string-boolean-truthy': {
     request: (req) => {
       if (req.method !== 'PATCH') return req
       const b = parse(req.body)!
-      for (const o of (b.Operations as Json[]) ?? []) if (typeof o.value === 'string' && /^false$/i.test(o.value)) o.value = true
+      for (const o of (b.Operations as Json[]) ?? [])
+        if (typeof o.value === 'string' && /^false$/i.test(o.value)) o.value = true
       return { ...req, body: JSON.stringify(b) }
     },
   },
   /** Deactivation deletes the user. */
   'deactivate-deletes': {
     request: async (req, ctx) => {
-      if (req.method !== 'PATCH' || kind(req).collection !== 'Users' || !/"active":\s*(false|"False")|"value":"False"/.test(req.body)) return req
+      if (
+        req.method !== 'PATCH' ||
+        kind(req).collection !== 'Users' ||
+        !/"active":\s*(false|"False")|"value":"False"/.test(req.body)
+      )
+        return req
       await ctx.forward({ ...req, method: 'DELETE', body: '' })
       return { status: 204, headers: {}, body: '' }
     },
@@ -263,17 +354,34 @@ export const faults = {
   'delete-noop': {
     request: (req) => (req.method === 'DELETE' ? { status: 204, headers: {}, body: '' } : req),
   },
+  /** DELETE is not supported at all. */
+  'delete-refused': {
+    request: (req) => (req.method === 'DELETE' ? error(405, 'DELETE is not supported') : req),
+  },
   /** GET /Groups is not implemented. */
-  'groups-list-404': { request: (req) => (isList(req, 'Groups') && !filterOf(req) ? error(404, 'No such endpoint') : req) },
+  'groups-list-404': {
+    request: (req) =>
+      isList(req, 'Groups') && !filterOf(req) ? error(404, 'No such endpoint') : req,
+  },
   /** Group create answers 200. */
   'group-create-200': {
-    response: (req, res) => (req.method === 'POST' && kind(req).collection === 'Groups' && res.status === 201 ? { ...res, status: 200 } : res),
+    response: (req, res) =>
+      req.method === 'POST' && kind(req).collection === 'Groups' && res.status === 201
+        ? { ...res, status: 200 }
+        : res,
   },
   /** displayName filters find nothing. */
-  'group-filter-empty': { request: (req) => (isList(req, 'Groups') && filterOf(req) ? json(200, emptyList) : req) },
+  'group-filter-empty': {
+    request: (req) => (isList(req, 'Groups') && filterOf(req) ? json(200, emptyList) : req),
+  },
   /** Member removals are acknowledged but not applied. */
   'group-remove-ignored': {
-    request: (req) => (req.method === 'PATCH' && kind(req).collection === 'Groups' && patchOps(req).some((o) => String(o.op).toLowerCase() === 'remove') ? { status: 204, headers: {}, body: '' } : req),
+    request: (req) =>
+      req.method === 'PATCH' &&
+      kind(req).collection === 'Groups' &&
+      patchOps(req).some((o) => String(o.op).toLowerCase() === 'remove')
+        ? { status: 204, headers: {}, body: '' }
+        : req,
   },
   /** A group replace that does not mention members empties the group. */
   'group-replace-empties-members': {
@@ -281,7 +389,12 @@ export const faults = {
       if (req.method !== 'PATCH' || kind(req).collection !== 'Groups') return req
       const b = parse(req.body)!
       const ops = (b.Operations as Json[]) ?? []
-      if (ops.some((o) => String(o.op).toLowerCase() === 'replace' && !String(o.path ?? '').startsWith('members'))) {
+      if (
+        ops.some(
+          (o) =>
+            String(o.op).toLowerCase() === 'replace' && !String(o.path ?? '').startsWith('members'),
+        )
+      ) {
         ops.push({ op: 'replace', path: 'members', value: [] })
       }
       return { ...req, body: JSON.stringify(b) }
@@ -289,11 +402,15 @@ export const faults = {
   },
   /** Group DELETE answers 204 but deletes nothing. */
   'group-delete-noop': {
-    request: (req) => (req.method === 'DELETE' && kind(req).collection === 'Groups' ? { status: 204, headers: {}, body: '' } : req),
+    request: (req) =>
+      req.method === 'DELETE' && kind(req).collection === 'Groups'
+        ? { status: 204, headers: {}, body: '' }
+        : req,
   },
   /** Responses are text/plain. */
   'content-type-text': {
-    response: (_req, res) => (res.body ? { ...res, headers: { ...res.headers, 'content-type': 'text/plain' } } : res),
+    response: (_req, res) =>
+      res.body ? { ...res, headers: { ...res.headers, 'content-type': 'text/plain' } } : res,
   },
   /** Every answer takes `slowMs` (set through state). */
   slow: {
@@ -315,7 +432,19 @@ export const faults = {
     request: (req, ctx) => {
       if (req.method !== 'POST' || ctx.state.limited) return req
       ctx.state.limited = true
-      return { ...error(429, 'Too many requests'), headers: { 'content-type': SCIM, 'retry-after': '1' } }
+      return {
+        ...error(429, 'Too many requests'),
+        headers: { 'content-type': SCIM, 'retry-after': '1' },
+      }
+    },
+  },
+  /** One GET /Users/{id} hangs for `hangMs` (default 2 s) before answering. */
+  'hang-once': {
+    request: async (req, ctx) => {
+      if (req.method !== 'GET' || !kind(req).id || ctx.state.hung) return req
+      ctx.state.hung = true
+      await new Promise((r) => setTimeout(r, Number(ctx.state.hangMs ?? 2000)))
+      return req
     },
   },
   /** One GET /Users/{id} answers 503. */
@@ -328,28 +457,44 @@ export const faults = {
   },
   /** Discovery endpoints are missing. */
   'discovery-missing': {
-    request: (req) => (/\/(ServiceProviderConfig|ResourceTypes|Schemas)/.test(req.url.pathname) ? error(404, 'Not found') : req),
+    request: (req) =>
+      /\/(ServiceProviderConfig|ResourceTypes|Schemas)/.test(req.url.pathname)
+        ? error(404, 'Not found')
+        : req,
   },
   /** POST on discovery endpoints succeeds. */
   'discovery-writable': {
-    request: (req) => (req.method === 'POST' && /ServiceProviderConfig/.test(req.url.pathname) ? json(200, {}) : req),
+    request: (req) =>
+      req.method === 'POST' && /ServiceProviderConfig/.test(req.url.pathname) ? json(200, {}) : req,
   },
   /** Explicit nulls are rejected on create. */
   'nulls-rejected': {
-    request: (req) => (req.method === 'POST' && /:null/.test(req.body) ? error(400, 'Attribute phoneNumbers must be an array', 'invalidValue') : req),
+    request: (req) =>
+      req.method === 'POST' && /:null/.test(req.body)
+        ? error(400, 'Attribute phoneNumbers must be an array', 'invalidValue')
+        : req,
   },
   /** A user without userName is created anyway (the server invents one). */
   'missing-user-name-accepted': {
     request: (req) => {
       const b = parse(req.body)
-      if (req.method !== 'POST' || kind(req).collection !== 'Users' || !b || b.userName !== undefined) return req
+      if (
+        req.method !== 'POST' ||
+        kind(req).collection !== 'Users' ||
+        !b ||
+        b.userName !== undefined
+      )
+        return req
       b.userName = `${String(b.displayName ?? 'anon')}@invented.example`
       return { ...req, body: JSON.stringify(b) }
     },
   },
   /** Malformed JSON crashes the server. */
   'malformed-json-500': {
-    request: (req) => (req.body && !parse(req.body) ? { status: 500, headers: { 'content-type': 'text/plain' }, body: 'SyntaxError' } : req),
+    request: (req) =>
+      req.body && !parse(req.body)
+        ? { status: 500, headers: { 'content-type': 'text/plain' }, body: 'SyntaxError' }
+        : req,
   },
   /** Unknown endpoints answer 200. */
   'unknown-endpoint-200': {
@@ -357,7 +502,11 @@ export const faults = {
   },
   /** Every request gets a 200 HTML page: not a SCIM server at all. */
   'html-site': {
-    request: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Welcome</title>' }),
+    request: () => ({
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<!doctype html><title>Welcome</title>',
+    }),
   },
 } satisfies Record<string, Fault>
 
@@ -408,7 +557,13 @@ export async function startFaultProxy(opts: {
     })
     const out: Record<string, string> = {}
     res.headers.forEach((v, k) => {
-      if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection' && k !== 'keep-alive') out[k] = v
+      if (
+        k !== 'content-length' &&
+        k !== 'transfer-encoding' &&
+        k !== 'connection' &&
+        k !== 'keep-alive'
+      )
+        out[k] = v
     })
     return { status: res.status, headers: out, body: await res.text() }
   }
@@ -419,7 +574,12 @@ export async function startFaultProxy(opts: {
         const body = await readBody(req)
         const headers: Record<string, string> = {}
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v
-        let preq: ProxyRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', upstream.origin), headers, body }
+        let preq: ProxyRequest = {
+          method: req.method ?? 'GET',
+          url: new URL(req.url ?? '/', upstream.origin),
+          headers,
+          body,
+        }
         requests.push({ method: preq.method, path: `${preq.url.pathname}${preq.url.search}` })
         if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs))
         let pres: ProxyResponse
@@ -430,10 +590,14 @@ export async function startFaultProxy(opts: {
           pres = await forward(preq)
           if (fault.response) pres = await fault.response(preq, pres, ctx)
         }
-        const outHeaders = Object.fromEntries(Object.entries(pres.headers).filter(([k, v]) => v !== '' && k !== 'content-length'))
+        const outHeaders = Object.fromEntries(
+          Object.entries(pres.headers).filter(([k, v]) => v !== '' && k !== 'content-length'),
+        )
         res.writeHead(pres.status, outHeaders).end(pres.status === 204 ? undefined : pres.body)
       } catch (err) {
-        res.writeHead(502, { 'content-type': 'text/plain' }).end(`fault proxy: ${(err as Error).message}`)
+        res
+          .writeHead(502, { 'content-type': 'text/plain' })
+          .end(`fault proxy: ${(err as Error).message}`)
       }
     })()
   })

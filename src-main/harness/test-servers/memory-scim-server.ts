@@ -170,7 +170,12 @@ function caseExact(path: string): boolean {
 function compare(actual: unknown, op: string, expected: unknown, exact: boolean): boolean {
   if (op === 'pr') return actual !== undefined && actual !== null
   if (typeof actual === 'boolean' && typeof expected === 'string') {
-    expected = expected.toLowerCase() === 'true' ? true : expected.toLowerCase() === 'false' ? false : expected
+    expected =
+      expected.toLowerCase() === 'true'
+        ? true
+        : expected.toLowerCase() === 'false'
+          ? false
+          : expected
   }
   let a = actual
   let e = expected
@@ -229,7 +234,8 @@ function dropNulls(body: Json): Json {
   const out: Json = {}
   for (const [k, v] of Object.entries(body)) {
     if (v === null) continue
-    if (k.startsWith('urn:') && v && typeof v === 'object' && !Array.isArray(v)) out[k] = dropNulls(v as Json)
+    if (k.startsWith('urn:') && v && typeof v === 'object' && !Array.isArray(v))
+      out[k] = dropNulls(v as Json)
     else out[k] = v
   }
   return out
@@ -264,7 +270,9 @@ function setPath(target: Json, path: string, value: unknown, op: 'add' | 'replac
   const [head, ...rest] = path.split('.')
   const k = keyOf(target, head!) ?? head!
   if (rest.length > 0) {
-    const child = (target[k] && typeof target[k] === 'object' ? target[k] : (target[k] = {})) as Json
+    const child = (
+      target[k] && typeof target[k] === 'object' ? target[k] : (target[k] = {})
+    ) as Json
     setPath(child, rest.join('.'), value, op)
     return
   }
@@ -305,7 +313,8 @@ function removePath(target: Json, path: string, value: unknown): void {
 
 function applyPatch(resource: Rec, body: unknown): Rec {
   const ops = (body as Json)?.Operations
-  if (!Array.isArray(ops)) throw new ScimError(400, 'PatchOp needs an Operations array', 'invalidSyntax')
+  if (!Array.isArray(ops))
+    throw new ScimError(400, 'PatchOp needs an Operations array', 'invalidSyntax')
   const next = structuredClone(resource) as Rec
   for (const raw of ops as Json[]) {
     const op = String(raw.op ?? '').toLowerCase()
@@ -321,10 +330,17 @@ function applyPatch(resource: Rec, body: unknown): Rec {
     if (path) {
       setPath(next, path, raw.value, op)
     } else {
-      if (!raw.value || typeof raw.value !== 'object') throw new ScimError(400, 'A PATCH without path needs an object value', 'invalidValue')
+      if (!raw.value || typeof raw.value !== 'object')
+        throw new ScimError(400, 'A PATCH without path needs an object value', 'invalidValue')
       for (const [k, v] of Object.entries(raw.value as Json)) {
         if (k === 'id' || k === 'meta' || k === 'schemas') continue
-        if (v && typeof v === 'object' && !Array.isArray(v) && !k.startsWith('urn:') && op === 'replace') {
+        if (
+          v &&
+          typeof v === 'object' &&
+          !Array.isArray(v) &&
+          !k.startsWith('urn:') &&
+          op === 'replace'
+        ) {
           for (const [sk, sv] of Object.entries(v as Json)) setPath(next, `${k}.${sk}`, sv, op)
         } else {
           setPath(next, k, v, op)
@@ -338,25 +354,40 @@ function applyPatch(resource: Rec, body: unknown): Rec {
 
 // ---- HTTP ----------------------------------------------------------------------------------
 
-export async function startMemoryScimServer(opts: { token?: string } = {}): Promise<MemoryScimServer> {
+export async function startMemoryScimServer(
+  opts: { token?: string } = {},
+): Promise<MemoryScimServer> {
   const token = opts.token ?? `memory-test-${randomUUID()}`
   const users = new Map<string, Rec>()
   const groups = new Map<string, Rec>()
   let base = ''
 
-  const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     if (body === undefined) {
       res.writeHead(status, headers).end()
       return
     }
-    res.writeHead(status, { 'Content-Type': 'application/scim+json; charset=utf-8', ...headers }).end(JSON.stringify(body))
+    res
+      .writeHead(status, { 'Content-Type': 'application/scim+json; charset=utf-8', ...headers })
+      .end(JSON.stringify(body))
   }
   const list = (items: Json[], q: URLSearchParams): Json => {
     const startIndex = Math.max(1, Number(q.get('startIndex') ?? 1) || 1)
     const countRaw = q.get('count')
     const count = countRaw === null ? 100 : Math.max(0, Number(countRaw) || 0)
     const page = items.slice(startIndex - 1, startIndex - 1 + count)
-    return { schemas: [LIST], totalResults: items.length, startIndex, itemsPerPage: page.length, Resources: page }
+    return {
+      schemas: [LIST],
+      totalResults: items.length,
+      startIndex,
+      itemsPerPage: page.length,
+      Resources: page,
+    }
   }
   const outUser = (u: Rec): Json => {
     const rest: Json = { ...u }
@@ -373,10 +404,16 @@ export async function startMemoryScimServer(opts: { token?: string } = {}): Prom
   }
   const meta = (type: string, id: string, created?: unknown): Json => {
     const now = new Date().toISOString()
-    return { resourceType: type, created: created ?? now, lastModified: now, location: `${base}/${type}s/${id}` }
+    return {
+      resourceType: type,
+      created: created ?? now,
+      lastModified: now,
+      location: `${base}/${type}s/${id}`,
+    }
   }
   const uniqueUser = (userName: unknown, except?: string): void => {
-    if (typeof userName !== 'string' || userName === '') throw new ScimError(400, 'userName is required', 'invalidValue')
+    if (typeof userName !== 'string' || userName === '')
+      throw new ScimError(400, 'userName is required', 'invalidValue')
     for (const u of users.values()) {
       if (u.id !== except && String(u.userName).toLowerCase() === userName.toLowerCase()) {
         throw new ScimError(409, `User ${userName} already exists`, 'uniqueness')
@@ -398,7 +435,8 @@ export async function startMemoryScimServer(opts: { token?: string } = {}): Prom
     const url = new URL(req.url ?? '/', 'http://x')
     const path = url.pathname.replace(/^\/scim\/v2/, '')
     const q = url.searchParams
-    if (req.headers.authorization !== `Bearer ${token}`) throw new ScimError(401, 'A valid bearer token is required.')
+    if (req.headers.authorization !== `Bearer ${token}`)
+      throw new ScimError(401, 'A valid bearer token is required.')
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
     const text = Buffer.concat(chunks).toString('utf8')
@@ -414,7 +452,12 @@ export async function startMemoryScimServer(opts: { token?: string } = {}): Prom
     const [, collection, id, extra] = path.split('/')
 
     if (['ServiceProviderConfig', 'ResourceTypes', 'Schemas'].includes(collection ?? '')) {
-      if (m !== 'GET') return send(res, 405, { schemas: [ERROR], status: '405', detail: 'Discovery endpoints are read-only.' })
+      if (m !== 'GET')
+        return send(res, 405, {
+          schemas: [ERROR],
+          status: '405',
+          detail: 'Discovery endpoints are read-only.',
+        })
       if (collection === 'ServiceProviderConfig') {
         return send(res, 200, {
           schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
@@ -424,21 +467,83 @@ export async function startMemoryScimServer(opts: { token?: string } = {}): Prom
           changePassword: { supported: false },
           sort: { supported: false },
           etag: { supported: false },
-          authenticationSchemes: [{ type: 'oauthbearertoken', name: 'Bearer token', description: 'Bearer token in the Authorization header' }],
+          authenticationSchemes: [
+            {
+              type: 'oauthbearertoken',
+              name: 'Bearer token',
+              description: 'Bearer token in the Authorization header',
+            },
+          ],
         })
       }
       if (collection === 'ResourceTypes') {
-        return send(res, 200, list([
-          { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: USER, schemaExtensions: [{ schema: ENTERPRISE, required: false }] },
-          { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'Group', name: 'Group', endpoint: '/Groups', schema: GROUP },
-        ], q))
+        return send(
+          res,
+          200,
+          list(
+            [
+              {
+                schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+                id: 'User',
+                name: 'User',
+                endpoint: '/Users',
+                schema: USER,
+                schemaExtensions: [{ schema: ENTERPRISE, required: false }],
+              },
+              {
+                schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+                id: 'Group',
+                name: 'Group',
+                endpoint: '/Groups',
+                schema: GROUP,
+              },
+            ],
+            q,
+          ),
+        )
       }
-      const attr = (name: string, extra: Json = {}): Json => ({ name, type: 'string', multiValued: false, required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none', ...extra })
-      return send(res, 200, list([
-        { id: USER, name: 'User', attributes: [attr('userName', { required: true, uniqueness: 'server' }), attr('displayName'), attr('active', { type: 'boolean' })] },
-        { id: GROUP, name: 'Group', attributes: [attr('displayName', { required: true }), attr('members', { type: 'complex', multiValued: true })] },
-        { id: ENTERPRISE, name: 'EnterpriseUser', attributes: [attr('department'), attr('manager', { type: 'complex' })] },
-      ], q))
+      const attr = (name: string, extra: Json = {}): Json => ({
+        name,
+        type: 'string',
+        multiValued: false,
+        required: false,
+        caseExact: false,
+        mutability: 'readWrite',
+        returned: 'default',
+        uniqueness: 'none',
+        ...extra,
+      })
+      return send(
+        res,
+        200,
+        list(
+          [
+            {
+              id: USER,
+              name: 'User',
+              attributes: [
+                attr('userName', { required: true, uniqueness: 'server' }),
+                attr('displayName'),
+                attr('active', { type: 'boolean' }),
+              ],
+            },
+            {
+              id: GROUP,
+              name: 'Group',
+              attributes: [
+                attr('displayName', { required: true }),
+                attr('members', { type: 'complex', multiValued: true }),
+              ],
+            },
+            {
+              id: ENTERPRISE,
+              name: 'EnterpriseUser',
+              attributes: [attr('department'), attr('manager', { type: 'complex' })],
+            },
+          ],
+          q,
+        ),
+      )
     }
 
     if ((collection !== 'Users' && collection !== 'Groups') || extra !== undefined) {
@@ -460,18 +565,31 @@ export async function startMemoryScimServer(opts: { token?: string } = {}): Prom
         return send(res, 200, list(items.map(out), q))
       }
       if (m === 'POST') {
-        if (!body || typeof body !== 'object') throw new ScimError(400, 'A JSON object body is required.', 'invalidSyntax')
+        if (!body || typeof body !== 'object')
+          throw new ScimError(400, 'A JSON object body is required.', 'invalidSyntax')
         const newId = randomUUID()
         let rec: Rec
         if (isUsers) {
           const b = cleanUser(body as Json)
           uniqueUser(b.userName)
-          rec = { ...b, schemas: (b.schemas as unknown[]) ?? [USER], id: newId, meta: meta(type, newId) }
+          rec = {
+            ...b,
+            schemas: (b.schemas as unknown[]) ?? [USER],
+            id: newId,
+            meta: meta(type, newId),
+          }
         } else {
           const b = dropNulls(body as Json)
-          if (typeof b.displayName !== 'string' || b.displayName === '') throw new ScimError(400, 'displayName is required', 'invalidValue')
+          if (typeof b.displayName !== 'string' || b.displayName === '')
+            throw new ScimError(400, 'displayName is required', 'invalidValue')
           delete b.meta
-          rec = { ...b, schemas: [GROUP], id: newId, members: Array.isArray(b.members) ? b.members : [], meta: meta(type, newId) }
+          rec = {
+            ...b,
+            schemas: [GROUP],
+            id: newId,
+            members: Array.isArray(b.members) ? b.members : [],
+            meta: meta(type, newId),
+          }
         }
         store.set(newId, rec)
         return send(res, 201, out(rec), { Location: `${base}/${collection}/${newId}` })
@@ -484,11 +602,14 @@ export async function startMemoryScimServer(opts: { token?: string } = {}): Prom
     if (m === 'GET') return send(res, 200, out(current))
     if (m === 'DELETE') {
       store.delete(id)
-      if (isUsers) for (const g of groups.values()) g.members = ((g.members as Json[]) ?? []).filter((x) => x.value !== id)
+      if (isUsers)
+        for (const g of groups.values())
+          g.members = ((g.members as Json[]) ?? []).filter((x) => x.value !== id)
       return send(res, 204)
     }
     if (m === 'PUT') {
-      if (!body || typeof body !== 'object') throw new ScimError(400, 'A JSON object body is required.', 'invalidSyntax')
+      if (!body || typeof body !== 'object')
+        throw new ScimError(400, 'A JSON object body is required.', 'invalidSyntax')
       const b = isUsers ? cleanUser(body as Json) : dropNulls(body as Json)
       if (isUsers) uniqueUser(b.userName, id)
       delete b.meta
@@ -502,7 +623,10 @@ export async function startMemoryScimServer(opts: { token?: string } = {}): Prom
         uniqueUser(next.userName, id)
         next.active = asBool(next.active)
       } else {
-        next.members = ((next.members as Json[]) ?? []).map((x) => ({ value: String(x.value), ...(x.display ? { display: x.display } : {}) }))
+        next.members = ((next.members as Json[]) ?? []).map((x) => ({
+          value: String(x.value),
+          ...(x.display ? { display: x.display } : {}),
+        }))
       }
       next.meta = meta(type, id, (current.meta as Json).created)
       store.set(id, next)
@@ -514,7 +638,12 @@ export async function startMemoryScimServer(opts: { token?: string } = {}): Prom
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const e = err instanceof ScimError ? err : new ScimError(500, 'Internal error')
-      send(res, e.status, { schemas: [ERROR], status: String(e.status), ...(e.scimType ? { scimType: e.scimType } : {}), detail: e.message })
+      send(res, e.status, {
+        schemas: [ERROR],
+        status: String(e.status),
+        ...(e.scimType ? { scimType: e.scimType } : {}),
+        detail: e.message,
+      })
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

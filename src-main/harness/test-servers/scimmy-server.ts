@@ -43,6 +43,14 @@ function declareOnce(): void {
   if (declared) return
   declared = true
   type Res = { id?: string; filter?: { match(v: unknown[]): unknown[] } }
+  // scimmy's handler types are generic over its schema classes; this server stores plain JSON.
+  interface Declared {
+    egress(handler: (res: Res, ctx: unknown) => unknown): Declared
+    ingress(handler: (res: Res, data: unknown, ctx: unknown) => unknown): Declared
+    degress(handler: (res: Res, ctx: unknown) => unknown): Declared
+  }
+  const declare = (type: unknown): Declared =>
+    SCIMMY.Resources.declare(type as never) as unknown as Declared
   const list = (map: Map<string, Rec>, res: Res): Rec | Rec[] => {
     if (res.id) {
       const found = map.get(res.id)
@@ -52,7 +60,7 @@ function declareOnce(): void {
     const all = [...map.values()]
     return res.filter ? (res.filter.match(all) as Rec[]) : all
   }
-  SCIMMY.Resources.declare(SCIMMY.Resources.User)
+  declare(SCIMMY.Resources.User)
     .egress((res: Res, ctx: unknown) => list(storeOf(ctx).users, res))
     .ingress((res: Res, data: unknown, ctx: unknown) => {
       const users = storeOf(ctx).users
@@ -66,7 +74,11 @@ function declareOnce(): void {
       if (res.id) {
         const prior = users.get(res.id)
         if (!prior) throw new SCIMMY.Types.Error(404, null as never, `Resource ${res.id} not found`)
-        const next = stamp({ ...body, id: res.id }, 'User', (prior.meta as { created?: unknown })?.created)
+        const next = stamp(
+          { ...body, id: res.id },
+          'User',
+          (prior.meta as { created?: unknown })?.created,
+        )
         users.set(res.id, next)
         return next
       }
@@ -79,7 +91,7 @@ function declareOnce(): void {
         throw new SCIMMY.Types.Error(404, null as never, `Resource ${res.id} not found`)
       }
     })
-  SCIMMY.Resources.declare(SCIMMY.Resources.Group)
+  declare(SCIMMY.Resources.Group)
     .egress((res: Res, ctx: unknown) => list(storeOf(ctx).groups, res))
     .ingress((res: Res, data: unknown, ctx: unknown) => {
       const groups = storeOf(ctx).groups
@@ -87,7 +99,11 @@ function declareOnce(): void {
       if (res.id) {
         const prior = groups.get(res.id)
         if (!prior) throw new SCIMMY.Types.Error(404, null as never, `Resource ${res.id} not found`)
-        const next = stamp({ ...body, id: res.id }, 'Group', (prior.meta as { created?: unknown })?.created)
+        const next = stamp(
+          { ...body, id: res.id },
+          'Group',
+          (prior.meta as { created?: unknown })?.created,
+        )
         groups.set(res.id, next)
         return next
       }
@@ -102,17 +118,38 @@ function declareOnce(): void {
     })
 }
 
-export async function startScimmyServer(opts: { token?: string } = {}): Promise<ScimmyServer> {
+export async function startScimmyServer(
+  opts: {
+    token?: string
+    /**
+     * scimmy-routers casts startIndex/count by assigning to `req.query`, which Express 5
+     * recomputes on every access, so paging is silently ignored. This pins `req.query` to a
+     * plain object first, as an application on Express 5 would have to.
+     */
+    pinExpress5Query?: boolean
+  } = {},
+): Promise<ScimmyServer> {
   declareOnce()
   const token = opts.token ?? `scimmy-test-${randomUUID()}`
   const store: Store = { users: new Map(), groups: new Map() }
   const app = express()
+  if (opts.pinExpress5Query) {
+    app.use((req, _res, next) => {
+      Object.defineProperty(req, 'query', {
+        value: { ...req.query },
+        writable: true,
+        configurable: true,
+      })
+      next()
+    })
+  }
   app.use(
     '/scim/v2',
     new SCIMMYRouters({
       type: 'bearer',
       handler: (req: express.Request) => {
-        if (req.header('Authorization') !== `Bearer ${token}`) throw new Error('Invalid bearer token')
+        if (req.header('Authorization') !== `Bearer ${token}`)
+          throw new Error('Invalid bearer token')
         return 'harness'
       },
       context: () => ({ store }),

@@ -1,0 +1,217 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, matchesGlob, relative } from 'node:path'
+import { FuseV1Options } from '@electron/fuses'
+import type { Configuration } from 'electron-builder'
+import { describe, expect, it } from 'vitest'
+import config, {
+  RENDERER_ONLY_DEPENDENCIES,
+  afterPack,
+  electronExecutable,
+  fuseConfig,
+} from '../electron-builder.config.ts'
+
+// Packaging needs the Electron binary, which these machines cannot download, so the config is
+// checked as data here, and by electron-builder's own loader and schema validator.
+const root = join(import.meta.dirname, '..')
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  main: string
+  dependencies: Record<string, string>
+}
+
+/** electron-builder's internals, reached through electron-builder's own dependency tree. */
+const builderRequire = createRequire(createRequire(import.meta.url).resolve('electron-builder'))
+const { getConfig, validateConfiguration } = builderRequire(
+  'app-builder-lib/out/util/config/config.js',
+) as {
+  getConfig(dir: string, path: string | null, opts: null): Promise<Configuration>
+  validateConfiguration(config: Configuration, logger: unknown): Promise<void>
+}
+const { DebugLogger } = builderRequire('builder-util') as {
+  DebugLogger: new (on: boolean) => unknown
+}
+
+/**
+ * Whether electron-builder copies `path` (relative to the project) into the app: the last
+ * pattern that matches decides, as in its `files` list.
+ */
+function shipped(path: string): boolean {
+  let included = false
+  for (const pattern of config.files as string[]) {
+    const negated = pattern.startsWith('!')
+    if (matchesGlob(path, negated ? pattern.slice(1) : pattern)) included = !negated
+  }
+  return included || (path.startsWith('node_modules/') && !excludedModule(path))
+}
+
+function excludedModule(path: string): boolean {
+  return (config.files as string[]).some(
+    (p) => p.startsWith('!node_modules/') && matchesGlob(path, p.slice(1)),
+  )
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+}
+
+function barePackages(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'".][^'"]*)['"]/g)].map(
+    (m) => m[1]!,
+  )
+  return specifiers
+    .filter((s) => !s.startsWith('node:'))
+    .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!))
+}
+
+describe('electron-builder config', () => {
+  it('is found and accepted by electron-builder itself', async () => {
+    const loaded = await getConfig(root, 'electron-builder.config.ts', null)
+    expect(loaded.appId).toBe(config.appId)
+    // jiti loads its own copy of the module, so compare by name rather than identity.
+    expect(typeof loaded.afterPack).toBe('function')
+    expect((loaded.afterPack as () => void).name).toBe(afterPack.name)
+    await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined()
+  })
+
+  it('is rejected by the same validator when an option is misspelt', async () => {
+    const broken = { ...config, linux: { ...config.linux, targets: ['AppImage'] } }
+    await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(
+      /configuration/,
+    )
+  })
+
+  it('names the app and builds AppImage + deb, dmg and nsis', () => {
+    expect(config.productName).toBe('scim-console')
+    expect(config.appId).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/)
+    expect(config.linux?.target).toEqual(['AppImage', 'deb'])
+    expect(config.mac?.target).toEqual(['dmg'])
+    expect(config.win?.target).toEqual(['nsis'])
+  })
+
+  it('ships the three built bundles and the package manifest', () => {
+    expect(pkg.main).toBe('out/main/index.js')
+    for (const path of [
+      'package.json',
+      'out/main/index.js',
+      'out/preload/index.cjs',
+      'out/renderer/index.html',
+      'out/renderer/assets/index-abc123.js',
+      'out/renderer/assets/index-abc123.css',
+    ]) {
+      expect(shipped(path), path).toBe(true)
+    }
+  })
+
+  it('ships no sources, tests, snapshots or source maps', () => {
+    for (const path of [
+      'src-main/index.ts',
+      'src-shared/contract.ts',
+      'src-renderer/src/App.tsx',
+      'e2e/app.electron.spec.ts',
+      'out/main/index.js.map',
+      'out/renderer/assets/index-abc123.js.map',
+      'out/main/window-state.test.js',
+      'out/main/__snapshots__/contract.test.ts.snap',
+      'electron-builder.config.ts',
+      'security-scan-allowlist.json',
+      '.ci/run',
+    ]) {
+      expect(shipped(path), path).toBe(false)
+    }
+  })
+
+  it('unpacks keytar from the asar so its native module can load', () => {
+    const unpack = config.asarUnpack as string[]
+    const keytarBinary = 'node_modules/keytar/build/Release/keytar.node'
+    expect(unpack.some((p) => matchesGlob(keytarBinary, p))).toBe(true)
+    expect(unpack.some((p) => matchesGlob('node_modules/keytar/lib/keytar.js', p))).toBe(true)
+    expect(unpack.some((p) => matchesGlob('out/main/index.js', p))).toBe(false)
+    expect(config.asar).toBe(true)
+    expect(pkg.dependencies.keytar).toBeDefined()
+    expect(shipped('node_modules/keytar/lib/keytar.js')).toBe(true)
+  })
+
+  it('leaves out only dependencies that main-side code never imports', () => {
+    const mainSide = ['src-main', 'src-shared', 'src-server'].flatMap(sourceFiles)
+    const importedByMain = new Map<string, string>()
+    for (const file of mainSide) {
+      for (const name of barePackages(file)) importedByMain.set(name, relative(root, file))
+    }
+    for (const dep of RENDERER_ONLY_DEPENDENCIES) {
+      expect(importedByMain.get(dep), `${dep} is imported by main-side code`).toBeUndefined()
+      expect(shipped(`node_modules/${dep}/index.js`)).toBe(false)
+    }
+    // Everything main does import from dependencies stays in the package.
+    for (const name of importedByMain.keys()) {
+      if (name in pkg.dependencies)
+        expect(shipped(`node_modules/${name}/index.js`), name).toBe(true)
+    }
+  })
+
+  it('ships the icon next to the asar for the About panel, as a PNG of at least 512 px', () => {
+    expect(config.extraResources).toEqual([{ from: 'build/icon.png', to: 'icon.png' }])
+    const png = readFileSync(join(root, 'build/icon.png'))
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(512)
+    expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(512)
+  })
+
+  it('grants the hardened macOS runtime nothing but JIT', () => {
+    const file = join(root, config.mac?.entitlements as string)
+    expect(existsSync(file)).toBe(true)
+    const keys = [...readFileSync(file, 'utf8').matchAll(/<key>([^<]+)<\/key>/g)].map((m) => m[1])
+    expect(keys).toEqual(['com.apple.security.cs.allow-jit'])
+    expect(config.mac?.hardenedRuntime).toBe(true)
+  })
+})
+
+describe('Electron fuses', () => {
+  it('turns off RunAsNode, NODE_OPTIONS and inspect flags, and requires the asar', () => {
+    const fuses = fuseConfig({ testBuild: false })
+    expect(fuses[FuseV1Options.RunAsNode]).toBe(false)
+    expect(fuses[FuseV1Options.EnableCookieEncryption]).toBe(true)
+    expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true)
+    expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true)
+    expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(false)
+    expect(fuses[FuseV1Options.EnableNodeCliInspectArguments]).toBe(false)
+    expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false)
+  })
+
+  it('sets every fuse this @electron/fuses knows, so a new one cannot slip by unset', () => {
+    const fuses = fuseConfig({ testBuild: false }) as Record<string, unknown>
+    const known = Object.values(FuseV1Options).filter((v) => typeof v === 'number')
+    expect(fuses.strictlyRequireAllFuses).toBe(true)
+    for (const option of known) expect(typeof fuses[option], FuseV1Options[option]).toBe('boolean')
+  })
+
+  it('allows inspect arguments in test builds only, and changes nothing else', () => {
+    const prod = fuseConfig({ testBuild: false })
+    const test = fuseConfig({ testBuild: true })
+    expect(test[FuseV1Options.EnableNodeCliInspectArguments]).toBe(true)
+    expect({ ...test, [FuseV1Options.EnableNodeCliInspectArguments]: false }).toEqual(prod)
+  })
+
+  it('flips the fuses of the packaged executable on every platform', () => {
+    const ctx = { appOutDir: '/d', productFilename: 'scim-console', executableName: 'scim-console' }
+    expect(electronExecutable({ ...ctx, electronPlatformName: 'darwin' })).toBe(
+      '/d/scim-console.app',
+    )
+    expect(electronExecutable({ ...ctx, electronPlatformName: 'win32' })).toBe(
+      '/d/scim-console.exe',
+    )
+    expect(electronExecutable({ ...ctx, electronPlatformName: 'linux' })).toBe('/d/scim-console')
+  })
+
+  it('fails the build when the executable is not there, rather than shipping unfused', async () => {
+    const missing = {
+      appOutDir: join(root, 'no-such-dir'),
+      electronPlatformName: 'linux',
+      arch: 1,
+      packager: { appInfo: { productFilename: 'scim-console' }, executableName: 'scim-console' },
+    } as unknown as Parameters<typeof afterPack>[0]
+    await expect(afterPack(missing)).rejects.toThrow()
+  })
+})

@@ -1,0 +1,35 @@
+import type { z } from 'zod'
+import { AppError } from '../../src-shared/errors.ts'
+
+/** The parts that differ between Electron and a plain browser. */
+export interface Platform {
+  /** Shows a native open dialog and reads the chosen file; null when cancelled. */
+  pickMetadataFile(): Promise<{ name: string; text: string } | null>
+  writeClipboard(text: string): Promise<void>
+}
+
+/** What the handler factories get from the front door (Electron or the web host). */
+export interface HandlerDeps {
+  platform: Platform
+  runtime: string
+}
+
+/** The handlers of one domain's channel map, typed from that map alone. */
+export type DomainHandlers<C extends Record<string, { input: z.ZodType; output: z.ZodType }>> = {
+  [K in keyof C]: (input: z.output<C[K]['input']>) => Promise<z.output<C[K]['output']>>
+}
+
+/**
+ * Used by the web host: the browser does file picking and clipboard itself (the renderer's web
+ * transport implements those channels locally), so reaching these means a caller bypassed it.
+ */
+export const browserPlatform: Platform = {
+  pickMetadataFile: () => Promise.reject(unsupported('metadata.pickFile')),
+  writeClipboard: () => Promise.reject(unsupported('clipboard.writeText')),
+}
+
+function unsupported(channel: string): AppError {
+  return new AppError('ipc.unsupported', `${channel} is not available over the web host.`, {
+    hint: 'The browser picks files and writes the clipboard itself; use the page, not the HTTP API, for this.',
+  })
+}

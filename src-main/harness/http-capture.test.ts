@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { HttpCapture, parseRetryAfterSeconds } from './http-capture.ts'
+
+let server: Server | undefined
+afterEach(async () => {
+  server?.closeAllConnections()
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  server = undefined
+})
+
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  server = createServer(handler)
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`
+}
+
+const TOKEN = 'capture-test-token-abcdef123456'
+
+describe('HttpCapture', () => {
+  it('builds the Authorization header itself and stores it redacted, with every exchange detail', async () => {
+    let seen = ''
+    const base = await serve((req, res) => {
+      seen = req.headers.authorization ?? ''
+      res.writeHead(201, { 'content-type': 'application/scim+json', location: '/x' }).end('{"id":"1","password":"p4ss-word-123"}')
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 2, defaultHeaders: { 'User-Agent': 'Okta SCIM Client 1.0.0' } })
+    const res = await http.request({ method: 'POST', path: '/Users', body: { userName: 'a', password: 'secretpw1' }, checkId: 'c1' })
+    expect(seen).toBe(`Bearer ${TOKEN}`)
+    expect(res.status).toBe(201)
+    expect(res.json).toEqual({ id: '1', password: 'p4ss-word-123' })
+    const x = http.exchanges[0]!
+    expect(x).toMatchObject({ checkId: 'c1', attempt: 1, request: { method: 'POST', url: `${base}/Users` }, response: { status: 201 } })
+    expect(x.request.headers['Authorization']).toBe('Bearer [REDACTED]')
+    expect(x.request.headers['User-Agent']).toBe('Okta SCIM Client 1.0.0')
+    expect(x.request.body).toBe('{"userName":"a","password":"[REDACTED]"}')
+    expect(x.response!.body).toBe('{"id":"1","password":"[REDACTED]"}')
+    expect(x.response!.headers.location).toBe('/x')
+    expect(JSON.stringify(http.exchanges)).not.toContain(TOKEN)
+  })
+
+  it('encodes filters the way Okta does (%20, not +)', () => {
+    const http = new HttpCapture({ baseUrl: 'http://h/scim/v2/', token: TOKEN, timeoutMs: 1000, concurrency: 1 })
+    expect(http.url('/Users', { filter: 'userName eq "a@b.c"', startIndex: 1, count: 100 })).toBe(
+      'http://h/scim/v2/Users?filter=userName%20eq%20%22a%40b.c%22&startIndex=1&count=100',
+    )
+  })
+
+  it('records a timeout as an exchange with network.timeout instead of throwing', async () => {
+    const base = await serve((_req, res) => setTimeout(() => res.end('{}'), 2000))
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 100, concurrency: 1 })
+    const res = await http.request({ method: 'GET', path: '/Users' })
+    expect(res.error?.code).toBe('network.timeout')
+    expect(http.exchanges[0]!.error?.code).toBe('network.timeout')
+    expect(http.exchanges[0]!.response).toBeUndefined()
+  })
+
+  it('retries a 429 after an integer Retry-After and records both attempts', async () => {
+    let n = 0
+    const base = await serve((_req, res) => {
+      if (++n === 1) res.writeHead(429, { 'retry-after': '0' }).end()
+      else res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{"ok":true}')
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 2000, concurrency: 1 })
+    const res = await http.request({ method: 'GET', path: '/Users' })
+    expect(res.status).toBe(200)
+    expect(http.exchanges.map((x) => [x.attempt, x.response?.status])).toEqual([[1, 429], [2, 200]])
+    expect(http.rateLimits).toEqual([{ exchangeId: 'x1', retryAfter: '0' }])
+  })
+
+  it('gives up after maxRetries and returns the last 429', async () => {
+    const base = await serve((_req, res) => res.writeHead(429).end())
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 2000, concurrency: 1, maxRetries: 2, fallbackRetryMs: 1 })
+    const res = await http.request({ method: 'GET', path: '/Users' })
+    expect(res.status).toBe(429)
+    expect(http.exchanges).toHaveLength(3)
+    expect(http.rateLimits.every((r) => r.retryAfter === null)).toBe(true)
+  })
+
+  it('cuts off a huge response body instead of reading it all', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      const chunk = 'x'.repeat(64 * 1024)
+      let sent = 0
+      const pump = (): void => {
+        while (sent < 200 && res.write(chunk)) sent++
+        if (sent < 200) res.once('drain', pump)
+        else res.end()
+      }
+      pump()
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 1, maxBodyBytes: 100_000 })
+    const res = await http.request({ method: 'GET', path: '/Users' })
+    expect(res.text.length).toBeLessThan(101_000)
+    expect(res.text).toMatch(/cut off after 100000 bytes/)
+  })
+
+  it('a cancelled run stops waiting at once and says so', async () => {
+    let n = 0
+    const base = await serve((_req, res) => (++n === 1 ? setTimeout(() => res.end('{}'), 5000) : res.end('{}')))
+    const controller = new AbortController()
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 10_000, concurrency: 1, signal: controller.signal })
+    const pending = http.request({ method: 'GET', path: '/Users' })
+    setTimeout(() => controller.abort(), 50)
+    expect((await pending).error?.code).toBe('cancelled')
+    // Cleanup requests are detached from the run's signal and still go out.
+    const detached = await http.request({ method: 'GET', path: '/Users', detached: true })
+    expect(detached.error).toBeUndefined()
+    expect(detached.status).toBe(200)
+    expect((await http.request({ method: 'GET', path: '/Users' })).error?.code).toBe('cancelled')
+  })
+
+  it('parses Retry-After as Okta does: integer seconds only', () => {
+    expect(parseRetryAfterSeconds('30')).toBe(30)
+    expect(parseRetryAfterSeconds(' 5 ')).toBe(5)
+    expect(parseRetryAfterSeconds('1.5')).toBeUndefined()
+    expect(parseRetryAfterSeconds('Wed, 21 Oct 2015 07:28:00 GMT')).toBeUndefined()
+    expect(parseRetryAfterSeconds(null)).toBeUndefined()
+  })
+})

@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../../src-server/server.ts'
+import { runHarness } from './runner.ts'
+
+const TOKEN = 'harness-ref-token-0123456789abcdef'
+let server: RunningServer
+let dataDir: string
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'scimc-harness-ref-'))
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminKey: 'harness-admin-key-0123456789',
+    demoToken: TOKEN,
+  })
+})
+afterAll(async () => {
+  await server.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+describe('the reference backend (src-server)', () => {
+  it.each(['okta', 'entra', 'rfc'] as const)(
+    'passes every %s check and is left as it was found',
+    async (profile) => {
+      const report = await runHarness({ baseUrl: server.scimBaseUrl, token: TOKEN, profile })
+      const bad = report.checks.filter(
+        (c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn',
+      )
+      expect(bad.map((c) => `${c.id}: ${c.status}: ${c.message} ${c.actual ?? ''}`)).toEqual([])
+      expect(report.outcome).toBe('passed')
+      expect(report.cleanup.leftovers).toEqual([])
+      const list = await fetch(`${server.scimBaseUrl}/Users?startIndex=1&count=1`, {
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      })
+      expect(((await list.json()) as { totalResults: number }).totalResults).toBe(0)
+    },
+  )
+
+  it('read-only mode passes against it too', async () => {
+    const report = await runHarness({
+      baseUrl: server.scimBaseUrl,
+      token: TOKEN,
+      profile: 'okta',
+      readOnly: true,
+    })
+    expect(report.checks.filter((c) => c.status === 'fail' || c.status === 'error')).toEqual([])
+  })
+})

@@ -59,7 +59,10 @@ export async function afterPack(context: AfterPackContext): Promise<void> {
     appOutDir: context.appOutDir,
     electronPlatformName: context.electronPlatformName,
     productFilename: context.packager.appInfo.productFilename,
-    executableName: context.packager.executableName,
+    // Only the Linux packager has executableName (typed on LinuxPackager, not its base class).
+    executableName:
+      (context.packager as { executableName?: string }).executableName ??
+      context.packager.appInfo.productFilename,
   })
   await flipFuses(executable, {
     ...fuseConfig({ testBuild }),
@@ -113,12 +116,10 @@ const config: Configuration = {
     target: ['AppImage', 'deb'],
     category: 'Development',
     icon: 'build/icon.png',
-    maintainer: 'scim-console contributors <scim-console@users.noreply.github.com>',
+    // The deb needs a maintainer; package.json has no author to derive one from. electron-builder's
+    // default deb dependencies already include libsecret-1-0, which keytar needs.
+    maintainer: 'scim-console maintainers',
     synopsis: 'Connect a SaaS tenant to Okta or Entra ID over SAML and SCIM',
-  },
-  deb: {
-    // keytar talks to the Secret Service through libsecret.
-    depends: ['libsecret-1-0'],
   },
   mac: {
     target: ['dmg'],
@@ -128,7 +129,6 @@ const config: Configuration = {
     entitlements: 'build/entitlements.mac.plist',
     entitlementsInherit: 'build/entitlements.mac.plist',
   },
-  dmg: { sign: false },
   win: {
     target: ['nsis'],
     icon: 'build/icon.png',

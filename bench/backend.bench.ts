@@ -1,9 +1,9 @@
 // Reference backend throughput on loopback: the server runs as its own process (as the console
 // launches it), the load comes from this one over keep-alive connections.
 //   node bench/backend.bench.ts            (≈1 min; SCIM_BENCH_SECONDS=5 per phase by default)
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDatabase } from '../src-server/db.ts'
@@ -13,8 +13,8 @@ import { ResourceStore } from '../src-server/store/resources.ts'
 import { TenantStore } from '../src-server/store/tenants.ts'
 import { launchBackendProcess } from '../src-server/launch.ts'
 
-const SEED_USERS = 100_000
-const SEED_EVENTS = 1_000_000
+const SEED_USERS = Number(process.env.SCIM_BENCH_USERS ?? 100_000)
+const SEED_EVENTS = Number(process.env.SCIM_BENCH_EVENTS ?? 1_000_000)
 const PHASE_SECONDS = Number(process.env.SCIM_BENCH_SECONDS ?? 5)
 const CONCURRENCY = 16
 const TOKEN = 'bench-token-0123456789abcdef'
@@ -22,6 +22,7 @@ const ADMIN = 'bench-admin-0123456789abcdef'
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'scim-bench-'))
+const KEEP = process.env.SCIM_BENCH_KEEP === '1'
 
 function seed(): { tenantId: string } {
   const t0 = performance.now()
@@ -133,7 +134,21 @@ function call(
   })
 }
 
+let serverPid = 0
+
+/** CPU seconds the server process has used (Linux /proc; undefined elsewhere). */
+function serverCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime and stime are fields 14 and 15 of the full line, in clock ticks (100 per second).
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
 async function phase(name: string, make: (i: number) => Promise<boolean>): Promise<number> {
+  const cpuBefore = serverCpuSeconds()
   let next = 0
   let ok = 0
   let bad = 0
@@ -149,14 +164,22 @@ async function phase(name: string, make: (i: number) => Promise<boolean>): Promi
   )
   const secs = (performance.now() - started) / 1000
   const rate = ok / secs
+  const cpuAfter = serverCpuSeconds()
+  // Requests per second of server CPU: what the server would do with a core to itself, a figure
+  // that a busy shared machine disturbs far less than the wall-clock rate.
+  const perCpu =
+    cpuBefore === undefined || cpuAfter === undefined || cpuAfter === cpuBefore
+      ? ''
+      : `, ${((ok + bad) / (cpuAfter - cpuBefore)).toFixed(0)} per server CPU-second`
   console.log(
-    `${name}: ${rate.toFixed(0)} req/s (${ok} ok, ${bad} unexpected, ${secs.toFixed(1)} s, ${CONCURRENCY} concurrent)`,
+    `${name}: ${rate.toFixed(0)} req/s (${ok} ok, ${bad} unexpected, ${secs.toFixed(1)} s, ${CONCURRENCY} concurrent${perCpu})`,
   )
   return rate
 }
 
 const { tenantId } = seed()
 const backend = await launchBackendProcess({ dataDir, retention: SEED_EVENTS * 3 })
+serverPid = backend.pid
 try {
   const base = backend.scimBaseUrl
   await phase(
@@ -196,6 +219,7 @@ try {
   times.sort((a, b) => a - b)
   const p50 = times[Math.floor(times.length / 2)]!
   const p95 = times[Math.floor(times.length * 0.95)]!
+  console.log(`load average during the run: ${loadavg()[0]!.toFixed(1)}`)
   console.log(
     `event query by user over ${SEED_EVENTS} events via the admin API: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`,
   )
@@ -207,5 +231,6 @@ try {
 } finally {
   await backend.stop()
   agent.destroy()
-  rmSync(dataDir, { recursive: true, force: true })
+  if (KEEP) console.log(`data kept in ${dataDir}`)
+  else rmSync(dataDir, { recursive: true, force: true })
 }

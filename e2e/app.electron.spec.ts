@@ -1,9 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { _electron as electron, expect, test } from '@playwright/test'
+import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test'
+import { windowStateSchema, WINDOW_STATE_FILE } from '../src-main/electron/window-state.ts'
 
 const root = resolve(import.meta.dirname, '..')
+const mainEntry = resolve(root, 'out/main/index.js')
 
 /**
  * The Electron binary path, or why there is none. Looked up by hand: `require('electron')` would
@@ -15,6 +19,7 @@ function electronBinary(): { path: string } | { reason: string } {
   if (!existsSync(pathFile)) return { reason: `no Electron binary (${pathFile} is missing)` }
   const path = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim())
   if (!existsSync(path)) return { reason: `no Electron binary at ${path}` }
+  if (!existsSync(mainEntry)) return { reason: `${mainEntry} is missing: run npm run build first` }
   return { path }
 }
 
@@ -29,11 +34,24 @@ if (missing) {
 test.describe('Electron app', () => {
   test.skip(missing !== undefined, `Electron cannot launch here: ${missing}`)
 
+  // A fresh profile per test: window state and the single-instance lock live in userData.
+  let userData: string
+  let app: ElectronApplication | undefined
+  const args = (): string[] => [mainEntry, `--user-data-dir=${userData}`]
+  const launch = (): Promise<ElectronApplication> =>
+    electron.launch({ executablePath: 'path' in binary ? binary.path : '', args: args() })
+
+  test.beforeEach(() => {
+    userData = mkdtempSync(join(tmpdir(), 'scim-console-e2e-'))
+  })
+  test.afterEach(async () => {
+    await app?.close()
+    app = undefined
+    rmSync(userData, { recursive: true, force: true })
+  })
+
   test('opens the window with the metadata screen and the contract api', async () => {
-    const app = await electron.launch({
-      executablePath: 'path' in binary ? binary.path : '',
-      args: [resolve(root, 'out/main/index.js')],
-    })
+    app = await launch()
     const window = await app.firstWindow()
     await expect(window.getByTestId('metadata-screen')).toBeVisible()
     expect(
@@ -42,6 +60,59 @@ test.describe('Electron app', () => {
     expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe(
       'undefined',
     )
+  })
+
+  test('View > screen items send app.navigate to the renderer', async () => {
+    app = await launch()
+    const window = await app.firstWindow()
+    await expect(window.getByTestId('metadata-screen')).toBeVisible()
+    await window.evaluate(() => {
+      const w = window as unknown as {
+        api: { on(e: string, l: (p: unknown) => void): () => void }
+        navigated: unknown[]
+      }
+      w.navigated = []
+      w.api.on('app.navigate', (p) => w.navigated.push(p))
+    })
+    const accelerator = await app.evaluate(({ Menu }) => {
+      const item = Menu.getApplicationMenu()?.getMenuItemById('navigate-tokens')
+      item?.click()
+      return item?.accelerator
+    })
+    expect(accelerator).toBe('CmdOrCtrl+3')
+    await expect
+      .poll(() => window.evaluate(() => (window as unknown as { navigated: unknown[] }).navigated))
+      .toEqual([{ screen: 'tokens' }])
+  })
+
+  test('remembers the window bounds in userData across launches', async () => {
+    app = await launch()
+    const first = await app.firstWindow()
+    await expect(first.getByTestId('metadata-screen')).toBeVisible()
+    await app.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows()[0]?.setBounds({ x: 60, y: 70, width: 1000, height: 700 }),
+    )
     await app.close()
+    app = undefined
+    const saved = windowStateSchema.parse(
+      JSON.parse(readFileSync(join(userData, WINDOW_STATE_FILE), 'utf8')),
+    )
+    expect(saved.bounds).toMatchObject({ width: 1000, height: 700 })
+
+    app = await launch()
+    await app.firstWindow()
+    const bounds = await app.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows()[0]?.getBounds(),
+    )
+    expect(bounds).toMatchObject({ width: 1000, height: 700 })
+  })
+
+  test('a second launch hands over to the first and exits', async () => {
+    app = await launch()
+    await app.firstWindow()
+    // The safety timeout only stops a hung second instance; the assertion is on its exit.
+    const second = spawnSync('path' in binary ? binary.path : '', args(), { timeout: 30_000 })
+    expect(second.status).toBe(0)
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)
   })
 })

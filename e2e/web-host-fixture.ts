@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { test as base } from '@playwright/test'
 
 const root = resolve(import.meta.dirname, '..')
@@ -11,6 +12,8 @@ export interface RunningWebHost {
   /** Page URL including the per-run token in the fragment. */
   pageUrl: string
   origin: string
+  /** The fresh data folder this host runs with (settings, embedded backend). */
+  dataDir: string
 }
 
 /**
@@ -21,25 +24,43 @@ export const test = base.extend<object, { webHost: RunningWebHost }>({
   webHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
     async ({}, use) => {
-      if (!existsSync(resolve(root, 'out/renderer/index.html'))) {
+      // E2E_RENDERER_DIR points at a private copy of a build, so a rebuild of out/renderer by
+      // someone else during the run cannot pull the page out from under the tests.
+      const rendererDir = resolve(root, process.env.E2E_RENDERER_DIR ?? 'out/renderer')
+      if (!existsSync(resolve(rendererDir, 'index.html'))) {
         throw new Error(
-          'No built renderer in out/renderer. Run `npx electron-vite build` before the e2e tests.',
+          `No built renderer in ${rendererDir}. Run \`npx electron-vite build\` before the e2e tests.`,
         )
       }
+      // A fresh data folder per worker, and the in-memory secret store: browser tests never read
+      // or write the machine's keychain (the keychain has its own test layer), and the UI must
+      // then show its memory-store banner.
+      const dataDir = mkdtempSync(join(tmpdir(), 'scim-console-e2e-'))
       const child = spawn(
         process.execPath,
-        [resolve(root, 'bin/scim-console.mjs'), 'web', '--port', '0'],
+        [
+          resolve(root, 'bin/scim-console.mjs'),
+          'web',
+          '--port',
+          '0',
+          '--data',
+          dataDir,
+          '--renderer-dir',
+          rendererDir,
+        ],
         {
           cwd: root,
           stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, SCIM_CONSOLE_SECRET_STORE: 'memory' },
         },
       )
       const stderr: string[] = []
       child.stderr.setEncoding('utf8').on('data', (c: string) => stderr.push(c))
       const pageUrl = await readPageUrl(child, stderr)
-      await use({ pageUrl, origin: new URL(pageUrl).origin })
+      await use({ pageUrl, origin: new URL(pageUrl).origin, dataDir })
       child.kill('SIGINT')
       await new Promise((r) => child.once('exit', r))
+      rmSync(dataDir, { recursive: true, force: true })
     },
     { scope: 'worker' },
   ],

@@ -1,11 +1,21 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { join, matchesGlob, relative } from 'node:path'
-import { FuseV1Options } from '@electron/fuses'
-import type { Configuration } from 'electron-builder'
-import { describe, expect, it } from 'vitest'
+import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
+import { Arch, type Configuration } from 'electron-builder'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import config, {
   RENDERER_ONLY_DEPENDENCIES,
+  TEST_BUILD_ENV,
   afterPack,
   electronExecutable,
   fuseConfig,
@@ -89,6 +99,9 @@ describe('electron-builder config', () => {
     expect(config.linux?.target).toEqual(['AppImage', 'deb'])
     expect(config.mac?.target).toEqual(['dmg'])
     expect(config.win?.target).toEqual(['nsis'])
+    // A deb `depends` list replaces electron-builder's default one, which already has
+    // libsecret-1-0 for keytar; setting it would silently drop GTK, NSS and the rest.
+    expect(config.deb?.depends).toBeUndefined()
   })
 
   it('ships the three built bundles and the package manifest', () => {
@@ -213,5 +226,67 @@ describe('Electron fuses', () => {
       packager: { appInfo: { productFilename: 'scim-console' }, executableName: 'scim-console' },
     } as unknown as Parameters<typeof afterPack>[0]
     await expect(afterPack(missing)).rejects.toThrow()
+  })
+})
+
+describe('afterPack on a stand-in executable (no Electron binary on this machine)', () => {
+  // The fuse wire as Electron embeds it: a sentinel, the wire version, its length, one byte per
+  // fuse ('0' off, '1' on). Electron 45's defaults: RunAsNode, NODE_OPTIONS, inspect, file://
+  // privileges and Wasm trap handlers on; the rest off.
+  const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+  const dir = mkdtempSync(join(tmpdir(), 'after-pack-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterEach(() => {
+    delete process.env[TEST_BUILD_ENV]
+  })
+
+  function packagedApp(name: string, defaults = '101100011'): Parameters<typeof afterPack>[0] {
+    const appOutDir = join(dir, name)
+    const filler = Buffer.alloc(4096, 0x90)
+    const wire = Buffer.from([1, defaults.length, ...Buffer.from(defaults, 'latin1')])
+    mkdirSync(appOutDir, { recursive: true })
+    writeFileSync(
+      join(appOutDir, 'scim-console'),
+      Buffer.concat([filler, Buffer.from(SENTINEL, 'latin1'), wire, filler]),
+    )
+    return {
+      appOutDir,
+      electronPlatformName: 'linux',
+      arch: Arch.x64,
+      packager: { appInfo: { productFilename: 'scim-console' }, executableName: 'scim-console' },
+    } as unknown as Parameters<typeof afterPack>[0]
+  }
+
+  async function fuses(ctx: Parameters<typeof afterPack>[0]): Promise<Record<number, number>> {
+    return (await getCurrentFuseWire(join(ctx.appOutDir, 'scim-console'))) as unknown as Record<
+      number,
+      number
+    >
+  }
+
+  it('writes the release fuse settings into the binary', async () => {
+    const ctx = packagedApp('release')
+    await afterPack(ctx)
+    const wire = await fuses(ctx)
+    expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE)
+    expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(FuseState.ENABLE)
+    expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(FuseState.DISABLE)
+    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.DISABLE)
+    expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE)
+    expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(FuseState.ENABLE)
+  })
+
+  it('leaves inspect arguments on when the test-build flag is set', async () => {
+    process.env[TEST_BUILD_ENV] = '1'
+    const ctx = packagedApp('test-build')
+    await afterPack(ctx)
+    const wire = await fuses(ctx)
+    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.ENABLE)
+    expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE)
+  })
+
+  it('fails on an Electron with a fuse nobody has decided about yet', async () => {
+    const ctx = packagedApp('future', '1011000110')
+    await expect(afterPack(ctx)).rejects.toThrow(/strictlyRequireAllFuses/)
   })
 })

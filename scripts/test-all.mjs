@@ -18,13 +18,19 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.SCIM_CONSOLE_NO_KEYCHA
       stdio: 'ignore',
     }).status === 0
   if (hasTools && existsSync('scripts/with-keychain.sh')) {
-    const r = spawnSync('bash', ['scripts/with-keychain.sh', process.execPath, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, SCIM_CONSOLE_NO_KEYCHAIN_WRAP: '1' },
-    })
+    const r = spawnSync(
+      'bash',
+      ['scripts/with-keychain.sh', process.execPath, ...process.argv.slice(1)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, SCIM_CONSOLE_NO_KEYCHAIN_WRAP: '1' },
+      },
+    )
     process.exit(r.status ?? 1)
   }
-  console.log('test: no D-Bus session tools (dbus-run-session, gnome-keyring-daemon); keychain tests will be skipped')
+  console.log(
+    'test: no D-Bus session tools (dbus-run-session, gnome-keyring-daemon); keychain tests will be skipped',
+  )
 }
 
 const bin = (name) => join(root, 'node_modules', '.bin', name)
@@ -51,11 +57,18 @@ staticCheck('format', bin('prettier'), ['--check', '--log-level', 'warn', '.'])
 staticCheck('lint', bin('eslint'), ['.'])
 staticCheck('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit'])
 staticCheck('typecheck (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit'])
+// Electronegativity over the Electron sources; unexplained high/medium findings fail it.
+staticCheck('security scan', process.execPath, ['scripts/security-scan.mjs'])
 
 // Unit and integration tests (vitest).
 const vitestJson = join(root, '.vitest-report.json')
 rmSync(vitestJson, { force: true })
-step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`])
+step('vitest', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${vitestJson}`,
+])
 if (existsSync(vitestJson)) {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'))
   passed += report.numPassedTests ?? 0

@@ -4,7 +4,7 @@ import { app, BrowserWindow, Menu, nativeTheme, shell } from 'electron'
 import { aboutPanelOptions } from './electron/about-panel.ts'
 import { buildMenuTemplate } from './electron/app-menu.ts'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './electron/app-protocol.ts'
-import { writeClipboard } from './electron/clipboard.ts'
+import { clearClipboardIfEquals, writeClipboard } from './electron/clipboard.ts'
 import { createMainWindow } from './electron/create-window.ts'
 import { pickMetadataFile } from './electron/dialogs.ts'
 import { registerIpc } from './electron/ipc-registrar.ts'
@@ -14,6 +14,8 @@ import { initialWindowState, keepWindowState } from './electron/window-state-kee
 import { WINDOW_STATE_FILE } from './electron/window-state.ts'
 import { EventHub } from './event-hub.ts'
 import { createLogger } from './logger.ts'
+import { defaultDataDir } from './connections/data-dir.ts'
+import { openMainContext } from './main-context.ts'
 import { createDispatcher, createHandlers } from './services.ts'
 
 // The Electron front door: wiring only. Services live in src-main/<service>/, the glue and its
@@ -62,12 +64,23 @@ function start(): void {
       write: (line) => logFile.write(line),
       onRecord: (r) => hub.emit('app.log', { time: r.time, level: r.level, msg: r.msg }),
     })
+    const context = await openMainContext({
+      dataDir: defaultDataDir(process.env),
+      env: process.env,
+      platform: process.platform,
+      runtime: { execPath: process.execPath },
+    })
+    // Stops the embedded backend child; its SIGTERM goes out synchronously, before the app exits.
+    app.on('will-quit', () => void context.close())
     const dispatch = createDispatcher({
       handlers: createHandlers({
+        context,
+        hub,
         runtime: `electron ${process.versions.electron}`,
         platform: {
           pickMetadataFile: () => pickMetadataFile(BrowserWindow.getFocusedWindow() ?? undefined),
           writeClipboard,
+          clearClipboardIfEquals,
         },
       }),
       logger,

@@ -11,6 +11,11 @@ import type { Logger } from './logger.ts'
 import { appHandlers } from './handlers/app.ts'
 import type { HandlerDeps } from './handlers/handler-deps.ts'
 import { metadataHandlers } from './handlers/metadata.ts'
+import { connectionsHandlers } from './handlers/connections.ts'
+import { tokensHandlers } from './handlers/tokens.ts'
+import { ssoHandlers } from './handlers/sso.ts'
+import { logHandlers } from './handlers/log.ts'
+import { harnessHandlers } from './handlers/harness.ts'
 
 /**
  * Maps every contract channel to its main-process implementation. Both front doors (the Electron
@@ -34,6 +39,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...appHandlers(deps),
     ...metadataHandlers(deps),
+    ...connectionsHandlers(deps),
+    ...tokensHandlers(deps),
+    ...ssoHandlers(deps),
+    ...logHandlers(deps),
+    ...harnessHandlers(deps),
   }
 }
 

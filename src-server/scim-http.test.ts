@@ -358,6 +358,68 @@ describe('Microsoft Entra ID traffic (SCIM-REFERENCE §4) end to end', () => {
     expect(r.body.Resources.map((u: { id: string }) => u.id)).toContain(id)
   })
 
+  it('the compatibility-flag forms: Add nickName, URN-pathed employeeNumber, no-path replace with dotted keys, Replace userName', async () => {
+    const id = await createUser(`flag.${randomUUID().slice(0, 6)}@contoso.com`)
+    let r = await t.scim(`/Users/${id}`, {
+      method: 'PATCH',
+      body: {
+        schemas: [PATCH],
+        Operations: [
+          { op: 'Add', path: 'nickName', value: 'Babs' },
+          { op: 'Replace', path: `${ENTERPRISE}:employeeNumber`, value: '1234' },
+        ],
+      },
+    })
+    expect(r.status).toBe(200)
+    expect(r.body.nickName).toBe('Babs')
+    expect(r.body[ENTERPRISE].employeeNumber).toBe('1234')
+    r = await t.scim(`/Users/${id}`, {
+      method: 'PATCH',
+      body: {
+        schemas: [PATCH],
+        Operations: [
+          { op: 'replace', path: 'emails[type eq "work"].value', value: 'new.work@contoso.com' },
+          {
+            op: 'replace',
+            value: {
+              displayName: 'Barbara Jensen',
+              'name.givenName': 'Barbara',
+              'name.familyName': 'Jensen',
+              [`${ENTERPRISE}:employeeNumber`]: '5678',
+            },
+          },
+        ],
+      },
+    })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({
+      displayName: 'Barbara Jensen',
+      name: { givenName: 'Barbara', familyName: 'Jensen' },
+      emails: [expect.objectContaining({ value: 'new.work@contoso.com' })],
+    })
+    expect(r.body[ENTERPRISE].employeeNumber).toBe('5678')
+    const newName = `renamed.${randomUUID().slice(0, 6)}@contoso.com`
+    r = await t.scim(`/Users/${id}`, {
+      method: 'PATCH',
+      body: { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'userName', value: newName }] },
+    })
+    expect(r.body.userName).toBe(newName)
+    r = await t.scim(`/Users?filter=${q(`userName eq "${newName}"`)}`)
+    expect(r.body.Resources.map((u: { id: string }) => u.id)).toEqual([id])
+    // renaming onto another user's userName is a 409 and changes nothing
+    const other = await createUser(`taken.${randomUUID().slice(0, 6)}@contoso.com`)
+    const taken = (await t.scim(`/Users/${other}`)).body.userName
+    r = await t.scim(`/Users/${id}`, {
+      method: 'PATCH',
+      body: {
+        schemas: [PATCH],
+        Operations: [{ op: 'Replace', path: 'userName', value: taken.toUpperCase() }],
+      },
+    })
+    expectScimError(r, 409, 'uniqueness')
+    expect((await t.scim(`/Users/${id}`)).body.userName).toBe(newName)
+  })
+
   it('groups: ADSCIM schema, excludedAttributes=members, rename, Add members, legacy Remove with a value array, delete', async () => {
     const u1 = await createUser(`g1.${randomUUID().slice(0, 6)}@contoso.com`)
     const u2 = await createUser(`g2.${randomUUID().slice(0, 6)}@contoso.com`)
@@ -440,6 +502,44 @@ describe('Microsoft Entra ID traffic (SCIM-REFERENCE §4) end to end', () => {
     expect(r.status).toBe(400)
     const after = (await t.scim(`/Users/${id}`)).body
     expect(after).toEqual(before)
+  })
+})
+
+describe('read-only attributes and computed groups', () => {
+  it('ignores a client-sent id, meta and groups on POST and PUT; memberships only change through the group', async () => {
+    const r = await t.scim('/Users', {
+      method: 'POST',
+      body: oktaUser(`ro.${randomUUID().slice(0, 6)}@x.org`, {
+        id: 'client-chosen',
+        meta: { created: '1999-01-01T00:00:00Z', version: 'W/"77"' },
+      }),
+    })
+    expect(r.status).toBe(201)
+    expect(r.body.id).not.toBe('client-chosen')
+    expect(r.body.meta.created).not.toContain('1999')
+    expect(r.body.meta.version).toBe('W/"1"')
+    const uid = r.body.id
+    const g = await t.scim('/Groups', {
+      method: 'POST',
+      body: { schemas: [GROUP], displayName: `ro ${randomUUID()}`, members: [{ value: uid }] },
+    })
+    const user = (await t.scim(`/Users/${uid}`)).body
+    expect(user.groups.map((x: { value: string }) => x.value)).toEqual([g.body.id])
+    // Okta PUTs the user back with `groups` as read; an emptied list must not drop the membership
+    const put = await t.scim(`/Users/${uid}`, {
+      method: 'PUT',
+      body: { ...user, groups: [], id: 'other' },
+    })
+    expect(put.status).toBe(200)
+    expect(put.body.id).toBe(uid)
+    expect(put.body.groups.map((x: { value: string }) => x.value)).toEqual([g.body.id])
+    // HEAD answers like GET without a body
+    const head = await fetch(`${t.server.scimBaseUrl}/Users/${uid}`, {
+      method: 'HEAD',
+      headers: { Authorization: `Bearer ${TEST_TOKEN}` },
+    })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
   })
 })
 
@@ -595,6 +695,20 @@ describe('bad input gets the right SCIM error and changes nothing', () => {
     expect(await userCount()).toBe(before)
   })
 
+  it('deeply nested JSON is 400 invalidSyntax and an oversized URL is 431, both as SCIM errors', async () => {
+    const before = await userCount()
+    for (const depth of [100, 100_000]) {
+      const nested = `{"userName":"deep@x.org","a":${'['.repeat(depth)}${']'.repeat(depth)}}`
+      const r = await t.scim('/Users', { method: 'POST', body: nested, raw: true })
+      expectScimError(r, 400, 'invalidSyntax')
+      expect(r.body.detail).toContain('nested')
+    }
+    const long = await t.scim(`/Users?filter=${'x'.repeat(40_000)}`)
+    expect(long.status).toBe(431)
+    expect(long.body).toMatchObject({ status: '431' })
+    expect(await userCount()).toBe(before)
+  })
+
   it('accepts application/json and a missing content type', async () => {
     let r = await t.scim('/Users', {
       method: 'POST',
@@ -628,10 +742,9 @@ describe('bad input gets the right SCIM error and changes nothing', () => {
       await t.scim('/Users', { token: null, headers: { Authorization: `Basic ${TEST_TOKEN}` } }),
       401,
     )
-    expectScimError(
-      await t.scim('/Users', { token: null, headers: { Authorization: TEST_TOKEN } }),
-      401,
-    )
+    const noScheme = await t.scim('/Users', { token: null, headers: { Authorization: TEST_TOKEN } })
+    expectScimError(noScheme, 401)
+    expect(noScheme.body.detail).toContain('token is right')
     expectScimError(
       await t.scim('/Users', {
         method: 'POST',
@@ -732,6 +845,8 @@ describe('bad input gets the right SCIM error and changes nothing', () => {
       '/Users/' + 'x'.repeat(5000),
       '/Groups?filter=' + q('members[value eq "x"]'),
       '/Users?startIndex=1e400&count=9999999999999999999',
+      '/Users?startIndex=99999999999999999999',
+      '/Groups?startIndex=99999999999999999999&sortBy=displayName',
       '/Schemas/%00',
     ]
     for (const p of paths) {

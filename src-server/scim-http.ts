@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { redact, redactString } from '../src-shared/redact.ts'
 import { readBody } from './http/body.ts'
+import { exceedsDepth, MAX_JSON_DEPTH } from './http/json-depth.ts'
 import type { EventHub } from './events.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { ScimError } from './scim/scim-error.ts'
@@ -83,17 +84,26 @@ export function createScimHandler(deps: ScimDeps) {
       result = await (async (): Promise<ScimResult> => {
         const token = bearerToken(req)
         if (token === undefined) {
-          if (req.headers.authorization !== undefined) {
-            // Drain so the client reads the 401 instead of a reset; the body is not needed.
-            req.resume()
+          req.resume()
+          const header = req.headers.authorization
+          if (header !== undefined) {
+            // Still a 401, but a registered token sent without "Bearer " (or as "Token …") is
+            // the classic IdP setup mistake: say so, and show it in that tenant's log.
+            const words = header.trim().split(/\s+/)
+            const candidate = words[words.length - 1] ?? ''
+            const hash = sha256Hex(candidate)
+            tokenHashPrefix = hash.slice(0, 8)
+            const known = deps.tenants.tokenByHash(hash)
+            if (known) tenantId = known.tenantId
             return errorResult(
               unauthorized(
-                'The Authorization header is not "Bearer <token>". Paste the token in the IdP with the Bearer scheme (Okta: "HTTP Header" auth, Entra: "Secret Token").',
+                known && known.revokedAt === null
+                  ? 'The token is right but the Authorization header is not "Bearer <token>". Send it with the Bearer scheme (Okta: "HTTP Header" auth with the Bearer prefix, Entra: "Secret Token").'
+                  : 'The Authorization header is not "Bearer <token>". Paste the token in the IdP with the Bearer scheme (Okta: "HTTP Header" auth, Entra: "Secret Token").',
               ),
               { 'WWW-Authenticate': 'Bearer realm="scim"' },
             )
           }
-          req.resume()
           return errorResult(
             unauthorized(
               'No bearer token. Send Authorization: Bearer <SCIM token> on every request.',
@@ -194,6 +204,16 @@ export function createScimHandler(deps: ScimDeps) {
                 new ScimError(
                   400,
                   `The request body is not valid JSON (${(err as Error).message}).`,
+                  'invalidSyntax',
+                ),
+              )
+            }
+            if (exceedsDepth(parsed)) {
+              requestBody = capBody(read.text)
+              return errorResult(
+                new ScimError(
+                  400,
+                  `The request body is nested more than ${MAX_JSON_DEPTH} levels deep; no SCIM resource is.`,
                   'invalidSyntax',
                 ),
               )

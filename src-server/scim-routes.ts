@@ -43,8 +43,6 @@ export interface ScimResult {
   headers?: Record<string, string>
 }
 
-type ScimHandler = (ctx: ScimContext) => ScimResult
-
 // ---------- representation ----------
 
 function endpoint(kind: Kind): string {
@@ -156,7 +154,8 @@ function listParams(source: Record<string, unknown>): ListParams {
   return {
     filter: filter === undefined || filter.trim() === '' ? undefined : filter,
     // RFC 7644 §3.4.2.4: startIndex below 1 means 1; a negative count means 0.
-    startIndex: start === undefined || start < 1 ? 1 : start,
+    // Beyond 2^53 a start index is meaningless and no longer binds as an SQLite integer.
+    startIndex: start === undefined || start < 1 ? 1 : Math.min(start, Number.MAX_SAFE_INTEGER),
     count: count === undefined ? DEFAULT_PAGE : Math.min(Math.max(count, 0), MAX_PAGE),
     sortBy: str('sortBy'),
     sortOrder: str('sortOrder'),
@@ -195,22 +194,41 @@ function projection(p: { attributes?: string; excludedAttributes?: string }): {
   return out
 }
 
+/** Whether the projection keeps `attr` at all, so the membership queries can be skipped. */
 function wants(p: { attributes?: string; excludedAttributes?: string }, attr: string): boolean {
-  const re = new RegExp(`(^|[,\\s.:])${attr}($|[,\\s.\\[])`, 'i')
-  if (p.excludedAttributes && re.test(p.excludedAttributes) && !p.attributes) return false
-  if (p.attributes) return re.test(p.attributes)
+  if (p.attributes) return new RegExp(`(^|[,\\s.:])${attr}($|[,\\s.\\[])`, 'i').test(p.attributes)
+  // Only the whole attribute excluded drops it; `members.display` still needs the members.
+  if (p.excludedAttributes)
+    return !new RegExp(`(^|[,\\s:])${attr}\\s*($|,)`, 'i').test(p.excludedAttributes)
   return true
 }
 
 // ---------- list / search ----------
 
+interface RenderedStored {
+  s: Stored
+  r: Json
+}
+
+function sortRendered(list: RenderedStored[], params: ListParams, kind: Kind): Stored[] {
+  const order = new Map(list.map((x) => [x.r, x.s]))
+  return sortResources(
+    list.map((x) => x.r),
+    params.sortBy,
+    params.sortOrder,
+    kind,
+  ).map((r) => order.get(r)!)
+}
+
 function list(kind: Kind, ctx: ScimContext, params: ListParams): ScimResult {
   const { store, tenantId } = ctx
   ctx.ev.resourceType = kind
+  ctx.ev.outcome = 'read'
   const proj = projection(params)
   const memberAttr = kind === 'User' ? 'groups' : 'members'
-  let needsMembership = wants(proj, memberAttr)
-  let page: Stored[]
+  const all = (): Stored[] =>
+    kind === 'User' ? store.allUsers(tenantId) : store.allGroups(tenantId)
+  let matched: Stored[] | undefined
   let total: number
   if (params.filter !== undefined) {
     const node = parseFilter(params.filter, kind)
@@ -218,69 +236,48 @@ function list(kind: Kind, ctx: ScimContext, params: ListParams): ScimResult {
     if (eq && kind === 'User' && eq.path === 'username' && typeof eq.value === 'string') {
       ctx.ev.userName = eq.value
     }
+    // An indexed `eq` narrows the candidates; the whole filter still decides on each of them.
     const candidates =
       (eq && (kind === 'User' ? store.usersByEq(tenantId, eq) : store.groupsByEq(tenantId, eq))) ??
-      (kind === 'User' ? store.allUsers(tenantId) : store.allGroups(tenantId))
-    const filterNeedsMembership = new RegExp(memberAttr, 'i').test(params.filter)
-    const rendered = candidates
+      all()
+    const withMembership = new RegExp(memberAttr, 'i').test(params.filter)
+    const hits = candidates
       .map((s) => ({
         s,
         r: render(store, ctx.baseUrl, s, {
-          withGroups: filterNeedsMembership,
-          withMembers: filterNeedsMembership,
+          withGroups: withMembership,
+          withMembers: withMembership,
         }),
       }))
       .filter(({ r }) => evaluateFilter(node, r, kind))
-    let matched = rendered.map((x) => x.s)
-    if (params.sortBy) {
-      const order = new Map(rendered.map((x) => [x.r, x.s]))
-      matched = sortResources(
-        rendered.map((x) => x.r),
-        params.sortBy,
-        params.sortOrder,
-        kind,
-      ).map((r) => order.get(r)!)
-    }
+    matched = params.sortBy ? sortRendered(hits, params, kind) : hits.map((x) => x.s)
     total = matched.length
-    page = matched.slice(params.startIndex - 1, params.startIndex - 1 + params.count)
     if (total === 1 && kind === 'User') {
       const only = matched[0]!
       ctx.ev.resourceId = only.id
-      ctx.ev.userName =
-        typeof only.body.userName === 'string' ? only.body.userName : ctx.ev.userName
+      if (typeof only.body.userName === 'string') ctx.ev.userName = only.body.userName
     }
-    ctx.ev.outcome = total === 0 ? 'lookup_empty' : 'read'
+    if (total === 0) ctx.ev.outcome = 'lookup_empty'
   } else if (params.sortBy) {
-    const all = kind === 'User' ? store.allUsers(tenantId) : store.allGroups(tenantId)
-    const rendered = all.map((s) => ({
+    const rendered = all().map((s) => ({
       s,
       r: render(store, ctx.baseUrl, s, { withGroups: false, withMembers: false }),
     }))
-    const order = new Map(rendered.map((x) => [x.r, x.s]))
-    const sorted = sortResources(
-      rendered.map((x) => x.r),
-      params.sortBy,
-      params.sortOrder,
-      kind,
-    ).map((r) => order.get(r)!)
-    total = sorted.length
-    page = sorted.slice(params.startIndex - 1, params.startIndex - 1 + params.count)
-    ctx.ev.outcome = 'read'
+    matched = sortRendered(rendered, params, kind)
+    total = matched.length
   } else {
     total = kind === 'User' ? store.countUsers(tenantId) : store.countGroups(tenantId)
-    page =
-      params.count === 0
-        ? []
-        : kind === 'User'
-          ? store.pageUsers(tenantId, params.startIndex - 1, params.count)
-          : store.pageGroups(tenantId, params.startIndex - 1, params.count)
-    ctx.ev.outcome = 'read'
   }
+  const offset = params.startIndex - 1
+  let page: Stored[]
   if (params.count === 0) page = []
-  needsMembership = needsMembership && page.length > 0
+  else if (matched) page = matched.slice(offset, offset + params.count)
+  else if (kind === 'User') page = store.pageUsers(tenantId, offset, params.count)
+  else page = store.pageGroups(tenantId, offset, params.count)
+  const withMembership = wants(proj, memberAttr)
   const resources = page.map((s) =>
     projectAttributes(
-      render(store, ctx.baseUrl, s, { withGroups: needsMembership, withMembers: needsMembership }),
+      render(store, ctx.baseUrl, s, { withGroups: withMembership, withMembers: withMembership }),
       proj,
       kind,
     ),
@@ -291,6 +288,8 @@ function list(kind: Kind, ctx: ScimContext, params: ListParams): ScimResult {
     itemsPerPage: resources.length,
     startIndex: params.startIndex,
   }
+  // count=0 asks for totalResults only (RFC 7644 §3.4.2.4); an empty result keeps `Resources: []`
+  // as Entra's documented zero-result answer does.
   if (params.count !== 0 || total === 0) body.Resources = resources
   return { status: 200, body }
 }
@@ -308,7 +307,6 @@ function search(kind: Kind, ctx: ScimContext): ScimResult {
       'invalidSyntax',
     )
   }
-  ctx.ev.outcome = 'read'
   return list(kind, ctx, listParams(body))
 }
 
@@ -555,44 +553,15 @@ function discoveryOne(
 
 export function scimRouter(): Router<ScimContext, ScimResult> {
   const r = new Router<ScimContext, ScimResult>()
-  const wrap = (h: ScimHandler) => h
   for (const kind of ['User', 'Group'] as const) {
     const base = `/${endpoint(kind)}`
-    r.on(
-      'GET',
-      base,
-      wrap((ctx) => list(kind, ctx, listParams(queryObject(ctx.url)))),
-    )
-    r.on(
-      'POST',
-      base,
-      wrap((ctx) => create(kind, ctx)),
-    )
-    r.on(
-      'POST',
-      `${base}/.search`,
-      wrap((ctx) => search(kind, ctx)),
-    )
-    r.on(
-      'GET',
-      `${base}/:id`,
-      wrap((ctx) => getOne(kind, ctx)),
-    )
-    r.on(
-      'PUT',
-      `${base}/:id`,
-      wrap((ctx) => replace(kind, ctx)),
-    )
-    r.on(
-      'PATCH',
-      `${base}/:id`,
-      wrap((ctx) => patch(kind, ctx)),
-    )
-    r.on(
-      'DELETE',
-      `${base}/:id`,
-      wrap((ctx) => remove(kind, ctx)),
-    )
+    r.on('GET', base, (ctx) => list(kind, ctx, listParams(queryObject(ctx.url))))
+    r.on('POST', base, (ctx) => create(kind, ctx))
+    r.on('POST', `${base}/.search`, (ctx) => search(kind, ctx))
+    r.on('GET', `${base}/:id`, (ctx) => getOne(kind, ctx))
+    r.on('PUT', `${base}/:id`, (ctx) => replace(kind, ctx))
+    r.on('PATCH', `${base}/:id`, (ctx) => patch(kind, ctx))
+    r.on('DELETE', `${base}/:id`, (ctx) => remove(kind, ctx))
   }
   r.on('GET', '/ServiceProviderConfig', (ctx) => discovery(ctx, serviceProviderConfig(ctx.baseUrl)))
   r.on('GET', '/ResourceTypes', (ctx) => discoveryList(ctx, resourceTypes(ctx.baseUrl)))

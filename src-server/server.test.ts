@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
-import { schemaVersion } from './db.ts'
+import { openDatabase, schemaVersion } from './db.ts'
 import { startServer } from './server.ts'
+import { EventStore } from './store/events.ts'
 import { startTestServer } from './test-server.ts'
 import type { TestServer } from './test-server.ts'
 
@@ -50,9 +51,81 @@ describe('storage', () => {
       body: { schemas: [USER], userName: 'DURABLE@x.org' },
     })
     expect(dup.status).toBe(409)
-    const events = (await b.admin(`/tenants/${tenantId}/events?limit=3`)).body.items
-    expect(events[0].seq).toBeGreaterThan(lastSeq)
-    expect(events.some((e: { seq: number }) => e.seq === lastSeq)).toBe(true)
+    const events = (await b.admin(`/tenants/${tenantId}/events?limit=100`)).body.items
+    // the sequence continues where it stopped: the GET and the refused POST after the restart
+    expect(events.slice(0, 3).map((e: { seq: number; path: string }) => [e.seq, e.path])).toEqual([
+      [lastSeq + 2, '/Users'],
+      [lastSeq + 1, `/Users/${u.body.id}`],
+      [lastSeq, '/Groups'],
+    ])
+    expect(events.map((e: { seq: number }) => e.seq)).toEqual(
+      Array.from({ length: lastSeq + 2 }, (_, i) => lastSeq + 2 - i),
+    )
+  })
+
+  it('upgrading from schema 2 renumbers the events per tenant in their order, keeps membership lookups, and continues each sequence', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scim-seq-upgrade-'))
+    const old = openDatabase(dataDir, 2)
+    const insert = old.prepare(
+      `INSERT INTO events (seq, tenant_id, time_ms, method, path, status, duration_ms, resource_type, outcome, resource_id, members_json)
+       VALUES (?, ?, 0, 'GET', ?, 200, 1, 'User', 'read', ?, ?)`,
+    )
+    // one global counter with gaps, as schema 2 wrote it: tenants interleaved, unattributed 401s
+    const rows: Array<[number, string | null, string, string | null, string | null]> = [
+      [3, 'ta', '/a1', null, null],
+      [4, 'tb', '/b1', null, null],
+      [7, null, '/n1', null, null],
+      [9, 'ta', '/a2', 'g1', JSON.stringify({ added: ['u1'], removed: [] })],
+      [12, 'tb', '/b2', null, null],
+      [15, 'ta', '/a3', null, null],
+    ]
+    for (const r of rows) insert.run(...r)
+    old
+      .prepare('INSERT INTO event_members (seq, tenant_id, member_id) VALUES (9, ?, ?)')
+      .run('ta', 'u1')
+    old.close()
+
+    const db = openDatabase(dataDir)
+    const after = db
+      .prepare('SELECT tenant_id AS t, seq, path FROM events ORDER BY id')
+      .all() as Array<{ t: string | null; seq: number; path: string }>
+    expect(after.map((r) => [r.t, r.seq, r.path])).toEqual([
+      ['ta', 1, '/a1'],
+      ['tb', 1, '/b1'],
+      [null, 1, '/n1'],
+      ['ta', 2, '/a2'],
+      ['tb', 2, '/b2'],
+      ['ta', 3, '/a3'],
+    ])
+    const store = new EventStore(db, 1000)
+    const story = store.query({
+      tenantId: 'ta',
+      limit: 10,
+      user: { userNames: [], resourceIds: ['u1'] },
+    })
+    expect(story.map((e) => [e.seq, e.path])).toEqual([[2, '/a2']])
+    const base = {
+      timeMs: 0,
+      method: 'GET',
+      status: 200,
+      durationMs: 1,
+      resourceType: 'User' as const,
+      resourceId: null,
+      userName: null,
+      outcome: 'read' as const,
+      error: null,
+      tokenHashPrefix: null,
+      requestBody: null,
+      responseBody: null,
+    }
+    expect(store.append({ ...base, tenantId: 'ta', path: '/a4' }).seq).toBe(4)
+    expect(store.append({ ...base, tenantId: 'tb', path: '/b3' }).seq).toBe(3)
+    expect(store.append({ ...base, tenantId: null, path: '/n2' }).seq).toBe(2)
+    expect(store.append({ ...base, tenantId: 'new', path: '/x1' }).seq).toBe(1)
+    store.close()
+    expect(store.eventsAfter('ta', 2, 10).map((e) => e.seq)).toEqual([3, 4])
+    db.close()
+    rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('records the schema version and refuses a folder written by a newer version', async () => {
@@ -70,6 +143,30 @@ describe('storage', () => {
     db.close()
     await expect(startServer({ port: 0, dataDir })).rejects.toThrow(/newer scim-console/)
     rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('upgrades a folder written with an older schema in place, keeping its data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scim-upgrade-'))
+    const a = await startTestServer({ dataDir })
+    await a.scim('/Users', { method: 'POST', body: { schemas: [USER], userName: 'old@x.org' } })
+    await a.stop(true)
+    // Roll the folder back to schema 1 (before event_members existed).
+    const db = new DatabaseSync(join(dataDir, 'scim-backend.sqlite'))
+    db.exec('DROP TABLE event_members; PRAGMA user_version = 1')
+    db.close()
+    const b = await startTestServer({ dataDir })
+    running.push(b)
+    const found = await b.scim(`/Users?filter=${encodeURIComponent('userName eq "old@x.org"')}`)
+    expect(found.body.totalResults).toBe(1)
+    const check = new DatabaseSync(join(dataDir, 'scim-backend.sqlite'))
+    const version = (check.prepare('PRAGMA user_version').get() as { user_version: number })
+      .user_version
+    const table = check
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'event_members'")
+      .get()
+    check.close()
+    expect(version).toBe(schemaVersion)
+    expect(table).toBeDefined()
   })
 
   it('a first start generates the admin key and demo token once and stores only their SHA-256', async () => {
@@ -133,6 +230,9 @@ describe('limits', () => {
     expect(ev.body.items.length).toBeLessThanOrEqual(10 + 256)
     expect(ev.body.items.length).toBeGreaterThanOrEqual(10)
     expect(ev.body.items[0].path).toBe('/Users?count=0&i=299')
+    // pruning removes the oldest only: the sequence stays contiguous up to the newest, 300
+    const seqs = ev.body.items.map((e: { seq: number }) => e.seq)
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => 300 - i))
   })
 
   it('request and response bodies in events are capped at 16 KB', async () => {

@@ -91,6 +91,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tenants = new TenantStore(db)
   const resources = new ResourceStore(db)
   const events = new EventStore(db, opts.retention ?? 100_000)
+  events.onFlushError = (err) =>
+    log({ level: 'error', msg: 'could not write provisioning events', error: String(err) })
   const hub = new EventHub(events)
   const streams = new Set<ServerResponse>()
   const { demoTenantId, generated, createdStore } = bootstrap(tenants, opts)
@@ -149,9 +151,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, onRequest)
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-    else socket.destroy()
+  // Requests Node cannot even parse (an URL or headers over 16 KB, broken framing) still get a
+  // JSON error body, so a SCIM client sees a SCIM error rather than an empty reply.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy()
+      return
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+    const status = tooLarge ? 431 : 400
+    const body = JSON.stringify({
+      schemas: [ERROR_SCHEMA],
+      status: String(status),
+      detail: tooLarge
+        ? 'The request line or headers are larger than 16 KB. Shorten the filter or send it with POST /.search.'
+        : 'The HTTP request could not be parsed.',
+    })
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `Content-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

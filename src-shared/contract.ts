@@ -2,6 +2,11 @@ import { z } from 'zod'
 import type { AppErrorData, Result } from './errors.ts'
 import { appChannels, appEvents } from './channels/app.ts'
 import { metadataChannels } from './channels/metadata.ts'
+import { connectionsChannels } from './channels/connections.ts'
+import { tokensChannels } from './channels/tokens.ts'
+import { ssoChannels } from './channels/sso.ts'
+import { logChannels, logEvents } from './channels/log.ts'
+import { harnessChannels, harnessEvents } from './channels/harness.ts'
 
 /**
  * The one contract between the renderer and main, named `domain.verb`. The preload, the IPC
@@ -18,11 +23,18 @@ export { rendererMetadataSourceSchema } from './channels/metadata.ts'
 export const contract = {
   ...appChannels,
   ...metadataChannels,
+  ...connectionsChannels,
+  ...tokensChannels,
+  ...ssoChannels,
+  ...logChannels,
+  ...harnessChannels,
 } as const
 
 /** Main-to-renderer streams. Each payload is validated by the sender. */
 export const events = {
   ...appEvents,
+  ...logEvents,
+  ...harnessEvents,
 } as const
 
 export type Contract = typeof contract

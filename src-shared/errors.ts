@@ -38,6 +38,8 @@ export const errorCodes = [
   'backend.unauthorized',
   'backend.http_error',
   'backend.unavailable',
+  'sso.confirmation_required',
+  'sso.rejected',
   'scim.http_error',
   'scim.not_scim',
   'harness.bad_input',

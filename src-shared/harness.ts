@@ -198,3 +198,41 @@ export const harnessExportOutputSchema = z.object({
   text: z.string(),
 })
 export type HarnessExport = z.infer<typeof harnessExportOutputSchema>
+
+/** `harness.replayUser`: one user through the IdP's exact sequence (writes real data). */
+export const replayUserInputSchema = z.object({
+  baseUrl: z.string().url(),
+  token: z.string().min(1),
+  profile: z.enum(['okta', 'entra']).default('okta'),
+  user: z.object({
+    userName: z.string().min(1),
+    givenName: z.string().optional(),
+    familyName: z.string().optional(),
+    email: z.string().optional(),
+    department: z.string().optional(),
+    manager: z.string().optional(),
+    groups: z.array(z.string().min(1)).max(50).optional(),
+  }),
+})
+
+export const replayStepSchema = z.object({
+  n: z.number().int(),
+  title: z.string(),
+  request: z.string(),
+  status: z.union([z.number().int(), z.string()]),
+  ok: z.boolean(),
+  result: z.string(),
+  idpImpact: z.string().optional(),
+  fix: z.string().optional(),
+  exchangeId: z.string(),
+})
+export type ReplayStep = z.infer<typeof replayStepSchema>
+
+export const replayResultSchema = z.object({
+  profile: harnessProfileSchema,
+  outcome: z.enum(['completed', 'diverged']),
+  userId: z.string().optional(),
+  steps: z.array(replayStepSchema),
+  exchanges: z.array(exchangeSchema),
+})
+export type ReplayResult = z.infer<typeof replayResultSchema>

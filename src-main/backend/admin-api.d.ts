@@ -232,7 +232,8 @@ export interface paths {
      * @description Each message is `id: <seq>`, `event: provisioning`, `data: <ProvisioningEvent JSON>`.
      *     Send `Last-Event-ID` (or `?lastEventId=`) to resume: every stored event with a larger
      *     sequence number is replayed first, then live events follow, with no gap and no duplicate.
-     *     Without it the stream starts with live events only. A comment line `: heartbeat` is sent
+     *     Sequence numbers are per tenant and contiguous, so a client sees a lost message as a jump
+     *     in `id` and can fill it from the paginated query. Without it the stream starts with live events only. A comment line `: heartbeat` is sent
      *     every 15 s so proxies keep the connection open.
      */
     get: operations['streamEvents']
@@ -391,7 +392,7 @@ export interface components {
       | 'lookup_empty'
       | 'rejected'
     ProvisioningEvent: {
-      /** @description Monotonic across the whole server (never reused, survives restarts); per tenant it is increasing but not contiguous */
+      /** @description The tenant's own sequence: 1, 2, 3, ... without gaps (continues across restarts). A jump from n to m > n+1 on the stream means events n+1 .. m-1 were missed; they can be read with `cursor=m`. Retention deletes a tenant's oldest events, so numbers below the oldest stored event are pruned, not missing. */
       seq: number
       /** @description null for auth failures whose token matches no tenant */
       tenantId: string | null
@@ -794,10 +795,10 @@ export interface operations {
   listEvents: {
     parameters: {
       query?: {
-        /** @description `nextCursor` of the previous page: events with a sequence number below it */
+        /** @description `nextCursor` of the previous page, or any sequence number: events with a sequence number below it (so `cursor=m&limit=k` reads the k events before m) */
         cursor?: string
         limit?: components['parameters']['Limit']
-        /** @description userName (case-insensitive, exact) or SCIM resource id */
+        /** @description The user's story — userName (case-insensitive), email, externalId or SCIM id; matches events naming that user, touching its id, or adding/removing it as a group member */
         user?: string
         statusClass?: '2xx' | '3xx' | '4xx' | '5xx'
         method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'

@@ -28,6 +28,8 @@ export interface BackendAccess {
   /** Saved connections plus the embedded reference backend, when one is running. */
   listConnections(): Promise<Array<ConnectionListing & { embedded: boolean }>>
   client(connectionName: string): Promise<AdminClient>
+  /** Address and admin key of a connection, for main-process services that talk to it directly. */
+  resolve(connectionName: string): Promise<ResolvedConnection>
   tenantOverview(connectionName: string, tenantId: string): Promise<TenantOverview>
   listTokens(connectionName: string, tenantId: string): Promise<TokenList>
   createToken(connectionName: string, tenantId: string, label: string): Promise<CreatedToken>
@@ -106,6 +108,7 @@ export function createBackendAccess(options: BackendAccessOptions): BackendAcces
       ]
     },
     client,
+    resolve: target,
     tenantOverview: async (name, tenantId) => getTenantOverview(await client(name), tenantId),
     listTokens: async (name, tenantId) =>
       tokens.listTokens({ connection: await target(name), tenantId }),

@@ -4,3 +4,10 @@ import { clipboard } from 'electron'
 export async function writeClipboard(text: string): Promise<void> {
   clipboard.writeText(text)
 }
+
+/** The 60-second clear after copying a token: leaves the clipboard alone if the person copied something else since. */
+export async function clearClipboardIfEquals(text: string): Promise<boolean> {
+  if ((await clipboard.readText()) !== text) return false
+  clipboard.clear()
+  return true
+}

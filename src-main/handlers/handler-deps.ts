@@ -1,17 +1,25 @@
 import type { z } from 'zod'
 import { AppError } from '../../src-shared/errors.ts'
+import type { EventHub } from '../event-hub.ts'
+import type { MainContext } from '../main-context.ts'
 
 /** The parts that differ between Electron and a plain browser. */
 export interface Platform {
   /** Shows a native open dialog and reads the chosen file; null when cancelled. */
   pickMetadataFile(): Promise<{ name: string; text: string } | null>
   writeClipboard(text: string): Promise<void>
+  /** Clears the clipboard only if it still holds `text`; true when it did. */
+  clearClipboardIfEquals?(text: string): Promise<boolean>
 }
 
 /** What the handler factories get from the front door (Electron or the web host). */
 export interface HandlerDeps {
   platform: Platform
   runtime: string
+  /** The long-lived services (backends, secrets); absent in hosts that serve no backend. */
+  context?: MainContext
+  /** Main-to-renderer streams (log events); absent where nobody listens (CLI, some tests). */
+  hub?: EventHub
 }
 
 /** The handlers of one domain's channel map, typed from that map alone. */

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { harnessProgressMessageSchema, type HarnessProgressMessage } from '../../src-shared/harness.ts'
+import {
+  harnessProgressMessageSchema,
+  type HarnessProgressMessage,
+} from '../../src-shared/harness.ts'
 import { createHarnessService } from './harness-service.ts'
 import { startFaultProxy, type FaultProxy } from './test-servers/fault-proxy.ts'
 import { startMemoryScimServer, type MemoryScimServer } from './test-servers/memory-scim-server.ts'
@@ -19,12 +22,18 @@ describe('harness service (what the app wires to the contract)', () => {
   it('runs in the background, streams progress tagged with the run id, then exports every format', async () => {
     const messages: HarnessProgressMessage[] = []
     const service = createHarnessService({ onProgress: (m) => messages.push(m) })
-    const { runId } = service.start({ baseUrl: server.baseUrl, token: server.token, profile: 'rfc' })
+    const { runId } = service.start({
+      baseUrl: server.baseUrl,
+      token: server.token,
+      profile: 'rfc',
+    })
     expect(service.report(runId)).toBeUndefined()
     const report = await service.wait(runId)
     expect(report.outcome).toBe('passed')
     expect(service.report(runId)).toBe(report)
-    expect(messages.every((m) => m.runId === runId && harnessProgressMessageSchema.safeParse(m).success)).toBe(true)
+    expect(
+      messages.every((m) => m.runId === runId && harnessProgressMessageSchema.safeParse(m).success),
+    ).toBe(true)
     for (const format of ['json', 'junit', 'html', 'har'] as const) {
       const out = service.export(runId, format)
       expect(out.fileName).toMatch(/^scim-conformance-rfc-/)
@@ -48,9 +57,13 @@ describe('harness service (what the app wires to the contract)', () => {
 
   it('refuses bad settings and unknown runs with harness.bad_input', () => {
     const service = createHarnessService({ onProgress: () => undefined })
-    expect(() => service.start({ baseUrl: 'not a url', token: 'x' })).toThrow(expect.objectContaining({ code: 'harness.bad_input' }))
+    expect(() => service.start({ baseUrl: 'not a url', token: 'x' })).toThrow(
+      expect.objectContaining({ code: 'harness.bad_input' }),
+    )
     expect(() => service.start({ baseUrl: server.baseUrl, token: '' })).toThrow(/not valid/)
-    expect(() => service.start({ baseUrl: 'ftp://example.com/scim', token: 'x' })).toThrow(/must be http\(s\)/)
+    expect(() => service.start({ baseUrl: 'ftp://example.com/scim', token: 'x' })).toThrow(
+      /must be http\(s\)/,
+    )
     expect(() => service.export('nope', 'json')).toThrow(/No harness run nope/)
   })
 })

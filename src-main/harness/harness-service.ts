@@ -95,13 +95,24 @@ export function createHarnessService(opts: {
     wait: (runId) => find(runId).done,
     export(runId, format) {
       const report = find(runId).report
-      if (!report) throw new AppError('harness.bad_input', 'The run has not finished yet.', { hint: 'Export once it is done.' })
+      if (!report)
+        throw new AppError('harness.bad_input', 'The run has not finished yet.', {
+          hint: 'Export once it is done.',
+        })
       const base = `scim-conformance-${report.profile}-${report.startedAt.slice(0, 19).replace(/[:T]/g, '-')}`
       switch (format) {
         case 'json':
-          return { fileName: `${base}.json`, mimeType: 'application/json', text: toJsonReport(report) }
+          return {
+            fileName: `${base}.json`,
+            mimeType: 'application/json',
+            text: toJsonReport(report),
+          }
         case 'junit':
-          return { fileName: `${base}.junit.xml`, mimeType: 'application/xml', text: toJunitXml(report) }
+          return {
+            fileName: `${base}.junit.xml`,
+            mimeType: 'application/xml',
+            text: toJunitXml(report),
+          }
         case 'html':
           return { fileName: `${base}.html`, mimeType: 'text/html', text: toHtmlReport(report) }
         case 'har':

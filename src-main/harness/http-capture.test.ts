@@ -23,15 +23,33 @@ describe('HttpCapture', () => {
     let seen = ''
     const base = await serve((req, res) => {
       seen = req.headers.authorization ?? ''
-      res.writeHead(201, { 'content-type': 'application/scim+json', location: '/x' }).end('{"id":"1","password":"p4ss-word-123"}')
+      res
+        .writeHead(201, { 'content-type': 'application/scim+json', location: '/x' })
+        .end('{"id":"1","password":"p4ss-word-123"}')
     })
-    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 2, defaultHeaders: { 'User-Agent': 'Okta SCIM Client 1.0.0' } })
-    const res = await http.request({ method: 'POST', path: '/Users', body: { userName: 'a', password: 'secretpw1' }, checkId: 'c1' })
+    const http = new HttpCapture({
+      baseUrl: base,
+      token: TOKEN,
+      timeoutMs: 5000,
+      concurrency: 2,
+      defaultHeaders: { 'User-Agent': 'Okta SCIM Client 1.0.0' },
+    })
+    const res = await http.request({
+      method: 'POST',
+      path: '/Users',
+      body: { userName: 'a', password: 'secretpw1' },
+      checkId: 'c1',
+    })
     expect(seen).toBe(`Bearer ${TOKEN}`)
     expect(res.status).toBe(201)
     expect(res.json).toEqual({ id: '1', password: 'p4ss-word-123' })
     const x = http.exchanges[0]!
-    expect(x).toMatchObject({ checkId: 'c1', attempt: 1, request: { method: 'POST', url: `${base}/Users` }, response: { status: 201 } })
+    expect(x).toMatchObject({
+      checkId: 'c1',
+      attempt: 1,
+      request: { method: 'POST', url: `${base}/Users` },
+      response: { status: 201 },
+    })
     expect(x.request.headers['Authorization']).toBe('Bearer [REDACTED]')
     expect(x.request.headers['User-Agent']).toBe('Okta SCIM Client 1.0.0')
     expect(x.request.body).toBe('{"userName":"a","password":"[REDACTED]"}')
@@ -41,7 +59,12 @@ describe('HttpCapture', () => {
   })
 
   it('encodes filters the way Okta does (%20, not +)', () => {
-    const http = new HttpCapture({ baseUrl: 'http://h/scim/v2/', token: TOKEN, timeoutMs: 1000, concurrency: 1 })
+    const http = new HttpCapture({
+      baseUrl: 'http://h/scim/v2/',
+      token: TOKEN,
+      timeoutMs: 1000,
+      concurrency: 1,
+    })
     expect(http.url('/Users', { filter: 'userName eq "a@b.c"', startIndex: 1, count: 100 })).toBe(
       'http://h/scim/v2/Users?filter=userName%20eq%20%22a%40b.c%22&startIndex=1&count=100',
     )
@@ -65,13 +88,23 @@ describe('HttpCapture', () => {
     const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 2000, concurrency: 1 })
     const res = await http.request({ method: 'GET', path: '/Users' })
     expect(res.status).toBe(200)
-    expect(http.exchanges.map((x) => [x.attempt, x.response?.status])).toEqual([[1, 429], [2, 200]])
+    expect(http.exchanges.map((x) => [x.attempt, x.response?.status])).toEqual([
+      [1, 429],
+      [2, 200],
+    ])
     expect(http.rateLimits).toEqual([{ exchangeId: 'x1', retryAfter: '0' }])
   })
 
   it('gives up after maxRetries and returns the last 429', async () => {
     const base = await serve((_req, res) => res.writeHead(429).end())
-    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 2000, concurrency: 1, maxRetries: 2, fallbackRetryMs: 1 })
+    const http = new HttpCapture({
+      baseUrl: base,
+      token: TOKEN,
+      timeoutMs: 2000,
+      concurrency: 1,
+      maxRetries: 2,
+      fallbackRetryMs: 1,
+    })
     const res = await http.request({ method: 'GET', path: '/Users' })
     expect(res.status).toBe(429)
     expect(http.exchanges).toHaveLength(3)
@@ -90,7 +123,13 @@ describe('HttpCapture', () => {
       }
       pump()
     })
-    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 1, maxBodyBytes: 100_000 })
+    const http = new HttpCapture({
+      baseUrl: base,
+      token: TOKEN,
+      timeoutMs: 5000,
+      concurrency: 1,
+      maxBodyBytes: 100_000,
+    })
     const res = await http.request({ method: 'GET', path: '/Users' })
     expect(res.text.length).toBeLessThan(101_000)
     expect(res.text).toMatch(/cut off after 100000 bytes/)
@@ -98,9 +137,17 @@ describe('HttpCapture', () => {
 
   it('a cancelled run stops waiting at once and says so', async () => {
     let n = 0
-    const base = await serve((_req, res) => (++n === 1 ? setTimeout(() => res.end('{}'), 5000) : res.end('{}')))
+    const base = await serve((_req, res) =>
+      ++n === 1 ? setTimeout(() => res.end('{}'), 5000) : res.end('{}'),
+    )
     const controller = new AbortController()
-    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 10_000, concurrency: 1, signal: controller.signal })
+    const http = new HttpCapture({
+      baseUrl: base,
+      token: TOKEN,
+      timeoutMs: 10_000,
+      concurrency: 1,
+      signal: controller.signal,
+    })
     const pending = http.request({ method: 'GET', path: '/Users' })
     setTimeout(() => controller.abort(), 50)
     expect((await pending).error?.code).toBe('cancelled')

@@ -114,10 +114,13 @@ const entra: Profile = {
   label: 'Microsoft Entra ID',
   headers: { Accept: 'application/scim+json', 'User-Agent': 'scim-console (Entra ID profile)' },
   contentType: 'application/scim+json',
-  connectionTest: {
-    path: '/Users',
-    query: { filter: `userName eq "${randomUUID()}"` },
-    describe: 'Entra "Test Connection": GET /Users?filter=userName eq "<random GUID>"',
+  // A fresh random GUID each time, as Entra's Test Connection does.
+  get connectionTest() {
+    return {
+      path: '/Users',
+      query: { filter: `userName eq "${randomUUID()}"` },
+      describe: 'Entra "Test Connection": GET /Users?filter=userName eq "<random GUID>"',
+    }
   },
   userLookup: (userName) => ({ filter: `userName eq "${userName}"` }),
   groupLookup: (displayName) => ({

@@ -42,6 +42,39 @@ describe('the reference backend (src-server)', () => {
     },
   )
 
+  it('behind its own rate limit (429 + integer Retry-After) the run waits, retries and still passes', async () => {
+    const limitedDir = await mkdtemp(join(tmpdir(), 'scimc-harness-ref-rl-'))
+    const limited = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: limitedDir,
+      adminKey: 'harness-admin-key-0123456789',
+      demoToken: TOKEN,
+      rateLimit: 40,
+    })
+    try {
+      const report = await runHarness({
+        baseUrl: limited.scimBaseUrl,
+        token: TOKEN,
+        profile: 'okta',
+        concurrency: 8,
+      })
+      const throttled = report.exchanges.filter((x) => x.response?.status === 429)
+      expect(throttled.length).toBeGreaterThan(0)
+      expect(throttled.every((x) => /^\d+$/.test(x.response!.headers['retry-after'] ?? ''))).toBe(
+        true,
+      )
+      expect(report.checks.filter((c) => c.status === 'fail' || c.status === 'error')).toEqual([])
+      const rl = report.checks.find((c) => c.id === 'transport.rate_limit')!
+      expect(rl.status).toBe('pass')
+      expect(rl.message).toMatch(/all with an integer Retry-After/)
+      expect(report.cleanup.leftovers).toEqual([])
+    } finally {
+      await limited.close()
+      await rm(limitedDir, { recursive: true, force: true })
+    }
+  })
+
   it('read-only mode passes against it too', async () => {
     const report = await runHarness({
       baseUrl: server.scimBaseUrl,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { replayResultSchema } from '../../src-shared/harness.ts'
 import { main } from '../cli/main.ts'
 import { captureIo } from '../cli/commands/cli-test-io.ts'
 import { replayUser } from './replay-user.ts'
@@ -23,6 +24,7 @@ describe('replayUser', () => {
       user: { userName: 'jane.doe@acme.test', department: 'Sales', groups: ['Sales', 'Everyone'] },
     })
     expect(result.outcome).toBe('completed')
+    expect(replayResultSchema.safeParse(result).success).toBe(true)
     expect(result.steps.map((s) => s.title)).toEqual([
       'Look up the user by userName',
       'Create the user',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../src-shared/errors.ts'
-import type { Exchange, HarnessProfile } from '../../src-shared/harness.ts'
+import type { HarnessProfile, ReplayResult, ReplayStep } from '../../src-shared/harness.ts'
 import { redact, registerSecret } from '../../src-shared/redact.ts'
 import { describeResponse, get, isObject, resourcesOf } from './check.ts'
 import { HttpCapture, type ScimRequest, type ScimResponse } from './http-capture.ts'
@@ -31,26 +31,7 @@ export interface ReplayUserInput {
   onStep?: (step: ReplayStep) => void
 }
 
-export interface ReplayStep {
-  n: number
-  title: string
-  request: string
-  status: number | string
-  ok: boolean
-  result: string
-  /** On divergence: what the IdP does next, and what to fix. */
-  idpImpact?: string
-  fix?: string
-  exchangeId: string
-}
-
-export interface ReplayResult {
-  profile: HarnessProfile
-  outcome: 'completed' | 'diverged'
-  userId?: string
-  steps: ReplayStep[]
-  exchanges: Exchange[]
-}
+export type { ReplayResult, ReplayStep }
 
 class Diverged extends Error {}
 

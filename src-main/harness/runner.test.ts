@@ -158,6 +158,54 @@ describe('safety: read-only mode and cleanup (recording proxy in front of the se
   })
 })
 
+describe('cleanup when the server does not really delete', () => {
+  it('a user it cannot DELETE is deactivated and listed with its id', async () => {
+    const refusing = await startFaultProxy({
+      target: server.baseUrl,
+      token: server.token,
+      fault: 'delete-refused',
+    })
+    try {
+      const report = await runHarness({
+        baseUrl: refusing.baseUrl,
+        token: server.token,
+        only: ['users.create.status'],
+      })
+      expect(report.cleanup.leftovers).toHaveLength(1)
+      const left = report.cleanup.leftovers[0]!
+      expect(left.reason).toBe('DELETE answered 405. Deactivated it instead (active=false).')
+      expect(server.users.get(left.id!)!.active).toBe(false)
+    } finally {
+      await refusing.close()
+    }
+  })
+
+  it('a DELETE that answers 204 without deleting is caught by reading back, not reported as removed', async () => {
+    const noop = await startFaultProxy({
+      target: server.baseUrl,
+      token: server.token,
+      fault: 'delete-noop',
+    })
+    try {
+      const report = await runHarness({
+        baseUrl: noop.baseUrl,
+        token: server.token,
+        only: ['groups.create'],
+      })
+      expect(report.cleanup.removed).toEqual([])
+      expect(report.cleanup.leftovers).toEqual([
+        expect.objectContaining({
+          type: 'Groups',
+          id: [...server.groups.keys()][0],
+          reason: 'DELETE answered 204 but GET still answers 200.',
+        }),
+      ])
+    } finally {
+      await noop.close()
+    }
+  })
+})
+
 describe('progress events and classification', () => {
   it('streams zod-valid progress events from run.started to run.finished', async () => {
     const events: HarnessProgressEvent[] = []
@@ -194,6 +242,16 @@ describe('progress events and classification', () => {
     } finally {
       await site.close()
     }
+  })
+
+  it('classifies a wrong base path (404 on /Users) as could_not_run, not as 40 failures', async () => {
+    const report = await runHarness({
+      baseUrl: server.baseUrl.replace('/scim/v2', '/scim'),
+      token: server.token,
+    })
+    expect(report.outcome).toBe('could_not_run')
+    expect(report.error?.message).toMatch(/no SCIM \/Users endpoint under this base URL/)
+    expect(report.checks).toEqual([])
   })
 
   it('classifies an unreachable URL as could_not_run network.unreachable', async () => {

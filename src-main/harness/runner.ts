@@ -110,7 +110,9 @@ function notScim(url: string, res: ScimResponse): AppError {
   const looksHtml = /html/i.test(type) || /^\s*</.test(res.text)
   return new AppError(
     'scim.not_scim',
-    `GET ${url} answered HTTP ${res.status} ${type}${looksHtml ? ' (an HTML page)' : ''}, not a SCIM ListResponse: this is not a SCIM endpoint.`,
+    res.status === 404
+      ? `GET ${url} answered 404: there is no SCIM /Users endpoint under this base URL.`
+      : `GET ${url} answered HTTP ${res.status} ${type}${looksHtml ? ' (an HTML page)' : ''}, not a SCIM ListResponse: this is not a SCIM endpoint.`,
     {
       hint: 'The base URL must be the SCIM root that /Users hangs off, for example https://app.example.com/scim/v2 (without /Users at the end).',
       details: { status: res.status, contentType: type },
@@ -246,7 +248,10 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
     (schemasOf(pre.json).includes(LIST_SCHEMA) ||
       typeof get(pre.json, 'totalResults') === 'number' ||
       schemasOf(pre.json).some((s) => s.startsWith('urn:ietf:params:scim:')))
-  if (!authRejected && pre.status < 500 && !looksScim) {
+  // A 404 to a plain list (no filter: a filter's 404 may be the no-match bug the checks report)
+  // means there is no /Users under this base URL, even when the 404 body is a SCIM Error.
+  const noUsersEndpoint = pre.status === 404 && t.query.filter === undefined
+  if ((!authRejected && pre.status < 500 && !looksScim) || noUsersEndpoint) {
     return finish('could_not_run', [], emptyCleanup, notScim(http.url(t.path, t.query), pre))
   }
 
@@ -495,20 +500,49 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
           }
           id = hit.id
         }
+        const path = `/${ref.type}/${encodeURIComponent(id)}`
         const res = await client.request({
           method: 'DELETE',
-          path: `/${ref.type}/${encodeURIComponent(id)}`,
+          path,
           checkId: 'cleanup',
           detached: true,
         })
-        if (res.status === 204 || res.status === 200 || res.status === 404)
+        if (res.status === 404) {
           removed.push({ ...ref, id })
-        else
-          leftovers.push({
-            ...ref,
-            id,
-            reason: `DELETE answered ${res.status || res.error?.code}.`,
+          return
+        }
+        if (res.status === 204 || res.status === 200) {
+          // Trust but verify: a server that acknowledges DELETE without deleting would otherwise
+          // leave test data behind while the report says it is gone.
+          const after = await client.request({
+            method: 'GET',
+            path,
+            checkId: 'cleanup',
+            detached: true,
           })
+          if (after.status === 404) removed.push({ ...ref, id })
+          else
+            leftovers.push({
+              ...ref,
+              id,
+              reason: `DELETE answered ${res.status} but GET still answers ${after.status || after.error?.code}.`,
+            })
+          return
+        }
+        let reason = `DELETE answered ${res.status || res.error?.code}.`
+        if (ref.type === 'Users' && !res.error) {
+          // Many apps never delete users (Okta never asks them to): at least deactivate it.
+          const off = await client.request({
+            method: 'PATCH',
+            path,
+            body: p.setActive(false),
+            checkId: 'cleanup',
+            detached: true,
+          })
+          if (off.status === 200 || off.status === 204)
+            reason += ' Deactivated it instead (active=false).'
+        }
+        leftovers.push({ ...ref, id, reason })
       }),
     )
     return { removed, leftovers }

@@ -10,6 +10,7 @@ import type {
 import { backoffDelay, ProvisioningEventStream } from './event-stream.ts'
 import {
   startBackend,
+  startBackendProcess,
   startTcpProxy,
   waitFor,
   type Backend,
@@ -116,7 +117,7 @@ describe('ProvisioningEventStream against the reference backend', () => {
     expect(out.notices.filter((n) => n.kind === 'stream.gap_filled')).toEqual([])
   })
 
-  it('the backend is killed and restarted mid-stream (same data folder): every event exactly once', async () => {
+  it('the backend shuts down mid-stream while traffic flows and restarts (same data folder): every event exactly once', async () => {
     const backend = await startBackend()
     cleanups.push(() => backend.dispose())
     const tenantId = backend.server.demoTenantId
@@ -156,6 +157,51 @@ describe('ProvisioningEventStream against the reference backend', () => {
     await stream.settled()
     expectExactlyOnce(out.events, expected)
     expect(stream.stats.reconnects).toBeGreaterThan(0)
+  })
+
+  it('the backend process is SIGKILLed mid-stream and restarted on the same data folder: every event exactly once', async () => {
+    const proc = await startBackendProcess()
+    cleanups.push(() => proc.dispose())
+    const seqsOf = async (): Promise<number[]> => {
+      const seqs: number[] = []
+      let cursor: string | undefined
+      for (;;) {
+        const res = await fetch(
+          `${proc.adminBaseUrl}/tenants/${proc.tenantId}/events?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+          { headers: { authorization: `Bearer ${proc.adminKey}` } },
+        )
+        const page = (await res.json()) as { items: ProvisioningEvent[]; nextCursor: string | null }
+        seqs.push(...page.items.map((e) => e.seq))
+        if (!page.nextCursor) break
+        cursor = page.nextCursor
+      }
+      return seqs.sort((a, b) => a - b)
+    }
+    const send = async (n: number, tag: string): Promise<void> => {
+      for (let i = 0; i < n; i++)
+        await proc
+          .scim(`/Users?filter=${encodeURIComponent(`userName eq "${tag}-${i}@acme.com"`)}`)
+          .catch(() => undefined)
+    }
+    await send(3, 'before')
+    const out = collector()
+    const stream = streamFor(proc.adminBaseUrl, proc.adminKey, proc.tenantId, out)
+    await stream.start()
+    await waitFor(() => stream.state.state === 'live', 'live')
+    await send(5, 'live')
+    await waitFor(() => out.events.length >= 8, 'live events')
+    await proc.kill()
+    await waitFor(
+      () => out.states.some((s) => s.state === 'reconnecting'),
+      'reconnecting after the kill',
+    )
+    await proc.restart()
+    await send(4, 'after')
+    const expected = await seqsOf()
+    expect(expected).toHaveLength(12)
+    await waitFor(() => out.events.length >= 12, 'events after the restart')
+    await stream.settled()
+    expectExactlyOnce(out.events, expected)
   })
 
   it('the network drops for a while (a real TCP proxy stopped and restarted): every event exactly once', async () => {
@@ -230,7 +276,9 @@ describe('ProvisioningEventStream against the reference backend', () => {
     await traffic(backend, 3, 'early')
     await backend.stop()
     const out = collector()
-    const stream = streamFor(backend.server.adminBaseUrl, backend.adminKey, tenantId, out, { history: 2 })
+    const stream = streamFor(backend.server.adminBaseUrl, backend.adminKey, tenantId, out, {
+      history: 2,
+    })
     await stream.start()
     expect(out.notices.map((n) => n.kind)).toContain('stream.error')
     await waitFor(() => out.states.some((s) => s.state === 'reconnecting'), 'reconnecting')
@@ -241,7 +289,10 @@ describe('ProvisioningEventStream against the reference backend', () => {
     await traffic(backend, 1, 'late')
     await waitFor(() => out.events.length === 3, 'history and the live event')
     await stream.settled()
-    expectExactlyOnce(out.events, [...stored.slice(-2), ...(await allSeqs(backend, tenantId)).slice(-1)])
+    expectExactlyOnce(out.events, [
+      ...stored.slice(-2),
+      ...(await allSeqs(backend, tenantId)).slice(-1),
+    ])
   })
 
   it('stops for good on a wrong admin key instead of retrying forever', async () => {

@@ -13,11 +13,11 @@ import { SseParser } from './sse-parser.ts'
  * The live provisioning event feed of one tenant: history from the paginated query, then the SSE
  * stream with Last-Event-ID resume. Consumers get every event exactly once and in sequence order.
  *
- * Sequence numbers are global on the backend (per tenant increasing but not contiguous), so a
- * missing event cannot be seen from a jump in `seq` alone. Instead every batch that arrives on
- * the stream is checked against the paginated query for the same seq range before it is
- * delivered ("settle"), and every (re)connect first catches up from the query. Whatever the query
- * has and the stream missed is delivered and reported as `stream.gap_filled`, never skipped.
+ * The backend numbers each tenant's events 1, 2, 3, ... without gaps, so a stream event whose seq
+ * is above lastSeq + 1 means events were missed: they are read from the paginated query and
+ * delivered first (`stream.gap_filled`). What the query no longer has is reported, not waited
+ * for: below its oldest retained event it was pruned by retention; between retained events it is
+ * lost. A (re)connect resumes with Last-Event-ID and the backend replays from there.
  */
 
 export interface BackoffOptions {
@@ -40,10 +40,11 @@ export interface EventStreamOptions {
   backoff?: Partial<BackoffOptions>
   /** No byte (not even a heartbeat) for this long means the connection is dead (default 45 s). */
   idleTimeoutMs?: number
-  /** How long stream events wait to be checked against the query in one batch (default 200 ms). */
+  /**
+   * How long stream events are collected into one delivery (default 0: what one network read
+   * brought is one delivery).
+   */
   settleMs?: number
-  /** Check stream batches against the query (default true). Off: only (re)connects catch up. */
-  verifyBatches?: boolean
   pageLimit?: number
   /** false: load history only and never connect (one-shot questions such as `log explain`). */
   live?: boolean
@@ -84,6 +85,8 @@ export class ProvisioningEventStream {
   #wakeWaiter: (() => void) | null = null
   #work: Promise<void> = Promise.resolve()
   #settleTimer: ReturnType<typeof setTimeout> | null = null
+  #flushQueued = false
+  #flushFailing = false
   #loop: Promise<void> | null = null
   readonly stats: EventStreamStats = {
     delivered: 0,
@@ -157,13 +160,14 @@ export class ProvisioningEventStream {
 
   /** Resolves once the stream is idle: nothing pending and no check in flight. For tests and the CLI. */
   async settled(): Promise<void> {
-    while (this.#pending.size > 0 || this.#settleTimer) {
+    while (this.#pending.size > 0 || this.#settleTimer || this.#flushQueued) {
       if (this.#settleTimer) {
         clearTimeout(this.#settleTimer)
         this.#settleTimer = null
-        this.#enqueue(() => this.#flushPending())
+        this.#queueFlush()
       }
       await this.#work
+      if (this.#lifetime.signal.aborted) break
     }
     await this.#work
   }
@@ -173,45 +177,42 @@ export class ProvisioningEventStream {
   async #loadHistory(): Promise<void> {
     const want = this.#o.history ?? 1_000_000
     if (this.#lastSeq !== null) {
-      await this.#catchUp()
+      // Resuming after a known seq: the stream's replay brings the rest, unless there is no stream.
+      if (this.#o.live === false) {
+        const { events } = await this.#fetchRange(this.#lastSeq, null, Infinity)
+        this.#deliver(events, new Set())
+      }
       return
     }
     if (want === 0) {
       // Live only: the newest stored event is the baseline, so nothing after it is missed.
       const page = await fetchEventPage(this.#o.backend, this.#o.tenantId, { limit: 1 })
-      const newest = this.#validItems(page.items)[0]
-      this.#lastSeq = newest ? newest.seq : 0
+      // Only the number matters here, so even a malformed newest event sets the baseline.
+      const seq = (page.items[0] as { seq?: unknown } | undefined)?.seq
+      this.#lastSeq = typeof seq === 'number' ? seq : 0
       return
     }
-    const events = await this.#fetchRange(null, null, want)
+    const { events } = await this.#fetchRange(null, null, want)
     this.#deliver(events, new Set())
     if (this.#lastSeq === null) this.#lastSeq = 0
   }
 
-  /** Everything the query has after the last delivered seq. */
-  async #catchUp(): Promise<void> {
-    // History never loaded (the backend was down at start): load it now, within its bound.
-    if (this.#lastSeq === null) {
-      await this.#loadHistory()
-      return
-    }
-    const events = await this.#fetchRange(this.#lastSeq, null, Infinity)
-    const gaps = new Set(events.map((e) => e.seq))
-    this.#deliver(events, gaps)
-  }
-
   /**
    * Events with after < seq < before (null = unbounded), newest-first pages, returned in
-   * ascending order; at most `max` of the newest.
+   * ascending order; at most `max` of the newest. `reachedFloor`: the query went down to `after`
+   * itself (so whatever is missing in between is not merely older than its oldest event).
    */
   async #fetchRange(
     after: number | null,
     before: number | null,
     max: number,
-  ): Promise<ProvisioningEvent[]> {
+  ): Promise<{ events: ProvisioningEvent[]; reachedFloor: boolean }> {
     const out: ProvisioningEvent[] = []
     let cursor: string | undefined = before === null ? undefined : String(before)
-    const limit = this.#o.pageLimit ?? 500
+    // A gap needs at most its own size plus the floor event: one small page in the usual case.
+    const span = after !== null && before !== null ? before - after : Infinity
+    const limit = Math.min(this.#o.pageLimit ?? 500, span)
+    let floor = false
     for (;;) {
       const page = await fetchEventPage(this.#o.backend, this.#o.tenantId, { cursor, limit })
       let reachedFloor = false
@@ -219,6 +220,7 @@ export class ProvisioningEventStream {
         const seq = (item as { seq?: unknown } | null)?.seq
         if (typeof seq === 'number' && after !== null && seq <= after) {
           reachedFloor = true
+          floor = true
           break
         }
         const parsed = provisioningEventSchema.safeParse(item)
@@ -238,16 +240,7 @@ export class ProvisioningEventStream {
       cursor = page.nextCursor
     }
     out.sort((a, b) => a.seq - b.seq)
-    return out
-  }
-
-  #validItems(items: unknown[]): ProvisioningEvent[] {
-    const out: ProvisioningEvent[] = []
-    for (const item of items) {
-      const parsed = provisioningEventSchema.safeParse(item)
-      if (parsed.success) out.push(parsed.data)
-    }
-    return out
+    return { events: out, reachedFloor: floor }
   }
 
   // ---- the connection loop ----
@@ -267,10 +260,10 @@ export class ProvisioningEventStream {
       const signal = AbortSignal.any([connection.signal, life])
       let reason = 'the stream ended'
       try {
+        // History never loaded (the backend was down at start): load it first, within its bound,
+        // so the stream resumes right after it.
+        if (this.#lastSeq === null) await this.#enqueue(() => this.#loadHistory())
         const body = await openEventStream(this.#o.backend, this.#o.tenantId, this.#lastSeq, signal)
-        // The catch-up runs in the serialized queue, so stream batches wait behind it.
-        const catchUp = this.#enqueue(() => this.#catchUp())
-        await catchUp
         if (attempt > 0)
           this.#notice(
             'stream.resumed',
@@ -377,57 +370,102 @@ export class ProvisioningEventStream {
       return
     }
     this.#pending.set(event.seq, event)
-    if (this.#o.verifyBatches === false) {
-      this.#enqueue(() => this.#flushPending())
-    } else if (!this.#settleTimer) {
+    const wait = this.#o.settleMs ?? 0
+    if (wait <= 0) this.#queueFlush()
+    else if (!this.#settleTimer && !this.#flushQueued) {
       this.#settleTimer = setTimeout(() => {
         this.#settleTimer = null
-        this.#enqueue(() => this.#flushPending())
-      }, this.#o.settleMs ?? 200)
+        this.#queueFlush()
+      }, wait)
     }
+  }
+
+  /** One flush in the queue at a time; it takes whatever is pending when it runs. */
+  #queueFlush(): void {
+    if (this.#flushQueued) return
+    this.#flushQueued = true
+    this.#enqueue(async () => {
+      this.#flushQueued = false
+      await this.#flushPending()
+    })
   }
 
   async #flushPending(): Promise<void> {
     if (this.#pending.size === 0) return
     const batch = [...this.#pending.values()].sort((a, b) => a.seq - b.seq)
     this.#pending = new Map()
-    if (this.#o.verifyBatches === false) {
-      this.#deliver(batch, new Set())
-      return
-    }
-    const top = batch[batch.length - 1]!.seq
-    let checked: ProvisioningEvent[]
-    try {
-      checked = await this.#fetchRange(this.#lastSeq, top + 1, Infinity)
-    } catch (err) {
-      // Keep the batch: the next flush (or the catch-up after a reconnect) checks it again.
-      for (const e of batch)
-        if (this.#lastSeq === null || e.seq > this.#lastSeq) this.#pending.set(e.seq, e)
-      if (!this.#lifetime.signal.aborted && !this.#settleTimer) {
-        this.#settleTimer = setTimeout(() => {
-          this.#settleTimer = null
-          this.#enqueue(() => this.#flushPending())
-        }, 1_000)
+    let run: ProvisioningEvent[] = []
+    for (let i = 0; i < batch.length; i++) {
+      const e = batch[i]!
+      const before = run.length > 0 ? run[run.length - 1]!.seq : this.#lastSeq
+      if (before !== null && e.seq > before + 1) {
+        this.#deliver(run, new Set())
+        run = []
+        try {
+          await this.#fillGap(before, e.seq)
+        } catch (err) {
+          this.#retryLater(batch.slice(i), err)
+          return
+        }
       }
-      if (!this.#lifetime.signal.aborted)
-        this.#notice(
-          'stream.error',
-          `Could not check the latest events against the log yet: ${describe(err)}.`,
-        )
-      return
+      run.push(e)
     }
-    const streamed = new Set(batch.map((e) => e.seq))
-    const merged = new Map<number, ProvisioningEvent>()
-    for (const e of batch) merged.set(e.seq, e)
-    const gaps = new Set<number>()
-    for (const e of checked) {
-      if (!streamed.has(e.seq)) gaps.add(e.seq)
-      merged.set(e.seq, e)
+    this.#deliver(run, new Set())
+    this.#flushFailing = false
+  }
+
+  /**
+   * Delivers what the query has of after < seq < before, and reports what it has not: pruned
+   * (older than the oldest event it still holds) or lost. Known-malformed seqs are already
+   * reported. Never waits: the event at `before` follows at once.
+   */
+  async #fillGap(after: number, before: number): Promise<void> {
+    const { events, reachedFloor } = await this.#fetchRange(after, before, Infinity)
+    const found = new Set(events.map((e) => e.seq))
+    this.#deliver(events, found)
+    // With the floor reached everything in range that the query lacks is lost; otherwise the log
+    // ends above `after`, and what lies below its oldest event in range went to retention.
+    const retainedFrom = reachedFloor ? after + 1 : (events[0]?.seq ?? before)
+    let pruned = 0
+    for (let s = after + 1; s < retainedFrom; s++) if (!this.#malformedSeqs.has(s)) pruned += 1
+    const lost: number[] = []
+    for (let s = retainedFrom; s < before; s++)
+      if (!found.has(s) && !this.#malformedSeqs.has(s)) lost.push(s)
+    if (pruned > 0) {
+      const range = retainedFrom - 1 === after + 1 ? `${after + 1}` : `${after + 1}–${retainedFrom - 1}`
+      this.#notice(
+        'stream.error',
+        `${pruned} event${pruned === 1 ? ' was' : 's were'} (seq ${range}) missed by the stream and already removed by the backend's retention, so they cannot be shown. Later events are complete.`,
+        pruned <= 1000 ? seqRange(after + 1, retainedFrom - 1) : undefined,
+      )
     }
-    this.#deliver(
-      [...merged.values()].sort((a, b) => a.seq - b.seq),
-      gaps,
-    )
+    if (lost.length > 0) {
+      this.#notice(
+        'stream.error',
+        `${lost.length} event${lost.length === 1 ? ' is' : 's are'} missing from both the stream and the backend's log (seq ${lost.slice(0, 10).join(', ')}${lost.length > 10 ? ', …' : ''}); the backend lost them. Later events are complete.`,
+        lost.slice(0, 1000),
+      )
+    }
+  }
+
+  /** Keeps the events for the next try (or the replay after a reconnect) and says so once. */
+  #retryLater(events: ProvisioningEvent[], err: unknown): void {
+    for (const e of events)
+      if (this.#lastSeq === null || e.seq > this.#lastSeq) this.#pending.set(e.seq, e)
+    if (!this.#lifetime.signal.aborted && !this.#settleTimer) {
+      this.#settleTimer = setTimeout(() => {
+        this.#settleTimer = null
+        this.#queueFlush()
+      }, 1_000)
+    }
+    // Once per failure streak: the connection state already tells the person it is down.
+    if (!this.#lifetime.signal.aborted && !this.#flushFailing) {
+      this.#notice(
+        'stream.error',
+        `Could not load events the stream skipped yet: ${describe(err)}. Retrying.`,
+      )
+    }
+    this.#flushFailing = true
   }
 
   /** The only place events leave: ascending, above the resume point, each once. */
@@ -500,6 +538,10 @@ export class ProvisioningEventStream {
   #notice(kind: StreamNotice['kind'], message: string, seqs?: number[]): void {
     this.#o.onNotice?.({ kind, message, ...(seqs ? { seqs } : {}), time: new Date().toISOString() })
   }
+}
+
+function seqRange(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
 }
 
 function isFatal(err: unknown): boolean {

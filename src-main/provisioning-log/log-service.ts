@@ -20,13 +20,18 @@ import { buildUserStory } from './user-story.ts'
  * The Electron handlers and the CLI are thin layers over this.
  */
 
+export const DEFAULT_HISTORY = 100_000
+
 export interface ProvisioningLogOptions {
   adminBaseUrl: string
   adminKey: string
   tenantId: string
   /** Index capacity (default 1,000,000 events; the oldest are evicted). */
   capacity?: number
-  /** Events loaded from history on start (default: the capacity). */
+  /**
+   * Events loaded from history on start (default 100,000 — the reference backend's per-tenant
+   * retention — or the capacity if smaller); the index then grows to its capacity live.
+   */
   history?: number
   /** The tenant's SCIM base URL for HAR and curl; looked up from the backend when absent. */
   scimBaseUrl?: string
@@ -73,7 +78,7 @@ export class ProvisioningLog {
       ...options.stream,
       backend,
       tenantId: options.tenantId,
-      history: options.history ?? this.index.capacity,
+      history: options.history ?? Math.min(this.index.capacity, DEFAULT_HISTORY),
       onEvents: (events) => {
         this.index.insertMany(events)
         options.onEvents?.(events)

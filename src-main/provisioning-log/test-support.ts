@@ -1,8 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, Socket, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { startServer, type RunningServer } from '../../src-server/server.ts'
 
 /**
@@ -127,6 +128,98 @@ export async function scimCall(
     body = text
   }
   return { status: res.status, body }
+}
+
+export interface BackendProcess {
+  adminBaseUrl: string
+  scimBaseUrl: string
+  tenantId: string
+  adminKey: string
+  demoToken: string
+  /** SIGKILL: no graceful close, connections reset, the store left as a crash leaves it. */
+  kill(): Promise<void>
+  /** Starts the backend again on the same port and data folder. */
+  restart(): Promise<void>
+  dispose(): Promise<void>
+  scim: ScimCaller
+}
+
+const CLI = resolve(import.meta.dirname, '../../bin/scim-console.mjs')
+
+/** The reference backend as its own process (`scim-console backend serve`), so it can be killed. */
+export async function startBackendProcess(): Promise<BackendProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'scim-log-proc-'))
+  const adminKey = secret('scimc_admin')
+  const demoToken = secret('scimc_scim')
+  let child: ChildProcess | null = null
+  const launch = (port: number): Promise<string> =>
+    new Promise((resolveStart, reject) => {
+      const c = spawn(
+        process.execPath,
+        [
+          CLI,
+          'backend',
+          'serve',
+          '--port',
+          String(port),
+          '--data',
+          dataDir,
+          '--admin-key',
+          adminKey,
+          '--demo-token',
+          demoToken,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      child = c
+      let out = ''
+      let err = ''
+      c.stdout!.on('data', (d) => {
+        out += String(d)
+        const m = /listening on (http:\/\/\S+)/.exec(out)
+        if (m) resolveStart(m[1]!)
+      })
+      c.stderr!.on('data', (d) => (err += String(d)))
+      c.on('exit', (code) =>
+        reject(new Error(`backend exited (${code}) before it listened: ${err}`)),
+      )
+    })
+  const origin = await launch(0)
+  const port = Number(new URL(origin).port)
+  const tenantId = (
+    (await (
+      await fetch(`${origin}/admin/v1/tenants`, {
+        headers: { authorization: `Bearer ${adminKey}` },
+      })
+    ).json()) as { tenants: Array<{ id: string }> }
+  ).tenants[0]!.id
+  const kill = async (): Promise<void> => {
+    const c = child as ChildProcess | null
+    if (!c || c.exitCode !== null || c.signalCode !== null) return
+    await new Promise<void>((r) => {
+      c.once('exit', () => r())
+      c.kill('SIGKILL')
+    })
+  }
+  return {
+    adminBaseUrl: `${origin}/admin/v1`,
+    scimBaseUrl: `${origin}/scim/v2`,
+    tenantId,
+    adminKey,
+    demoToken,
+    kill,
+    async restart() {
+      await kill()
+      await launch(port)
+    },
+    async dispose() {
+      await kill()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+    scim: (path, init = {}) => scimCall(`${origin}/scim/v2`, init.token ?? demoToken, path, init),
+  }
 }
 
 /** A second tenant with its own registered SCIM token. */

@@ -1,5 +1,10 @@
+import { MemoryStoreBanner } from './components/MemoryStoreBanner.tsx'
+import { ConformanceScreen } from './screens/ConformanceScreen.tsx'
+import { ConnectionScreen } from './screens/ConnectionScreen.tsx'
 import { MetadataScreen } from './screens/MetadataScreen.tsx'
+import { LogScreen } from './screens/LogScreen.tsx'
 import { PlaceholderScreen } from './screens/PlaceholderScreen.tsx'
+import { TokensScreen } from './screens/TokensScreen.tsx'
 import { useAppInfo } from './use-app-info.ts'
 import { useUiStore, type Screen } from './use-ui-store.ts'
 
@@ -60,8 +65,17 @@ export function App() {
         </div>
       </nav>
       <main className="content">
+        <MemoryStoreBanner />
         {screen === 'metadata' ? (
           <MetadataScreen />
+        ) : screen === 'connection' ? (
+          <ConnectionScreen />
+        ) : screen === 'tokens' ? (
+          <TokensScreen />
+        ) : screen === 'log' ? (
+          <LogScreen />
+        ) : screen === 'conformance' ? (
+          <ConformanceScreen />
         ) : (
           <PlaceholderScreen title={current.label} text={current.text} />
         )}

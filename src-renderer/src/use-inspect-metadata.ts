@@ -18,6 +18,8 @@ export function useInspectMetadata() {
   })
   return {
     ...mutation,
+    /** What was inspected last, so the SSO push can send the same document to the tenant. */
+    source: lastSource,
     inspect(source: InspectSource) {
       setLastSource(source)
       mutation.mutate({ source })

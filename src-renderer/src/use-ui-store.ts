@@ -9,10 +9,14 @@ interface UiState {
   sourceTab: SourceTab
   pasteDraft: string
   urlDraft: string
+  /** The backend connection and tenant the person works on; null until they choose (the default applies). */
+  connectionName: string | null
+  tenantId: string | null
   setScreen(screen: Screen): void
   setSourceTab(tab: SourceTab): void
   setPasteDraft(text: string): void
   setUrlDraft(url: string): void
+  setTarget(connectionName: string | null, tenantId: string | null): void
 }
 
 export const useUiStore = create<UiState>()((set) => ({
@@ -20,8 +24,11 @@ export const useUiStore = create<UiState>()((set) => ({
   sourceTab: 'file',
   pasteDraft: '',
   urlDraft: '',
+  connectionName: null,
+  tenantId: null,
   setScreen: (screen) => set({ screen }),
   setSourceTab: (sourceTab) => set({ sourceTab }),
   setPasteDraft: (pasteDraft) => set({ pasteDraft }),
   setUrlDraft: (urlDraft) => set({ urlDraft }),
+  setTarget: (connectionName, tenantId) => set({ connectionName, tenantId }),
 }))

@@ -63,6 +63,23 @@ export function createWebApi(opts: { token: string | null; fetch?: typeof fetch 
     }
   }
 
+  // Best effort: reading the clipboard needs a permission the browser may refuse; then the
+  // token stays until the person copies something else (the Electron app always clears).
+  api['clipboard.clearIfEquals'] = async ({
+    text,
+  }: {
+    text: string
+  }): Promise<Result<{ cleared: boolean }>> => {
+    try {
+      if ((await navigator.clipboard.readText()) !== text)
+        return { ok: true, value: { cleared: false } }
+      await navigator.clipboard.writeText('')
+      return { ok: true, value: { cleared: true } }
+    } catch {
+      return { ok: true, value: { cleared: false } }
+    }
+  }
+
   let source: EventSource | undefined
   api.on = (event: EventName, listener: (payload: unknown) => void) => {
     source ??= new EventSource(`/api/events?token=${encodeURIComponent(opts.token ?? '')}`)

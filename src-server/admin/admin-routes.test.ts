@@ -289,7 +289,20 @@ describe('provisioning event queries', () => {
     })
     for (let i = 0; i < 5; i++) await t.scim(`/Users/${u.body.id}`, { token })
     await t.scim('/Users/missing', { token })
-    await t.scim('/Groups', { method: 'POST', token, body: { schemas: [GROUP], displayName: 'G' } })
+    const g = await t.scim('/Groups', {
+      method: 'POST',
+      token,
+      body: { schemas: [GROUP], displayName: 'G' },
+    })
+    // the group's membership change belongs to the member's story too
+    await t.scim(`/Groups/${g.body.id}`, {
+      method: 'PATCH',
+      token,
+      body: {
+        schemas: [PATCH],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: u.body.id }] }],
+      },
+    })
     let r = await t.admin(`/tenants/${id}/events?limit=3`)
     expect(r.body.items).toHaveLength(3)
     const seqs: number[] = r.body.items.map((e: { seq: number }) => e.seq)
@@ -299,8 +312,9 @@ describe('provisioning event queries', () => {
       r = await t.admin(`/tenants/${id}/events?limit=3&cursor=${r.body.nextCursor}`)
       all.push(...r.body.items.map((e: { seq: number }) => e.seq))
     }
-    expect(all).toHaveLength(8)
-    expect(new Set(all).size).toBe(8)
+    expect(all).toHaveLength(9)
+    // seq is the tenant's own: 1..9 however much other tenants did meanwhile
+    expect(all).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1])
     r = await t.admin(`/tenants/${id}/events?statusClass=4xx`)
     expect(r.body.items.map((e: { path: string; status: number }) => [e.path, e.status])).toEqual([
       ['/Users/missing', 404],
@@ -310,7 +324,12 @@ describe('provisioning event queries', () => {
     expect(r.body.items[0].outcome).toBe('created')
     for (const who of ['EV@x.org', 'EXT-1', 'ev.mail@x.org', u.body.id]) {
       r = await t.admin(`/tenants/${id}/events?user=${encodeURIComponent(who)}`)
-      expect(r.body.items, who).toHaveLength(6)
+      expect(r.body.items, who).toHaveLength(7)
+      expect(r.body.items[0]).toMatchObject({
+        outcome: 'membership_changed',
+        resourceId: g.body.id,
+        membersAdded: [u.body.id],
+      })
     }
     r = await t.admin(`/tenants/${id}/events?until=${encodeURIComponent(start)}`)
     expect(r.body.items).toHaveLength(0)
@@ -332,14 +351,16 @@ interface SseClient {
   close(): void
 }
 
-function openStream(tenantId: string, lastEventId?: number): Promise<SseClient> {
+function openStream(tenantId: string, lastEventId?: number, viaQuery = false): Promise<SseClient> {
   return new Promise((resolveClient, reject) => {
     const url = new URL(`${t.server.adminBaseUrl}/tenants/${tenantId}/events/stream`)
+    if (viaQuery && lastEventId !== undefined)
+      url.searchParams.set('lastEventId', String(lastEventId))
     const headers: Record<string, string> = {
       Authorization: `Bearer ${TEST_ADMIN_KEY}`,
       Accept: 'text/event-stream',
     }
-    if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId)
+    if (lastEventId !== undefined && !viaQuery) headers['Last-Event-ID'] = String(lastEventId)
     const client: SseClient = {
       events: [],
       comments: [],
@@ -381,6 +402,48 @@ function openStream(tenantId: string, lastEventId?: number): Promise<SseClient> 
   })
 }
 
+describe('per-tenant event sequence', () => {
+  it('numbers each tenant 1, 2, 3, ... without gaps while two tenants interleave; cursors and ids use it', async () => {
+    const a = await newTenant()
+    const b = await newTenant()
+    for (let i = 0; i < 6; i++) {
+      await t.scim(`/Users?count=${i}`, { token: a.token })
+      if (i % 2 === 0) await t.scim(`/Users?count=${i}`, { token: b.token })
+    }
+    // a token that matches nothing is recorded under no tenant and does not consume a number
+    await t.scim('/Users', { token: 'not-a-registered-token-000' })
+    await t.scim('/Users?count=99', { token: a.token })
+    const seqsOf = async (id: string): Promise<number[]> =>
+      (await t.admin(`/tenants/${id}/events?limit=100`)).body.items.map(
+        (e: { seq: number }) => e.seq,
+      )
+    expect(await seqsOf(a.id)).toEqual([7, 6, 5, 4, 3, 2, 1])
+    expect(await seqsOf(b.id)).toEqual([3, 2, 1])
+    const page = await t.admin(`/tenants/${a.id}/events?limit=2&cursor=5`)
+    expect(page.body.items.map((e: { seq: number }) => e.seq)).toEqual([4, 3])
+    expect(page.body.nextCursor).toBe('3')
+    const filtered = await t.admin(`/tenants/${a.id}/events?limit=100&cursor=7&statusClass=2xx`)
+    expect(filtered.body.items.map((e: { path: string }) => e.path)).toEqual([
+      '/Users?count=5',
+      '/Users?count=4',
+      '/Users?count=3',
+      '/Users?count=2',
+      '/Users?count=1',
+      '/Users?count=0',
+    ])
+    const s = await openStream(b.id, 1)
+    await s.waitFor(() => s.events.length === 2)
+    expect(s.events.map((e) => [e.id, e.data.seq])).toEqual([
+      [2, 2],
+      [3, 3],
+    ])
+    await t.scim('/Users?count=7', { token: b.token })
+    await s.waitFor(() => s.events.length === 3)
+    expect(s.events[2]).toMatchObject({ id: 4, data: { seq: 4, tenantId: b.id } })
+    s.close()
+  })
+})
+
 describe('event stream (SSE)', () => {
   it('streams live events with id = seq and heartbeats', async () => {
     const { id, token } = await newTenant()
@@ -395,6 +458,17 @@ describe('event stream (SSE)', () => {
     })
     expect(s.events[0]!.id).toBe(s.events[0]!.data.seq)
     await s.waitFor(() => s.comments.some((c) => c.includes('heartbeat')))
+    s.close()
+  })
+
+  it('resumes from ?lastEventId= too (EventSource cannot set headers on the first connect)', async () => {
+    const { id, token } = await newTenant()
+    for (let i = 0; i < 3; i++) await t.scim(`/Users?count=${i}`, { token })
+    const page = await t.admin(`/tenants/${id}/events?limit=3`)
+    const oldest = page.body.items[2].seq
+    const s = await openStream(id, oldest, true)
+    await s.waitFor(() => s.events.length === 2)
+    expect(s.events.map((e) => e.id)).toEqual([page.body.items[1].seq, page.body.items[0].seq])
     s.close()
   })
 
@@ -432,5 +506,7 @@ describe('event stream (SSE)', () => {
     }
     const expected = stored.filter((s) => s >= got[0]!).sort((a, b) => a - b)
     expect(got).toEqual(expected)
+    // and contiguous: nothing of the tenant is missing between the first and the last
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i))
   })
 })

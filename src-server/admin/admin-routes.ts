@@ -6,6 +6,7 @@ import type { IdpMetadata } from '../../src-shared/metadata.ts'
 import { redactString } from '../../src-shared/redact.ts'
 import type { EventHub } from '../events.ts'
 import { readBody } from '../http/body.ts'
+import { exceedsDepth } from '../http/json-depth.ts'
 import { Router } from '../http/router.ts'
 import type { RouteContext } from '../http/router.ts'
 import { SCIM_PREFIX } from '../scim-http.ts'
@@ -19,6 +20,7 @@ import { describeIssues, queryParams, requestBodies } from './admin-schemas.ts'
 export const ADMIN_PREFIX = '/admin/v1'
 export const ADMIN_KEY_SETTING = 'admin_key_sha256'
 const ADMIN_BODY_LIMIT = 2 * 1024 * 1024
+const SSE_BUFFER_LIMIT = 8 * 1024 * 1024
 export const SERVER_VERSION = '1.0.0'
 
 export interface AdminDeps {
@@ -190,10 +192,18 @@ function stream(ctx: AdminContext, tenantId: string): AdminResult {
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   })
+  // A client gone mid-write must not surface as an unhandled 'error' event.
+  res.on('error', () => {})
   res.write('retry: 2000\n\n')
-  let lastSent = resumeFrom === undefined ? deps.events.latestSeq() : Number(resumeFrom)
+  let lastSent = resumeFrom === undefined ? deps.events.latestSeq(tenantId) : Number(resumeFrom)
   const push = (e: ProvisioningEvent): void => {
-    if (e.seq <= lastSent) return
+    if (e.seq <= lastSent || res.writableEnded || res.destroyed) return
+    // A client that stops reading would make us buffer without bound; end its stream instead.
+    // It reconnects with Last-Event-ID and loses nothing.
+    if (res.writableLength > SSE_BUFFER_LIMIT) {
+      res.end()
+      return
+    }
     lastSent = e.seq
     res.write(sseFrame(e))
   }
@@ -204,10 +214,12 @@ function stream(ctx: AdminContext, tenantId: string): AdminResult {
     for (;;) {
       const batch = deps.events.eventsAfter(tenantId, lastSent, 1000)
       for (const e of batch) push(e)
-      if (batch.length < 1000) break
+      if (batch.length < 1000 || res.writableEnded) break
     }
   }
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs)
+  const heartbeat = setInterval(() => {
+    if (!res.writableEnded && !res.destroyed) res.write(': heartbeat\n\n')
+  }, deps.heartbeatMs)
   heartbeat.unref()
   deps.streams.add(res)
   const done = (): void => {
@@ -482,6 +494,13 @@ export function createAdminHandler(deps: AdminDeps) {
             'admin.bad_request',
             `The request body is not valid JSON (${(err as Error).message}).`,
             'Send a JSON object as described in resources/admin-api.openapi.yaml.',
+          )
+        }
+        if (exceedsDepth(body)) {
+          throw new AdminHttpError(
+            400,
+            'admin.bad_request',
+            'The request body is nested too deeply.',
           )
         }
       } else {

@@ -139,8 +139,10 @@ function toEvent(r: EventRow): ProvisioningEvent {
 }
 
 /**
- * The provisioning event log. `seq` is one counter for the whole server: it only grows (across
- * restarts and retention pruning), so per tenant it is increasing but has gaps.
+ * The provisioning event log. `seq` is per tenant: 1, 2, 3, ... without gaps, so a client can see
+ * a missing event as a jump. It is assigned in memory at record time, continued from the stored
+ * maximum after a restart (retention removes the oldest events, never the newest, so the maximum
+ * survives pruning). Events of requests attributed to no tenant have a numbering of their own.
  *
  * Appends are group-committed: an event gets its seq at once (and is published live at once), and
  * the rows are written in one transaction a few milliseconds later. One commit per SCIM request
@@ -150,15 +152,20 @@ function toEvent(r: EventRow): ProvisioningEvent {
 export class EventStore {
   private readonly db: DatabaseSync
   private readonly insert: StatementSync
+  private readonly insertMember: StatementSync
   private readonly after: StatementSync
   private readonly cache = new Map<string, StatementSync>()
   /** Events stored per tenant, known once counted. */
   private readonly counts = new Map<string | null, number>()
+  /** The last seq given out per tenant, read from the store the first time a tenant records. */
+  private readonly lastSeqs = new Map<string | null, number>()
+  private readonly maxSeq: StatementSync
+  private readonly maxSeqUnattributed: StatementSync
   private pending: unknown[][] = []
   private timer: NodeJS.Timeout | undefined
-  private nextSeq: number
   readonly retention: number
   readonly flushDelayMs: number
+  onFlushError: (err: unknown) => void = () => {}
 
   constructor(db: DatabaseSync, retention: number, flushDelayMs = 5) {
     this.db = db
@@ -168,14 +175,28 @@ export class EventStore {
       `INSERT INTO events (seq, tenant_id, time_ms, method, path, status, duration_ms, resource_type, resource_id, user_name, user_name_lower, outcome, error_json, token_prefix, request_body, response_body, members_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
+    this.insertMember = db.prepare(
+      'INSERT INTO event_members (seq, tenant_id, member_id) VALUES (?, ?, ?)',
+    )
     this.after = db.prepare(
       'SELECT * FROM events WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     )
-    // sqlite_sequence remembers the highest seq ever used, even when retention deleted it.
-    const used = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get() as
-      { seq: number } | undefined
-    const max = (db.prepare('SELECT MAX(seq) AS s FROM events').get() as { s: number | null }).s
-    this.nextSeq = Math.max(used?.seq ?? 0, max ?? 0) + 1
+    this.maxSeq = db.prepare('SELECT MAX(seq) AS s FROM events WHERE tenant_id = ?')
+    this.maxSeqUnattributed = db.prepare('SELECT MAX(seq) AS s FROM events WHERE tenant_id IS NULL')
+  }
+
+  /** The seq of the newest event of the tenant recorded so far (0 when none). */
+  latestSeq(tenantId: string | null): number {
+    let last = this.lastSeqs.get(tenantId)
+    if (last === undefined) {
+      // One index lookup per tenant and process; nothing of the tenant is pending yet.
+      const row = (
+        tenantId === null ? this.maxSeqUnattributed.get() : this.maxSeq.get(tenantId)
+      ) as { s: number | null }
+      last = row.s ?? 0
+      this.lastSeqs.set(tenantId, last)
+    }
+    return last
   }
 
   append(input: EventInput): ProvisioningEvent {
@@ -183,7 +204,8 @@ export class EventStore {
       input.membersAdded?.length || input.membersRemoved?.length
         ? JSON.stringify({ added: input.membersAdded ?? [], removed: input.membersRemoved ?? [] })
         : null
-    const seq = this.nextSeq++
+    const seq = this.latestSeq(input.tenantId) + 1
+    this.lastSeqs.set(input.tenantId, seq)
     this.pending.push([
       seq,
       input.tenantId,
@@ -208,7 +230,15 @@ export class EventStore {
       members,
     ])
     if (this.pending.length >= 512) this.flush()
-    else this.timer ??= setTimeout(() => this.flush(), this.flushDelayMs)
+    else
+      this.timer ??= setTimeout(() => {
+        try {
+          this.flush()
+        } catch (err) {
+          // A failed background write (disk full, I/O error) loses that batch, not the server.
+          this.onFlushError(err)
+        }
+      }, this.flushDelayMs)
     const event: ProvisioningEvent = {
       seq,
       tenantId: input.tenantId,
@@ -245,7 +275,16 @@ export class EventStore {
     const own = !this.db.isTransaction
     if (own) this.db.exec('BEGIN IMMEDIATE')
     try {
-      for (const row of rows) this.insert.run(...(row as (string | number | null)[]))
+      for (const row of rows) {
+        this.insert.run(...(row as (string | number | null)[]))
+        const members = row[16] as string | null
+        if (members !== null && row[1] !== null) {
+          const m = JSON.parse(members) as { added: string[]; removed: string[] }
+          for (const id of new Set([...m.added, ...m.removed])) {
+            this.insertMember.run(row[0] as number, row[1] as string, id)
+          }
+        }
+      }
       if (own) this.db.exec('COMMIT')
     } catch (err) {
       if (own) this.db.exec('ROLLBACK')
@@ -298,13 +337,15 @@ export class EventStore {
     const cut = this.db
       .prepare(`SELECT seq FROM events WHERE ${w.sql} ORDER BY seq DESC LIMIT 1 OFFSET ?`)
       .get(...w.args, this.retention) as { seq: number } | undefined
-    if (cut) this.db.prepare(`DELETE FROM events WHERE ${w.sql} AND seq <= ?`).run(...w.args, cut.seq)
+    if (cut) {
+      this.db.prepare(`DELETE FROM events WHERE ${w.sql} AND seq <= ?`).run(...w.args, cut.seq)
+      if (tenantId !== null) {
+        this.db
+          .prepare('DELETE FROM event_members WHERE tenant_id = ? AND seq <= ?')
+          .run(tenantId, cut.seq)
+      }
+    }
     this.counts.set(tenantId, Math.min(this.counts.get(tenantId) ?? this.retention, this.retention))
-  }
-
-  /** The seq of the newest event recorded so far (0 when none). */
-  latestSeq(): number {
-    return this.nextSeq - 1
   }
 
   /** Oldest first, strictly after `afterSeq`: the SSE replay. */
@@ -313,7 +354,10 @@ export class EventStore {
     return (this.after.all(tenantId, afterSeq, limit) as unknown as EventRow[]).map(toEvent)
   }
 
-  /** Newest first. A user filter runs as two index range scans (by userName, by resource id) merged. */
+  /**
+   * Newest first. A user filter runs as index range scans (by userName, by resource id, by group
+   * membership) merged.
+   */
   query(q: EventQuery): ProvisioningEvent[] {
     this.flush()
     const conds: string[] = ['tenant_id = ?']
@@ -367,8 +411,18 @@ export class EventStore {
       for (const r of byName.all(...args, name, q.limit) as unknown as EventRow[])
         merged.set(r.seq, r)
     }
+    // Membership changes of groups: the events are the group's, the member ids are indexed apart.
+    const eventConds = conds.map((c) => c.replace(/^(\w+)/, 'events.$1')).join(' AND ')
+    const asMember = this.stmt(
+      `SELECT events.* FROM event_members
+       JOIN events ON events.tenant_id = event_members.tenant_id AND events.seq = event_members.seq
+       WHERE event_members.tenant_id = ? AND event_members.member_id = ? AND ${eventConds}
+       ORDER BY event_members.seq DESC LIMIT ?`,
+    )
     for (const id of new Set(q.user.resourceIds)) {
       for (const r of byId.all(...args, id, q.limit) as unknown as EventRow[]) merged.set(r.seq, r)
+      for (const r of asMember.all(q.tenantId, id, ...args, q.limit) as unknown as EventRow[])
+        merged.set(r.seq, r)
     }
     return [...merged.values()]
       .sort((a, b) => b.seq - a.seq)

@@ -67,6 +67,12 @@ function emailValues(body: Json): string[] {
 export class ResourceStore {
   private readonly db: DatabaseSync
   private readonly s: Record<string, StatementSync>
+  /**
+   * Resources per tenant, counted once and then kept up to date: every unfiltered list needs
+   * totalResults, and COUNT(*) over 100,000 users on each Okta import page is too slow. Only this
+   * process writes the database, so the figures cannot drift.
+   */
+  private readonly counts = new Map<string, number>()
 
   constructor(db: DatabaseSync) {
     this.db = db
@@ -104,8 +110,11 @@ export class ResourceStore {
       usersByDisplay: db.prepare(
         `SELECT ${userCols} FROM users WHERE tenant_id = ? AND display_name_lower = ? ORDER BY seq`,
       ),
+      // A join, not `id IN (subquery)`: SQLite plans the latter as a walk over the tenant's users.
       usersByEmail: db.prepare(
-        `SELECT ${userCols} FROM users WHERE tenant_id = ? AND id IN (SELECT user_id FROM user_emails WHERE tenant_id = ? AND value_lower = ?) ORDER BY seq`,
+        `SELECT DISTINCT u.id, u.tenant_id, u.version, u.created_at, u.last_modified, u.json, u.seq
+         FROM user_emails e JOIN users u ON u.id = e.user_id
+         WHERE e.tenant_id = ? AND e.value_lower = ? AND u.tenant_id = ? ORDER BY u.seq`,
       ),
       groupsOfUser: db.prepare(
         `SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
@@ -217,6 +226,7 @@ export class ResourceStore {
       const now = new Date().toISOString()
       this.s.insertUser!.run(id, tenantId, ...cols, now, now, JSON.stringify(body))
       for (const e of emailValues(body)) this.s.insertEmail!.run(id, tenantId, e)
+      this.adjustCount('User', tenantId, 1)
       return { kind: 'User', id, tenantId, version: 1, createdAt: now, lastModified: now, body }
     })
   }
@@ -243,6 +253,7 @@ export class ResourceStore {
     return transaction(this.db, () => {
       const r = this.s.deleteUser!.run(tenantId, id)
       if (r.changes === 0) return false
+      this.adjustCount('User', tenantId, -1)
       this.s.deleteEmails!.run(id)
       this.s.touchGroupsOfMember!.run(new Date().toISOString(), id)
       this.s.deleteMembershipsOf!.run(id)
@@ -250,8 +261,25 @@ export class ResourceStore {
     })
   }
 
+  private counted(kind: Kind, tenantId: string): number {
+    const key = `${kind}:${tenantId}`
+    let n = this.counts.get(key)
+    if (n === undefined) {
+      const stmt = kind === 'User' ? this.s.countUsers! : this.s.countGroups!
+      n = (stmt.get(tenantId) as { n: number }).n
+      this.counts.set(key, n)
+    }
+    return n
+  }
+
+  private adjustCount(kind: Kind, tenantId: string, delta: number): void {
+    const key = `${kind}:${tenantId}`
+    const n = this.counts.get(key)
+    if (n !== undefined) this.counts.set(key, n + delta)
+  }
+
   countUsers(tenantId: string): number {
-    return (this.s.countUsers!.get(tenantId) as { n: number }).n
+    return this.counted('User', tenantId)
   }
 
   pageUsers(tenantId: string, offset: number, limit: number): Stored[] {
@@ -276,7 +304,7 @@ export class ResourceStore {
       case 'displayname':
         return this.rows('User', this.s.usersByDisplay!.all(tenantId, v.toLowerCase()))
       case 'emails.value':
-        return this.rows('User', this.s.usersByEmail!.all(tenantId, tenantId, v.toLowerCase()))
+        return this.rows('User', this.s.usersByEmail!.all(tenantId, v.toLowerCase(), tenantId))
       default:
         return undefined
     }
@@ -333,6 +361,7 @@ export class ResourceStore {
       const now = new Date().toISOString()
       this.s.insertGroup!.run(id, tenantId, ...cols, now, now, JSON.stringify(body))
       for (const m of members) this.s.insertMember!.run(id, m.value, m.type)
+      this.adjustCount('Group', tenantId, 1)
       return { kind: 'Group', id, tenantId, version: 1, createdAt: now, lastModified: now, body }
     })
   }
@@ -396,6 +425,7 @@ export class ResourceStore {
     return transaction(this.db, () => {
       const r = this.s.deleteGroup!.run(tenantId, id)
       if (r.changes === 0) return false
+      this.adjustCount('Group', tenantId, -1)
       this.s.deleteMembersOfGroup!.run(id)
       this.s.deleteMembershipsOf!.run(id)
       return true
@@ -403,7 +433,7 @@ export class ResourceStore {
   }
 
   countGroups(tenantId: string): number {
-    return (this.s.countGroups!.get(tenantId) as { n: number }).n
+    return this.counted('Group', tenantId)
   }
 
   pageGroups(tenantId: string, offset: number, limit: number): Stored[] {
@@ -478,9 +508,7 @@ export class ResourceStore {
   }
 
   /** Departments: enterprise `department` values and group names, with distinct user counts. */
-  departments(
-    tenantId: string,
-  ): {
+  departments(tenantId: string): {
     name: string
     sources: ('attribute' | 'group')[]
     userCount: number

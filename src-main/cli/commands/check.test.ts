@@ -126,6 +126,11 @@ describe('scim-console check', () => {
         /--concurrency must be a number from 1 to 32/,
       ],
       [['check'], { SCIM_TOKEN: 'x' }, /--url is required/],
+      [
+        ['check', '--url', server.baseUrl, '--only', 'users.nope'],
+        { SCIM_TOKEN: 'x' },
+        /Unknown check id users\.nope/,
+      ],
       [['check', '--url', 'ftp://example.com/scim'], { SCIM_TOKEN: 'x' }, /must be http\(s\)/],
     ]
     for (const [argv, env, message] of cases) {

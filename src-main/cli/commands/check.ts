@@ -13,11 +13,12 @@ import { toHar } from '../../harness/reports/har.ts'
 import { toHtmlReport } from '../../harness/reports/html.ts'
 import { toJsonReport } from '../../harness/reports/json.ts'
 import { toJunitXml } from '../../harness/reports/junit.ts'
+import { allChecks } from '../../harness/checks/index.ts'
 import { runHarness } from '../../harness/runner.ts'
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../command.ts'
 
 const USAGE =
-  'check --url URL [--token-env NAME | --token-stdin] [--profile okta|entra|rfc] [--read-only] [--report FILE.json] [--junit FILE] [--html FILE] [--har FILE] [--concurrency N] [--timeout SECONDS]'
+  'check --url URL [--token-env NAME | --token-stdin] [--profile okta|entra|rfc] [--read-only] [--report FILE.json] [--junit FILE] [--html FILE] [--har FILE] [--concurrency N] [--timeout SECONDS] [--only ID,ID]'
 
 function usageError(message: string): AppError {
   return new AppError('cli.usage', message, { hint: `Usage: scim-console ${USAGE}` })
@@ -204,6 +205,7 @@ export const checkCommand: CliCommand = {
           har: { type: 'string' },
           concurrency: { type: 'string' },
           timeout: { type: 'string' },
+          only: { type: 'string' },
         },
       }).values
     } catch (err) {
@@ -223,6 +225,16 @@ export const checkCommand: CliCommand = {
       4,
     )
     const timeoutS = intOption(values.timeout as string | undefined, '--timeout', 1, 120, 30)
+    const only = (values.only as string | undefined)
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+    const unknown = only?.filter((id) => !allChecks.some((c) => c.id === id)) ?? []
+    if (unknown.length > 0) {
+      throw usageError(
+        `Unknown check id ${unknown.join(', ')}. Known ids: ${allChecks.map((c) => c.id).join(', ')}.`,
+      )
+    }
     const token = await readToken(values as { 'token-env'?: string; 'token-stdin'?: boolean }, io)
     let report: HarnessReport
     try {
@@ -235,6 +247,7 @@ export const checkCommand: CliCommand = {
         timeoutMs: timeoutS * 1000,
         signal: io.signal,
         onProgress: progressPrinter(io),
+        ...(only ? { only } : {}),
       })
     } catch (err) {
       if (err instanceof AppError && err.code === 'harness.bad_input') throw usageError(err.message)

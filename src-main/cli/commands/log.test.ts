@@ -215,3 +215,78 @@ describe('scim-console log tail', () => {
     expect(out).toMatch(/GET +\/Users\?filter=userName%20eq%20%22live.user%40acme.com/)
   })
 })
+
+describe('scim-console log export', () => {
+  it('writes the filtered events as HAR with absolute SCIM URLs, redacted', async () => {
+    const r = await run([
+      'log',
+      'export',
+      '--tenant',
+      b.server.demoTenantId,
+      '--format',
+      'har',
+      '--user',
+      'jane@acme.com',
+      '--backend',
+      b.server.adminBaseUrl,
+    ])
+    expect(r.code).toBe(0)
+    const har = JSON.parse(r.out)
+    expect(har.log.entries.map((e: { request: { method: string } }) => e.request.method)).toEqual([
+      'GET',
+      'POST',
+      'PATCH',
+    ])
+    expect(har.log.entries[1].request.url).toBe(`${b.server.scimBaseUrl}/Users`)
+    expect(r.out).not.toContain(b.demoToken)
+  })
+
+  it('CSV of the 2xx POSTs only', async () => {
+    const r = await run([
+      'log',
+      'export',
+      '--tenant',
+      b.server.demoTenantId,
+      '--format',
+      'csv',
+      '--status-class',
+      '2xx',
+      '--method',
+      'post',
+      '--backend',
+      b.server.adminBaseUrl,
+    ])
+    const rows = r.out.trim().split('\r\n')
+    expect(rows.length).toBeGreaterThanOrEqual(3)
+    expect(rows.slice(1).every((row) => /,POST,\/Users,201,/.test(row))).toBe(true)
+  })
+
+  it('a bad format or status class is a usage error naming the allowed values', async () => {
+    const fmt = await run([
+      'log',
+      'export',
+      '--tenant',
+      't',
+      '--format',
+      'xml',
+      '--backend',
+      b.server.adminBaseUrl,
+    ])
+    expect(fmt.code).toBe(2)
+    expect(fmt.err).toMatch(/--format must be one of jsonl, csv, har, not "xml"/)
+    const cls = await run([
+      'log',
+      'export',
+      '--tenant',
+      't',
+      '--format',
+      'csv',
+      '--status-class',
+      '6xx',
+      '--backend',
+      b.server.adminBaseUrl,
+    ])
+    expect(cls.code).toBe(2)
+    expect(cls.err).toMatch(/2xx, 3xx, 4xx or 5xx/)
+  })
+})

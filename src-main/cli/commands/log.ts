@@ -1,7 +1,11 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
 import type { Diagnosis } from '../../../src-shared/provisioning-diagnosis.ts'
-import type { ProvisioningEvent, StreamState } from '../../../src-shared/provisioning-event.ts'
+import {
+  eventFilterSchema,
+  type ProvisioningEvent,
+  type StreamState,
+} from '../../../src-shared/provisioning-event.ts'
 import { redact, redactString } from '../../../src-shared/redact.ts'
 import {
   createConnectionService,
@@ -10,6 +14,7 @@ import {
 } from '../../connections/connection-service.ts'
 import { defaultDataDir } from '../../connections/data-dir.ts'
 import { readSettings } from '../../connections/settings-file.ts'
+import { exportFormats, type ExportFormat } from '../../provisioning-log/export.ts'
 import { ProvisioningLog, type UserStoryResult } from '../../provisioning-log/log-service.ts'
 import { flatUserKeys } from '../../provisioning-log/user-keys.ts'
 import { openSecretStore } from '../../secrets/open-secret-store.ts'
@@ -265,4 +270,81 @@ export const logExplain: CliCommand = {
   },
 }
 
-export const logCommands: CliCommand[] = [logTail, logExplain]
+const exportUsage =
+  'log export --tenant ID --format jsonl|csv|har [--user NAME] [--status-class 4xx[,5xx]] [--method M] [--text T] [--history N] [--connection NAME | --backend URL]'
+export const logExport: CliCommand = {
+  path: ['log', 'export'],
+  usage: exportUsage,
+  summary:
+    'Write the tenant’s (filtered) provisioning events to stdout as JSON lines, CSV or HAR, redacted',
+  async run(args, io) {
+    const o = parse<{
+      tenant?: string
+      user?: string
+      connection?: string
+      backend?: string
+      history?: string
+      format?: string
+      'status-class'?: string
+      method?: string
+      text?: string
+    }>(
+      args,
+      {
+        ...targetOptions,
+        user: { type: 'string' },
+        format: { type: 'string' },
+        'status-class': { type: 'string' },
+        method: { type: 'string' },
+        text: { type: 'string' },
+      },
+      exportUsage,
+    )
+    const tenantId = requireTenant(o.tenant, exportUsage)
+    const format = o.format as ExportFormat | undefined
+    if (!format || !exportFormats.includes(format)) {
+      throw new AppError(
+        'cli.usage',
+        `--format must be one of ${exportFormats.join(', ')}${o.format ? `, not "${o.format}"` : ''}.`,
+        {
+          hint: `Usage: scim-console ${exportUsage}`,
+        },
+      )
+    }
+    const filter = eventFilterSchema.safeParse({
+      ...(o.user ? { user: o.user } : {}),
+      ...(o['status-class']
+        ? { statusClass: o['status-class'].split(',').map((c) => c.trim()) }
+        : {}),
+      ...(o.method ? { method: o.method.split(',').map((m) => m.trim().toUpperCase()) } : {}),
+      ...(o.text ? { text: o.text } : {}),
+    })
+    if (!filter.success) {
+      throw new AppError(
+        'cli.usage',
+        `Bad filter: ${filter.error.issues[0]?.path.join('.')}: ${filter.error.issues[0]?.message}`,
+        {
+          hint: '--status-class takes 2xx, 3xx, 4xx or 5xx (comma-separated).',
+        },
+      )
+    }
+    const history = positiveInt(o.history, 100_000, '--history')
+    const conn = await target(io, o)
+    const log = new ProvisioningLog({
+      adminBaseUrl: conn.adminBaseUrl,
+      adminKey: conn.adminKey,
+      tenantId,
+      capacity: Math.max(history, 1),
+      history,
+      stream: { live: false },
+      onNotice: (n) => io.stderr.write(`${n.kind}: ${n.message}\n`),
+    })
+    await log.start()
+    for await (const chunk of log.export(filter.data, format)) {
+      if (!io.stdout.write(chunk)) await new Promise((r) => io.stdout.once('drain', r))
+    }
+    return EXIT_OK
+  },
+}
+
+export const logCommands: CliCommand[] = [logTail, logExplain, logExport]

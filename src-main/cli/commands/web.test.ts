@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'web-cmd-'))
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>ui</title>')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function io(signal?: AbortSignal) {
+function io(signal?: AbortSignal, env: NodeJS.ProcessEnv = {}) {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   let out = ''
@@ -17,7 +17,7 @@ function io(signal?: AbortSignal) {
   stdout.on('data', (c: Buffer) => (out += c.toString()))
   stderr.on('data', (c: Buffer) => (err += c.toString()))
   return {
-    io: { stdout, stderr, signal: signal ?? new AbortController().signal, env: {} },
+    io: { stdout, stderr, signal: signal ?? new AbortController().signal, env },
     out: () => out,
     err: () => err,
   }
@@ -60,4 +60,36 @@ describe('scim-console web', () => {
     expect(t.err()).toContain('"channel":"app.info"')
     expect(t.err()).not.toContain(token)
   })
+
+  it('runs the backend services in the --data folder and stops the embedded backend on exit', async () => {
+    const data = join(dir, 'data')
+    const controller = new AbortController()
+    const t = io(controller.signal, { SCIM_CONSOLE_SECRET_STORE: 'memory' })
+    const exit = main(['web', '--renderer-dir', dir, '--data', data], t.io)
+    while (!t.out().includes('Open: ')) await new Promise((r) => setTimeout(r, 20))
+    expect(t.out()).toContain(`Data folder: ${data}`)
+    const url = new URL(/Open: (\S+)/.exec(t.out())![1]!)
+    const list = await fetch(`${url.origin}/api/connections.list`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${url.hash.slice('#token='.length)}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    })
+    const body = (await list.json()) as {
+      ok: boolean
+      value: { connections: { name: string; adminBaseUrl: string }[]; secretStore: unknown }
+    }
+    expect(body.ok).toBe(true)
+    expect(body.value.secretStore).toEqual({ kind: 'memory', memoryOnly: true })
+    const embedded = body.value.connections.find((c) => c.name === 'embedded')!
+    expect(existsSync(join(data, 'embedded-backend'))).toBe(true)
+
+    controller.abort()
+    expect(await exit).toBe(0)
+    await expect(fetch(`${embedded.adminBaseUrl}/health`)).rejects.toThrow()
+    // A folder named by the person is theirs to keep.
+    expect(existsSync(data)).toBe(true)
+  }, 30_000)
 })

@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
 import { EventHub } from '../../event-hub.ts'
 import { createLogger } from '../../logger.ts'
+import { openMainContext } from '../../main-context.ts'
 import { browserPlatform, createDispatcher, createHandlers } from '../../services.ts'
 import { startWebHost } from '../../web-host/web-host.ts'
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../command.ts'
@@ -12,15 +14,19 @@ const defaultRendererDir = resolve(import.meta.dirname, '../../../out/renderer')
 
 export const webCommand: CliCommand = {
   path: ['web'],
-  usage: 'web [--port N] [--renderer-dir DIR]',
+  usage: 'web [--port N] [--renderer-dir DIR] [--data DIR]',
   summary:
     'Serve the built UI and the services on 127.0.0.1 for a browser (token in the printed URL)',
   async run(args, io) {
-    let values: { port?: string; 'renderer-dir'?: string }
+    let values: { port?: string; 'renderer-dir'?: string; data?: string }
     try {
       values = parseArgs({
         args,
-        options: { port: { type: 'string' }, 'renderer-dir': { type: 'string' } },
+        options: {
+          port: { type: 'string' },
+          'renderer-dir': { type: 'string' },
+          data: { type: 'string' },
+        },
         strict: true,
         allowPositionals: false,
       }).values
@@ -47,6 +53,18 @@ export const webCommand: CliCommand = {
       return EXIT_USAGE
     }
 
+    // A fresh temporary data folder unless one is named: a browser session (or a test) never
+    // picks up the desktop app's saved connections by accident.
+    const dataDir = values.data
+      ? resolve(values.data)
+      : mkdtempSync(join(tmpdir(), 'scim-console-web-'))
+    const context = await openMainContext({
+      dataDir,
+      env: io.env,
+      platform: process.platform,
+      runtime: { execPath: process.execPath },
+    })
+
     const hub = new EventHub()
     const logger = createLogger({
       write: (line) => io.stderr.write(line),
@@ -57,17 +75,24 @@ export const webCommand: CliCommand = {
       handlers: createHandlers({
         platform: browserPlatform,
         runtime: `node ${process.version} (web host)`,
+        context,
+        hub,
       }),
       logger,
     })
     const host = await startWebHost({ dispatch, hub, rendererDir, logger, port })
-    io.stdout.write(`scim-console web host listening on ${host.origin}\nOpen: ${host.pageUrl}\n`)
+    io.stdout.write(
+      `scim-console web host listening on ${host.origin}\nData folder: ${dataDir}\nOpen: ${host.pageUrl}\n`,
+    )
 
     await new Promise<void>((r) => {
       if (io.signal.aborted) r()
       else io.signal.addEventListener('abort', () => r(), { once: true })
     })
     await host.close()
+    await context.close()
+    // A folder we made for this run goes with it; a named one is the person's to keep.
+    if (!values.data) rmSync(dataDir, { recursive: true, force: true })
     return EXIT_OK
   },
 }

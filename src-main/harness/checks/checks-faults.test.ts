@@ -200,6 +200,31 @@ const cases: Case[] = [
     expected: 'fail',
   },
   { check: 'groups.delete', fault: 'group-delete-noop', profile: 'rfc', expected: 'fail' },
+  { check: 'users.manager', fault: 'manager-path-rejected', profile: 'entra', expected: 'warn' },
+  {
+    check: 'patch.entra_no_path_dotted',
+    fault: 'patch-dotted-keys-dropped',
+    profile: 'entra',
+    expected: 'warn',
+  },
+  {
+    check: 'patch.clear_attribute',
+    fault: 'patch-remove-ignored',
+    profile: 'rfc',
+    expected: 'warn',
+  },
+  {
+    check: 'groups.excluded_members',
+    fault: 'excluded-attributes-ignored',
+    profile: 'entra',
+    expected: 'warn',
+  },
+  {
+    check: 'users.create.client_id_ignored',
+    fault: 'client-id-honoured',
+    profile: 'rfc',
+    expected: 'warn',
+  },
   { check: 'errors.status_string', fault: 'error-status-number', profile: 'rfc', expected: 'fail' },
   { check: 'errors.malformed_json', fault: 'malformed-json-500', profile: 'rfc', expected: 'warn' },
   {
@@ -268,6 +293,8 @@ describe('every check fails against a server broken in exactly its way', () => {
     const result = report.checks.find((r) => r.id === c.check)!
     expect(result.status, `${result.message} | ${result.actual ?? ''}`).toBe(c.expected)
     expect(result.message.length).toBeGreaterThan(10)
+    if (process.env.SCIMC_SHOW_FAULTS)
+      console.log(`${c.fault} → ${c.check} ${result.status}: ${result.message}`)
     if (c.expected === 'fail') {
       // A failure always says what was expected or what came back, and how to fix it or why it matters.
       expect(result.expected ?? result.actual ?? '').not.toBe('')
@@ -309,7 +336,12 @@ describe('every check fails against a server broken in exactly its way', () => {
 
 describe('timeouts', () => {
   it('a request that times out makes its check an error, the run goes on, and transport.latency fails', async () => {
-    const proxy = await startFaultProxy({ target: server.baseUrl, token: server.token, fault: 'hang-once', state: { hangMs: 1500 } })
+    const proxy = await startFaultProxy({
+      target: server.baseUrl,
+      token: server.token,
+      fault: 'hang-once',
+      state: { hangMs: 1500 },
+    })
     try {
       const report = await runHarness({
         baseUrl: proxy.baseUrl,

@@ -1,4 +1,14 @@
-import { check, expectStatus, get, isObject, resourcesOf, sev, show, type CheckContext, type CheckDef } from '../check.ts'
+import {
+  check,
+  expectStatus,
+  get,
+  isObject,
+  resourcesOf,
+  sev,
+  show,
+  type CheckContext,
+  type CheckDef,
+} from '../check.ts'
 import { ENTERPRISE_SCHEMA, PATCH_SCHEMA } from '../profiles.ts'
 import { createdId } from './subject.ts'
 
@@ -29,12 +39,21 @@ export const entraDialectChecks: CheckDef[] = [
     severity: sev('skip', 'warn', 'info'),
     writes: true,
     async run(ctx) {
-      const [boss, report] = await Promise.all([ctx.createUser(ctx.userSeed('boss')), ctx.createUser(ctx.userSeed('report'))])
+      const [boss, report] = await Promise.all([
+        ctx.createUser(ctx.userSeed('boss')),
+        ctx.createUser(ctx.userSeed('report')),
+      ])
       const bossId = createdId(boss)
       const id = createdId(report)
       const body = {
         schemas: [PATCH_SCHEMA],
-        Operations: [{ op: 'Add', path: 'manager', value: [{ $ref: `${ctx.baseUrl}/Users/${bossId}`, value: bossId }] }],
+        Operations: [
+          {
+            op: 'Add',
+            path: 'manager',
+            value: [{ $ref: `${ctx.baseUrl}/Users/${bossId}`, value: bossId }],
+          },
+        ],
       }
       const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
       expectStatus(res, [200, 204], {
@@ -49,17 +68,28 @@ export const entraDialectChecks: CheckDef[] = [
         idpImpact: 'Entra reports the manager as set; your app has none.',
         fix: 'Store manager.value from the first array element.',
       })
-      const q = await ctx.send({ method: 'GET', path: '/Users', query: { filter: `id eq "${id}" and manager eq "${bossId}"` } })
+      const q = await ctx.send({
+        method: 'GET',
+        path: '/Users',
+        query: { filter: `id eq "${id}" and manager eq "${bossId}"` },
+      })
       expectStatus(q, 200, {
         what: `GET /Users?filter=id eq "${id}" and manager eq "${bossId}"`,
         idpImpact: 'Entra cannot check the current manager and re-sends the update every cycle.',
         fix: 'Support "and" and the manager attribute in filters.',
       })
-      check(resourcesOf(q.json).some((r) => r.id === id), 'The id-and-manager filter did not find the user.', {
-        actual: show(q.json),
-        idpImpact: 'Entra re-sends the manager update every cycle.',
-      })
-      return { status: 'pass', message: 'The manager is set and found by the id-and-manager filter.' }
+      check(
+        resourcesOf(q.json).some((r) => r.id === id),
+        'The id-and-manager filter did not find the user.',
+        {
+          actual: show(q.json),
+          idpImpact: 'Entra re-sends the manager update every cycle.',
+        },
+      )
+      return {
+        status: 'pass',
+        message: 'The manager is set and found by the id-and-manager filter.',
+      }
     },
   },
   {
@@ -74,7 +104,16 @@ export const entraDialectChecks: CheckDef[] = [
       const id = createdId(await ctx.createUser(ctx.userSeed('dotted')))
       const body = {
         schemas: [PATCH_SCHEMA],
-        Operations: [{ op: 'replace', value: { displayName: 'Dotted Changed', 'name.givenName': 'Dotted', 'name.familyName': 'Changed' } }],
+        Operations: [
+          {
+            op: 'replace',
+            value: {
+              displayName: 'Dotted Changed',
+              'name.givenName': 'Dotted',
+              'name.familyName': 'Changed',
+            },
+          },
+        ],
       }
       const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
       expectStatus(res, [200, 204], {
@@ -83,12 +122,17 @@ export const entraDialectChecks: CheckDef[] = [
         fix: 'In a no-path replace, treat dotted keys as attribute paths.',
       })
       const after = await readUser(ctx, id)
-      check(get(after, 'name.givenName') === 'Dotted' && get(after, 'name.familyName') === 'Changed', `name reads back as ${show(get(after, 'name'))}.`, {
-        expected: '{"givenName":"Dotted","familyName":"Changed"}',
-        actual: show(get(after, 'name')),
-        idpImpact: 'Entra believes the names changed; your app keeps the old ones (or stored a literal "name.givenName" key).',
-        fix: 'Apply "name.givenName" to name.givenName.',
-      })
+      check(
+        get(after, 'name.givenName') === 'Dotted' && get(after, 'name.familyName') === 'Changed',
+        `name reads back as ${show(get(after, 'name'))}.`,
+        {
+          expected: '{"givenName":"Dotted","familyName":"Changed"}',
+          actual: show(get(after, 'name')),
+          idpImpact:
+            'Entra believes the names changed; your app keeps the old ones (or stored a literal "name.givenName" key).',
+          fix: 'Apply "name.givenName" to name.givenName.',
+        },
+      )
       return { status: 'pass', message: 'Dotted keys in a no-path replace are applied.' }
     },
   },
@@ -105,14 +149,23 @@ export const entraDialectChecks: CheckDef[] = [
       const id = createdId(await ctx.createUser(seed))
       const remove = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'title' }] }
       const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body: remove })
-      expectStatus(res, [200, 204], { what: `PATCH /Users/${id} ${JSON.stringify(remove)}`, fix: 'Support op "remove" on a simple attribute.' })
-      const after = await readUser(ctx, id)
-      check(get(after, 'title') === undefined || get(after, 'title') === null || get(after, 'title') === '', `title reads back as ${show(get(after, 'title'))} after remove.`, {
-        expected: 'no title',
-        actual: show(get(after, 'title')),
-        idpImpact: 'Attributes cleared in the IdP stay set in your app.',
-        fix: 'Remove the attribute.',
+      expectStatus(res, [200, 204], {
+        what: `PATCH /Users/${id} ${JSON.stringify(remove)}`,
+        fix: 'Support op "remove" on a simple attribute.',
       })
+      const after = await readUser(ctx, id)
+      check(
+        get(after, 'title') === undefined ||
+          get(after, 'title') === null ||
+          get(after, 'title') === '',
+        `title reads back as ${show(get(after, 'title'))} after remove.`,
+        {
+          expected: 'no title',
+          actual: show(get(after, 'title')),
+          idpImpact: 'Attributes cleared in the IdP stay set in your app.',
+          fix: 'Remove the attribute.',
+        },
+      )
       return { status: 'pass', message: 'A removed attribute reads back empty.' }
     },
   },
@@ -125,20 +178,36 @@ export const entraDialectChecks: CheckDef[] = [
     severity: sev('skip', 'warn', 'warn'),
     writes: true,
     async run(ctx) {
-      const [g, u] = await Promise.all([ctx.createGroup(ctx.groupName('excl')), ctx.createUser(ctx.userSeed('excl'))])
+      const [g, u] = await Promise.all([
+        ctx.createGroup(ctx.groupName('excl')),
+        ctx.createUser(ctx.userSeed('excl')),
+      ])
       const gid = createdId(g, 'a test group')
       const uid = createdId(u)
-      const add = await ctx.send({ method: 'PATCH', path: `/Groups/${gid}`, body: ctx.profile.addMembers([{ id: uid, display: u.seed.userName }]) })
+      const add = await ctx.send({
+        method: 'PATCH',
+        path: `/Groups/${gid}`,
+        body: ctx.profile.addMembers([{ id: uid, display: u.seed.userName }]),
+      })
       expectStatus(add, [200, 204], { what: `PATCH /Groups/${gid} add member` })
-      const res = await ctx.send({ method: 'GET', path: `/Groups/${gid}`, query: { excludedAttributes: 'members' } })
+      const res = await ctx.send({
+        method: 'GET',
+        path: `/Groups/${gid}`,
+        query: { excludedAttributes: 'members' },
+      })
       expectStatus(res, 200, { what: `GET /Groups/${gid}?excludedAttributes=members` })
       const members = get(res.json, 'members')
-      check(members === undefined || (Array.isArray(members) && members.length === 0), 'members came back despite excludedAttributes=members.', {
-        expected: 'no members attribute',
-        actual: show(members),
-        idpImpact: 'Entra pulls every member on every group read: slow syncs and timeouts on large groups.',
-        fix: 'Honour excludedAttributes (at least for members).',
-      })
+      check(
+        members === undefined || (Array.isArray(members) && members.length === 0),
+        'members came back despite excludedAttributes=members.',
+        {
+          expected: 'no members attribute',
+          actual: show(members),
+          idpImpact:
+            'Entra pulls every member on every group read: slow syncs and timeouts on large groups.',
+          fix: 'Honour excludedAttributes (at least for members).',
+        },
+      )
       return { status: 'pass', message: 'excludedAttributes=members is honoured.' }
     },
   },

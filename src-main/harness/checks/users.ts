@@ -43,19 +43,16 @@ export const userChecks: CheckDef[] = [
         actual: describeResponse(res),
         fix: 'Wrap list answers in the ListResponse message.',
       })
+      // totalResults is REQUIRED; startIndex and itemsPerPage must be integers when present.
       const bad = ['totalResults', 'startIndex', 'itemsPerPage'].filter(
-        (k) => body[k] !== undefined && !isInt(body[k]),
+        (k) => (k === 'totalResults' || body[k] !== undefined) && !isInt(body[k]),
       )
-      check(
-        isInt(body.totalResults) && bad.length === 0,
-        `Counts are not JSON integers: ${bad.concat(isInt(body.totalResults) ? [] : ['totalResults']).join(', ')}.`,
-        {
-          expected: 'totalResults, startIndex, itemsPerPage as JSON integers (e.g. 2, not "2")',
-          actual: `totalResults=${show(body.totalResults)} startIndex=${show(body.startIndex)} itemsPerPage=${show(body.itemsPerPage)}`,
-          idpImpact: "Okta's credential test and import fail: it requires integers, not strings.",
-          fix: 'Serialise the counts as numbers.',
-        },
-      )
+      check(bad.length === 0, `Counts are not JSON integers: ${bad.join(', ')}.`, {
+        expected: 'totalResults, startIndex, itemsPerPage as JSON integers (e.g. 2, not "2")',
+        actual: `totalResults=${show(body.totalResults)} startIndex=${show(body.startIndex)} itemsPerPage=${show(body.itemsPerPage)}`,
+        idpImpact: "Okta's credential test and import fail: it requires integers, not strings.",
+        fix: 'Serialise the counts as numbers.',
+      })
       check(
         (body.totalResults as number) === 0 || Array.isArray(body.Resources),
         'totalResults is non-zero but Resources is not an array.',

@@ -102,10 +102,15 @@ export function toHtmlReport(report: HarnessReport): string {
       return `<h2>${esc(area)} <span class="id">${cs.filter((c) => c.status === 'pass').length}/${cs.length} pass</span></h2>${cs.map((c) => checkHtml(c, byId)).join('')}`
     })
     .join('')
-  const attention = report.checks.filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
+  const attention = report.checks.filter(
+    (c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn',
+  )
   const findings = attention.length
     ? `<h2>Needs attention</h2><ul>${attention
-        .map((c) => `<li><span class="pill ${c.status}">${c.status.toUpperCase()}</span> <a href="#${esc(c.id)}">${esc(c.title)}</a>: ${esc(c.message)}${c.idpImpact ? ` <em>${esc(c.idpImpact)}</em>` : ''}</li>`)
+        .map(
+          (c) =>
+            `<li><span class="pill ${c.status}">${c.status.toUpperCase()}</span> <a href="#${esc(c.id)}">${esc(c.title)}</a>: ${esc(c.message)}${c.idpImpact ? ` <em>${esc(c.idpImpact)}</em>` : ''}</li>`,
+        )
         .join('')}</ul>`
     : ''
   const err = report.error

@@ -249,14 +249,21 @@ export const faults = {
   },
   /** startIndex is treated as 0-based. */
   'pagination-zero-based': {
+    // Reads startIndex as a 0-based offset (skipping one user) but echoes the value it was sent.
     request: (req) =>
       isList(req) && req.url.searchParams.has('startIndex')
-        ? withQuery(req, (q) => q.set('startIndex', String(Number(q.get('startIndex')) + 1)))
+        ? {
+            ...withQuery(req, (q) => q.set('startIndex', String(Number(q.get('startIndex')) + 1))),
+            headers: {
+              ...req.headers,
+              'x-requested-start-index': req.url.searchParams.get('startIndex')!,
+            },
+          }
         : req,
     response: (req, res) =>
-      isList(req) && req.url.searchParams.has('startIndex')
+      req.headers['x-requested-start-index']
         ? edit(res, (b) => {
-            b.startIndex = Number(req.url.searchParams.get('startIndex'))
+            b.startIndex = Number(req.headers['x-requested-start-index'])
           })
         : res,
   },
@@ -264,7 +271,7 @@ export const faults = {
   'pagination-count-ignored': {
     request: (req) => (isList(req) ? withQuery(req, (q) => q.delete('count')) : req),
   },
-  /** Each page is cut from a freshly shuffled list: no stable order. */
+  /** Each page is cut from a list rotated one step further per request: no stable order. */
   'pagination-unstable-order': {
     request: async (req, ctx) => {
       if (!isList(req) || filterOf(req)) return req
@@ -275,10 +282,12 @@ export const faults = {
         }),
       )
       const body = parse(all.body)!
-      const items = [...((body.Resources as Json[]) ?? [])].sort(() => Math.random() - 0.5)
+      const items = (body.Resources as Json[]) ?? []
+      const shift = (ctx.state.shift = Number(ctx.state.shift ?? 0) + 1) % Math.max(1, items.length)
+      const rotated = [...items.slice(shift), ...items.slice(0, shift)]
       const start = Number(req.url.searchParams.get('startIndex') ?? 1)
       const count = Number(req.url.searchParams.get('count') ?? 100)
-      const page = items.slice(start - 1, start - 1 + count)
+      const page = rotated.slice(start - 1, start - 1 + count)
       return json(200, { ...body, startIndex: start, itemsPerPage: page.length, Resources: page })
     },
   },
@@ -453,6 +462,54 @@ export const faults = {
       if (req.method !== 'GET' || !kind(req).id || ctx.state.failed) return req
       ctx.state.failed = true
       return error(503, 'Service unavailable')
+    },
+  },
+  /** PATCH on path "manager" is refused. */
+  'manager-path-rejected': {
+    request: (req) =>
+      req.method === 'PATCH' && patchOps(req).some((o) => o.path === 'manager')
+        ? error(400, "Invalid path 'manager'", 'invalidPath')
+        : req,
+  },
+  /** Dotted keys inside a no-path replace value are silently dropped. */
+  'patch-dotted-keys-dropped': {
+    request: (req) => {
+      if (req.method !== 'PATCH') return req
+      const b = parse(req.body)!
+      for (const o of (b.Operations as Json[]) ?? []) {
+        if (o.path === undefined && o.value && typeof o.value === 'object') {
+          for (const k of Object.keys(o.value as Json))
+            if (k.includes('.') && !k.startsWith('urn:')) delete (o.value as Json)[k]
+        }
+      }
+      return { ...req, body: JSON.stringify(b) }
+    },
+  },
+  /** User PATCH "remove" operations are acknowledged but not applied. */
+  'patch-remove-ignored': {
+    request: (req) =>
+      req.method === 'PATCH' &&
+      kind(req).collection === 'Users' &&
+      patchOps(req).some((o) => String(o.op).toLowerCase() === 'remove')
+        ? { status: 204, headers: {}, body: '' }
+        : req,
+  },
+  /** excludedAttributes is ignored. */
+  'excluded-attributes-ignored': {
+    request: (req) =>
+      req.url.searchParams.has('excludedAttributes')
+        ? withQuery(req, (q) => q.delete('excludedAttributes'))
+        : req,
+  },
+  /** The server answers create with the id the client sent. */
+  'client-id-honoured': {
+    response: (req, res) => {
+      const sent = req.method === 'POST' ? parse(req.body)?.id : undefined
+      return typeof sent === 'string' && res.status === 201
+        ? edit(res, (b) => {
+            b.id = sent
+          })
+        : res
     },
   },
   /** Discovery endpoints are missing. */

@@ -132,8 +132,18 @@ function keyOf(obj: Json, name: string): string | undefined {
   return Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase())
 }
 
+const ENTERPRISE_ATTRS =
+  /^(manager|department|employeeNumber|costCenter|organization|division)(\.|$)/
+
+/** Entra addresses enterprise attributes without their URN ("manager", "department"). */
+function qualify(path: string): string {
+  if (!ENTERPRISE_ATTRS.test(path)) return path
+  return `${ENTERPRISE}:${path === 'manager' ? 'manager.value' : path}`
+}
+
 /** All values an attribute path reaches (multi-valued attributes fan out). */
-function valuesAt(res: unknown, path: string): unknown[] {
+function valuesAt(res: unknown, rawPath: string): unknown[] {
+  const path = qualify(rawPath)
   let prefixObj: unknown = res
   let rest = path
   const urn = path.match(/^(urn:[^[\]]+):([^:]+)$/)
@@ -241,11 +251,29 @@ function dropNulls(body: Json): Json {
   return out
 }
 
-function setPath(target: Json, path: string, value: unknown, op: 'add' | 'replace'): void {
+function setPath(
+  target: Json,
+  path: string,
+  value: unknown,
+  op: 'add' | 'replace',
+  top = true,
+): void {
+  if (top && ENTERPRISE_ATTRS.test(path)) {
+    // Entra sends the single-valued manager as a one-element array: [{"$ref":…,"value":"id"}].
+    if (path === 'manager') {
+      const first = (Array.isArray(value) ? value[0] : value) as Json | string | undefined
+      const id = typeof first === 'string' ? first : first?.value
+      value = id === undefined || id === null || id === '' ? undefined : { value: id }
+    }
+    const ext = (target[ENTERPRISE] ??= {}) as Json
+    if (value === undefined) delete ext[path.split('.')[0]!]
+    else setPath(ext, path, value, op, false)
+    return
+  }
   const urn = path.match(/^(urn:[^[\]]+?):([^:]+)$/)
   if (urn && urn[1] !== USER && urn[1] !== GROUP) {
     const ext = (target[urn[1]!] ??= {}) as Json
-    setPath(ext, urn[2]!, value, op)
+    setPath(ext, urn[2]!, value, op, false)
     return
   }
   if (urn) path = urn[2]!
@@ -273,7 +301,7 @@ function setPath(target: Json, path: string, value: unknown, op: 'add' | 'replac
     const child = (
       target[k] && typeof target[k] === 'object' ? target[k] : (target[k] = {})
     ) as Json
-    setPath(child, rest.join('.'), value, op)
+    setPath(child, rest.join('.'), value, op, false)
     return
   }
   if (k === 'active') value = asBool(value)

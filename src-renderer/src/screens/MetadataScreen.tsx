@@ -8,6 +8,7 @@ import { FindingsList } from '../components/FindingsList.tsx'
 import { IdpChooser } from '../components/IdpChooser.tsx'
 import { MetadataSummary } from '../components/MetadataSummary.tsx'
 import { SourcePicker } from '../components/SourcePicker.tsx'
+import { SsoPushPanel } from '../components/SsoPushPanel.tsx'
 import { countBySeverity, describeSource, formatBytes } from '../lib/format.ts'
 import { useInspectMetadata } from '../use-inspect-metadata.ts'
 
@@ -47,6 +48,14 @@ export function MetadataScreen() {
           metadata={metadata}
           onSelectEntity={inspection.selectEntity}
           busy={inspection.isPending}
+        />
+      ) : null}
+      {metadata && inspection.source && !inspection.isPending ? (
+        <SsoPushPanel
+          key={`${metadata.source}|${metadata.sizeBytes}|${metadata.entityId ?? ''}`}
+          source={inspection.source}
+          entityId={metadata.idps.length > 1 ? (metadata.entityId ?? undefined) : undefined}
+          usable={metadata.ok}
         />
       ) : null}
     </div>

@@ -1,0 +1,97 @@
+import type { connectionsChannels } from '../../src-shared/channels/connections.ts'
+import type { ProvisioningEvent } from '../backend/admin-client.ts'
+import type { DomainHandlers, HandlerDeps } from './handler-deps.ts'
+import { requireContext } from './require-context.ts'
+
+function eventSummary(e: ProvisioningEvent) {
+  return {
+    seq: e.seq,
+    time: e.time,
+    method: e.method,
+    path: e.path,
+    status: e.status,
+    outcome: e.outcome,
+    resourceType: e.resourceType,
+    userName: e.userName,
+    errorDetail: e.error?.detail ?? null,
+  }
+}
+
+export function connectionsHandlers(deps: HandlerDeps): DomainHandlers<typeof connectionsChannels> {
+  const context = () => requireContext(deps)
+  return {
+    'connections.list': async () => {
+      const ctx = context()
+      const access = await ctx.access()
+      const embedded = ctx.embedded()
+      const connections = (await access.listConnections()).map((c) => ({
+        name: c.name,
+        adminBaseUrl: c.adminBaseUrl,
+        embedded: c.embedded,
+        adminKeyStored: c.adminKey.present,
+        defaultTenantId: c.embedded && embedded ? embedded.tenantId : null,
+      }))
+      return {
+        connections,
+        defaultConnection: connections[0]?.name ?? null,
+        secretStore: ctx.secretStoreInfo(),
+      }
+    },
+    'connections.add': async (input) => {
+      const saved = await (await context().access()).connections.add(input)
+      return { name: saved.name, adminBaseUrl: saved.adminBaseUrl }
+    },
+    'connections.edit': async ({ name, ...changes }) => {
+      const saved = await (await context().access()).connections.edit(name, changes)
+      return { name: saved.name, adminBaseUrl: saved.adminBaseUrl }
+    },
+    'connections.remove': async ({ name }) => {
+      await (await context().access()).connections.remove(name)
+      return { removed: true }
+    },
+    'connections.test': async ({ connection }) => {
+      const client = await (await context().access()).client(connection)
+      const health = await client.health()
+      const tenants = await client.listTenants()
+      return {
+        adminBaseUrl: client.baseUrl,
+        backendVersion: health.version,
+        tenants: tenants.map((t) => ({
+          id: t.id,
+          name: t.name,
+          createdAt: t.createdAt,
+          scimBaseUrl: t.scimBaseUrl,
+        })),
+      }
+    },
+    'connections.overview': async ({ connection, tenantId }) => {
+      const access = await context().access()
+      const [overview, tokens] = await Promise.all([
+        access.tenantOverview(connection, tenantId),
+        access.listTokens(connection, tenantId),
+      ])
+      return {
+        tenant: {
+          id: overview.tenant.id,
+          name: overview.tenant.name,
+          createdAt: overview.tenant.createdAt,
+          scimBaseUrl: overview.tenant.scimBaseUrl,
+        },
+        sso: {
+          sp: overview.sso.sp,
+          configured: overview.sso.configured,
+          entityId: overview.sso.entityId,
+          ssoUrl: overview.sso.ssoUrl,
+          importedAt: overview.sso.importedAt,
+          certificates: overview.sso.certificates,
+        },
+        scim: {
+          baseUrl: overview.scim.baseUrl,
+          tokens: tokens.tokens.map(({ last4: _last4, ...t }) => t),
+        },
+        recentEvents: overview.recentEvents.slice(0, 10).map(eventSummary),
+      }
+    },
+    'secrets.storeInfo': async () => context().secretStoreInfo(),
+  }
+}

@@ -1,0 +1,47 @@
+import type { tokensChannels } from '../../src-shared/channels/tokens.ts'
+import type { CreatedToken } from '../secrets/token-service.ts'
+import type { DomainHandlers, HandlerDeps } from './handler-deps.ts'
+import { requireContext } from './require-context.ts'
+
+/** The keychain account name stays in main: it is an implementation detail, not UI data. */
+function shown(t: CreatedToken) {
+  return {
+    id: t.id,
+    label: t.label,
+    createdAt: t.createdAt,
+    hashPrefix: t.hashPrefix,
+    secret: t.secret,
+  }
+}
+
+export function tokensHandlers(deps: HandlerDeps): DomainHandlers<typeof tokensChannels> {
+  const access = () => requireContext(deps).access()
+  return {
+    'tokens.list': async ({ connection, tenantId }) => {
+      const list = await (await access()).listTokens(connection, tenantId)
+      return {
+        tenantId: list.tenantId,
+        scimBaseUrl: list.scimBaseUrl,
+        // last4 of a token is still part of the secret; the list shows the hash prefix instead.
+        tokens: list.tokens.map(({ last4: _last4, ...t }) => t),
+        orphanedKeychainEntries: list.orphanedKeychainEntries.length,
+      }
+    },
+    'tokens.create': async ({ connection, tenantId, label }) =>
+      shown(await (await access()).createToken(connection, tenantId, label)),
+    'tokens.rotate': async ({ connection, tenantId, tokenId, label }) => {
+      const created = await (await access()).rotateToken(connection, tenantId, tokenId, label)
+      return { ...shown(created), replaces: created.replaces }
+    },
+    'tokens.revoke': async ({ connection, tenantId, tokenId }) =>
+      (await access()).revokeToken(connection, tenantId, tokenId),
+    'tokens.reveal': async ({ connection, tenantId, tokenId }) => ({
+      secret: await (await access()).revealTokenSecret(connection, tenantId, tokenId),
+    }),
+    'clipboard.clearIfEquals': async ({ text }) => ({
+      cleared: deps.platform.clearClipboardIfEquals
+        ? await deps.platform.clearClipboardIfEquals(text)
+        : false,
+    }),
+  }
+}

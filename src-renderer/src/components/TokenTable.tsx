@@ -1,0 +1,157 @@
+import { useState } from 'react'
+import type { ChannelOutput } from '../../../src-shared/contract.ts'
+import { ApiError } from '../api.ts'
+import { formatDateTime } from '../lib/format-time.ts'
+import type { ActiveTarget } from '../use-connections.ts'
+import { useRevealToken, useRevokeToken } from '../use-tokens.ts'
+import { ErrorPanel } from './ErrorPanel.tsx'
+import { SecretCopyButton } from './SecretCopyButton.tsx'
+
+type Token = ChannelOutput<'tokens.list'>['tokens'][number]
+
+export function TokenTable({
+  target,
+  tokens,
+  onRotate,
+  rotating,
+}: {
+  target: ActiveTarget
+  tokens: Token[]
+  onRotate: (tokenId: string) => void
+  rotating: boolean
+}) {
+  const revoke = useRevokeToken(target)
+  const reveal = useRevealToken(target)
+  const [confirm, setConfirm] = useState<string | null>(null)
+  const [revealed, setRevealed] = useState<{ id: string; secret: string } | null>(null)
+  const error =
+    (revoke.error instanceof ApiError ? revoke.error.data : null) ??
+    (reveal.error instanceof ApiError ? reveal.error.data : null)
+
+  if (tokens.length === 0) {
+    return (
+      <p className="muted" data-testid="no-tokens">
+        No tokens yet.
+      </p>
+    )
+  }
+  return (
+    <>
+      <table className="table" data-testid="token-table">
+        <thead>
+          <tr>
+            <th>Label</th>
+            <th>Created</th>
+            <th>Last used</th>
+            <th>Keychain</th>
+            <th aria-label="Actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.map((t) => (
+            <tr key={t.id} data-testid="token-row" data-token-id={t.id} data-label={t.label}>
+              <td>
+                <div className="token-label">{t.label}</div>
+                <code className="muted small" title="First 8 hex digits of the token’s SHA-256">
+                  sha256 {t.hashPrefix}…
+                </code>
+                {revealed?.id === t.id ? (
+                  <div className="secret-row">
+                    <code className="secret-value" data-testid="revealed-secret">
+                      {revealed.secret}
+                    </code>
+                    <SecretCopyButton text={revealed.secret} label="token" />
+                    <button
+                      type="button"
+                      className="button small-button"
+                      onClick={() => setRevealed(null)}
+                    >
+                      Hide
+                    </button>
+                  </div>
+                ) : null}
+              </td>
+              <td className="nowrap">{formatDateTime(t.createdAt)}</td>
+              <td className="nowrap" data-testid="token-last-used">
+                {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : <span className="muted">Never</span>}
+              </td>
+              <td data-testid="token-in-keychain">
+                {t.inKeychain ? (
+                  <span className="tag tag-ok">stored</span>
+                ) : (
+                  <span className="tag" title="Made elsewhere, or its keychain entry was removed">
+                    not here
+                  </span>
+                )}
+              </td>
+              <td>
+                <div className="row-actions">
+                  {t.inKeychain && revealed?.id !== t.id ? (
+                    <button
+                      type="button"
+                      className="button small-button"
+                      data-testid="token-reveal"
+                      disabled={reveal.isPending}
+                      onClick={() =>
+                        reveal.mutate(t.id, {
+                          onSuccess: (r) => setRevealed({ id: t.id, secret: r.secret }),
+                        })
+                      }
+                    >
+                      Reveal
+                    </button>
+                  ) : null}
+                  <button
+                    type="button"
+                    className="button small-button"
+                    data-testid="token-rotate"
+                    disabled={rotating}
+                    onClick={() => onRotate(t.id)}
+                  >
+                    Rotate
+                  </button>
+                  {confirm === t.id ? (
+                    <span className="confirm" data-testid="revoke-confirm-box">
+                      <span className="small">Okta gets 401 with this token from now on.</span>
+                      <button
+                        type="button"
+                        className="button small-button button-danger"
+                        data-testid="token-revoke-confirm"
+                        disabled={revoke.isPending}
+                        onClick={() =>
+                          revoke.mutate(t.id, {
+                            onSettled: () => setConfirm(null),
+                            onSuccess: () => setRevealed(null),
+                          })
+                        }
+                      >
+                        Revoke
+                      </button>
+                      <button
+                        type="button"
+                        className="button small-button"
+                        onClick={() => setConfirm(null)}
+                      >
+                        Keep
+                      </button>
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button small-button"
+                      data-testid="token-revoke"
+                      onClick={() => setConfirm(t.id)}
+                    >
+                      Revoke…
+                    </button>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {error ? <ErrorPanel error={error} testId="token-action-error" /> : null}
+    </>
+  )
+}

@@ -1,0 +1,30 @@
+import type { StatusCounts as Counts } from '../../lib/harness-progress.ts'
+
+const shown: { key: keyof Counts; label: string; className: string; always?: boolean }[] = [
+  { key: 'pass', label: 'pass', className: 'conf-count-pass', always: true },
+  { key: 'warn', label: 'warn', className: 'conf-count-warn', always: true },
+  { key: 'fail', label: 'fail', className: 'conf-count-fail', always: true },
+  { key: 'error', label: 'error', className: 'conf-count-fail' },
+  { key: 'info', label: 'info', className: 'conf-count-info' },
+  { key: 'skip', label: 'skipped', className: 'conf-count-skip' },
+]
+
+/** Pass / warn / fail always (a zero is information too); the rest only when present. */
+export function StatusCounts({ counts, testId }: { counts: Counts; testId?: string }) {
+  return (
+    <span className="conf-counts" data-testid={testId}>
+      {shown
+        .filter((s) => s.always || counts[s.key] > 0)
+        .map((s) => (
+          <span
+            key={s.key}
+            className={`conf-count ${counts[s.key] > 0 ? s.className : 'conf-count-zero'}`}
+            data-status={s.key}
+            data-count={counts[s.key]}
+          >
+            {counts[s.key]} {s.label}
+          </span>
+        ))}
+    </span>
+  )
+}

@@ -1,0 +1,98 @@
+import type { EventFilter, StreamState } from '../../../src-shared/provisioning-event.ts'
+
+/** "2026-11-22T15:40:05.123Z" -> "15:40:05.123" (UTC, like the backend's log); date in the title. */
+export function formatEventTime(iso: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return d.toISOString().slice(11, 23)
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
+}
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'muted'
+
+export function statusTone(status: number): Tone {
+  if (status >= 500 || status === 401 || status === 403 || status === 409) return 'bad'
+  if (status >= 400) return 'warn'
+  if (status >= 200 && status < 400) return 'ok'
+  return 'muted'
+}
+
+/** The stream badge: what the person needs to know about the live connection, in words. */
+export function describeStreamState(state: StreamState | null): {
+  label: string
+  tone: Tone
+  detail: string | null
+} {
+  if (!state) return { label: 'Connecting', tone: 'muted', detail: null }
+  switch (state.state) {
+    case 'connecting':
+      return { label: 'Connecting', tone: 'muted', detail: null }
+    case 'live':
+      return { label: 'Live', tone: 'ok', detail: null }
+    case 'paused':
+      return {
+        label: 'Paused',
+        tone: 'warn',
+        detail: 'New events are not received until you resume.',
+      }
+    case 'reconnecting':
+      return {
+        label: 'Reconnecting',
+        tone: 'warn',
+        detail: `Attempt ${state.attempt} at ${formatEventTime(state.nextAttemptAt)} UTC — ${state.reason}`,
+      }
+    case 'stopped':
+      return { label: 'Stopped', tone: 'bad', detail: state.reason ?? null }
+  }
+}
+
+/** Adds or removes one value of a multi-valued filter field; an empty list means "any". */
+export function toggleValue<T>(list: readonly T[] | undefined, value: T): T[] | undefined {
+  const current = list ?? []
+  const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value]
+  return next.length ? next : undefined
+}
+
+/** Drops empty fields so the filter (and the query key built from it) has one form. */
+export function cleanFilter(filter: EventFilter): EventFilter {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === '') continue
+    if (Array.isArray(value) && value.length === 0) continue
+    out[key] = typeof value === 'string' ? value.trim() || undefined : value
+    if (out[key] === undefined) delete out[key]
+  }
+  return out as EventFilter
+}
+
+/** `<input type="datetime-local">` gives local time without a zone; the filter wants ISO UTC. */
+export function localInputToIso(value: string): string | undefined {
+  if (!value) return undefined
+  const d = new Date(value)
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString()
+}
+
+export function prettyBody(body: unknown): string {
+  if (body === null || body === undefined) return ''
+  if (typeof body === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(body), null, 2)
+    } catch {
+      return body
+    }
+  }
+  return JSON.stringify(body, null, 2)
+}
+
+/** Paths as a person reads them: `/Users?filter=userName eq "jane@acme.com"`, not %20%22. */
+export function readablePath(path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}

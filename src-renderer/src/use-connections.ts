@@ -1,0 +1,106 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import type { ChannelInput } from '../../src-shared/contract.ts'
+import { api, unwrap } from './api.ts'
+import { useUiStore } from './use-ui-store.ts'
+
+export function useConnections() {
+  return useQuery({
+    queryKey: ['connections.list'],
+    queryFn: () => unwrap(api['connections.list']({})),
+  })
+}
+
+/** Tenants of one connection; also the "test connection" call (health plus tenant list). */
+export function useConnectionTest(connection: string | null) {
+  return useQuery({
+    queryKey: ['connections.test', connection],
+    queryFn: () => unwrap(api['connections.test']({ connection: connection! })),
+    enabled: connection !== null,
+  })
+}
+
+export interface ActiveTarget {
+  connection: string
+  tenantId: string
+}
+
+/**
+ * The connection and tenant every backend screen works on: the person's choice if still valid,
+ * else the default (the embedded backend's demo tenant, or a saved connection's first tenant).
+ */
+export function useActiveTarget() {
+  const list = useConnections()
+  const chosen = useUiStore((s) => s.connectionName)
+  const chosenTenant = useUiStore((s) => s.tenantId)
+  const connections = list.data?.connections ?? []
+  const current =
+    connections.find((c) => c.name === chosen) ??
+    connections.find((c) => c.name === list.data?.defaultConnection) ??
+    null
+  const test = useConnectionTest(current?.name ?? null)
+  const tenants = test.data?.tenants ?? []
+  const tenantId =
+    (chosenTenant && current?.name === chosen && tenants.some((t) => t.id === chosenTenant)
+      ? chosenTenant
+      : null) ??
+    current?.defaultTenantId ??
+    tenants[0]?.id ??
+    null
+  const target: ActiveTarget | null =
+    current && tenantId ? { connection: current.name, tenantId } : null
+  return { list, current, test, tenants, target }
+}
+
+function useInvalidateBackend() {
+  const client = useQueryClient()
+  return () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: ['connections.list'] }),
+      client.invalidateQueries({ queryKey: ['connections.test'] }),
+      client.invalidateQueries({ queryKey: ['connections.overview'] }),
+      client.invalidateQueries({ queryKey: ['tokens.list'] }),
+    ])
+}
+
+export function useSaveConnection(mode: 'add' | 'edit') {
+  const invalidate = useInvalidateBackend()
+  return useMutation({
+    // The admin key passes through here once, on its way to the keychain; gcTime 0 drops it.
+    gcTime: 0,
+    mutationFn: (input: ChannelInput<'connections.add'>) =>
+      mode === 'add'
+        ? unwrap(api['connections.add'](input))
+        : unwrap(
+            api['connections.edit']({
+              name: input.name,
+              adminBaseUrl: input.adminBaseUrl,
+              ...(input.adminKey ? { adminKey: input.adminKey } : {}),
+            }),
+          ),
+    onSuccess: () => invalidate(),
+  })
+}
+
+export function useRemoveConnection() {
+  const invalidate = useInvalidateBackend()
+  return useMutation({
+    mutationFn: (name: string) => unwrap(api['connections.remove']({ name })),
+    onSuccess: () => invalidate(),
+  })
+}
+
+export function useTenantOverview(target: ActiveTarget | null) {
+  return useQuery({
+    queryKey: ['connections.overview', target?.connection, target?.tenantId],
+    queryFn: () => unwrap(api['connections.overview'](target!)),
+    enabled: target !== null,
+  })
+}
+
+export function useSecretStoreInfo() {
+  return useQuery({
+    queryKey: ['secrets.storeInfo'],
+    queryFn: () => unwrap(api['secrets.storeInfo']({})),
+    staleTime: Infinity,
+  })
+}

@@ -1,0 +1,57 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { api, unwrap } from './api.ts'
+import type { ActiveTarget } from './use-connections.ts'
+
+export function useTokenList(target: ActiveTarget | null) {
+  return useQuery({
+    queryKey: ['tokens.list', target?.connection, target?.tenantId],
+    queryFn: () => unwrap(api['tokens.list'](target!)),
+    enabled: target !== null,
+  })
+}
+
+function useRefreshTokens() {
+  const client = useQueryClient()
+  return () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: ['tokens.list'] }),
+      client.invalidateQueries({ queryKey: ['connections.overview'] }),
+    ])
+}
+
+/**
+ * Create, rotate and reveal return a secret: `gcTime: 0` keeps it out of the mutation cache once
+ * the component that shows it is gone, so it lives only as long as it is on screen.
+ */
+export function useCreateToken(target: ActiveTarget | null) {
+  const refresh = useRefreshTokens()
+  return useMutation({
+    gcTime: 0,
+    mutationFn: (label: string) => unwrap(api['tokens.create']({ ...target!, label })),
+    onSuccess: () => refresh(),
+  })
+}
+
+export function useRotateToken(target: ActiveTarget | null) {
+  const refresh = useRefreshTokens()
+  return useMutation({
+    gcTime: 0,
+    mutationFn: (tokenId: string) => unwrap(api['tokens.rotate']({ ...target!, tokenId })),
+    onSuccess: () => refresh(),
+  })
+}
+
+export function useRevokeToken(target: ActiveTarget | null) {
+  const refresh = useRefreshTokens()
+  return useMutation({
+    mutationFn: (tokenId: string) => unwrap(api['tokens.revoke']({ ...target!, tokenId })),
+    onSuccess: () => refresh(),
+  })
+}
+
+export function useRevealToken(target: ActiveTarget | null) {
+  return useMutation({
+    gcTime: 0,
+    mutationFn: (tokenId: string) => unwrap(api['tokens.reveal']({ ...target!, tokenId })),
+  })
+}

@@ -1,35 +1,17 @@
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
+import type { ParseArgsOptionsConfig } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
 import { createAdminClient } from '../../backend/admin-client.ts'
 import { createConnectionService } from '../../connections/connection-service.ts'
-import { defaultDataDir } from '../../connections/data-dir.ts'
-import { readSettings } from '../../connections/settings-file.ts'
-import { openSecretStore } from '../../secrets/open-secret-store.ts'
-import { isMemoryStore } from '../../secrets/secret-store.ts'
+import { openCliStore } from '../open-cli-store.ts'
+import { parseOptions } from '../parse-options.ts'
 import { EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
 
 function parse<T>(args: string[], options: ParseArgsOptionsConfig, usage: string): T {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as T
-  } catch (err) {
-    throw new AppError('cli.usage', (err as Error).message, {
-      hint: `Usage: scim-console ${usage}`,
-    })
-  }
+  return parseOptions<T>(args, options, usage).values
 }
 
 async function services(io: CliIo) {
-  const dataDir = defaultDataDir(io.env)
-  const settings = await readSettings(dataDir)
-  const store = openSecretStore({
-    env: io.env,
-    ...(settings.secretStore ? { setting: settings.secretStore } : {}),
-  })
-  if (isMemoryStore(store)) {
-    io.stderr.write(
-      'warning: using the in-memory secret store (SCIM_CONSOLE_SECRET_STORE=memory); the admin key is lost when this process exits.\n',
-    )
-  }
+  const { dataDir, store } = await openCliStore(io)
   return { dataDir, store, connections: createConnectionService({ dataDir, store }) }
 }
 

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
+import type { ParseArgsOptionsConfig } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
 import type { Diagnosis } from '../../../src-shared/provisioning-diagnosis.ts'
 import {
@@ -19,6 +19,7 @@ import { ProvisioningLog, type UserStoryResult } from '../../provisioning-log/lo
 import { flatUserKeys } from '../../provisioning-log/user-keys.ts'
 import { openSecretStore } from '../../secrets/open-secret-store.ts'
 import { EXIT_FAIL, EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
+import { parseOptions } from '../parse-options.ts'
 
 const targetOptions = {
   tenant: { type: 'string' },
@@ -29,13 +30,7 @@ const targetOptions = {
 } as const satisfies ParseArgsOptionsConfig
 
 function parse<T>(args: string[], options: ParseArgsOptionsConfig, usage: string): T {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as T
-  } catch (err) {
-    throw new AppError('cli.usage', (err as Error).message, {
-      hint: `Usage: scim-console ${usage}`,
-    })
-  }
+  return parseOptions<T>(args, options, usage).values
 }
 
 function positiveInt(raw: string | undefined, fallback: number, flag: string): number {

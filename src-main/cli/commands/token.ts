@@ -1,12 +1,9 @@
-import { parseArgs } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
 import { createConnectionService, resolveTarget } from '../../connections/connection-service.ts'
-import { defaultDataDir } from '../../connections/data-dir.ts'
-import { readSettings } from '../../connections/settings-file.ts'
-import { openSecretStore } from '../../secrets/open-secret-store.ts'
-import { isMemoryStore, type SecretStore } from '../../secrets/secret-store.ts'
 import { createTokenService, type CreatedToken } from '../../secrets/token-service.ts'
 import { EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
+import { openCliStore } from '../open-cli-store.ts'
+import { parseOptions } from '../parse-options.ts'
 
 const targetOptions = {
   tenant: { type: 'string' },
@@ -25,19 +22,7 @@ type Parsed = {
 }
 
 function parse(args: string[], extra: Record<string, { type: 'string' }>, usage: string): Parsed {
-  try {
-    const { values } = parseArgs({
-      args,
-      options: { ...targetOptions, ...extra },
-      strict: true,
-      allowPositionals: false,
-    })
-    return values as Parsed
-  } catch (err) {
-    throw new AppError('cli.usage', (err as Error).message, {
-      hint: `Usage: scim-console ${usage}`,
-    })
-  }
+  return parseOptions<Parsed>(args, { ...targetOptions, ...extra }, usage).values
 }
 
 function required(value: string | undefined, flag: string, usage: string): string {
@@ -51,17 +36,7 @@ function required(value: string | undefined, flag: string, usage: string): strin
 
 /** Store, services and target for one command run. */
 async function context(parsed: Parsed, io: CliIo) {
-  const dataDir = defaultDataDir(io.env)
-  const settings = await readSettings(dataDir)
-  const store: SecretStore = openSecretStore({
-    env: io.env,
-    ...(settings.secretStore ? { setting: settings.secretStore } : {}),
-  })
-  if (isMemoryStore(store)) {
-    io.stderr.write(
-      'warning: using the in-memory secret store (SCIM_CONSOLE_SECRET_STORE=memory); secrets are lost when this process exits.\n',
-    )
-  }
+  const { dataDir, store } = await openCliStore(io)
   const target = await resolveTarget({
     connection: parsed.connection,
     backend: parsed.backend,

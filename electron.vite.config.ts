@@ -8,7 +8,15 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      rollupOptions: { input: { index: resolve(root, 'src-main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'src-main/index.ts'),
+          // The embedded reference backend's own process (utilityProcess.fork in the app): the
+          // packaged app has no TypeScript sources and its RunAsNode fuse is off, so the backend
+          // needs a bundled entry of its own. The key is EMBEDDED_BACKEND_BUNDLE.
+          'embedded-backend': resolve(root, 'src-main/embedded-backend-entry.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -14,6 +14,20 @@ import { openMainContext } from '../src-main/main-context.ts'
 import { browserPlatform, createDispatcher, createHandlers } from '../src-main/services.ts'
 import { startWebHost } from '../src-main/web-host/web-host.ts'
 
+// The measuring functions run in the page; the node tsconfig has no DOM lib, hence these types.
+interface PageNode {
+  scrollTop: number
+  textContent: string
+  style: { cssText: string }
+  append(...nodes: PageNode[]): void
+  replaceChildren(): void
+  remove(): void
+}
+interface PageGlobals {
+  requestAnimationFrame(step: (now: number) => void): number
+  document: { createElement(tag: string): PageNode; body: PageNode }
+}
+
 const EVENTS = 1_000_000
 const FRAMES = 240
 const root = resolve(import.meta.dirname, '..')
@@ -100,6 +114,7 @@ try {
     page.getByTestId('log-scroll').evaluate(
       (el, { px, frames, start }) =>
         new Promise<number[]>((done) => {
+          const { requestAnimationFrame } = globalThis as unknown as PageGlobals
           el.scrollTop = start
           const gaps: number[] = []
           let last = performance.now()
@@ -135,6 +150,7 @@ try {
   const plain = await page.evaluate(
     ({ frames }) =>
       new Promise<number[]>((done) => {
+        const { requestAnimationFrame, document } = globalThis as unknown as PageGlobals
         const box = document.createElement('div')
         box.style.cssText = 'position:fixed;inset:0;overflow-y:auto;z-index:9;background:#fff'
         const inner = document.createElement('div')

@@ -38,8 +38,12 @@ test.describe('Electron app', () => {
   let userData: string
   let app: ElectronApplication | undefined
   const args = (): string[] => [mainEntry, `--user-data-dir=${userData}`]
-  const launch = (): Promise<ElectronApplication> =>
-    electron.launch({ executablePath: 'path' in binary ? binary.path : '', args: args() })
+  const launch = (env?: Record<string, string>): Promise<ElectronApplication> =>
+    electron.launch({
+      executablePath: 'path' in binary ? binary.path : '',
+      args: args(),
+      ...(env ? { env: { ...(process.env as Record<string, string>), ...env } } : {}),
+    })
 
   test.beforeEach(() => {
     userData = mkdtempSync(join(tmpdir(), 'scim-console-e2e-'))
@@ -105,6 +109,54 @@ test.describe('Electron app', () => {
       BrowserWindow.getAllWindows()[0]?.getBounds(),
     )
     expect(bounds).toMatchObject({ width: 1000, height: 700 })
+  })
+
+  test('starts the embedded backend in a utility process, serves SCIM, and stops it on quit', async () => {
+    // A data folder of its own (no saved connection, so the embedded backend starts) and the
+    // memory secret store chosen explicitly, as a person would on a machine without a keychain.
+    app = await launch({ SCIM_CONSOLE_DATA_DIR: userData, SCIM_CONSOLE_SECRET_STORE: 'memory' })
+    const window = await app.firstWindow()
+    type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string } }
+    const result = await window.evaluate(async () => {
+      const api = (window as unknown as { api: Record<string, (i: unknown) => Promise<unknown>> })
+        .api
+      const list = (await api['connections.list']!({})) as Envelope<{
+        connections: Array<{ name: string; embedded: boolean; defaultTenantId: string | null }>
+        defaultConnection: string | null
+      }>
+      if (!list.ok) return { list }
+      const connection = list.value.defaultConnection!
+      const tenantId = list.value.connections.find((c) => c.name === connection)!.defaultTenantId!
+      const target = { connection, tenantId }
+      const created = (await api['tokens.create']!({ ...target, label: 'e2e' })) as Envelope<{
+        secret: string
+      }>
+      const tokens = (await api['tokens.list']!(target)) as Envelope<{ scimBaseUrl: string }>
+      return { list, created, tokens }
+    })
+    expect(result.list.ok, JSON.stringify(result.list)).toBe(true)
+    if (!result.list.ok || !result.created?.ok || !result.tokens?.ok) {
+      throw new Error(`embedded backend calls failed: ${JSON.stringify(result)}`)
+    }
+    expect(result.list.value.connections).toContainEqual(
+      expect.objectContaining({ name: 'embedded', embedded: true }),
+    )
+    const { scimBaseUrl } = result.tokens.value
+    expect(scimBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/)
+    const users = await fetch(`${scimBaseUrl}/Users?count=1`, {
+      headers: { Authorization: `Bearer ${result.created.value.secret}` },
+    })
+    expect(users.status).toBe(200)
+
+    // A utility process, not a RunAsNode child: this is what still works with the fuse off.
+    const processes = await app.evaluate(({ app: electronApp }) =>
+      electronApp.getAppMetrics().map((m) => ({ type: m.type, name: m.name })),
+    )
+    expect(processes).toContainEqual({ type: 'Utility', name: 'scim-console embedded backend' })
+
+    await app.close()
+    app = undefined
+    await expect(fetch(`${scimBaseUrl}/Users`)).rejects.toThrow()
   })
 
   test('a second launch hands over to the first and exits', async () => {

@@ -13,6 +13,8 @@ import { join, matchesGlob, relative } from 'node:path'
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
 import { Arch, type Configuration } from 'electron-builder'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import viteConfig from '../electron.vite.config.ts'
+import { EMBEDDED_BACKEND_BUNDLE } from '../src-main/embedded-backend-protocol.ts'
 import config, {
   RENDERER_ONLY_DEPENDENCIES,
   TEST_BUILD_ENV,
@@ -115,6 +117,33 @@ describe('electron-builder config', () => {
       'out/renderer/assets/index-abc123.css',
     ]) {
       expect(shipped(path), path).toBe(true)
+    }
+  })
+
+  it('builds and ships the embedded backend as its own bundle, for utilityProcess.fork', () => {
+    // A packaged app cannot run bin/scim-console.mjs (no TypeScript sources, RunAsNode fuse off),
+    // so the backend's process needs a bundled entry of its own inside the asar.
+    const input = (viteConfig as { main?: { build?: { rollupOptions?: { input?: unknown } } } })
+      .main?.build?.rollupOptions?.input as Record<string, string>
+    expect(Object.keys(input).sort()).toEqual([EMBEDDED_BACKEND_BUNDLE, 'index'].sort())
+    expect(relative(root, input[EMBEDDED_BACKEND_BUNDLE]!)).toBe(
+      join('src-main', 'embedded-backend-entry.ts'),
+    )
+    expect(existsSync(input[EMBEDDED_BACKEND_BUNDLE]!)).toBe(true)
+    for (const path of [
+      `out/main/${EMBEDDED_BACKEND_BUNDLE}.js`,
+      'out/main/chunks/parse-idp-metadata-abc123.js',
+    ]) {
+      expect(shipped(path), path).toBe(true)
+    }
+    // Loaded from inside the asar, like index.js (utility processes read asar archives).
+    const unpack = config.asarUnpack as string[]
+    expect(unpack.some((p) => matchesGlob(`out/main/${EMBEDDED_BACKEND_BUNDLE}.js`, p))).toBe(false)
+    // Nothing main-side relies on running Electron as Node any more.
+    for (const file of ['src-main', 'src-server'].flatMap(sourceFiles)) {
+      expect(readFileSync(file, 'utf8'), relative(root, file)).not.toMatch(
+        /ELECTRON_RUN_AS_NODE['"]?\s*[:=]/,
+      )
     }
   })
 

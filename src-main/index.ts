@@ -16,6 +16,8 @@ import { EventHub } from './event-hub.ts'
 import { createLogger } from './logger.ts'
 import { defaultDataDir } from './connections/data-dir.ts'
 import { openMainContext } from './main-context.ts'
+import { EMBEDDED_BACKEND_BUNDLE } from './embedded-backend-protocol.ts'
+import { utilityProcessLauncher } from './electron/embedded-backend.ts'
 import { createDispatcher, createHandlers } from './services.ts'
 
 // The Electron front door: wiring only. Services live in src-main/<service>/, the glue and its
@@ -69,9 +71,35 @@ function start(): void {
       env: process.env,
       platform: process.platform,
       runtime: { execPath: process.execPath },
+      startEmbedded: utilityProcessLauncher({
+        modulePath: join(import.meta.dirname, `${EMBEDDED_BACKEND_BUNDLE}.js`),
+        onLog: ({ level, msg, ...fields }) =>
+          logger[level === 'info' || level === 'warn' ? level : 'error'](
+            `embedded backend: ${String(msg)}`,
+            fields,
+          ),
+        onUnexpectedExit: (code, stderr) =>
+          logger.error('embedded backend exited', { code, stderr }),
+      }),
     })
-    // Stops the embedded backend child; its SIGTERM goes out synchronously, before the app exits.
-    app.on('will-quit', () => void context.close())
+    // Quitting waits for the embedded backend to close its database (buffered provisioning events
+    // are flushed then); Electron would otherwise kill its utility process mid-write. Bounded, so
+    // a stuck service can delay the quit but never cancel it.
+    let quitReady = false
+    let closing: Promise<void> | undefined
+    app.on('will-quit', (event) => {
+      if (quitReady) return
+      event.preventDefault()
+      closing ??= Promise.race([
+        context
+          .close()
+          .catch((err: unknown) => logger.error('shutdown failed', { error: String(err) })),
+        new Promise<void>((resolve) => setTimeout(resolve, 10_000)),
+      ]).then(() => {
+        quitReady = true
+        app.quit()
+      })
+    })
     const dispatch = createDispatcher({
       handlers: createHandlers({
         context,

@@ -28,12 +28,14 @@ export interface MainContextOptions {
   dataDir: string
   env: NodeJS.ProcessEnv
   platform: NodeJS.Platform
-  /**
-   * The Node binary for child processes: in Electron's main process `process.execPath`, which
-   * launchBackendProcess runs with ELECTRON_RUN_AS_NODE.
-   */
+  /** The Node binary the default launcher (launchBackendProcess, plain Node only) runs. */
   runtime: { execPath: string }
-  /** Replaces the child-process launcher; tests start the backend in-process instead. */
+  /**
+   * Replaces the default child-process launcher: the Electron app passes its utility-process
+   * launcher (src-main/electron/embedded-backend.ts), since a packaged app can neither run
+   * itself as Node (RunAsNode fuse off) nor reach bin/scim-console.mjs; tests start the backend
+   * in-process.
+   */
   startEmbedded?: StartEmbedded
   /** Passed to the admin client (tests shorten it). */
   timeoutMs?: number

@@ -16,6 +16,7 @@ import { tokensHandlers } from './handlers/tokens.ts'
 import { ssoHandlers } from './handlers/sso.ts'
 import { logHandlers } from './handlers/log.ts'
 import { harnessHandlers } from './handlers/harness.ts'
+import { onboardingHandlers } from './handlers/onboarding.ts'
 
 /**
  * Maps every contract channel to its main-process implementation. Both front doors (the Electron
@@ -44,6 +45,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...ssoHandlers(deps),
     ...logHandlers(deps),
     ...harnessHandlers(deps),
+    ...onboardingHandlers(deps),
   }
 }
 

@@ -12,7 +12,11 @@ export interface LaunchOptions {
   rateLimit?: string
   /** Maximum events kept per tenant (--retention). */
   retention?: number
-  /** The Node binary; in Electron's main process pass process.execPath (ELECTRON_RUN_AS_NODE is set). */
+  /**
+   * The Node binary (default: this process's). Plain Node only: the Electron app starts the
+   * backend with utilityProcess instead (src-main/electron/embedded-backend.ts), because a packaged
+   * app has its RunAsNode fuse off and ships no bin/ or TypeScript sources.
+   */
   execPath?: string
   timeoutMs?: number
 }
@@ -30,7 +34,8 @@ const CLI = fileURLToPath(new URL('../bin/scim-console.mjs', import.meta.url))
 
 /**
  * Starts the reference backend as a child process on a free loopback port and resolves once it
- * printed its URLs (the first stdout line is a JSON object when --port is 0).
+ * printed its URLs (the first stdout line is a JSON object when --port is 0). For the CLI, the web
+ * host and benchmarks, which run from a source checkout under plain Node.
  */
 export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBackend> {
   const args = [
@@ -46,7 +51,7 @@ export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBacke
   ]
   if (opts.rateLimit) args.push('--rate-limit', opts.rateLimit)
   if (opts.retention) args.push('--retention', String(opts.retention))
-  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' }
+  const env: NodeJS.ProcessEnv = { ...process.env }
   delete env.SCIM_CONSOLE_ADMIN_KEY
   delete env.SCIM_CONSOLE_DEMO_TOKEN
   if (opts.adminKey) env.SCIM_CONSOLE_ADMIN_KEY = opts.adminKey

@@ -597,6 +597,39 @@ describe('query semantics', () => {
     expectScimError(await t.scim(`/Users?filter=${q('userName eq "a" and')}`), 400, 'invalidFilter')
   })
 
+  it('a filter on an unknown attribute is 400 invalidFilter even in a tenant with no users or groups', async () => {
+    // A fresh tenant: no candidate rows, so only validating against the schema can refuse it.
+    const tenant = await t.admin('/tenants', { method: 'POST', body: { name: 'Empty Co' } })
+    const token = `empty-${randomUUID()}`
+    await t.admin(`/tenants/${tenant.body.id}/scim/tokens`, {
+      method: 'POST',
+      body: { label: 'main', sha256: sha256Hex(token) },
+    })
+    expect((await t.scim('/Users?count=0', { token })).body.totalResults).toBe(0)
+    for (const path of [
+      `/Users?filter=${q('favoriteColor eq "blue"')}`,
+      `/Users?filter=${q('userName eq "a" or nickName2 pr')}`,
+      `/Groups?filter=${q('userName eq "a"')}`,
+    ]) {
+      const r = await t.scim(path, { token })
+      expectScimError(r, 400, 'invalidFilter')
+      expect(r.body.detail, path).toMatch(/favoriteColor|nickName2|userName/)
+    }
+    const search = await t.scim('/Users/.search', {
+      method: 'POST',
+      token,
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'favoriteColor eq "blue"',
+      },
+    })
+    expectScimError(search, 400, 'invalidFilter')
+    // the same filter on a known attribute is fine: an empty list
+    const ok = await t.scim(`/Users?filter=${q('nickName eq "blue"')}`, { token })
+    expect(ok.status).toBe(200)
+    expect(ok.body.totalResults).toBe(0)
+  })
+
   it('POST /.search runs the same query', async () => {
     const userName = `search.${randomUUID().slice(0, 6)}@okta.local`
     await createUser(userName)
@@ -735,6 +768,56 @@ describe('bad input gets the right SCIM error and changes nothing', () => {
     expectScimError(await t.scim('/ServiceProviderConfig', { method: 'POST', body: {} }), 405)
   })
 
+  it('a mis-pasted token ("Bearer Bearer <token>", a bare token) is 401, recorded in its tenant\'s log with what to fix', async () => {
+    const tenant = await t.admin('/tenants', { method: 'POST', body: { name: 'Pasted Co' } })
+    const id = tenant.body.id as string
+    const live = `pasted-${randomUUID()}`
+    const old = `pasted-old-${randomUUID()}`
+    const register = (label: string, secret: string) =>
+      t.admin(`/tenants/${id}/scim/tokens`, {
+        method: 'POST',
+        body: { label, sha256: sha256Hex(secret) },
+      })
+    await register('live', live)
+    const oldId = (await register('old', old)).body.id as string
+    const revoke = await t.admin(`/tenants/${id}/scim/tokens/${oldId}`, { method: 'DELETE' })
+    expect(revoke.status).toBe(204)
+    const before = await t.scim('/Users?count=0', { token: live })
+    const send = (authorization: string) =>
+      t.scim(`/Users?filter=${q('userName eq "p@x.org"')}`, {
+        token: null,
+        headers: { Authorization: authorization },
+      })
+    const doubled = await send(`Bearer Bearer ${live}`)
+    expectScimError(doubled, 401)
+    expect(doubled.body.detail).toMatch(
+      /sent as "Bearer Bearer …": remove the "Bearer " you pasted/,
+    )
+    expectScimError(await send(`bearer  bearer ${old}`), 401)
+    expectScimError(await send(live), 401)
+    // an unregistered token mis-pasted the same way belongs to nobody: not in this tenant's log
+    expectScimError(await send(`Bearer Bearer not-registered-${randomUUID()}`), 401)
+    const events = (await t.admin(`/tenants/${id}/events?limit=10`)).body.items
+    expect(
+      events.map((e: { status: number; tokenHashPrefix: string }) => [e.status, e.tokenHashPrefix]),
+    ).toEqual([
+      [401, sha256Hex(live).slice(0, 8)],
+      [401, sha256Hex(old).slice(0, 8)],
+      [401, sha256Hex(live).slice(0, 8)],
+      [200, sha256Hex(live).slice(0, 8)],
+    ])
+    expect(events[0].error.detail).toMatch(/without the "Bearer " scheme/)
+    expect(events[1].error.detail).toMatch(/"Bearer Bearer …" and it is revoked/)
+    expect(events[2].error.detail).toBe(doubled.body.detail)
+    expect(events[2]).toMatchObject({
+      outcome: 'rejected',
+      path: expect.stringContaining('/Users?filter='),
+    })
+    // the secret itself is nowhere in the log
+    expect(JSON.stringify(events)).not.toContain(live)
+    expect(before.status).toBe(200)
+  })
+
   it('bad tokens are 401 SCIM errors: missing, wrong scheme, unknown, revoked', async () => {
     const before = await userCount()
     expectScimError(await t.scim('/Users', { token: null }), 401)
@@ -745,6 +828,7 @@ describe('bad input gets the right SCIM error and changes nothing', () => {
     const noScheme = await t.scim('/Users', { token: null, headers: { Authorization: TEST_TOKEN } })
     expectScimError(noScheme, 401)
     expect(noScheme.body.detail).toContain('token is right')
+    expect(noScheme.body.detail).toContain('without the "Bearer " scheme')
     expectScimError(
       await t.scim('/Users', {
         method: 'POST',

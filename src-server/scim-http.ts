@@ -12,7 +12,7 @@ import { capBody } from './store/events.ts'
 import type { EventError } from './store/events.ts'
 import { sha256Hex } from './store/hash.ts'
 import type { Json, ResourceStore } from './store/resources.ts'
-import type { TenantStore } from './store/tenants.ts'
+import type { TenantStore, TokenRecord } from './store/tenants.ts'
 
 export const SCIM_PREFIX = '/scim/v2'
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
@@ -52,6 +52,28 @@ function bearerToken(req: IncomingMessage): string | undefined {
   return m ? m[1] : undefined
 }
 
+/**
+ * The 401 detail for an Authorization header that is not "Bearer <token>". The provisioning log's
+ * diagnosis recognises these sentences (`src-main/provisioning-log/diagnosis.ts`): keep them in step.
+ */
+function misformedAuthDetail(words: string[], known: TokenRecord | undefined): string {
+  const revoked = known !== undefined && known.revokedAt !== null
+  const doubled = words.length >= 3 && /^bearer$/i.test(words[0]!) && /^bearer$/i.test(words[1]!)
+  if (known && doubled) {
+    return revoked
+      ? 'The token was sent as "Bearer Bearer …" and it is revoked: remove the "Bearer " you pasted into the IdP\'s token field and paste the tenant\'s current token instead.'
+      : 'The token is right but was sent as "Bearer Bearer …": remove the "Bearer " you pasted into the IdP\'s token field (Okta and Entra add the scheme themselves).'
+  }
+  if (known && words.length === 1) {
+    return revoked
+      ? 'The token was sent without the "Bearer " scheme and it is revoked: paste the tenant\'s current token into the IdP and use bearer authentication (Okta: "HTTP Header" auth, Entra: "Secret Token").'
+      : 'The token is right but was sent without the "Bearer " scheme: use the IdP\'s bearer authentication so it sends "Authorization: Bearer <token>" (Okta: "HTTP Header" auth, Entra: "Secret Token").'
+  }
+  return known && !revoked
+    ? 'The token is right but the Authorization header is not "Bearer <token>". Send it with the Bearer scheme (Okta: "HTTP Header" auth with the Bearer prefix, Entra: "Secret Token").'
+    : 'The Authorization header is not "Bearer <token>". Paste the token in the IdP with the Bearer scheme (Okta: "HTTP Header" auth, Entra: "Secret Token").'
+}
+
 function unauthorized(detail: string): ScimError {
   return new ScimError(401, detail)
 }
@@ -87,22 +109,17 @@ export function createScimHandler(deps: ScimDeps) {
           req.resume()
           const header = req.headers.authorization
           if (header !== undefined) {
-            // Still a 401, but a registered token sent without "Bearer " (or as "Token …") is
-            // the classic IdP setup mistake: say so, and show it in that tenant's log.
+            // Still a 401, but a registered token in a mis-pasted header is the classic IdP setup
+            // mistake: say exactly what was sent, and show it in that tenant's log.
             const words = header.trim().split(/\s+/)
             const candidate = words[words.length - 1] ?? ''
             const hash = sha256Hex(candidate)
             tokenHashPrefix = hash.slice(0, 8)
             const known = deps.tenants.tokenByHash(hash)
             if (known) tenantId = known.tenantId
-            return errorResult(
-              unauthorized(
-                known && known.revokedAt === null
-                  ? 'The token is right but the Authorization header is not "Bearer <token>". Send it with the Bearer scheme (Okta: "HTTP Header" auth with the Bearer prefix, Entra: "Secret Token").'
-                  : 'The Authorization header is not "Bearer <token>". Paste the token in the IdP with the Bearer scheme (Okta: "HTTP Header" auth, Entra: "Secret Token").',
-              ),
-              { 'WWW-Authenticate': 'Bearer realm="scim"' },
-            )
+            return errorResult(unauthorized(misformedAuthDetail(words, known)), {
+              'WWW-Authenticate': 'Bearer realm="scim"',
+            })
           }
           return errorResult(
             unauthorized(

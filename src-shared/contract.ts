@@ -7,6 +7,7 @@ import { tokensChannels } from './channels/tokens.ts'
 import { ssoChannels } from './channels/sso.ts'
 import { logChannels, logEvents } from './channels/log.ts'
 import { harnessChannels, harnessEvents } from './channels/harness.ts'
+import { onboardingChannels } from './channels/onboarding.ts'
 
 /**
  * The one contract between the renderer and main, named `domain.verb`. The preload, the IPC
@@ -28,6 +29,7 @@ export const contract = {
   ...ssoChannels,
   ...logChannels,
   ...harnessChannels,
+  ...onboardingChannels,
 } as const
 
 /** Main-to-renderer streams. Each payload is validated by the sender. */

@@ -46,6 +46,8 @@ export const errorCodes = [
   'cli.usage',
   'log.bad_input',
   'log.event_not_found',
+  'onboarding.blocked',
+  'onboarding.state_invalid',
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]

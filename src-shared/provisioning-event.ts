@@ -28,7 +28,7 @@ export const statusClasses = ['2xx', '3xx', '4xx', '5xx'] as const
 export type StatusClass = (typeof statusClasses)[number]
 
 export const provisioningEventSchema = z.object({
-  // Monotonic across the whole server; per tenant increasing but NOT contiguous.
+  // Per tenant 1, 2, 3, ... without gaps: a jump on the stream means missed events.
   seq: z.number().int().nonnegative(),
   tenantId: z.string().nullable(),
   time: z.string().min(1),

@@ -168,6 +168,12 @@ describe('log handlers over the embedded reference backend', () => {
     const patch = story.events.find((e) => e.method === 'PATCH')!
     expect(finding.evidence.map((e) => e.seq)).toContain(patch.seq)
 
+    // The same story by SCIM id.
+    const byId = value(
+      await call(dispatch, 'log.userStory', { ...target, query: patch.resourceId! }),
+    )
+    expect(byId.events.map((e) => e.seq)).toEqual(story.events.map((e) => e.seq))
+
     const bob = value(await call(dispatch, 'log.userStory', { ...target, query: 'bob@acme.com' }))
     expect(bob.diagnosis.verdict).toBe('healthy')
 

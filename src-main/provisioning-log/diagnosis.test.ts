@@ -99,23 +99,54 @@ describe('diagnosis against the reference backend with real IdP request sequence
     expect(f.fix).toMatch(/Assign jane@acme.com/)
   })
 
-  it('nothing reaches the tenant: a wrong base URL (no /v2) and "Bearer " pasted into the token field', async () => {
+  it('nothing reaches the tenant: a wrong base URL (no /v2)', async () => {
     const b = await backend()
-    // Okta's sequence to a base URL missing /v2, then with the doubled scheme.
+    // Okta's lookup to a base URL missing /v2: the backend answers 404 and no tenant is involved.
     const wrongBase = `${b.server.url}/scim`
     const r1 = await scimCall(wrongBase, b.demoToken, oktaLookupPath('jane@acme.com'))
     expect(r1.status).toBe(404)
-    const r2 = await b.scim(oktaLookupPath('jane@acme.com'), {
-      authorization: `Bearer Bearer ${b.demoToken}`,
-    })
-    expect(r2.status).toBe(401)
     const story = await explain(b, 'jane@acme.com')
     expect(causes(story)).toEqual(['no_requests'])
     const f = story.diagnosis.findings[0]!
     expect(f.title).toMatch(/no SCIM request reached it at all/)
     expect(f.explanation).toMatch(/base URL/)
-    expect(f.explanation).toMatch(/Bearer Bearer/)
     expect(f.fix).toMatch(/WITHOUT a "Bearer " prefix/)
+  })
+
+  it('"Bearer " pasted into Okta\'s token field ("Bearer Bearer <token>"): the 401s are in the tenant\'s log and the fix says to remove it', async () => {
+    const b = await backend()
+    const t = await createTenant(b, 'Acme')
+    // Okta's assignment sequence with the doubled scheme: the lookup is refused, so no create.
+    const id = await oktaAssign(b.scim, 'jane@acme.com', {
+      authorization: `Bearer Bearer ${t.token}`,
+    })
+    expect(id).toBeUndefined()
+    const story = await explain(b, 'jane@acme.com', t.tenantId)
+    expect(causes(story)).toEqual(['auth_rejected'])
+    const f = story.diagnosis.findings[0]!
+    expect(f.title).toMatch(/rejected with 401/)
+    expect(f.explanation).toMatch(/"Bearer " was pasted into the IdP's token field/)
+    expect(f.explanation).toMatch(/sent as "Bearer Bearer …"/)
+    expect(f.fix).toMatch(/Remove the "Bearer " you pasted into the IdP's token field/)
+    expect(f.evidence.map((e) => e.summary)).toEqual([
+      expect.stringMatching(/GET \/Users\?filter=.* → 401/),
+    ])
+    expect(JSON.stringify(story)).not.toContain(t.token)
+    // Once the field is fixed, Okta's next attempt gets through and the 401 is history.
+    expect(await oktaAssign(b.scim, 'jane@acme.com', { token: t.token })).toBeDefined()
+    const after = await explain(b, 'jane@acme.com', t.tenantId)
+    expect(causes(after, { open: true })).toEqual([])
+  })
+
+  it('the token sent without the "Bearer " scheme: recorded in the tenant\'s log, and the fix names bearer authentication', async () => {
+    const b = await backend()
+    const t = await createTenant(b, 'Acme')
+    expect(await oktaAssign(b.scim, 'jane@acme.com', { authorization: t.token })).toBeUndefined()
+    const story = await explain(b, 'jane@acme.com', t.tenantId)
+    expect(causes(story)).toEqual(['auth_rejected'])
+    const f = story.diagnosis.findings[0]!
+    expect(f.explanation).toMatch(/without the "Bearer " scheme/)
+    expect(f.fix).toMatch(/"HTTP Header" auth/)
   })
 
   it('the IdP uses the token of another tenant: the requests are found there', async () => {

@@ -146,7 +146,7 @@ function silence(story: UserStory, findings: Finding[], nextChecks: string[]): v
       cause: 'no_requests',
       title: `${base}; in fact no SCIM request reached it at all.`,
       explanation:
-        'The provisioning log of this tenant is empty, so the IdP is not talking to it: provisioning is switched off, the base URL points elsewhere (a typo, a missing /scim/v2, an `_` that Okta rejects), the token belongs to another tenant, or every request is refused before it can be attributed (an unregistered token, or "Bearer " pasted into the token field so the header reads "Bearer Bearer …").',
+        'The provisioning log of this tenant is empty, so the IdP is not talking to it: provisioning is switched off, the base URL points elsewhere (a typo, a missing /scim/v2, an `_` that Okta rejects), the token belongs to another tenant, or every request is refused before it can be attributed to a tenant (a token that is not registered here, whatever the header looks like). A registered token sent as "Bearer Bearer …" or without the scheme would show here as a 401.',
       fix: 'In the IdP app check that provisioning is on and the base URL is this tenant\'s SCIM base URL, paste the token WITHOUT a "Bearer " prefix (Okta adds it), and press "Test API Credentials" / "Test Connection": a request must appear in this log within seconds.',
       evidence: [],
       resolved: false,
@@ -185,15 +185,25 @@ function authFinding(
   const detail = last.error?.detail ?? ''
   let why: string
   let fix: string
-  if (/revoked/i.test(detail)) {
+  // The backend's wording (src-server/scim-http.ts, misformedAuthDetail) names the header shape.
+  const revokedToo = /revoked/i.test(detail)
+  if (/Bearer Bearer/.test(detail)) {
+    why = `"Bearer " was pasted into the IdP's token field together with the token, so the IdP sends "Authorization: Bearer Bearer …"${revokedToo ? '; that token is also revoked' : ''}.`
+    fix = revokedToo
+      ? 'Clear the IdP\'s token field and paste only the tenant\'s current SCIM token (without "Bearer "); Okta and Entra add the scheme themselves. Then test the connection.'
+      : 'Remove the "Bearer " you pasted into the IdP\'s token field so it holds only the token (Okta and Entra add the scheme themselves), then test the connection.'
+  } else if (/without the "Bearer " scheme/i.test(detail)) {
+    why = `The IdP sends the token without the "Bearer " scheme (an authentication mode that puts the bare token in the header)${revokedToo ? '; that token is also revoked' : ''}.`
+    fix = `Switch the IdP app to bearer authentication (Okta: "HTTP Header" auth; Entra: "Secret Token")${revokedToo ? " with the tenant's current token" : ''}, then test the connection.`
+  } else if (revokedToo) {
     why = 'The IdP still sends a SCIM token that was revoked in this tenant.'
     fix =
       "Generate or pick the tenant's current token in the console and paste it into the IdP app (Okta: Provisioning > Integration > API token; Entra: Secret token), then test the connection."
   } else if (/not "Bearer <token>"|bearer scheme/i.test(detail)) {
     why =
-      'The Authorization header is not "Bearer <token>": usually "Bearer " was pasted into the token field, so the IdP sends "Bearer Bearer …".'
+      'The Authorization header is not "Bearer <token>": the IdP app uses another authentication scheme (such as Basic) for this token.'
     fix =
-      'Paste only the token into the IdP (without "Bearer "); Okta and Entra add the scheme themselves.'
+      'Switch the IdP app to bearer authentication (Okta: "HTTP Header" auth; Entra: "Secret Token") and paste only the token, without "Bearer "; the IdP adds the scheme itself.'
   } else if (/not registered/i.test(detail)) {
     why =
       'The token the IdP sends is not registered with any tenant (copied incompletely, or from another backend).'

@@ -330,6 +330,36 @@ describe('ProvisioningEventStream against the reference backend', () => {
     await stream.settled()
     expectExactlyOnce(out.events, await allSeqs(backend, tenantId))
   })
+
+  it('events pruned by retention while paused are reported, not waited for; the retained rest arrives once', async () => {
+    const backend = await startBackend({ retention: 10 })
+    cleanups.push(() => backend.dispose())
+    const tenantId = backend.server.demoTenantId
+    const out = collector()
+    const stream = streamFor(backend.server.adminBaseUrl, backend.adminKey, tenantId, out)
+    await stream.start()
+    await waitFor(() => stream.state.state === 'live', 'live')
+    await traffic(backend, 2, 'seen')
+    await waitFor(() => out.events.length === 2, 'two live events')
+    stream.pause()
+    // Retention (10, pruned once 256 over) deletes the oldest while the console is away.
+    await traffic(backend, 300, 'away')
+    const retained = await allSeqs(backend, tenantId)
+    expect(retained[0]).toBeGreaterThan(3)
+    stream.resume()
+    await waitFor(
+      () => out.events.at(-1)?.seq === retained.at(-1) && stream.state.state === 'live',
+      'the retained events after resume',
+    )
+    await stream.settled()
+    expectExactlyOnce(out.events, [1, 2, ...retained])
+    const pruned = out.notices.filter(
+      (n) => n.kind === 'stream.error' && /retention/.test(n.message),
+    )
+    expect(pruned).toHaveLength(1)
+    expect(pruned[0]!.seqs).toEqual(Array.from({ length: retained[0]! - 3 }, (_, i) => 3 + i))
+    expect(out.notices.filter((n) => n.kind === 'stream.gap_filled')).toEqual([])
+  })
 })
 
 // ---- faults the reference backend cannot produce: a small SSE server of the test's own ----
@@ -361,15 +391,19 @@ function event(seq: number): ProvisioningEvent {
 async function ownSseServer(): Promise<{
   url: string
   stored: ProvisioningEvent[]
+  /** The paginated queries received, as their query strings. */
+  queries: string[]
   send(...frames: string[]): void
   close(): Promise<void>
 }> {
   const open = new Set<ServerResponse>()
   const stored: ProvisioningEvent[] = []
   const sent: string[] = []
+  const queries: string[] = []
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x')
     if (url.pathname === '/admin/v1/tenants/t1/events') {
+      queries.push(url.search)
       const cursor = url.searchParams.get('cursor')
       const limit = Number(url.searchParams.get('limit') ?? 50)
       const items = [...stored]
@@ -407,6 +441,7 @@ async function ownSseServer(): Promise<{
   return {
     url: `http://127.0.0.1:${port}/admin/v1`,
     stored,
+    queries,
     send(...frames) {
       for (const f of frames) {
         sent.push(f)
@@ -456,21 +491,81 @@ describe('ProvisioningEventStream against a test SSE server (faults the referenc
     await waitFor(() => out.events.length === 4, 'an event after the malformed ones')
   })
 
-  it('an event the stream skipped (own SSE server drops seq 3) is recovered from the paginated query and reported', async () => {
+  it('an event the stream skipped (own SSE server drops seq 3) is detected by the jump, filled from the paginated query before seq 4, and reported', async () => {
+    const sse = await ownSseServer()
+    cleanups.push(() => sse.close())
+    const out = collector()
+    const deliveries: number[][] = []
+    const stream = streamFor(sse.url, 'scimc_admin_test_key_123', 't1', out, {
+      onEvents: (events) => {
+        deliveries.push(events.map((e) => e.seq))
+        out.events.push(...events)
+      },
+    })
+    await stream.start()
+    await waitFor(() => stream.state.state === 'live', 'live')
+    const historyQueries = sse.queries.length
+    sse.stored.push(event(1), event(2), event(3), event(4), event(5))
+    sse.send(frame(event(1)), frame(event(2)))
+    await waitFor(() => out.events.length === 2, 'two events')
+    await stream.settled()
+    // Contiguous events cost no query at all.
+    expect(sse.queries.length).toBe(historyQueries)
+    sse.send(frame(event(4)), frame(event(5)))
+    await waitFor(() => out.events.length === 5, 'five events')
+    await stream.settled()
+    expect(out.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+    // 3 is delivered on its own, before 4 and 5.
+    expect(deliveries.flat()).toEqual([1, 2, 3, 4, 5])
+    expect(deliveries.find((d) => d.includes(3))).toEqual([3])
+    // One query for the gap only: the two events before seq 4 (3 and the floor, 2).
+    expect(sse.queries.slice(historyQueries)).toEqual(['?cursor=4&limit=2'])
+    const gap = out.notices.filter((n) => n.kind === 'stream.gap_filled')
+    expect(gap.map((n) => n.seqs)).toEqual([[3]])
+    expect(stream.stats.gapFilled).toBe(1)
+  })
+
+  it('a gap the query cannot fill (own SSE server whose log also lacks seq 3) is reported as lost and the stream goes on', async () => {
     const sse = await ownSseServer()
     cleanups.push(() => sse.close())
     const out = collector()
     const stream = streamFor(sse.url, 'scimc_admin_test_key_123', 't1', out)
     await stream.start()
     await waitFor(() => stream.state.state === 'live', 'live')
-    sse.stored.push(event(1), event(2), event(3), event(4))
-    sse.send(frame(event(1)), frame(event(2)), frame(event(4)))
+    sse.stored.push(event(1), event(2), event(4), event(5))
+    sse.send(frame(event(1)), frame(event(2)), frame(event(5)))
     await waitFor(() => out.events.length === 4, 'four events')
     await stream.settled()
-    expect(out.events.map((e) => e.seq)).toEqual([1, 2, 3, 4])
-    const gap = out.notices.find((n) => n.kind === 'stream.gap_filled')
-    expect(gap?.seqs).toEqual([3])
-    expect(stream.stats.gapFilled).toBe(1)
+    expect(out.events.map((e) => e.seq)).toEqual([1, 2, 4, 5])
+    expect(out.notices.filter((n) => n.kind === 'stream.gap_filled').map((n) => n.seqs)).toEqual([
+      [4],
+    ])
+    const lost = out.notices.filter((n) => n.kind === 'stream.error')
+    expect(lost.map((n) => n.seqs)).toEqual([[3]])
+    expect(lost[0]!.message).toMatch(/missing from both the stream and the backend's log/)
+    sse.stored.push(event(6))
+    sse.send(frame(event(6)))
+    await waitFor(() => out.events.length === 5, 'the next event')
+    expect(stream.state.state).toBe('live')
+  })
+
+  it('a gap older than the oldest retained event (own SSE server whose log starts at 8) is reported as pruned, not waited for', async () => {
+    const sse = await ownSseServer()
+    cleanups.push(() => sse.close())
+    const out = collector()
+    const stream = streamFor(sse.url, 'scimc_admin_test_key_123', 't1', out)
+    await stream.start()
+    await waitFor(() => stream.state.state === 'live', 'live')
+    sse.send(frame(event(1)), frame(event(2)))
+    await waitFor(() => out.events.length === 2, 'two events')
+    sse.stored.push(event(8), event(9))
+    sse.send(frame(event(8)), frame(event(9)))
+    await waitFor(() => out.events.length === 4, 'the retained events')
+    await stream.settled()
+    expect(out.events.map((e) => e.seq)).toEqual([1, 2, 8, 9])
+    const notices = out.notices.filter((n) => n.kind !== 'stream.resumed')
+    expect(notices.map((n) => [n.kind, n.seqs])).toEqual([['stream.error', [3, 4, 5, 6, 7]]])
+    expect(notices[0]!.message).toMatch(/5 events were \(seq 3–7\).*retention/)
   })
 
   it('a stream that repeats events (own SSE server sends seq 2 twice) delivers it once', async () => {

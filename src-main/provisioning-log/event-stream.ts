@@ -432,7 +432,8 @@ export class ProvisioningEventStream {
     for (let s = retainedFrom; s < before; s++)
       if (!found.has(s) && !this.#malformedSeqs.has(s)) lost.push(s)
     if (pruned > 0) {
-      const range = retainedFrom - 1 === after + 1 ? `${after + 1}` : `${after + 1}–${retainedFrom - 1}`
+      const range =
+        retainedFrom - 1 === after + 1 ? `${after + 1}` : `${after + 1}–${retainedFrom - 1}`
       this.#notice(
         'stream.error',
         `${pruned} event${pruned === 1 ? ' was' : 's were'} (seq ${range}) missed by the stream and already removed by the backend's retention, so they cannot be shown. Later events are complete.`,

@@ -41,10 +41,7 @@ export interface ProvisioningLogOptions {
   onNotice?(notice: StreamNotice): void
   /** Passed through to the stream (backoff, idle timeout, settle window) — tests tune these. */
   stream?: Partial<
-    Pick<
-      EventStreamOptions,
-      'backoff' | 'idleTimeoutMs' | 'settleMs' | 'verifyBatches' | 'pageLimit' | 'live'
-    >
+    Pick<EventStreamOptions, 'backoff' | 'idleTimeoutMs' | 'settleMs' | 'pageLimit' | 'live'>
   >
 }
 

@@ -49,7 +49,7 @@ export function secret(prefix: string): string {
 }
 
 export async function startBackend(
-  options: { rateLimit?: number; heartbeatMs?: number } = {},
+  options: { rateLimit?: number; heartbeatMs?: number; retention?: number } = {},
 ): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-log-'))
   const adminKey = secret('scimc_admin')
@@ -63,6 +63,7 @@ export async function startBackend(
       demoToken,
       heartbeatMs: options.heartbeatMs ?? 200,
       ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+      ...(options.retention ? { retention: options.retention } : {}),
     })
   let server = await start(0)
   const port = Number(new URL(server.url).port)

@@ -41,8 +41,9 @@ export function useLogExport(target: ActiveTarget | null) {
       document.body.append(link)
       link.click()
       link.remove()
-      // The download has started from the object URL; release it on the next turn.
-      setTimeout(() => URL.revokeObjectURL(url), 0)
+      // The browser reads the blob asynchronously (Electron after its save dialog): keep the URL
+      // alive for a while rather than racing the download.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
       return { fileName: file.fileName, count: file.count }
     },
   })

@@ -101,6 +101,7 @@ export function LogScreen() {
           query={storyQuery}
           selectedSeq={selectedSeq}
           onSelect={select}
+          onFilter={(user) => setFilter({ user })}
           onClose={() => openStory(null)}
         />
       ) : null}

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import {
   eventMethods,
   eventResourceTypes,
@@ -22,6 +22,8 @@ export function LogFilters({
   onChange: (filter: EventFilter) => void
 }) {
   const [user, setUser] = useState(filter.user ?? '')
+  // "Show in table" on a story sets the user filter from outside: the field follows.
+  useEffect(() => setUser(filter.user ?? ''), [filter.user])
   const [text, setText] = useState(filter.text ?? '')
   const [since, setSince] = useState('')
   const [until, setUntil] = useState('')

@@ -21,12 +21,14 @@ export function UserStoryPanel({
   query,
   selectedSeq,
   onSelect,
+  onFilter,
   onClose,
 }: {
   target: ActiveTarget | null
   query: string
   selectedSeq: number | null
   onSelect: (seq: number) => void
+  onFilter: (user: string) => void
   onClose: () => void
 }) {
   const story = useUserStory(target, query)
@@ -38,6 +40,14 @@ export function UserStoryPanel({
           Story of <span className="log-story-query">{query}</span>
         </h2>
         <div className="actions">
+          <button
+            type="button"
+            className="button small-button"
+            data-testid="story-filter-table"
+            onClick={() => onFilter(query)}
+          >
+            Show in table
+          </button>
           <button
             type="button"
             className="button small-button"

@@ -1,0 +1,246 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
+import { createLogger } from '../logger.ts'
+import { call, createDispatcher, createHandlers, type Dispatch } from '../services.ts'
+import { ONBOARDING_FILE } from '../onboarding/onboarding-store.ts'
+import { openHandlerTestContext, type HandlerTestContext } from './backend-test-context.ts'
+
+const fixtures = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
+const oktaMetadata = {
+  kind: 'text' as const,
+  text: readFileSync(`${fixtures}/okta-app-trial-org.xml`, 'utf8'),
+  name: 'okta-app-trial-org.xml',
+}
+
+let t: HandlerTestContext
+let target: { connection: string; tenantId: string }
+
+beforeAll(async () => {
+  t = await openHandlerTestContext()
+  const list = await call(t.dispatch, 'connections.list', {})
+  if (!list.ok) throw new Error(list.error.message)
+  const embedded = t.context.embedded()!
+  target = { connection: embedded.name, tenantId: embedded.tenantId }
+})
+afterAll(() => t.close())
+
+function value<T>(result: { ok: boolean; value?: T; error?: unknown }): T {
+  if (!result.ok) throw new Error(`call failed: ${JSON.stringify(result.error)}`)
+  return result.value as T
+}
+
+const statuses = (s: OnboardingStatus) => Object.fromEntries(s.steps.map((x) => [x.id, x.status]))
+
+/** Okta's real sequence for one assigned user (SCIM-REFERENCE.md section 3). */
+async function oktaAssigns(baseUrl: string, token: string, userName: string): Promise<number[]> {
+  const headers = {
+    Authorization: `Bearer ${token}`,
+    Accept: 'application/scim+json',
+    'Content-Type': 'application/scim+json; charset=utf-8',
+    'User-Agent': 'Okta SCIM Client 1.0.0',
+  }
+  const codes: number[] = []
+  const send = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, { headers, ...init })
+    await res.arrayBuffer()
+    codes.push(res.status)
+  }
+  await send('/Users?startIndex=1&count=2')
+  await send(
+    `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`,
+  )
+  await send('/Users', {
+    method: 'POST',
+    body: JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName,
+      name: { givenName: 'Jane', familyName: 'Doe' },
+      emails: [{ primary: true, value: userName, type: 'work' }],
+      displayName: 'Jane Doe',
+      locale: 'en-US',
+      externalId: '00ujl29u0le5T6Aj10h7',
+      groups: [],
+      password: '1mz050nq',
+      active: true,
+    }),
+  })
+  return codes
+}
+
+describe('onboarding handlers over the real reference backend', () => {
+  let secret = ''
+
+  it('starts a fresh tenant at step 1 with go-live blocked, and refuses steps out of turn without saving anything', async () => {
+    const s = value(await call(t.dispatch, 'onboarding.status', target))
+    expect(s.complete).toBe(false)
+    expect(s.current).toBe('connect')
+    expect(statuses(s)).toEqual({
+      connect: 'current',
+      sso: 'blocked',
+      scim: 'blocked',
+      test: 'blocked',
+      golive: 'blocked',
+    })
+    expect(s.steps.find((x) => x.id === 'golive')!.blockedBy).toMatch(/step 2 \(SSO\)/)
+    expect(s.embedded).toBe(true)
+    expect(s.scimBaseUrl).toMatch(/\/scim\/v2$/)
+
+    const early = await call(t.dispatch, 'onboarding.beginGoLive', target)
+    expect(early.ok).toBe(false)
+    if (!early.ok) expect(early.error.code).toBe('onboarding.blocked')
+    const noSso = await call(t.dispatch, 'onboarding.confirmSso', target)
+    expect(noSso.ok).toBe(false)
+    if (!noSso.ok) {
+      expect(noSso.error.code).toBe('onboarding.blocked')
+      expect(noSso.error.hint).toMatch(/push it/)
+    }
+    const again = value(await call(t.dispatch, 'onboarding.status', target))
+    expect(statuses(again)).toEqual(statuses(s))
+  })
+
+  it('ticks connect and SSO once the metadata is pushed and the SP values confirmed', async () => {
+    const connected = value(await call(t.dispatch, 'onboarding.confirmConnect', target))
+    expect(statuses(connected)).toMatchObject({ connect: 'done', sso: 'current', scim: 'ready' })
+    value(await call(t.dispatch, 'sso.push', { ...target, source: oktaMetadata }))
+    const sso = value(await call(t.dispatch, 'onboarding.confirmSso', target))
+    expect(sso.steps.find((x) => x.id === 'sso')).toMatchObject({
+      status: 'done',
+      summary: expect.stringContaining('http://www.okta.com/exkdoocxa1VmjpXmX697'),
+    })
+    expect(sso.current).toBe('scim')
+  })
+
+  it('takes a keychain token for the Okta app, refuses one it does not hold', async () => {
+    const unknown = await call(t.dispatch, 'onboarding.confirmScim', {
+      ...target,
+      tokenId: 'no-such-token',
+      oktaApp: 'header',
+    })
+    expect(unknown.ok).toBe(false)
+    if (!unknown.ok) expect(unknown.error.code).toBe('secrets.not_found')
+
+    const created = value(await call(t.dispatch, 'tokens.create', { ...target, label: 'Okta' }))
+    secret = created.secret
+    const s = value(
+      await call(t.dispatch, 'onboarding.confirmScim', {
+        ...target,
+        tokenId: created.id,
+        oktaApp: 'header',
+      }),
+    )
+    expect(s.scim).toMatchObject({ tokenId: created.id, oktaApp: 'header', tokenInKeychain: true })
+    expect(s.steps.find((x) => x.id === 'scim')!.summary).toContain(
+      'SCIM 2.0 Test App (Header Auth)',
+    )
+    expect(statuses(s)).toMatchObject({ scim: 'done', test: 'current', golive: 'blocked' })
+  })
+
+  it('runs the okta profile with the keychain token, saves the report with the tenant and unblocks go-live', async () => {
+    const { runId } = value(await call(t.dispatch, 'onboarding.startTest', target))
+    let s = value(await call(t.dispatch, 'onboarding.status', target))
+    expect(s.test?.runId).toBe(runId)
+    while (s.test?.running) {
+      await new Promise((r) => setTimeout(r, 200))
+      s = value(await call(t.dispatch, 'onboarding.status', target))
+    }
+    expect(s.test).toMatchObject({ outcome: 'passed', problems: [], leftovers: [] })
+    expect(s.test!.summary!.pass).toBeGreaterThan(10)
+    expect(statuses(s)).toMatchObject({ test: 'done', golive: 'current' })
+
+    const file = readFileSync(join(t.dataDir, ONBOARDING_FILE), 'utf8')
+    const saved = JSON.parse(file).tenants[`${target.connection}/${target.tenantId}`]
+    expect(saved.test.runId).toBe(runId)
+    expect(saved.test.report.outcome).toBe('passed')
+    expect(saved.test.report.profile).toBe('okta')
+    expect(file).not.toContain(secret)
+  })
+
+  it('waits for the IdP: harness-prefixed users do not count, Okta’s sequence makes the first user arrive', async () => {
+    const started = value(await call(t.dispatch, 'onboarding.beginGoLive', target))
+    expect(started.goLive).toMatchObject({ firstUser: null, events: [] })
+    expect(started.goLive.startedAt).not.toBeNull()
+    const baseUrl = started.scimBaseUrl
+
+    // A straggling harness create (the run prefix) is not the IdP.
+    const fake = await fetch(`${baseUrl}/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'scimc-leftover-user',
+      }),
+    })
+    expect(fake.status).toBe(201)
+    let s = value(await call(t.dispatch, 'onboarding.status', target))
+    expect(s.goLive.firstUser).toBeNull()
+    expect(s.complete).toBe(false)
+
+    expect(await oktaAssigns(baseUrl, secret, 'jane@acme.com')).toEqual([200, 200, 201])
+    s = value(await call(t.dispatch, 'onboarding.status', target))
+    expect(s.goLive.firstUser?.userName).toBe('jane@acme.com')
+    expect(s.goLive.events.map((e) => e.meaning)).toEqual([
+      'Okta read the user list: “Test API Credentials” or an import',
+      'Okta looked for jane@acme.com before creating it (the match step)',
+      'Okta created jane@acme.com',
+    ])
+    expect(s.complete).toBe(true)
+    expect(s.current).toBeNull()
+    expect(s.steps.find((x) => x.id === 'golive')!.summary).toBe(
+      'First user arrived: jane@acme.com',
+    )
+  })
+
+  it('resumes from the saved file in a new process (fresh handlers over the same data folder)', async () => {
+    const fresh: Dispatch = createDispatcher({
+      handlers: createHandlers({
+        runtime: 'test',
+        context: t.context,
+        platform: {
+          pickMetadataFile: async () => null,
+          writeClipboard: async () => undefined,
+        },
+      }),
+      logger: createLogger({ write: () => undefined }),
+    })
+    const s = value(await call(fresh, 'onboarding.status', target))
+    expect(s.complete).toBe(true)
+    expect(s.test?.outcome).toBe('passed')
+    expect(s.test?.running).toBe(false)
+  })
+
+  it('exports the checklist and the last report as one self-contained HTML file without the token', async () => {
+    const out = value(await call(t.dispatch, 'onboarding.export', target))
+    expect(out.mimeType).toBe('text/html')
+    expect(out.fileName).toMatch(/^onboarding-.+\.html$/)
+    expect(out.text).toContain('First user arrived: jane@acme.com')
+    expect(out.text).toContain('Go-live checklist')
+    expect(out.text).toContain('SCIM conformance report')
+    expect(out.text).toContain('SCIM 2.0 Test App (Header Auth)')
+    expect(out.text.match(/<html/g)).toHaveLength(1)
+    expect(out.text).not.toMatch(/<script|<link|\ssrc=/i)
+    expect(out.text).not.toContain(secret)
+  })
+
+  it('reports an unreadable onboarding file with its path and fix, and leaves it as it was', async () => {
+    const path = join(t.dataDir, ONBOARDING_FILE)
+    const good = readFileSync(path, 'utf8')
+    writeFileSync(path, '{"version":1,"tenants":{"x":{"connection":1}}}')
+    const r = await call(t.dispatch, 'onboarding.confirmConnect', target)
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('onboarding.state_invalid')
+      expect(r.error.message).toContain(path)
+      expect(r.error.hint).toMatch(/delete the file/)
+    }
+    expect(readFileSync(path, 'utf8')).toBe('{"version":1,"tenants":{"x":{"connection":1}}}')
+    writeFileSync(path, good)
+  })
+
+  it('reset forgets the checklist but leaves the backend as it was', async () => {
+    const s = value(await call(t.dispatch, 'onboarding.reset', target))
+    expect(s.current).toBe('connect')
+    expect(s.sso.configured).toBe(true)
+  })
+})

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+import type { HarnessReport } from '../../src-shared/harness.ts'
+import { deriveChecklist } from './checklist.ts'
+import { freshState, type TenantOnboarding } from './onboarding-store.ts'
+
+const facts = {
+  connection: 'embedded',
+  tenantName: 'Demo tenant',
+  ssoConfigured: true,
+  tokenInKeychain: true,
+  testRunning: false,
+}
+
+function report(fail: number, outcome: HarnessReport['outcome']): HarnessReport {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'scim-console', version: '0' },
+    runId: 'r1',
+    runPrefix: 'scimc-r1-',
+    baseUrl: 'http://127.0.0.1/scim/v2',
+    profile: 'okta',
+    readOnly: false,
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:00:01Z',
+    durationMs: 1000,
+    outcome,
+    summary: { total: 10, pass: 10 - fail, fail, warn: 0, info: 0, skip: 0, error: 0 },
+    checks: [],
+    exchanges: [],
+    cleanup: { removed: [], leftovers: [] },
+  }
+}
+
+function walked(testReport: HarnessReport | null): TenantOnboarding {
+  return {
+    ...freshState({ connection: 'embedded', tenantId: 't1' }, '2026-01-01T00:00:00Z'),
+    connectedAt: '2026-01-01T00:00:00Z',
+    sso: { copiedAt: '2026-01-01T00:00:00Z', entityId: 'http://www.okta.com/x' },
+    scim: { tokenId: 'tok1', tokenLabel: 'Okta', oktaApp: 'oauth', confirmedAt: '2026-01-01' },
+    test: {
+      runId: 'r1',
+      tokenId: 'tok1',
+      tokenLabel: 'Okta',
+      startedAt: '2026-01-01',
+      report: testReport,
+    },
+    goLive: null,
+  }
+}
+
+const status = (c: ReturnType<typeof deriveChecklist>, id: string) =>
+  c.steps.find((s) => s.id === id)!
+
+describe('the go-live checklist', () => {
+  it('blocks go-live on a failed pre-go-live test and says how many checks to fix', () => {
+    const c = deriveChecklist(walked(report(2, 'failed')), facts)
+    expect(status(c, 'test').status).toBe('current')
+    expect(status(c, 'golive')).toMatchObject({
+      status: 'blocked',
+      blockedBy: expect.stringContaining('failed 2 checks: fix them and run it again'),
+    })
+    expect(c.complete).toBe(false)
+  })
+
+  it('opens go-live once the test passed with the token Okta uses', () => {
+    const c = deriveChecklist(walked(report(0, 'passed')), facts)
+    expect(status(c, 'test').status).toBe('done')
+    expect(status(c, 'golive')).toMatchObject({ status: 'current', blockedBy: null })
+  })
+
+  it('does not count a pass made with another token than the one in Okta', () => {
+    const state = walked(report(0, 'passed'))
+    const c = deriveChecklist({ ...state, test: { ...state.test!, tokenId: 'old' } }, facts)
+    expect(status(c, 'test').status).toBe('current')
+    expect(status(c, 'golive').status).toBe('blocked')
+  })
+
+  it('reopens SSO when the tenant lost its IdP configuration, and go-live names it', () => {
+    const c = deriveChecklist(walked(report(0, 'passed')), { ...facts, ssoConfigured: false })
+    expect(status(c, 'sso').status).toBe('current')
+    expect(status(c, 'golive').blockedBy).toMatch(/step 2 \(SSO\).*could not log in/)
+  })
+
+  it('says a running test is running, not failed', () => {
+    const c = deriveChecklist(walked(null), { ...facts, testRunning: true })
+    expect(status(c, 'golive').blockedBy).toMatch(/still running/)
+  })
+})

@@ -1,0 +1,120 @@
+import type {
+  OktaApp,
+  OnboardingStep,
+  OnboardingStepId,
+} from '../../src-shared/channels/onboarding.ts'
+import type { HarnessReport } from '../../src-shared/harness.ts'
+import type { TenantOnboarding } from './onboarding-store.ts'
+
+/** Okta's catalog names, as the vendors' guides spell them (../shared/seeds). */
+export const OKTA_APP_NAMES: Record<OktaApp, string> = {
+  header: 'SCIM 2.0 Test App (Header Auth)',
+  oauth: 'SCIM 2.0 Test App (OAuth Bearer Token)',
+}
+
+/** What the backend says right now, next to what the person confirmed. */
+export interface ChecklistFacts {
+  connection: string
+  tenantName: string
+  ssoConfigured: boolean
+  /** The step-3 token is still known to the backend and its secret is in this keychain. */
+  tokenInKeychain: boolean
+  testRunning: boolean
+}
+
+const TITLES: Record<OnboardingStepId, string> = {
+  connect: 'Connect to the backend',
+  sso: 'Single sign-on: IdP metadata in, SP values into Okta',
+  scim: 'SCIM: token and base URL into Okta',
+  test: 'Pre-go-live test (Okta profile)',
+  golive: 'Go live: first user from Okta',
+}
+
+/** No failing or erroring check, and the run got to the end. Warnings do not block. */
+export function testPassed(report: HarnessReport | null | undefined): boolean {
+  return report?.outcome === 'passed' && report.summary.fail === 0 && report.summary.error === 0
+}
+
+/**
+ * The five steps' statuses. A step is done only while what it set up still holds (SSO still
+ * configured on the backend, the token still in the keychain, the test run with that token), so
+ * a change elsewhere reopens it rather than leaving a stale tick.
+ */
+export function deriveChecklist(
+  state: TenantOnboarding,
+  facts: ChecklistFacts,
+): { steps: OnboardingStep[]; current: OnboardingStepId | null; complete: boolean } {
+  const done: Record<OnboardingStepId, string | null> = {
+    connect: state.connectedAt ? `Using ${facts.connection} · tenant ${facts.tenantName}` : null,
+    sso:
+      state.sso && facts.ssoConfigured
+        ? `IdP ${state.sso.entityId ?? '(pushed)'} trusted; SP values in Okta`
+        : null,
+    scim:
+      state.scim && facts.tokenInKeychain
+        ? `Token “${state.scim.tokenLabel}” in ${OKTA_APP_NAMES[state.scim.oktaApp]}`
+        : null,
+    test:
+      state.test &&
+      state.scim &&
+      state.test.tokenId === state.scim.tokenId &&
+      testPassed(state.test.report)
+        ? `Passed: ${state.test.report!.summary.pass} checks passed, ${state.test.report!.summary.warn} warnings`
+        : null,
+    golive: state.goLive?.firstUser
+      ? `First user arrived: ${state.goLive.firstUser.userName}`
+      : null,
+  }
+
+  const blockers: Record<OnboardingStepId, () => string | null> = {
+    connect: () => null,
+    sso: () => (done.connect ? null : 'Step 1: connect to the backend first.'),
+    scim: () => (done.connect ? null : 'Step 1: connect to the backend first.'),
+    test: () => {
+      if (!done.scim) return 'Step 3: put a SCIM token into Okta first; the test uses that token.'
+      return null
+    },
+    golive: () => {
+      const reasons: string[] = []
+      if (!done.sso)
+        reasons.push('step 2 (SSO) is not done: users would arrive but could not log in')
+      if (!done.scim) reasons.push('step 3 (SCIM token in Okta) is not done')
+      if (!done.test) {
+        const report = state.test?.report
+        if (facts.testRunning) reasons.push('the pre-go-live test is still running')
+        else if (report && !testPassed(report)) {
+          const n = report.summary.fail + report.summary.error
+          reasons.push(
+            report.outcome === 'could_not_run'
+              ? 'the pre-go-live test could not run'
+              : `the pre-go-live test failed ${n} check${n === 1 ? '' : 's'}: fix them and run it again`,
+          )
+        } else reasons.push('the pre-go-live test has not passed yet')
+      }
+      return reasons.length ? `Go-live waits: ${reasons.join('; ')}.` : null
+    },
+  }
+
+  const ids: OnboardingStepId[] = ['connect', 'sso', 'scim', 'test', 'golive']
+  const current = ids.find((id) => done[id] === null) ?? null
+  const steps = ids.map((id, i): OnboardingStep => {
+    const summary = done[id]
+    const blockedBy = summary === null ? blockers[id]() : null
+    return {
+      id,
+      n: i + 1,
+      title: TITLES[id],
+      status:
+        summary !== null
+          ? 'done'
+          : blockedBy !== null
+            ? 'blocked'
+            : id === current
+              ? 'current'
+              : 'ready',
+      blockedBy,
+      summary,
+    }
+  })
+  return { steps, current, complete: current === null }
+}

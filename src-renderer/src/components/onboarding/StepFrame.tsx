@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react'
+import type { OnboardingStep } from '../../../../src-shared/channels/onboarding.ts'
+
+/** The open step: its title and status, what blocks it, then its content. */
+export function StepFrame({ step, children }: { step: OnboardingStep; children: ReactNode }) {
+  return (
+    <section className="card ob-panel" data-testid={`ob-panel-${step.id}`} data-status={step.status}>
+      <header className="ob-panel-header">
+        <span className="ob-panel-n">Step {step.n} of 5</span>
+        <h2 className="ob-panel-title">{step.title}</h2>
+      </header>
+      {step.status === 'done' && step.summary ? (
+        <div className="status-banner status-ok ob-done" role="status">
+          <strong>{step.summary}</strong>
+        </div>
+      ) : null}
+      {step.blockedBy ? (
+        <div className="ob-blocked" role="note">
+          {step.blockedBy}
+        </div>
+      ) : null}
+      {children}
+    </section>
+  )
+}
+
+/** "In Okta" instructions: numbered, each naming the exact screen and field. */
+export function OktaSteps({ title, items }: { title: string; items: ReactNode[] }) {
+  return (
+    <div className="ob-okta">
+      <h3 className="ob-okta-title">{title}</h3>
+      <ol className="ob-okta-list">
+        {items.map((item, i) => (
+          <li key={i}>{item}</li>
+        ))}
+      </ol>
+    </div>
+  )
+}

@@ -1,0 +1,104 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef, useState } from 'react'
+import type { OktaApp, OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
+import { api, unwrap } from './api.ts'
+import type { ActiveTarget } from './use-connections.ts'
+import { useUiStore } from './use-ui-store.ts'
+
+const statusKey = (target: ActiveTarget | null) =>
+  ['onboarding.status', target?.connection, target?.tenantId] as const
+
+/**
+ * Where the tenant stands. Polled only while something moves on its own: the pre-go-live test
+ * runs, or go-live waits for the IdP's first requests.
+ */
+export function useOnboardingStatus(target: ActiveTarget | null) {
+  return useQuery({
+    queryKey: statusKey(target),
+    queryFn: () => unwrap(api['onboarding.status'](target!)),
+    enabled: target !== null,
+    refetchInterval: (query) => {
+      const s = query.state.data
+      if (!s || query.state.error) return false
+      const testing = s.test?.running === true
+      const waiting = s.goLive.startedAt !== null && s.goLive.firstUser === null
+      return testing || waiting ? 1000 : false
+    },
+  })
+}
+
+/** A step's action: its answer is the new status, which replaces the cached one. */
+function useStep<V>(target: ActiveTarget | null, call: (vars: V) => Promise<OnboardingStatus>) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (status) => {
+      client.setQueryData(statusKey(target), status)
+      void client.invalidateQueries({ queryKey: ['connections.overview'] })
+      void client.invalidateQueries({ queryKey: ['tokens.list'] })
+    },
+  })
+}
+
+export function useOnboardingActions(target: ActiveTarget | null) {
+  const client = useQueryClient()
+  const t = () => target!
+  return {
+    confirmConnect: useStep(target, () => unwrap(api['onboarding.confirmConnect'](t()))),
+    confirmSso: useStep(target, () => unwrap(api['onboarding.confirmSso'](t()))),
+    confirmScim: useStep(target, (vars: { tokenId: string; oktaApp: OktaApp }) =>
+      unwrap(api['onboarding.confirmScim']({ ...t(), ...vars })),
+    ),
+    beginGoLive: useStep(target, () => unwrap(api['onboarding.beginGoLive'](t()))),
+    reset: useStep(target, () => unwrap(api['onboarding.reset'](t()))),
+    startTest: useMutation({
+      mutationFn: () => unwrap(api['onboarding.startTest'](t())),
+      onSuccess: () => client.invalidateQueries({ queryKey: statusKey(target) }),
+    }),
+    exportHtml: useMutation({
+      mutationFn: async () => {
+        const out = await unwrap(api['onboarding.export'](t()))
+        const url = URL.createObjectURL(new Blob([out.text], { type: out.mimeType }))
+        const a = document.createElement('a')
+        a.href = url
+        a.download = out.fileName
+        document.body.append(a)
+        a.click()
+        a.remove()
+        setTimeout(() => URL.revokeObjectURL(url), 0)
+        return out.fileName
+      },
+    }),
+  }
+}
+
+/** Checks done of the running pre-go-live test, from the `harness.progress` stream. */
+export function useTestProgress(runId: string | null): { done: number; total: number } {
+  const [progress, setProgress] = useState({ runId: '', done: 0, total: 0 })
+  useEffect(
+    () =>
+      api.on('harness.progress', ({ runId: id, event }) => {
+        if (event.type === 'run.started')
+          setProgress({ runId: id, done: 0, total: event.checks.length })
+        else if (event.type === 'check.finished')
+          setProgress({ runId: id, done: event.done, total: event.total })
+      }),
+    [],
+  )
+  return progress.runId === runId ? progress : { done: 0, total: 0 }
+}
+
+/**
+ * The app opens on Onboarding; once the first status shows the tenant is onboarded, it moves on to
+ * the Connection screen, unless the person already went somewhere else.
+ */
+export function useOnboardingLanding(target: ActiveTarget | null): void {
+  const status = useOnboardingStatus(target)
+  const decided = useRef(false)
+  const setScreen = useUiStore((s) => s.setScreen)
+  useEffect(() => {
+    if (decided.current || !status.data) return
+    decided.current = true
+    if (status.data.complete && useUiStore.getState().screen === 'onboarding') setScreen('connection')
+  }, [status.data, setScreen])
+}

@@ -7,6 +7,8 @@ const fixture = (name: string): string => join(fixturesDir, name)
 test.describe('metadata import through the web host', () => {
   test.beforeEach(async ({ page, webHost }) => {
     await page.goto(webHost.pageUrl)
+    // The app lands on Onboarding while the tenant is not onboarded.
+    await page.getByTestId('nav-metadata').click()
     await expect(page.getByTestId('metadata-screen')).toBeVisible()
   })
 

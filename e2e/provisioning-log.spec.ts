@@ -8,7 +8,12 @@ import {
   scimCall,
   type ScimCaller,
 } from '../src-main/provisioning-log/test-support.ts'
-import { artifactsDir, expect, test, type RunningWebHost } from './web-host-fixture.ts'
+import {
+  artifactsDir,
+  expect,
+  isolatedTest as test,
+  type RunningWebHost,
+} from './web-host-fixture.ts'
 
 /**
  * The provisioning log through the web host: the embedded reference backend, a SCIM token made

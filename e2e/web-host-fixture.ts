@@ -24,47 +24,81 @@ export const test = base.extend<object, { webHost: RunningWebHost }>({
   webHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
     async ({}, use) => {
-      // E2E_RENDERER_DIR points at a private copy of a build, so a rebuild of out/renderer by
-      // someone else during the run cannot pull the page out from under the tests.
-      const rendererDir = resolve(root, process.env.E2E_RENDERER_DIR ?? 'out/renderer')
-      if (!existsSync(resolve(rendererDir, 'index.html'))) {
-        throw new Error(
-          `No built renderer in ${rendererDir}. Run \`npx electron-vite build\` before the e2e tests.`,
-        )
-      }
-      // A fresh data folder per worker, and the in-memory secret store: browser tests never read
-      // or write the machine's keychain (the keychain has its own test layer), and the UI must
-      // then show its memory-store banner.
-      const dataDir = mkdtempSync(join(tmpdir(), 'scim-console-e2e-'))
-      const child = spawn(
-        process.execPath,
-        [
-          resolve(root, 'bin/scim-console.mjs'),
-          'web',
-          '--port',
-          '0',
-          '--data',
-          dataDir,
-          '--renderer-dir',
-          rendererDir,
-        ],
-        {
-          cwd: root,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, SCIM_CONSOLE_SECRET_STORE: 'memory' },
-        },
-      )
-      const stderr: string[] = []
-      child.stderr.setEncoding('utf8').on('data', (c: string) => stderr.push(c))
-      const pageUrl = await readPageUrl(child, stderr)
-      await use({ pageUrl, origin: new URL(pageUrl).origin, dataDir })
-      child.kill('SIGINT')
-      await new Promise((r) => child.once('exit', r))
-      rmSync(dataDir, { recursive: true, force: true })
+      const host = await startWebHost()
+      await use(host)
+      await host.stop()
     },
     { scope: 'worker' },
   ],
 })
+
+/**
+ * The same fixture for a spec that counts what happens in the tenant (events, users): declaring
+ * `webHost` again gives this test type its own worker fixture, so Playwright runs such a spec in
+ * a worker of its own, with a web host and embedded backend no other spec has written to.
+ */
+export const isolatedTest = base.extend<object, { webHost: RunningWebHost }>({
+  webHost: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
+    async ({}, use) => {
+      const host = await startWebHost()
+      await use(host)
+      await host.stop()
+    },
+    { scope: 'worker' },
+  ],
+})
+
+/**
+ * Starts the real `scim-console web` command (real services, built renderer) with a fresh data
+ * folder, and reads the URL it prints. The worker fixture uses it; a spec that must begin from an
+ * empty data folder (onboarding) starts its own.
+ */
+export async function startWebHost(): Promise<RunningWebHost & { stop(): Promise<void> }> {
+  // E2E_RENDERER_DIR points at a private copy of a build, so a rebuild of out/renderer by
+  // someone else during the run cannot pull the page out from under the tests.
+  const rendererDir = resolve(root, process.env.E2E_RENDERER_DIR ?? 'out/renderer')
+  if (!existsSync(resolve(rendererDir, 'index.html'))) {
+    throw new Error(
+      `No built renderer in ${rendererDir}. Run \`npx electron-vite build\` before the e2e tests.`,
+    )
+  }
+  // A fresh data folder, and the in-memory secret store: browser tests never read or write the
+  // machine's keychain (the keychain has its own test layer), and the UI must then show its
+  // memory-store banner.
+  const dataDir = mkdtempSync(join(tmpdir(), 'scim-console-e2e-'))
+  const child = spawn(
+    process.execPath,
+    [
+      resolve(root, 'bin/scim-console.mjs'),
+      'web',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--renderer-dir',
+      rendererDir,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SCIM_CONSOLE_SECRET_STORE: 'memory' },
+    },
+  )
+  const stderr: string[] = []
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => stderr.push(c))
+  const pageUrl = await readPageUrl(child, stderr)
+  return {
+    pageUrl,
+    origin: new URL(pageUrl).origin,
+    dataDir,
+    async stop() {
+      child.kill('SIGINT')
+      await new Promise((r) => child.once('exit', r))
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
 
 function readPageUrl(child: ChildProcess, stderr: string[]): Promise<string> {
   return new Promise((done, fail) => {

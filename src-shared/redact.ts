@@ -5,8 +5,10 @@
 
 export const REDACTED = '[REDACTED]'
 
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-admin-key)$/i
-const SENSITIVE_KEY = /^(password|secret|token|access_token|refresh_token|client_secret|apikey|api_key|adminkey|admin_key|bearer)$/i
+const SENSITIVE_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-admin-key)$/i
+const SENSITIVE_KEY =
+  /^(password|secret|token|access_token|refresh_token|client_secret|apikey|api_key|adminkey|admin_key|bearer)$/i
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g
 const PREFIXED_SECRET = /\bscimc_[A-Za-z0-9_-]{10,}/g
 

@@ -61,7 +61,7 @@ describe('buildMenuTemplate', () => {
     expect(allItems(linux).filter((i) => i.role === 'about')).toHaveLength(1)
   })
 
-  it('binds Ctrl/Cmd+1..5 to the five screens in order and sends the screen id', () => {
+  it('binds Ctrl/Cmd+1..6 to the six screens in order and sends the screen id', () => {
     const { template, navigated } = build('linux')
     const view = submenu(template.find((m) => m.label === 'View'))
     const screens = view.filter((i) => i.id?.startsWith('navigate-'))
@@ -71,9 +71,17 @@ describe('buildMenuTemplate', () => {
       'CmdOrCtrl+3',
       'CmdOrCtrl+4',
       'CmdOrCtrl+5',
+      'CmdOrCtrl+6',
     ])
     for (const item of screens) click(item)
-    expect(navigated).toEqual(['metadata', 'connection', 'tokens', 'conformance', 'log'])
+    expect(navigated).toEqual([
+      'onboarding',
+      'metadata',
+      'connection',
+      'tokens',
+      'conformance',
+      'log',
+    ])
   })
 
   it('covers every screen the contract names, and sends only payloads the contract accepts', () => {

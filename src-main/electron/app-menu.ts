@@ -5,6 +5,7 @@ export type ScreenId = EventPayload<'app.navigate'>['screen']
 
 /** View menu order and labels; the ids come from the contract so a renamed screen fails to compile. */
 export const SCREEN_MENU: readonly { id: ScreenId; label: string }[] = [
+  { id: 'onboarding', label: 'Onboarding' },
   { id: 'metadata', label: 'SSO Metadata' },
   { id: 'connection', label: 'Connection' },
   { id: 'tokens', label: 'SCIM Tokens' },

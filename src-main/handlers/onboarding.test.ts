@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
@@ -90,6 +90,9 @@ describe('onboarding handlers over the real reference backend', () => {
     const early = await call(t.dispatch, 'onboarding.beginGoLive', target)
     expect(early.ok).toBe(false)
     if (!early.ok) expect(early.error.code).toBe('onboarding.blocked')
+    const noToken = await call(t.dispatch, 'onboarding.startTest', target)
+    expect(noToken.ok).toBe(false)
+    if (!noToken.ok) expect(noToken.error.code).toBe('onboarding.blocked')
     const noSso = await call(t.dispatch, 'onboarding.confirmSso', target)
     expect(noSso.ok).toBe(false)
     if (!noSso.ok) {
@@ -98,6 +101,7 @@ describe('onboarding handlers over the real reference backend', () => {
     }
     const again = value(await call(t.dispatch, 'onboarding.status', target))
     expect(statuses(again)).toEqual(statuses(s))
+    expect(existsSync(join(t.dataDir, ONBOARDING_FILE))).toBe(false)
   })
 
   it('ticks connect and SSO once the metadata is pushed and the SP values confirmed', async () => {

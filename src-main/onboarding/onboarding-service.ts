@@ -11,7 +11,12 @@ import type { TokenList } from '../secrets/token-service.ts'
 import { deriveChecklist } from './checklist.ts'
 import { firstArrivals, type Arrival } from './first-arrivals.ts'
 import { onboardingHtml } from './onboarding-html.ts'
-import { OnboardingStore, type TenantKey, type TenantOnboarding } from './onboarding-store.ts'
+import {
+  freshState,
+  OnboardingStore,
+  type TenantKey,
+  type TenantOnboarding,
+} from './onboarding-store.ts'
 
 /** Events read per page while looking for the IdP's first requests, and pages at most. */
 const EVENT_PAGE = 200
@@ -205,7 +210,8 @@ export class OnboardingService {
       access.tenantOverview(key.connection, key.tenantId),
       access.listTokens(key.connection, key.tenantId),
     ])
-    let state = (await this.store.get(key)) ?? (await this.store.update(key, (s) => s))
+    // Looking does not write: a tenant gets a saved state with its first confirmed step.
+    let state = (await this.store.get(key)) ?? freshState(key, this.#iso())
     let arrivals: Arrival[] = []
     if (state.goLive) {
       const found = firstArrivals(await this.#eventsSince(key, state.goLive))

@@ -2,13 +2,18 @@ import { MemoryStoreBanner } from './components/MemoryStoreBanner.tsx'
 import { ConformanceScreen } from './screens/ConformanceScreen.tsx'
 import { ConnectionScreen } from './screens/ConnectionScreen.tsx'
 import { MetadataScreen } from './screens/MetadataScreen.tsx'
+import { OnboardingScreen } from './screens/OnboardingScreen.tsx'
 import { LogScreen } from './screens/LogScreen.tsx'
 import { PlaceholderScreen } from './screens/PlaceholderScreen.tsx'
 import { TokensScreen } from './screens/TokensScreen.tsx'
 import { useAppInfo } from './use-app-info.ts'
+import { useActiveTarget } from './use-connections.ts'
+import { useMenuNavigation } from './use-menu-navigation.ts'
+import { useOnboardingLanding } from './use-onboarding.ts'
 import { useUiStore, type Screen } from './use-ui-store.ts'
 
 const nav: { id: Screen; label: string; text: string }[] = [
+  { id: 'onboarding', label: 'Onboarding', text: '' },
   { id: 'metadata', label: 'SSO metadata', text: '' },
   {
     id: 'connection',
@@ -35,6 +40,8 @@ const nav: { id: Screen; label: string; text: string }[] = [
 export function App() {
   const { screen, setScreen } = useUiStore()
   const info = useAppInfo()
+  useOnboardingLanding(useActiveTarget().target)
+  useMenuNavigation()
   const current = nav.find((n) => n.id === screen) ?? nav[0]!
   return (
     <div className="shell">
@@ -66,7 +73,9 @@ export function App() {
       </nav>
       <main className="content">
         <MemoryStoreBanner />
-        {screen === 'metadata' ? (
+        {screen === 'onboarding' ? (
+          <OnboardingScreen />
+        ) : screen === 'metadata' ? (
           <MetadataScreen />
         ) : screen === 'connection' ? (
           <ConnectionScreen />

@@ -13,6 +13,17 @@ const statusKey = (target: ActiveTarget | null) =>
  * runs, or go-live waits for the IdP's first requests.
  */
 export function useOnboardingStatus(target: ActiveTarget | null) {
+  const client = useQueryClient()
+  // Other screens' panels change the backend too (the SSO push, tokens): any successful mutation
+  // re-reads where the tenant stands, so a tick never waits for a reload.
+  useEffect(
+    () =>
+      client.getMutationCache().subscribe((e) => {
+        if (e.type === 'updated' && e.action.type === 'success')
+          void client.invalidateQueries({ queryKey: ['onboarding.status'] })
+      }),
+    [client],
+  )
   return useQuery({
     queryKey: statusKey(target),
     queryFn: () => unwrap(api['onboarding.status'](target!)),
@@ -99,6 +110,7 @@ export function useOnboardingLanding(target: ActiveTarget | null): void {
   useEffect(() => {
     if (decided.current || !status.data) return
     decided.current = true
-    if (status.data.complete && useUiStore.getState().screen === 'onboarding') setScreen('connection')
+    if (status.data.complete && useUiStore.getState().screen === 'onboarding')
+      setScreen('connection')
   }, [status.data, setScreen])
 }

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
+import type { ScreenId } from '../../src-shared/channels/app.ts'
 
-export type Screen = 'metadata' | 'connection' | 'tokens' | 'conformance' | 'log'
+export type Screen = ScreenId
 export type SourceTab = 'file' | 'paste' | 'url'
 
 /** UI state only: where the person is and what they are typing. Never server data or secrets. */
@@ -20,7 +21,8 @@ interface UiState {
 }
 
 export const useUiStore = create<UiState>()((set) => ({
-  screen: 'metadata',
+  // Onboarding first: it moves on by itself once the tenant is onboarded (use-onboarding.ts).
+  screen: 'onboarding',
   sourceTab: 'file',
   pasteDraft: '',
   urlDraft: '',

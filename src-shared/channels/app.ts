@@ -2,6 +2,17 @@ import { z } from 'zod'
 
 const emptyInput = z.object({}).strict()
 
+/** The renderer's screens; the menu, its shortcuts and the renderer's navigation all use these ids. */
+export const screenIdSchema = z.enum([
+  'onboarding',
+  'metadata',
+  'connection',
+  'tokens',
+  'conformance',
+  'log',
+])
+export type ScreenId = z.infer<typeof screenIdSchema>
+
 export const appChannels = {
   'app.info': {
     input: emptyInput,
@@ -19,8 +30,6 @@ export const appEvents = {
     level: z.enum(['debug', 'info', 'warn', 'error']),
     msg: z.string(),
   }),
-  // The application menu's View > screen items (Ctrl/Cmd+1..5) ask the renderer to switch screens.
-  'app.navigate': z.object({
-    screen: z.enum(['metadata', 'connection', 'tokens', 'conformance', 'log']),
-  }),
+  // The application menu's View > screen items (Ctrl/Cmd+1..6) ask the renderer to switch screens.
+  'app.navigate': z.object({ screen: screenIdSchema }),
 } as const

@@ -19,8 +19,8 @@ export function ConnectStep({
     <StepFrame step={step}>
       <p>
         The console talks to your hosted backend’s admin API. With no backend saved it runs the{' '}
-        <strong>embedded reference backend</strong> on this machine, so you can walk the whole
-        path before touching production.
+        <strong>embedded reference backend</strong> on this machine, so you can walk the whole path
+        before touching production.
       </p>
       <dl className="fields">
         <div className="field-pair">

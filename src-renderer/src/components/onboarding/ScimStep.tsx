@@ -103,9 +103,6 @@ export function ScimStep({
             </code>
             <SecretCopyButton text={pasted} label="token for Okta" testId="ob-copy-token" />
           </div>
-          <code hidden data-testid="ob-token-secret">
-            {fresh.secret}
-          </code>
         </div>
       ) : (
         <form
@@ -168,8 +165,8 @@ export function ScimStep({
           </>,
           <>
             <strong>Provisioning → To App → Edit</strong>: enable <strong>Create Users</strong>,{' '}
-            <strong>Update User Attributes</strong> and <strong>Deactivate Users</strong>. “To
-            Okta” (import) is not needed.
+            <strong>Update User Attributes</strong> and <strong>Deactivate Users</strong>. “To Okta”
+            (import) is not needed.
           </>,
           <>
             <strong>Push Groups</strong> (optional): Push Groups → Find groups by name. A renamed

@@ -56,10 +56,10 @@ export function SsoStep({
       {metadata ? null : <SpValues sp={status.sp} />}
 
       <h3 className="ob-sub">Import Okta’s IdP metadata</h3>
-      {status.sso.configured ? (
+      {status.sso.configured && !metadata ? (
         <p className="muted small" data-testid="ob-sso-current">
-          The tenant already trusts <code>{status.sso.entityId}</code>. Import again only to
-          change it.
+          The tenant already trusts <code>{status.sso.entityId}</code>. Import again only to change
+          it.
         </p>
       ) : null}
       <SourcePicker

@@ -2,14 +2,27 @@ import type { ReactNode } from 'react'
 import type { OnboardingStep } from '../../../../src-shared/channels/onboarding.ts'
 
 /** The open step: its title and status, what blocks it, then its content. */
-export function StepFrame({ step, children }: { step: OnboardingStep; children: ReactNode }) {
+export function StepFrame({
+  step,
+  children,
+  ownResult = false,
+}: {
+  step: OnboardingStep
+  children: ReactNode
+  /** The step shows its own result (test, go-live), so the generic "done" banner would repeat it. */
+  ownResult?: boolean
+}) {
   return (
-    <section className="card ob-panel" data-testid={`ob-panel-${step.id}`} data-status={step.status}>
+    <section
+      className="card ob-panel"
+      data-testid={`ob-panel-${step.id}`}
+      data-status={step.status}
+    >
       <header className="ob-panel-header">
         <span className="ob-panel-n">Step {step.n} of 5</span>
         <h2 className="ob-panel-title">{step.title}</h2>
       </header>
-      {step.status === 'done' && step.summary ? (
+      {step.status === 'done' && step.summary && !ownResult ? (
         <div className="status-banner status-ok ob-done" role="status">
           <strong>{step.summary}</strong>
         </div>

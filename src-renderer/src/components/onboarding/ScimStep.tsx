@@ -12,7 +12,8 @@ import { OktaSteps, StepFrame } from './StepFrame.tsx'
 const APPS: Record<OktaApp, { name: string; field: string; paste: string }> = {
   header: {
     name: 'SCIM 2.0 Test App (Header Auth)',
-    field: 'Authorization (HTTP header)',
+    // Okta sends this field verbatim as the Authorization header, so the scheme must be in it.
+    field: 'API Token',
     paste: 'the word Bearer, a space, then the token',
   },
   oauth: {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
+import { fileHaystacks, findLeaks, secretNeedles } from '../src-main/secrets/secret-leak-search.ts'
 import { startTestServer, TEST_ADMIN_KEY } from '../src-server/test-server.ts'
 import { artifactsDir, expect, fixturesDir, test } from './web-host-fixture.ts'
 
@@ -12,13 +13,6 @@ async function pasteMetadata(page: Page, xml: string): Promise<void> {
   await page.getByTestId('paste-input').fill(xml)
   await page.getByTestId('paste-submit').click()
   await expect(page.getByTestId('metadata-status')).toHaveAttribute('data-ok', 'true')
-}
-
-/** Every file under a folder (the web host's data folder: settings, the embedded backend's db). */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
 }
 
 async function scimStatus(baseUrl: string, token: string): Promise<number> {
@@ -119,9 +113,9 @@ test.describe('connections, tokens and the SSO push through the web host', () =>
     await page.screenshot({ path: join(artifactsDir, 'tokens-list.png'), fullPage: true })
 
     // Only the SHA-256 went to the backend; the data folder (its database included) never saw the token.
-    const files = filesUnder(webHost.dataDir)
+    const files = fileHaystacks(webHost.dataDir)
     expect(files.length).toBeGreaterThan(0)
-    for (const file of files) expect(readFileSync(file).includes(secret), file).toBe(false)
+    expect(findLeaks(files, secretNeedles('token', secret))).toEqual([])
 
     // Reveal is the explicit way back to the secret.
     await row.getByTestId('token-reveal').click()

@@ -78,6 +78,7 @@ describe('scim-console backend serve', () => {
       ['--rate-limit', 'fast'],
       ['--bogus'],
       ['--admin-key', 'short'],
+      ['--public-url', 'ftp://scim.example.com'],
     ]) {
       const p = run(['backend', 'serve', ...args])
       expect(await p.exit).toBe(2)

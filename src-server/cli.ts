@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { redactString } from '../src-shared/redact.ts'
 import { parseRateLimit } from './rate-limit.ts'
-import { startServer } from './server.ts'
+import { parsePublicUrl, startServer } from './server.ts'
 
 export interface ServeIo {
   stdout: NodeJS.WritableStream
@@ -14,7 +14,7 @@ export interface ServeIo {
 }
 
 export const SERVE_USAGE =
-  'backend serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--admin-key KEY] [--demo-token TOKEN] [--rate-limit N/s] [--retention N]'
+  'backend serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--admin-key KEY] [--demo-token TOKEN] [--rate-limit N/s] [--retention N] [--public-url URL]'
 
 export class UsageError extends Error {}
 
@@ -50,6 +50,7 @@ export async function runBackendServe(args: string[], io: ServeIo): Promise<numb
       'demo-token': { type: 'string' },
       'rate-limit': { type: 'string' },
       retention: { type: 'string' },
+      'public-url': { type: 'string' },
     },
   })
   const port = intOption(values.port, 'port', 0, 65535) ?? 8787
@@ -60,6 +61,14 @@ export async function runBackendServe(args: string[], io: ServeIo): Promise<numb
       rateLimit = parseRateLimit(values['rate-limit'])
     } catch (err) {
       throw new UsageError((err as Error).message)
+    }
+  }
+  let publicUrl: string | undefined
+  if (values['public-url'] !== undefined) {
+    try {
+      publicUrl = parsePublicUrl(values['public-url'])
+    } catch (err) {
+      throw new UsageError(`--public-url: ${(err as Error).message}`)
     }
   }
   const adminKey = values['admin-key'] ?? (io.env.SCIM_CONSOLE_ADMIN_KEY || undefined)
@@ -85,6 +94,7 @@ export async function runBackendServe(args: string[], io: ServeIo): Promise<numb
     demoToken,
     rateLimit,
     retention,
+    publicUrl,
     log: (entry) =>
       io.stderr.write(
         redactString(JSON.stringify({ time: new Date().toISOString(), ...entry })) + '\n',
@@ -102,6 +112,7 @@ export async function runBackendServe(args: string[], io: ServeIo): Promise<numb
     )
   }
   out(`scim-console reference backend listening on ${server.url}`)
+  if (publicUrl) out(`  Public URL:      ${server.publicUrl}  (behind a proxy: URLs below use it)`)
   out(`  SCIM base URL:   ${server.scimBaseUrl}`)
   out(`  Admin API URL:   ${server.adminBaseUrl}`)
   out(`  Demo tenant id:  ${server.demoTenantId}`)

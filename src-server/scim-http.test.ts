@@ -1046,4 +1046,24 @@ describe('provisioning events for SCIM requests', () => {
     })
     expect(JSON.stringify(rej.body)).not.toContain(secret)
   })
+
+  it('a malformed JSON body is recorded as text without its password or the query token', async () => {
+    const userName = `malformed.${randomUUID().slice(0, 6)}@okta.local`
+    const body = `{"userName":"${userName}","password":"pw-in-bad-json-42",}`
+    const r = await t.scim('/Users?access_token=query-token-in-path-42', {
+      method: 'POST',
+      body,
+      raw: true,
+    })
+    expect(r.status).toBe(400)
+    const events = await t.admin(`/tenants/${t.server.demoTenantId}/events?statusClass=4xx&limit=5`)
+    const recorded = events.body.items.find(
+      (e: { requestBody: unknown }) =>
+        typeof e.requestBody === 'string' && e.requestBody.includes(userName),
+    )
+    expect(recorded.requestBody).toBe(`{"userName":"${userName}","password":"[REDACTED]",}`)
+    expect(recorded.path).toContain('access_token=[REDACTED]')
+    expect(JSON.stringify(events.body)).not.toContain('pw-in-bad-json-42')
+    expect(JSON.stringify(events.body)).not.toContain('query-token-in-path-42')
+  })
 })

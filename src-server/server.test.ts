@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase, schemaVersion } from './db.ts'
-import { startServer } from './server.ts'
+import { parsePublicUrl, startServer } from './server.ts'
 import { EventStore } from './store/events.ts'
-import { startTestServer } from './test-server.ts'
+import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN } from './test-server.ts'
 import type { TestServer } from './test-server.ts'
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -245,5 +245,75 @@ describe('limits', () => {
     expect(ev.requestBody.length).toBeLessThan(17 * 1024)
     expect(ev.requestBody.endsWith('…[truncated]')).toBe(true)
     expect(ev.userName).toBe('big@x.org')
+  })
+})
+
+describe('public URL (behind a reverse proxy)', () => {
+  it('reports the SCIM base URL, SP values, Location and meta.location under the public URL, not the listen address', async () => {
+    const t = await startTestServer({ publicUrl: 'https://SCIM.example.com/saas/' })
+    running.push(t)
+    const { server } = t
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(server.publicUrl).toBe('https://scim.example.com/saas')
+    expect(server.scimBaseUrl).toBe('https://scim.example.com/saas/scim/v2')
+    expect(server.adminBaseUrl).toBe('https://scim.example.com/saas/admin/v1')
+
+    // The proxy strips /saas, so requests arrive at the listen address without it.
+    const direct = `${server.url}/scim/v2`
+    const headers = {
+      Authorization: `Bearer ${TEST_TOKEN}`,
+      'Content-Type': 'application/scim+json',
+    }
+    const created = await fetch(`${direct}/Users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ schemas: [USER], userName: 'behind@proxy.org' }),
+    })
+    expect(created.status).toBe(201)
+    const user = (await created.json()) as { id: string; meta: { location: string } }
+    const location = `https://scim.example.com/saas/scim/v2/Users/${user.id}`
+    expect(created.headers.get('location')).toBe(location)
+    expect(user.meta.location).toBe(location)
+    const read = (await (await fetch(`${direct}/Users/${user.id}`, { headers })).json()) as {
+      meta: { location: string }
+    }
+    expect(read.meta.location).toBe(location)
+    const listed = (await (
+      await fetch(
+        `${direct}/Users?filter=${encodeURIComponent('userName eq "behind@proxy.org"')}`,
+        {
+          headers,
+        },
+      )
+    ).json()) as { Resources: Array<{ meta: { location: string } }> }
+    expect(listed.Resources[0]!.meta.location).toBe(location)
+
+    const admin = (path: string) =>
+      fetch(`${server.url}/admin/v1${path}`, {
+        headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}` },
+      }).then((r) => r.json() as Promise<Record<string, any>>) // eslint-disable-line @typescript-eslint/no-explicit-any -- loose JSON
+    const tenant = server.demoTenantId
+    expect((await admin(`/tenants/${tenant}/scim`)).baseUrl).toBe(server.scimBaseUrl)
+    expect((await admin(`/tenants/${tenant}/sso`)).sp.acsUrl).toBe(
+      `https://scim.example.com/saas/sso/${tenant}/saml/acs`,
+    )
+  })
+
+  it('refuses an unusable public URL with the problem and the fix, before touching the data folder', async () => {
+    for (const [value, problem] of [
+      ['scim.example.com', /is not a URL/],
+      ['ftp://scim.example.com', /scheme is ftp/],
+      ['https://user:pw@scim.example.com', /credentials/],
+      ['https://scim.example.com/?tenant=1', /query or fragment/],
+    ] as const) {
+      expect(() => parsePublicUrl(value)).toThrow(problem)
+      expect(() => parsePublicUrl(value)).toThrow(/such as https:\/\/scim\.example\.com/)
+    }
+    const dataDir = join(tmpdir(), `scim-public-${process.pid}-${Date.now()}`)
+    await expect(startServer({ port: 0, dataDir, publicUrl: 'ftp://x' })).rejects.toThrow(
+      /scheme is ftp/,
+    )
+    expect(existsSync(dataDir)).toBe(false)
+    expect(parsePublicUrl('http://127.0.0.1:9000')).toBe('http://127.0.0.1:9000')
   })
 })

@@ -29,10 +29,20 @@ export interface ServerOptions {
   bodyLimitBytes?: number
   /** JSON-lines sink for server errors; already redacted. */
   log?: (entry: Record<string, unknown>) => void
+  /**
+   * Where clients reach this server when it runs behind a reverse proxy or load balancer
+   * (`https://scim.example.com`, or with a path prefix the proxy strips). The reported SCIM base
+   * URL, the SP values, `Location` and `meta.location` are built from it: the listen address is
+   * then an internal one no IdP can dial. Without it, the listen address.
+   */
+  publicUrl?: string
 }
 
 export interface RunningServer {
+  /** Where the server listens. */
   url: string
+  /** Where clients reach it: `publicUrl` when given, else `url`. The base URLs below use it. */
+  publicUrl: string
   scimBaseUrl: string
   adminBaseUrl: string
   demoTenantId: string
@@ -84,8 +94,38 @@ function notFound(res: ServerResponse, pathname: string): void {
   res.end(body)
 }
 
+/**
+ * Checks a public URL and returns it without a trailing slash, ready to prefix paths. Throws an
+ * error naming the problem: nothing is started with a URL that would mislead every client.
+ */
+export function parsePublicUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new Error(
+      `The public URL "${value}" is not a URL. Give the http(s) address clients reach this server at, such as https://scim.example.com.`,
+    )
+  }
+  const problem =
+    url.protocol !== 'http:' && url.protocol !== 'https:'
+      ? `its scheme is ${url.protocol.replace(/:$/, '')}`
+      : url.username || url.password
+        ? 'it carries credentials'
+        : url.search || url.hash || value.includes('?') || value.includes('#')
+          ? 'it has a query or fragment'
+          : null
+  if (problem) {
+    throw new Error(
+      `The public URL "${value}" cannot be used: ${problem}. Give a plain http(s) address such as https://scim.example.com (a path prefix is fine).`,
+    )
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
 /** Starts the reference backend: SCIM 2.0 at /scim/v2, the admin API at /admin/v1. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const configuredPublic = opts.publicUrl === undefined ? undefined : parsePublicUrl(opts.publicUrl)
   const log = opts.log ?? (() => {})
   const db = openDatabase(opts.dataDir)
   const tenants = new TenantStore(db)
@@ -116,6 +156,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   })
 
   let origin = ''
+  let publicOrigin = ''
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     let url: URL
     try {
@@ -137,9 +178,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const lower = p.toLowerCase()
     const task =
       lower === SCIM_PREFIX || lower.startsWith(`${SCIM_PREFIX}/`)
-        ? handleScim(req, res, url, origin)
+        ? handleScim(req, res, url, publicOrigin)
         : under(ADMIN_PREFIX)
-          ? handleAdmin(req, res, url, origin)
+          ? handleAdmin(req, res, url, publicOrigin)
           : Promise.resolve(notFound(res, p))
     task.catch((err: unknown) => {
       log({ level: 'error', msg: 'request failed', error: String(err) })
@@ -185,12 +226,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address === '::' ? '::1' : addr.address
   const host = addr.family === 'IPv6' ? `[${address}]` : address
   origin = `http://${host}:${addr.port}`
+  publicOrigin = configuredPublic ?? origin
 
   let closed = false
   return {
     url: origin,
-    scimBaseUrl: `${origin}${SCIM_PREFIX}`,
-    adminBaseUrl: `${origin}${ADMIN_PREFIX}`,
+    publicUrl: publicOrigin,
+    scimBaseUrl: `${publicOrigin}${SCIM_PREFIX}`,
+    adminBaseUrl: `${publicOrigin}${ADMIN_PREFIX}`,
     demoTenantId,
     generated,
     createdStore,

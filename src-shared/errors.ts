@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { redact } from './redact.ts'
 
 /**
  * Stable error codes. The UI and the CLI branch on these, never on message text, because
@@ -89,9 +90,12 @@ export class AppError extends Error {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData }
 
-/** Anything thrown becomes an envelope; unknown errors never leak a stack trace. */
+/**
+ * Anything thrown becomes an envelope; unknown errors never leak a stack trace. Envelopes go to the
+ * renderer, stderr and logs, and a message may quote a URL or a server's answer: redacted here.
+ */
 export function toErrorData(err: unknown): AppErrorData {
-  if (err instanceof AppError) return err.toData()
+  if (err instanceof AppError) return redact(err.toData())
   return {
     code: 'internal',
     message: 'An unexpected error occurred inside scim-console.',

@@ -7,10 +7,22 @@ export const REDACTED = '[REDACTED]'
 
 const SENSITIVE_HEADER =
   /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-admin-key)$/i
-const SENSITIVE_KEY =
-  /^(password|secret|token|access_token|refresh_token|client_secret|apikey|api_key|adminkey|admin_key|bearer)$/i
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g
+// Auth schemes are case-insensitive (RFC 9110), so servers echo `bearer …` too; the length floor
+// keeps prose such as "the bearer token" readable.
+const ANY_CASE_BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{16,}/gi
 const PREFIXED_SECRET = /\bscimc_[A-Za-z0-9_-]{10,}/g
+// `https://user:password@host`: keeps the user name (useful when debugging), drops the password.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi
+const SENSITIVE_NAMES =
+  'password|secret|token|access_token|accesstoken|refresh_token|refreshtoken|client_secret|clientsecret|' +
+  'demotoken|apikey|api_key|adminkey|admin_key|bearer'
+// The same names inside text that is not (yet) an object: a query string or form body
+// (`?access_token=…`), and JSON that could not be parsed (a malformed SCIM body with `password`).
+const QUERY_SECRET = new RegExp(`([?&#;]|^)(${SENSITIVE_NAMES})=[^&#\\s]*`, 'gi')
+const JSON_SECRET = new RegExp(`("(?:${SENSITIVE_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi')
+
+const SENSITIVE_KEY = new RegExp(`^(${SENSITIVE_NAMES})$`, 'i')
 
 const known = new Set<string>()
 
@@ -24,8 +36,12 @@ export function forgetSecret(value: string): void {
 }
 
 export function redactString(text: string): string {
-  let out = text.replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+  const scheme = (_m: string, name: string): string => `${name} ${REDACTED}`
+  let out = text.replace(BEARER, scheme).replace(ANY_CASE_BEARER, scheme)
   out = out.replace(PREFIXED_SECRET, REDACTED)
+  out = out.replace(URL_PASSWORD, `$1:${REDACTED}@`)
+  out = out.replace(QUERY_SECRET, `$1$2=${REDACTED}`)
+  out = out.replace(JSON_SECRET, `$1"${REDACTED}"`)
   for (const secret of known) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   }

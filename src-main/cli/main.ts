@@ -37,7 +37,9 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     }
     const found = findCommand(argv)
     if (!found) {
-      fullIo.stderr.write(`cli.usage: unknown command "${argv.join(' ')}".\n\n${usage()}`)
+      // A mistyped command line may still hold a token (`scim-console tokn scimc_…`); CI keeps stderr.
+      const given = redactString(argv.join(' '))
+      fullIo.stderr.write(`cli.usage: unknown command "${given}".\n\n${usage()}`)
       return EXIT_USAGE
     }
     if (found.rest.includes('--help') || found.rest.includes('-h')) {

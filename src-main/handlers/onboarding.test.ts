@@ -5,6 +5,10 @@ import type { OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
 import { createLogger } from '../logger.ts'
 import { call, createDispatcher, createHandlers, type Dispatch } from '../services.ts'
 import { ONBOARDING_FILE } from '../onboarding/onboarding-store.ts'
+import {
+  startBackendBehindFaultProxy,
+  type BackendBehindFaultProxy,
+} from './backend-behind-fault-proxy.ts'
 import { openHandlerTestContext, type HandlerTestContext } from './backend-test-context.ts'
 
 const fixtures = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
@@ -246,5 +250,98 @@ describe('onboarding handlers over the real reference backend', () => {
     const s = value(await call(t.dispatch, 'onboarding.reset', target))
     expect(s.current).toBe('connect')
     expect(s.sso.configured).toBe(true)
+  })
+})
+
+describe('a failing pre-go-live test blocks go-live (backend behind a fault proxy)', () => {
+  const adminKey = 'proxied-admin-key-0123456789abcdef'
+  let h: HandlerTestContext
+  let b: BackendBehindFaultProxy
+  let proxied: { connection: string; tenantId: string }
+
+  beforeAll(async () => {
+    h = await openHandlerTestContext()
+    // Deployed behind a proxy whose userName filters compare case-sensitively: Okta's match step
+    // for "Jane@Acme.com" would miss an existing jane@acme.com and create a duplicate.
+    b = await startBackendBehindFaultProxy({ adminKey, fault: 'filter-case-sensitive' })
+    value(
+      await call(h.dispatch, 'connections.add', {
+        name: 'behind-proxy',
+        adminBaseUrl: b.adminBaseUrl,
+        adminKey,
+      }),
+    )
+    proxied = { connection: 'behind-proxy', tenantId: b.tenantId }
+    value(await call(h.dispatch, 'onboarding.confirmConnect', proxied))
+    value(await call(h.dispatch, 'sso.push', { ...proxied, source: oktaMetadata }))
+    value(await call(h.dispatch, 'onboarding.confirmSso', proxied))
+    const token = value(await call(h.dispatch, 'tokens.create', { ...proxied, label: 'Okta' }))
+    value(
+      await call(h.dispatch, 'onboarding.confirmScim', {
+        ...proxied,
+        tokenId: token.id,
+        oktaApp: 'header',
+      }),
+    )
+  })
+  afterAll(async () => {
+    await h?.close()
+    await b?.close()
+  })
+
+  async function runTest(): Promise<OnboardingStatus> {
+    const { runId } = value(await call(h.dispatch, 'onboarding.startTest', proxied))
+    let s = value(await call(h.dispatch, 'onboarding.status', proxied))
+    expect(s.test?.runId).toBe(runId)
+    while (s.test?.running) {
+      await new Promise((r) => setTimeout(r, 200))
+      s = value(await call(h.dispatch, 'onboarding.status', proxied))
+    }
+    return s
+  }
+
+  it('fails step 4 on the case-sensitive filter, with its fix, and go-live stays blocked', async () => {
+    const before = value(await call(h.dispatch, 'onboarding.status', proxied))
+    // The backend reports the proxy as its SCIM base URL, so the test goes where Okta would.
+    expect(before.scimBaseUrl).toBe(b.scimBaseUrl)
+    expect(new URL(before.scimBaseUrl).port).not.toBe(new URL(b.adminBaseUrl).port)
+    expect(statuses(before)).toMatchObject({ scim: 'done', test: 'current', golive: 'blocked' })
+
+    const s = await runTest()
+    expect(b.proxy.requests.some((r) => /filter=userName/.test(r.path))).toBe(true)
+    expect(s.test?.outcome).toBe('failed')
+    expect(s.test!.summary!.fail).toBeGreaterThan(0)
+    const failing = s.test!.problems.find((p) => p.id === 'filters.user_name_case_insensitive')
+    expect(failing).toMatchObject({
+      status: 'fail',
+      fix: 'Compare userName case-insensitively in filters (and in the uniqueness check).',
+    })
+    expect(statuses(s)).toMatchObject({ test: 'current', golive: 'blocked' })
+    expect(s.steps.find((x) => x.id === 'test')!.summary).toBeNull()
+    expect(s.steps.find((x) => x.id === 'golive')!.blockedBy).toMatch(
+      /the pre-go-live test failed \d+ checks?: fix them and run it again/,
+    )
+    expect(s.complete).toBe(false)
+
+    const refused = await call(h.dispatch, 'onboarding.beginGoLive', proxied)
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('onboarding.blocked')
+      expect(refused.error.message).toMatch(/pre-go-live test failed/)
+    }
+    const after = value(await call(h.dispatch, 'onboarding.status', proxied))
+    expect(after.goLive.startedAt).toBeNull()
+  })
+
+  it('passes once the fault is fixed and redeployed, and go-live opens', async () => {
+    await b.redeploy()
+    const s = await runTest()
+    expect(s.scimBaseUrl).toBe(b.scimBaseUrl)
+    expect(b.proxy.requests.some((r) => /filter=userName/.test(r.path))).toBe(true)
+    expect(s.test).toMatchObject({ outcome: 'passed', problems: [] })
+    expect(statuses(s)).toMatchObject({ test: 'done', golive: 'current' })
+    expect(s.steps.find((x) => x.id === 'golive')!.blockedBy).toBeNull()
+    const live = value(await call(h.dispatch, 'onboarding.beginGoLive', proxied))
+    expect(live.goLive.startedAt).not.toBeNull()
   })
 })

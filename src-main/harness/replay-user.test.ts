@@ -3,7 +3,7 @@ import { replayResultSchema } from '../../src-shared/harness.ts'
 import { main } from '../cli/main.ts'
 import { captureIo } from '../cli/commands/cli-test-io.ts'
 import { replayUser } from './replay-user.ts'
-import { startFaultProxy } from './test-servers/fault-proxy.ts'
+import { withFaultProxy } from './test-servers/fault-proxy.ts'
 import { startMemoryScimServer, type MemoryScimServer } from './test-servers/memory-scim-server.ts'
 
 let server: MemoryScimServer
@@ -84,27 +84,27 @@ describe('replayUser', () => {
       token: server.token,
       user: { userName: 'pat@acme.test' },
     })
-    const proxy = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'filter-case-sensitive',
-    })
-    try {
-      const result = await replayUser({
-        baseUrl: proxy.baseUrl,
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
         token: server.token,
-        user: { userName: 'Pat@acme.test', groups: ['X'] },
-      })
-      expect(result.outcome).toBe('diverged')
-      expect(result.steps).toHaveLength(2)
-      const last = result.steps[1]!
-      expect(last).toMatchObject({ title: 'Create the user', ok: false, status: 409 })
-      expect(last.idpImpact).toMatch(/retries forever/)
-      expect(last.fix).toMatch(/case-insensitively/)
-      expect(proxy.requests.filter((r) => r.path.includes('/Groups'))).toEqual([])
-    } finally {
-      await proxy.close()
-    }
+        fault: 'filter-case-sensitive',
+      },
+      async (proxy) => {
+        const result = await replayUser({
+          baseUrl: proxy.baseUrl,
+          token: server.token,
+          user: { userName: 'Pat@acme.test', groups: ['X'] },
+        })
+        expect(result.outcome).toBe('diverged')
+        expect(result.steps).toHaveLength(2)
+        const last = result.steps[1]!
+        expect(last).toMatchObject({ title: 'Create the user', ok: false, status: 409 })
+        expect(last.idpImpact).toMatch(/retries forever/)
+        expect(last.fix).toMatch(/case-insensitively/)
+        expect(proxy.requests.filter((r) => r.path.includes('/Groups'))).toEqual([])
+      },
+    )
   })
 
   it('the CLI shows each step and exits 1 at a divergence, 0 when all went well', async () => {
@@ -119,32 +119,32 @@ describe('replayUser', () => {
       / 1\. ok {3}Look up the user by userName\n {4}GET http:.*filter=userName%20eq%20%22lee%40acme\.test%22&startIndex=1&count=100 → 200/,
     )
     expect(ok.out()).toMatch(/is provisioned/)
-    const proxy = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'no-match-404',
-    })
-    try {
-      const bad = captureIo({ SCIM_TOKEN: server.token })
-      expect(
-        await main(
-          [
-            'replay-user',
-            '--url',
-            proxy.baseUrl,
-            '--user-name',
-            'kim@acme.test',
-            '--profile',
-            'entra',
-          ],
-          bad.io,
-        ),
-      ).toBe(1)
-      expect(bad.out()).toMatch(/DIVERGES Look up the user by userName/)
-      expect(bad.out()).toMatch(/Stopped at step 1/)
-    } finally {
-      await proxy.close()
-    }
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
+        token: server.token,
+        fault: 'no-match-404',
+      },
+      async (proxy) => {
+        const bad = captureIo({ SCIM_TOKEN: server.token })
+        expect(
+          await main(
+            [
+              'replay-user',
+              '--url',
+              proxy.baseUrl,
+              '--user-name',
+              'kim@acme.test',
+              '--profile',
+              'entra',
+            ],
+            bad.io,
+          ),
+        ).toBe(1)
+        expect(bad.out()).toMatch(/DIVERGES Look up the user by userName/)
+        expect(bad.out()).toMatch(/Stopped at step 1/)
+      },
+    )
     const usage = captureIo({ SCIM_TOKEN: server.token })
     expect(await main(['replay-user', '--url', server.baseUrl], usage.io)).toBe(2)
     expect(usage.err()).toMatch(/--user-name is required/)

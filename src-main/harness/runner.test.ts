@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../src-shared/errors.ts'
 import { harnessProgressEventSchema, type HarnessProgressEvent } from '../../src-shared/harness.ts'
 import { runHarness } from './runner.ts'
-import { startFaultProxy, type FaultProxy } from './test-servers/fault-proxy.ts'
+import { startFaultProxy, withFaultProxy, type FaultProxy } from './test-servers/fault-proxy.ts'
 import { startMemoryScimServer, type MemoryScimServer } from './test-servers/memory-scim-server.ts'
 
 let server: MemoryScimServer
@@ -134,75 +134,75 @@ describe('safety: read-only mode and cleanup (recording proxy in front of the se
   })
 
   it('lists what it could not remove, with ids', async () => {
-    const refusing = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'delete-refused',
-    })
-    try {
-      const report = await runHarness({
-        baseUrl: refusing.baseUrl,
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
         token: server.token,
-        profile: 'okta',
-        only: ['groups.create'],
-      })
-      expect(report.cleanup.leftovers).toHaveLength(1)
-      expect(report.cleanup.leftovers[0]).toMatchObject({
-        type: 'Groups',
-        reason: 'DELETE answered 405.',
-      })
-      expect(report.cleanup.leftovers[0]!.id).toBe([...server.groups.keys()][0])
-    } finally {
-      await refusing.close()
-    }
+        fault: 'delete-refused',
+      },
+      async (refusing) => {
+        const report = await runHarness({
+          baseUrl: refusing.baseUrl,
+          token: server.token,
+          profile: 'okta',
+          only: ['groups.create'],
+        })
+        expect(report.cleanup.leftovers).toHaveLength(1)
+        expect(report.cleanup.leftovers[0]).toMatchObject({
+          type: 'Groups',
+          reason: 'DELETE answered 405.',
+        })
+        expect(report.cleanup.leftovers[0]!.id).toBe([...server.groups.keys()][0])
+      },
+    )
   })
 })
 
 describe('cleanup when the server does not really delete', () => {
   it('a user it cannot DELETE is deactivated and listed with its id', async () => {
-    const refusing = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'delete-refused',
-    })
-    try {
-      const report = await runHarness({
-        baseUrl: refusing.baseUrl,
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
         token: server.token,
-        only: ['users.create.status'],
-      })
-      expect(report.cleanup.leftovers).toHaveLength(1)
-      const left = report.cleanup.leftovers[0]!
-      expect(left.reason).toBe('DELETE answered 405. Deactivated it instead (active=false).')
-      expect(server.users.get(left.id!)!.active).toBe(false)
-    } finally {
-      await refusing.close()
-    }
+        fault: 'delete-refused',
+      },
+      async (refusing) => {
+        const report = await runHarness({
+          baseUrl: refusing.baseUrl,
+          token: server.token,
+          only: ['users.create.status'],
+        })
+        expect(report.cleanup.leftovers).toHaveLength(1)
+        const left = report.cleanup.leftovers[0]!
+        expect(left.reason).toBe('DELETE answered 405. Deactivated it instead (active=false).')
+        expect(server.users.get(left.id!)!.active).toBe(false)
+      },
+    )
   })
 
   it('a DELETE that answers 204 without deleting is caught by reading back, not reported as removed', async () => {
-    const noop = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'delete-noop',
-    })
-    try {
-      const report = await runHarness({
-        baseUrl: noop.baseUrl,
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
         token: server.token,
-        only: ['groups.create'],
-      })
-      expect(report.cleanup.removed).toEqual([])
-      expect(report.cleanup.leftovers).toEqual([
-        expect.objectContaining({
-          type: 'Groups',
-          id: [...server.groups.keys()][0],
-          reason: 'DELETE answered 204 but GET still answers 200.',
-        }),
-      ])
-    } finally {
-      await noop.close()
-    }
+        fault: 'delete-noop',
+      },
+      async (noop) => {
+        const report = await runHarness({
+          baseUrl: noop.baseUrl,
+          token: server.token,
+          only: ['groups.create'],
+        })
+        expect(report.cleanup.removed).toEqual([])
+        expect(report.cleanup.leftovers).toEqual([
+          expect.objectContaining({
+            type: 'Groups',
+            id: [...server.groups.keys()][0],
+            reason: 'DELETE answered 204 but GET still answers 200.',
+          }),
+        ])
+      },
+    )
   })
 })
 
@@ -228,20 +228,20 @@ describe('progress events and classification', () => {
   })
 
   it('classifies a web site that is not SCIM as could_not_run scim.not_scim with a hint', async () => {
-    const site = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'html-site',
-    })
-    try {
-      const report = await runHarness({ baseUrl: site.baseUrl, token: server.token })
-      expect(report.outcome).toBe('could_not_run')
-      expect(report.error?.code).toBe('scim.not_scim')
-      expect(report.error?.hint).toMatch(/scim\/v2/)
-      expect(site.requests).toHaveLength(1)
-    } finally {
-      await site.close()
-    }
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
+        token: server.token,
+        fault: 'html-site',
+      },
+      async (site) => {
+        const report = await runHarness({ baseUrl: site.baseUrl, token: server.token })
+        expect(report.outcome).toBe('could_not_run')
+        expect(report.error?.code).toBe('scim.not_scim')
+        expect(report.error?.hint).toMatch(/scim\/v2/)
+        expect(site.requests).toHaveLength(1)
+      },
+    )
   })
 
   it('classifies a wrong base path (404 on /Users) as could_not_run, not as 40 failures', async () => {

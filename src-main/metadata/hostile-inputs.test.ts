@@ -2,26 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../cli/main.ts'
+import { runCli } from '../cli/commands/cli-test-io.ts'
 import { inspectMetadata } from './inspect-metadata.ts'
 import { parseIdpMetadata } from './parse-idp-metadata.ts'
 
 const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
 const NOW = new Date('2026-11-22T00:00:00Z')
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata'
-
-function capture(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(Buffer.from(chunk))
-      cb()
-    },
-  })
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') }
-}
 
 function codes(text: string | Uint8Array): string[] {
   return parseIdpMetadata(text, { source: 'paste', now: NOW }).findings.map((f) => f.code)
@@ -99,15 +87,10 @@ describe('entity declarations are refused before any parser sees them', () => {
 
     it('never puts the file contents in CLI output, human or JSON', async () => {
       for (const extra of [[], ['--json']]) {
-        const out = capture()
-        const err = capture()
-        const code = await main(['metadata', 'inspect', xxePath, ...extra], {
-          stdout: out.stream,
-          stderr: err.stream,
-        })
-        expect(code).toBe(1)
-        expect(err.text()).toContain('metadata.dtd_forbidden')
-        expect(out.text() + err.text()).not.toContain(secret)
+        const r = await runCli(['metadata', 'inspect', xxePath, ...extra])
+        expect(r.code).toBe(1)
+        expect(r.err).toContain('metadata.dtd_forbidden')
+        expect(r.out + r.err).not.toContain(secret)
       }
     })
 

@@ -2,10 +2,8 @@ import {
   appendFileSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,12 +11,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { redact } from '../../src-shared/redact.ts'
 import { startServer, type RunningServer } from '../../src-server/server.ts'
-import { main } from '../cli/main.ts'
-import { captureIo } from '../cli/commands/cli-test-io.ts'
+import { runCli } from '../cli/commands/cli-test-io.ts'
 import { createConnectionService } from '../connections/connection-service.ts'
 import { createLogger } from '../logger.ts'
 import { TOKEN_PREFIX } from './generate-token.ts'
 import { openSecretStore } from './open-secret-store.ts'
+import { fileHaystacks, findLeaks, secretNeedles } from './secret-leak-search.ts'
 import { createTokenService } from './token-service.ts'
 
 /**
@@ -57,12 +55,6 @@ afterAll(async () => {
   rmSync(appDir, { recursive: true, force: true })
 })
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile())
-}
-
 it('connect, generate, register, use, rotate, revoke; no secret bytes anywhere on disk', async () => {
   const env: NodeJS.ProcessEnv = {
     SCIM_CONSOLE_DATA_DIR: appDir,
@@ -76,9 +68,7 @@ it('connect, generate, register, use, rotate, revoke; no secret bytes anywhere o
   })
   const transcript: string[] = []
   async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const c = captureIo(env)
-    const code = await main(args, c.io)
-    const result = { code, out: c.out(), err: c.err() }
+    const result = await runCli(args, { env })
     log.info('cli', { args, ...result })
     transcript.push(result.err)
     return result
@@ -161,29 +151,17 @@ it('connect, generate, register, use, rotate, revoke; no secret bytes anywhere o
   ).toBe(second)
 
   // Every file the console and the backend wrote, in every encoding a leak could take.
-  const needles: Array<[string, Buffer]> = []
-  for (const [name, secret] of [
-    ['first token', first],
-    ['second token', second],
-  ] as const) {
-    const body = secret.slice(TOKEN_PREFIX.length)
-    needles.push([name, Buffer.from(secret, 'utf8')])
-    needles.push([`${name} (body)`, Buffer.from(body, 'utf8')])
-    needles.push([`${name} (raw bytes)`, Buffer.from(body, 'base64url')])
-    needles.push([`${name} (UTF-16)`, Buffer.from(secret, 'utf16le')])
-  }
-  needles.push(['admin key', Buffer.from(ADMIN_KEY, 'utf8')])
-  const files = [...filesUnder(appDir), ...filesUnder(serverDir)]
-  expect(files.some((f) => f.endsWith('main.log'))).toBe(true)
-  expect(files.some((f) => f.endsWith('.har'))).toBe(true)
-  expect(files.some((f) => f.endsWith('settings.json'))).toBe(true)
-  const leaks: string[] = []
-  for (const file of files) {
-    const bytes = readFileSync(file)
-    for (const [name, needle] of needles)
-      if (bytes.includes(needle)) leaks.push(`${name} in ${file}`)
-  }
-  expect(leaks).toEqual([])
+  const needles = [
+    ...secretNeedles('first token', first),
+    ...secretNeedles('second token', second),
+    ...secretNeedles('admin key', ADMIN_KEY),
+  ]
+  const files = fileHaystacks(appDir, serverDir)
+  const names = files.map(([f]) => f)
+  expect(names.some((f) => f.endsWith('main.log'))).toBe(true)
+  expect(names.some((f) => f.endsWith('.har'))).toBe(true)
+  expect(names.some((f) => f.endsWith('settings.json'))).toBe(true)
+  expect(findLeaks(files, needles)).toEqual([])
   // The log did record the flow (so the search above looked at something real).
   expect(readFileSync(join(appDir, 'logs', 'main.log'), 'utf8')).toContain('[REDACTED]')
   // Progress messages on stderr never carry a secret either.

@@ -39,24 +39,10 @@ export interface EventInput {
   membersRemoved?: string[]
 }
 
-export interface ProvisioningEvent {
+/** A stored event as served: what was recorded, numbered, with the time as ISO 8601. */
+export interface ProvisioningEvent extends Omit<EventInput, 'timeMs'> {
   seq: number
-  tenantId: string | null
   time: string
-  method: string
-  path: string
-  status: number
-  durationMs: number
-  resourceType: EventResourceType
-  resourceId: string | null
-  userName: string | null
-  outcome: Outcome
-  error: EventError | null
-  tokenHashPrefix: string | null
-  requestBody: unknown
-  responseBody: unknown
-  membersAdded?: string[]
-  membersRemoved?: string[]
 }
 
 export interface EventQuery {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFaultProxy } from '../../harness/test-servers/fault-proxy.ts'
+import { withFaultProxy } from '../../harness/test-servers/fault-proxy.ts'
 import {
   startMemoryScimServer,
   type MemoryScimServer,
@@ -61,23 +61,23 @@ describe('scim-console check', () => {
   })
 
   it('exits 1 when a check fails and explains it', async () => {
-    const proxy = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'no-match-404',
-    })
-    try {
-      const c = captureIo({ MY_TOKEN: server.token })
-      const code = await main(
-        ['check', '--url', proxy.baseUrl, '--token-env', 'MY_TOKEN', '--profile', 'entra'],
-        c.io,
-      )
-      expect(code).toBe(1)
-      expect(c.out()).toMatch(/FAIL filters\.no_match/)
-      expect(c.out()).toMatch(/impact: +Entra calls this a SCIM compliance issue/)
-    } finally {
-      await proxy.close()
-    }
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
+        token: server.token,
+        fault: 'no-match-404',
+      },
+      async (proxy) => {
+        const c = captureIo({ MY_TOKEN: server.token })
+        const code = await main(
+          ['check', '--url', proxy.baseUrl, '--token-env', 'MY_TOKEN', '--profile', 'entra'],
+          c.io,
+        )
+        expect(code).toBe(1)
+        expect(c.out()).toMatch(/FAIL filters\.no_match/)
+        expect(c.out()).toMatch(/impact: +Entra calls this a SCIM compliance issue/)
+      },
+    )
   })
 
   it('reads the token from stdin with --token-stdin', async () => {
@@ -90,18 +90,18 @@ describe('scim-console check', () => {
   })
 
   it('exits 2 when the URL is not a SCIM endpoint or unreachable', async () => {
-    const site = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'html-site',
-    })
-    try {
-      const c = captureIo({ SCIM_TOKEN: server.token })
-      expect(await main(['check', '--url', site.baseUrl], c.io)).toBe(2)
-      expect(c.out()).toMatch(/scim\.not_scim/)
-    } finally {
-      await site.close()
-    }
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
+        token: server.token,
+        fault: 'html-site',
+      },
+      async (site) => {
+        const c = captureIo({ SCIM_TOKEN: server.token })
+        expect(await main(['check', '--url', site.baseUrl], c.io)).toBe(2)
+        expect(c.out()).toMatch(/scim\.not_scim/)
+      },
+    )
     const c2 = captureIo({ SCIM_TOKEN: server.token })
     expect(await main(['check', '--url', 'http://127.0.0.1:9/scim/v2'], c2.io)).toBe(2)
     expect(c2.out()).toMatch(/network\.unreachable/)
@@ -141,32 +141,33 @@ describe('scim-console check', () => {
   })
 
   it('Ctrl-C (SIGINT) stops a real CLI process, cleans up and exits 2', async () => {
-    const slow = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      latencyMs: 30,
-    })
-    try {
-      const bin = join(import.meta.dirname, '../../../bin/scim-console.mjs')
-      const child = spawn(process.execPath, [bin, 'check', '--url', slow.baseUrl], {
-        env: { ...process.env, SCIM_TOKEN: server.token },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let out = ''
-      let err = ''
-      child.stdout.on('data', (d: Buffer) => (out += String(d)))
-      child.stderr.on('data', (d: Buffer) => {
-        err += String(d)
-        // Interrupt once writes are under way (the pagination users exist by then).
-        if (/users\.list\.shape|pagination\.pages/.test(err) && !child.killed) child.kill('SIGINT')
-      })
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-      expect(code, err).toBe(2)
-      expect(out).toMatch(/Cancelled; resources created so far were cleaned up/)
-      expect(slow.requests.some((r) => r.method === 'POST')).toBe(true)
-      expect(server.users.size + server.groups.size).toBe(0)
-    } finally {
-      await slow.close()
-    }
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
+        token: server.token,
+        latencyMs: 30,
+      },
+      async (slow) => {
+        const bin = join(import.meta.dirname, '../../../bin/scim-console.mjs')
+        const child = spawn(process.execPath, [bin, 'check', '--url', slow.baseUrl], {
+          env: { ...process.env, SCIM_TOKEN: server.token },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+        let out = ''
+        let err = ''
+        child.stdout.on('data', (d: Buffer) => (out += String(d)))
+        child.stderr.on('data', (d: Buffer) => {
+          err += String(d)
+          // Interrupt once writes are under way (the pagination users exist by then).
+          if (/users\.list\.shape|pagination\.pages/.test(err) && !child.killed)
+            child.kill('SIGINT')
+        })
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+        expect(code, err).toBe(2)
+        expect(out).toMatch(/Cancelled; resources created so far were cleaned up/)
+        expect(slow.requests.some((r) => r.method === 'POST')).toBe(true)
+        expect(server.users.size + server.groups.size).toBe(0)
+      },
+    )
   })
 })

@@ -2,31 +2,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from '../../../src-server/server.ts'
-import { main } from '../main.ts'
-import { captureIo } from './cli-test-io.ts'
+import type { RunningServer } from '../../../src-server/server.ts'
+import { startCliTestBackend, type CliTestBackend } from './cli-test-backend.ts'
+import { runCli } from './cli-test-io.ts'
 
 const ADMIN_KEY = 'admin-key-for-connection-cli-tests-0123456789'
-let serverDir: string
 let appDir: string
 let backend: RunningServer
+let fixture: CliTestBackend
 
 beforeAll(async () => {
-  serverDir = mkdtempSync(join(tmpdir(), 'scim-console-conn-cli-server-'))
-  appDir = mkdtempSync(join(tmpdir(), 'scim-console-conn-cli-app-'))
-  backend = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: serverDir,
-    adminKey: ADMIN_KEY,
-  })
+  fixture = await startCliTestBackend('conn-cli', ADMIN_KEY)
+  ;({ appDir, backend } = fixture)
 })
-
-afterAll(async () => {
-  await backend?.close()
-  rmSync(serverDir, { recursive: true, force: true })
-  rmSync(appDir, { recursive: true, force: true })
-})
+afterAll(() => fixture?.close())
 
 // The memory store is chosen explicitly here; the keychain path is covered by token-flow.test.ts.
 const env = (extra: NodeJS.ProcessEnv = {}) => ({
@@ -36,9 +25,7 @@ const env = (extra: NodeJS.ProcessEnv = {}) => ({
 })
 
 async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}, stdin = '') {
-  const c = captureIo(env(extraEnv), stdin)
-  const code = await main(args, c.io)
-  return { code, out: c.out(), err: c.err() }
+  return runCli(args, { env: env(extraEnv), stdin })
 }
 
 describe('scim-console connection', () => {

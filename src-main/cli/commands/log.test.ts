@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
-import { PassThrough, Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   oktaAssign,
@@ -9,20 +8,9 @@ import {
   waitFor,
   type Backend,
 } from '../../provisioning-log/test-support.ts'
-import { main } from '../main.ts'
+import { runCli } from './cli-test-io.ts'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
-
-function capture(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(Buffer.from(chunk))
-      cb()
-    },
-  })
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') }
-}
 
 let b: Backend
 beforeAll(async () => {
@@ -40,18 +28,7 @@ async function run(
   env: NodeJS.ProcessEnv = { SCIM_CONSOLE_ADMIN_KEY: b.adminKey },
   signal?: AbortSignal,
 ): Promise<{ code: number; out: string; err: string }> {
-  const out = capture()
-  const err = capture()
-  const stdin = new PassThrough()
-  stdin.end('')
-  const code = await main(args, {
-    stdout: out.stream,
-    stderr: err.stream,
-    stdin,
-    env,
-    ...(signal ? { signal } : {}),
-  })
-  return { code, out: out.text(), err: err.text() }
+  return runCli(args, { env, ...(signal ? { signal } : {}) })
 }
 
 describe('scim-console log explain', () => {

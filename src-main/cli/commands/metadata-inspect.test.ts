@@ -3,39 +3,18 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
-import { PassThrough, Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../main.ts'
+import { runCli } from './cli-test-io.ts'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
 const FIXTURES = resolve(ROOT, '../shared/fixtures/idp-metadata')
 const fixture = (name: string): string => join(FIXTURES, name)
 
-function capture(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(Buffer.from(chunk))
-      cb()
-    },
-  })
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') }
-}
-
 async function run(
   args: string[],
   stdinText?: string,
 ): Promise<{ code: number; out: string; err: string }> {
-  const out = capture()
-  const err = capture()
-  const stdin = new PassThrough()
-  stdin.end(stdinText ?? '')
-  const code = await main(['metadata', 'inspect', ...args], {
-    stdout: out.stream,
-    stderr: err.stream,
-    stdin,
-  })
-  return { code, out: out.text(), err: err.text() }
+  return runCli(['metadata', 'inspect', ...args], { stdin: stdinText ?? '' })
 }
 
 describe('scim-console metadata inspect', () => {

@@ -1,45 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from '../../../src-server/server.ts'
+import type { RunningServer } from '../../../src-server/server.ts'
+import { startCliTestBackend, type CliTestBackend } from './cli-test-backend.ts'
 import { TOKEN_PREFIX } from '../../secrets/generate-token.ts'
-import { main } from '../main.ts'
-import { captureIo } from './cli-test-io.ts'
+import { runCli } from './cli-test-io.ts'
 
 const ADMIN_KEY = 'admin-key-for-token-cli-tests-0123456789'
-let serverDir: string
 let appDir: string
 let backend: RunningServer
+let fixture: CliTestBackend
 
 beforeAll(async () => {
-  serverDir = mkdtempSync(join(tmpdir(), 'scim-console-token-cli-server-'))
-  appDir = mkdtempSync(join(tmpdir(), 'scim-console-token-cli-app-'))
-  backend = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: serverDir,
-    adminKey: ADMIN_KEY,
-  })
+  fixture = await startCliTestBackend('token-cli', ADMIN_KEY)
+  ;({ appDir, backend } = fixture)
 })
-
-afterAll(async () => {
-  await backend?.close()
-  rmSync(serverDir, { recursive: true, force: true })
-  rmSync(appDir, { recursive: true, force: true })
-})
+afterAll(() => fixture?.close())
 
 // --backend with the key in the environment: what scripts and CI use, with no saved state.
 // The memory store is chosen explicitly; token-flow.test.ts covers the real keychain.
 async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  const c = captureIo({
-    SCIM_CONSOLE_DATA_DIR: appDir,
-    SCIM_CONSOLE_SECRET_STORE: 'memory',
-    SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY,
-    ...extraEnv,
+  return runCli(args, {
+    env: {
+      SCIM_CONSOLE_DATA_DIR: appDir,
+      SCIM_CONSOLE_SECRET_STORE: 'memory',
+      SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY,
+      ...extraEnv,
+    },
   })
-  const code = await main(args, c.io)
-  return { code, out: c.out(), err: c.err() }
 }
 
 const scimStatus = async (secret: string) => {

@@ -1,26 +1,17 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../main.ts'
+import { captureIo } from './cli-test-io.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'web-cmd-'))
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>ui</title>')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function io(signal?: AbortSignal, env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString()))
-  stderr.on('data', (c: Buffer) => (err += c.toString()))
-  return {
-    io: { stdout, stderr, signal: signal ?? new AbortController().signal, env },
-    out: () => out,
-    err: () => err,
-  }
+  const c = captureIo(env)
+  return { ...c, io: { ...c.io, signal: signal ?? new AbortController().signal } }
 }
 
 describe('scim-console web', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CheckStatus, HarnessProfile } from '../../../src-shared/harness.ts'
 import { runHarness, type RunHarnessInput } from '../runner.ts'
-import { startFaultProxy, type FaultName } from '../test-servers/fault-proxy.ts'
+import { withFaultProxy, type FaultName } from '../test-servers/fault-proxy.ts'
 import { startMemoryScimServer, type MemoryScimServer } from '../test-servers/memory-scim-server.ts'
 import { allChecks } from './index.ts'
 
@@ -267,24 +267,23 @@ const cases: Case[] = [
 ]
 
 async function runWith(c: Pick<Case, 'check' | 'fault' | 'profile' | 'with' | 'state' | 'tuning'>) {
-  const proxy = await startFaultProxy({
-    target: server.baseUrl,
-    token: server.token,
-    fault: c.fault,
-    state: { ...c.state },
-  })
-  try {
-    const report = await runHarness({
-      baseUrl: proxy.baseUrl,
+  return withFaultProxy(
+    {
+      target: server.baseUrl,
       token: server.token,
-      profile: c.profile,
-      only: [c.check, ...(c.with ?? [])],
-      tuning: { pageUsers: 7, ...c.tuning },
-    })
-    return report
-  } finally {
-    await proxy.close()
-  }
+      fault: c.fault,
+      state: { ...c.state },
+    },
+    async (proxy) => {
+      return runHarness({
+        baseUrl: proxy.baseUrl,
+        token: server.token,
+        profile: c.profile,
+        only: [c.check, ...(c.with ?? [])],
+        tuning: { pageUsers: 7, ...c.tuning },
+      })
+    },
+  )
 }
 
 describe('every check fails against a server broken in exactly its way', () => {
@@ -336,28 +335,28 @@ describe('every check fails against a server broken in exactly its way', () => {
 
 describe('timeouts', () => {
   it('a request that times out makes its check an error, the run goes on, and transport.latency fails', async () => {
-    const proxy = await startFaultProxy({
-      target: server.baseUrl,
-      token: server.token,
-      fault: 'hang-once',
-      state: { hangMs: 1500 },
-    })
-    try {
-      const report = await runHarness({
-        baseUrl: proxy.baseUrl,
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
         token: server.token,
-        timeoutMs: 300,
-        only: ['users.get.unknown', 'filters.no_match', 'transport.latency'],
-      })
-      const by = Object.fromEntries(report.checks.map((c) => [c.id, c]))
-      expect(by['users.get.unknown']!.status).toBe('error')
-      expect(by['users.get.unknown']!.message).toMatch(/No answer within 300 ms/)
-      expect(by['filters.no_match']!.status).toBe('pass')
-      expect(by['transport.latency']!.status).toBe('fail')
-      expect(by['transport.latency']!.idpImpact).toMatch(/409 forever/)
-    } finally {
-      await proxy.close()
-    }
+        fault: 'hang-once',
+        state: { hangMs: 1500 },
+      },
+      async (proxy) => {
+        const report = await runHarness({
+          baseUrl: proxy.baseUrl,
+          token: server.token,
+          timeoutMs: 300,
+          only: ['users.get.unknown', 'filters.no_match', 'transport.latency'],
+        })
+        const by = Object.fromEntries(report.checks.map((c) => [c.id, c]))
+        expect(by['users.get.unknown']!.status).toBe('error')
+        expect(by['users.get.unknown']!.message).toMatch(/No answer within 300 ms/)
+        expect(by['filters.no_match']!.status).toBe('pass')
+        expect(by['transport.latency']!.status).toBe('fail')
+        expect(by['transport.latency']!.idpImpact).toMatch(/409 forever/)
+      },
+    )
   })
 })
 

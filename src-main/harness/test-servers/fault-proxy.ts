@@ -587,17 +587,32 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/**
- * Starts the proxy on 127.0.0.1 port 0. `target` is the upstream SCIM base URL; the proxy keeps
- * its path, so `${proxy.baseUrl}` is a drop-in replacement.
- */
-export async function startFaultProxy(opts: {
+export interface FaultProxyOptions {
   target: string
   token: string
   fault?: FaultName
   latencyMs?: number
   state?: Record<string, unknown>
-}): Promise<FaultProxy> {
+}
+
+/** Runs `fn` with a proxy in front of `target` and closes the proxy however `fn` ends. */
+export async function withFaultProxy<T>(
+  opts: FaultProxyOptions,
+  fn: (proxy: FaultProxy) => Promise<T>,
+): Promise<T> {
+  const proxy = await startFaultProxy(opts)
+  try {
+    return await fn(proxy)
+  } finally {
+    await proxy.close()
+  }
+}
+
+/**
+ * Starts the proxy on 127.0.0.1 port 0. `target` is the upstream SCIM base URL; the proxy keeps
+ * its path, so `${proxy.baseUrl}` is a drop-in replacement.
+ */
+export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const upstream = new URL(opts.target)
   const fault: Fault = opts.fault ? faults[opts.fault] : {}
   const requests: RecordedRequest[] = []

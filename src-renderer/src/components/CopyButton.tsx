@@ -12,25 +12,53 @@ export function CopyButton({
   label: string
   testId?: string
 }) {
+  return (
+    <CopyStateButton
+      label={label}
+      testId={testId ?? 'copy-button'}
+      title={`Copy ${label}`}
+      copiedText="Copied"
+      showOutcomeMs={1800}
+      copy={async () => (await api['clipboard.writeText']({ text })).ok}
+    />
+  )
+}
+
+/**
+ * The one copy button: runs `copy`, shows whether it worked for a moment, then reads "Copy" again.
+ * CopyButton and SecretCopyButton differ only in how they copy and what they say.
+ */
+export function CopyStateButton({
+  label,
+  testId,
+  title,
+  copiedText,
+  showOutcomeMs,
+  copy,
+}: {
+  label: string
+  testId: string
+  title: string
+  copiedText: string
+  showOutcomeMs: number
+  copy: () => Promise<boolean>
+}) {
   const [state, setState] = useState<State>('idle')
   useEffect(() => {
     if (state === 'idle') return
-    const timer = setTimeout(() => setState('idle'), 1800)
+    const timer = setTimeout(() => setState('idle'), showOutcomeMs)
     return () => clearTimeout(timer)
-  }, [state])
+  }, [state, showOutcomeMs])
   return (
     <button
       type="button"
       className={`copy-button copy-${state}`}
-      data-testid={testId ?? 'copy-button'}
+      data-testid={testId}
       aria-label={`Copy ${label}`}
-      title={`Copy ${label}`}
-      onClick={async () => {
-        const result = await api['clipboard.writeText']({ text })
-        setState(result.ok ? 'copied' : 'failed')
-      }}
+      title={title}
+      onClick={async () => setState((await copy()) ? 'copied' : 'failed')}
     >
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+      {state === 'copied' ? copiedText : state === 'failed' ? 'Copy failed' : 'Copy'}
     </button>
   )
 }

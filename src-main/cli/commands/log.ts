@@ -29,6 +29,16 @@ const targetOptions = {
   history: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig
 
+/** What `targetOptions` parses to, plus the `--user` every log command takes. */
+interface TargetValues {
+  tenant?: string
+  user?: string
+  connection?: string
+  backend?: string
+  json: boolean
+  history?: string
+}
+
 function parse<T>(args: string[], options: ParseArgsOptionsConfig, usage: string): T {
   return parseOptions<T>(args, options, usage).values
 }
@@ -110,16 +120,7 @@ export const logTail: CliCommand = {
   summary:
     'Print the tenant’s latest provisioning events and follow the live stream (admin key: SCIM_CONSOLE_ADMIN_KEY)',
   async run(args, io) {
-    const o = parse<{
-      tenant?: string
-      user?: string
-      connection?: string
-      backend?: string
-      json: boolean
-      history?: string
-      lines?: string
-      once: boolean
-    }>(
+    const o = parse<TargetValues & { lines?: string; once: boolean }>(
       args,
       {
         ...targetOptions,
@@ -229,14 +230,11 @@ export const logExplain: CliCommand = {
   summary:
     'Explain why a user is (not) showing up: timeline, current state and diagnosis; exit 1 unless healthy',
   async run(args, io) {
-    const o = parse<{
-      tenant?: string
-      user?: string
-      connection?: string
-      backend?: string
-      json: boolean
-      history?: string
-    }>(args, { ...targetOptions, user: { type: 'string' } }, explainUsage)
+    const o = parse<TargetValues>(
+      args,
+      { ...targetOptions, user: { type: 'string' } },
+      explainUsage,
+    )
     const tenantId = requireTenant(o.tenant, explainUsage)
     if (!o.user || o.user.trim() === '') {
       throw new AppError(
@@ -273,17 +271,9 @@ export const logExport: CliCommand = {
   summary:
     'Write the tenant’s (filtered) provisioning events to stdout as JSON lines, CSV or HAR, redacted',
   async run(args, io) {
-    const o = parse<{
-      tenant?: string
-      user?: string
-      connection?: string
-      backend?: string
-      history?: string
-      format?: string
-      'status-class'?: string
-      method?: string
-      text?: string
-    }>(
+    const o = parse<
+      TargetValues & { format?: string; 'status-class'?: string; method?: string; text?: string }
+    >(
       args,
       {
         ...targetOptions,

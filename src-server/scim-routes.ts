@@ -401,13 +401,39 @@ function create(kind: Kind, ctx: ScimContext): ScimResult {
   }
   ctx.ev.resourceId = stored.id
   ctx.ev.outcome = 'created'
+  return respondWithResource(kind, ctx, stored, 201)
+}
+
+/** The stored resource as the response, with the request's attributes/excludedAttributes applied. */
+function respondWithResource(
+  kind: Kind,
+  ctx: ScimContext,
+  stored: Stored,
+  status: number,
+): ScimResult {
   const proj = projection(queryObject(ctx.url))
   return resourceResult(
     ctx,
     stored,
-    201,
+    status,
     projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind),
   )
+}
+
+/** Writes a full replacement (a PUT, or a PATCH's result) and records on the event what changed. */
+function storeReplacement(kind: Kind, ctx: ScimContext, current: Stored, clean: Json): Stored {
+  if (kind === 'User') {
+    const stored = ctx.store.replaceUser(ctx.tenantId, current.id, clean)
+    ctx.ev.userName = userNameOf(clean)
+    ctx.ev.outcome = lifecycleOutcome(activeOf(current.body), activeOf(clean))
+    return stored
+  }
+  const { body, members } = splitMembers(clean)
+  const r = ctx.store.replaceGroup(ctx.tenantId, current.id, body, members)
+  ctx.ev.outcome = r.added.length || r.removed.length ? 'membership_changed' : 'updated'
+  ctx.ev.membersAdded = r.added
+  ctx.ev.membersRemoved = r.removed
+  return r.stored
 }
 
 function getOne(kind: Kind, ctx: ScimContext): ScimResult {
@@ -439,30 +465,11 @@ function replace(kind: Kind, ctx: ScimContext): ScimResult {
   const current = load(kind, ctx, ctx.params.id!)
   checkIfMatch(ctx, current)
   const clean = stripComputed(normalizeIncoming(raw, kind, 'replace') as Json)
-  let stored: Stored
-  if (kind === 'User') {
-    // Okta's AIW PUT and some hand-written clients omit `active`; treating that as "inactive"
-    // would suspend the user (SCIM-REFERENCE §5 #11), so an omitted `active` keeps its value.
-    if (clean.active === undefined && current.body.active !== undefined)
-      clean.active = current.body.active
-    stored = ctx.store.replaceUser(ctx.tenantId, current.id, clean)
-    ctx.ev.userName = userNameOf(clean)
-    ctx.ev.outcome = lifecycleOutcome(activeOf(current.body), activeOf(clean))
-  } else {
-    const { body, members } = splitMembers(clean)
-    const r = ctx.store.replaceGroup(ctx.tenantId, current.id, body, members)
-    stored = r.stored
-    ctx.ev.outcome = r.added.length || r.removed.length ? 'membership_changed' : 'updated'
-    ctx.ev.membersAdded = r.added
-    ctx.ev.membersRemoved = r.removed
-  }
-  const proj = projection(queryObject(ctx.url))
-  return resourceResult(
-    ctx,
-    stored,
-    200,
-    projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind),
-  )
+  // Okta's AIW PUT and some hand-written clients omit `active`; treating that as "inactive"
+  // would suspend the user (SCIM-REFERENCE §5 #11), so an omitted `active` keeps its value.
+  if (kind === 'User' && clean.active === undefined && current.body.active !== undefined)
+    clean.active = current.body.active
+  return respondWithResource(kind, ctx, storeReplacement(kind, ctx, current, clean), 200)
 }
 
 function patch(kind: Kind, ctx: ScimContext): ScimResult {
@@ -477,25 +484,7 @@ function patch(kind: Kind, ctx: ScimContext): ScimResult {
     return resourceResult(ctx, current, 200, projectAttributes(before, proj, kind))
   }
   const clean = stripComputed(normalizeIncoming(result.resource, kind, 'replace') as Json)
-  let stored: Stored
-  if (kind === 'User') {
-    stored = ctx.store.replaceUser(ctx.tenantId, current.id, clean)
-    ctx.ev.userName = userNameOf(clean)
-    ctx.ev.outcome = lifecycleOutcome(activeOf(current.body), activeOf(clean))
-  } else {
-    const { body, members } = splitMembers(clean)
-    const r = ctx.store.replaceGroup(ctx.tenantId, current.id, body, members)
-    stored = r.stored
-    ctx.ev.outcome = r.added.length || r.removed.length ? 'membership_changed' : 'updated'
-    ctx.ev.membersAdded = r.added
-    ctx.ev.membersRemoved = r.removed
-  }
-  return resourceResult(
-    ctx,
-    stored,
-    200,
-    projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind),
-  )
+  return respondWithResource(kind, ctx, storeReplacement(kind, ctx, current, clean), 200)
 }
 
 function remove(kind: Kind, ctx: ScimContext): ScimResult {

@@ -4,8 +4,9 @@ import { EXIT_USAGE, type CliCommand, type CliIo } from './command.ts'
 import { commands } from './commands/index.ts'
 
 function usage(): string {
-  const lines = commands.map((c) => `  ${c.usage.padEnd(64)} ${c.summary}`)
-  return `Usage: scim-console <command> [options]\n\nCommands:\n${lines.join('\n')}\n`
+  // Usage lines are long (every option is listed), so the summary goes on its own line.
+  const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`)
+  return `Usage: scim-console <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nscim-console <command> --help shows one command.\n`
 }
 
 function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {

@@ -10,12 +10,13 @@ import { replayUserCommand } from './replay-user.ts'
 
 // Each capability adds its commands here; the dispatcher picks the longest matching path.
 export const commands: CliCommand[] = [
-  ...tokenCommands,
-  ...connectionCommands,
-  backendServeCommand,
+  // Listed in the order an admin meets them: SSO, the SCIM test, tokens, the log, the servers.
   metadataInspectCommand,
-  webCommand,
-  ...logCommands,
   checkCommand,
   replayUserCommand,
+  ...connectionCommands,
+  ...tokenCommands,
+  ...logCommands,
+  backendServeCommand,
+  webCommand,
 ]

@@ -77,7 +77,7 @@ export const eventFilterSchema = z.object({
   since: z.string().optional(),
   /** ISO 8601, exclusive. */
   until: z.string().optional(),
-  /** Case-insensitive substring of the whole event (path, bodies, error). */
+  /** Case-insensitive substring of the event: path, user and error always; bodies while the index holds them. */
   text: z.string().min(1).optional(),
 })
 export type EventFilter = z.infer<typeof eventFilterSchema>

@@ -5,7 +5,7 @@ import { redact } from '../../src-shared/redact.ts'
 import type { EventHub } from '../event-hub.ts'
 import { replayUser } from '../harness/replay-user.ts'
 import type { MainContext } from '../main-context.ts'
-import { exportChunks, type ExportFormat } from '../provisioning-log/export.ts'
+import { exportChunksAsync, type ExportFormat } from '../provisioning-log/export.ts'
 import { ProvisioningLog } from '../provisioning-log/log-service.ts'
 import type { DomainHandlers, HandlerDeps } from './handler-deps.ts'
 import { requireContext } from './require-context.ts'
@@ -157,15 +157,19 @@ async function exportText(
 ): Promise<{ text: string; count: number }> {
   const scimBaseUrl = await log.scimBaseUrl()
   let count = 0
-  const counted = function* (): Generator<ProvisioningEvent> {
-    for (const e of log.index.iterate(filter)) {
+  const counted = async function* (): AsyncGenerator<ProvisioningEvent> {
+    for await (const e of log.events(filter)) {
       count++
       yield e
     }
   }
   const parts: string[] = []
   let size = 0
-  for (const chunk of exportChunks(counted(), format, scimBaseUrl ? { scimBaseUrl } : {})) {
+  for await (const chunk of exportChunksAsync(
+    counted(),
+    format,
+    scimBaseUrl ? { scimBaseUrl } : {},
+  )) {
     size += chunk.length
     if (size > EXPORT_MAX_CHARS) {
       throw new AppError(
@@ -238,7 +242,7 @@ export function createLogHandlers(
     },
     'log.getEvent': async ({ seq, ...target }) => {
       const log = await registry.get(target)
-      const event = log.event(seq)
+      const event = await log.eventDetail(seq)
       if (!event) {
         throw new AppError('log.event_not_found', `Event ${seq} is not in the loaded log.`, {
           hint: 'It may have been evicted; filter the log and pick a listed event.',

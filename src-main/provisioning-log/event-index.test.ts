@@ -190,4 +190,57 @@ describe('EventIndex overflow', () => {
     expect(idx.eventsForUserKeys(['m6'])).toEqual([])
     expect(idx.overflowEvents().map((e) => e.seq)).toEqual([1])
   })
+
+  it('keeps bodies within the byte budget, dropping the oldest first; summaries stay and the user is still found', () => {
+    const one = JSON.stringify([
+      create(1, 'u1@acme.com', 'id-1').requestBody,
+      { id: 'id-1', userName: 'u1@acme.com' },
+    ]).length
+    // Room for the bodies of about three creates.
+    const idx = new EventIndex({ capacity: 100, bodyBudget: one * 3 + 10 })
+    for (let i = 1; i <= 10; i++) idx.insert(create(i, `u${i}@acme.com`, `id-${i}`))
+    idx.insert(lookup(11, 'u1@acme.com'))
+
+    const held = Array.from({ length: 11 }, (_, i) => idx.bodiesHeld(i + 1))
+    expect(held).toEqual([false, false, false, false, false, false, false, true, true, true, true])
+    expect(idx.bodiesHeld(99)).toBeUndefined()
+    const stats = idx.stats()
+    expect(stats.bodiesHeldFromSeq).toBe(8)
+    expect(stats.bodyBytes).toBeLessThanOrEqual(stats.bodyBudget)
+    expect(stats.size).toBe(11)
+
+    const old = idx.getBySeq(1)!
+    expect(old).toMatchObject({ seq: 1, method: 'POST', path: '/Users', userName: 'u1@acme.com' })
+    expect('requestBody' in old).toBe(false)
+    expect('responseBody' in old).toBe(false)
+    expect(idx.getBySeq(9)!.requestBody).toEqual(create(9, 'u9@acme.com', 'id-9').requestBody)
+    // Keys taken from the bodies at insert stay in the chains after the bodies are gone.
+    expect(idx.eventsForUserKeys(['ext-id-1']).map((e) => e.seq)).toEqual([1])
+    expect(idx.eventsForUserKeys(['U1@acme.com']).map((e) => e.seq)).toEqual([1, 11])
+    // Free text: the summary always, the bodies only while held.
+    expect(idx.query({ filter: { text: 'u2@acme.com' } }).total).toBe(1)
+    expect(idx.query({ filter: { text: 'ext-id-2' } }).total).toBe(0)
+    expect(idx.query({ filter: { text: 'ext-id-9' } }).total).toBe(1)
+  })
+
+  it('frees the bodies of events the ring evicts and keeps inline null bodies without counting them', () => {
+    const idx = new EventIndex({ capacity: 3 })
+    for (let i = 1; i <= 5; i++) idx.insert(create(i, `u${i}@acme.com`, `id-${i}`))
+    const bytes = idx.stats().bodyBytes
+    idx.insert(ev(6))
+    expect(idx.stats().bodyBytes).toBeLessThan(bytes)
+    expect(idx.bodiesHeld(6)).toBe(true)
+    expect(idx.getBySeq(6)).toEqual(ev(6))
+    expect(idx.stats().bodiesHeldFromSeq).toBe(4)
+  })
+
+  it('with a zero budget keeps no bodies at all, and refuses a negative budget', () => {
+    const idx = new EventIndex({ capacity: 10, bodyBudget: 0 })
+    idx.insert(create(1, 'a@acme.com', 'id-a'))
+    expect(idx.bodiesHeld(1)).toBe(false)
+    expect(idx.stats().bodyBytes).toBe(0)
+    expect(() => new EventIndex({ bodyBudget: -1 })).toThrow(
+      /bodyBudget must be a number of bytes >= 0/,
+    )
+  })
 })

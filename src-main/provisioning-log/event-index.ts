@@ -11,8 +11,14 @@ import { flatUserKeys } from './user-keys.ts'
  * A bounded in-memory index of provisioning events (a ring: the oldest are evicted).
  *
  * Memory: the fields the filters need live in typed-array columns (about 70 bytes per event);
- * the event itself is kept as its JSON text (one flat string, no object graph) and parsed only
- * when a row is shown. Lookup by user walks a per-user chain threaded through the columns: each
+ * the event's summary (everything but its bodies) is kept as JSON text (one flat string, no
+ * object graph) and parsed only when a row is shown. Request and response bodies are what makes
+ * real events big (0.5-2 KB from Okta and Entra, up to the backend's 16 KB cap), so they are
+ * kept apart, as one JSON string per event, within a byte budget: over it, the oldest events'
+ * bodies are dropped (their summaries stay for the whole capacity). `bodiesHeld(seq)` tells
+ * whether an event is complete; `ProvisioningLog` reads dropped bodies back from the backend.
+ * Free text matches bodies only while they are held; the summary (path, user, error detail)
+ * always. Lookup by user walks a per-user chain threaded through the columns: each
  * event keeps, for each of its user keys, the ordinal of the previous event with the same key,
  * so finding one user's events costs their number, not the index size. No Map per event.
  *
@@ -21,6 +27,11 @@ import { flatUserKeys } from './user-keys.ts'
  */
 
 export const DEFAULT_CAPACITY = 1_000_000
+/** Bytes (UTF-16 code units, as V8 counts one-byte strings) of bodies kept for the newest events. */
+export const DEFAULT_BODY_BUDGET = 128 * 1024 * 1024
+/** Flags of which bodies an event stored apart from its summary (null bodies stay inline). */
+const REQ_BODY = 1
+const RES_BODY = 2
 /** User keys kept per event (id, userName, email, externalId; or a group change's members). */
 const KEYS = 4
 const NONE = -1
@@ -52,6 +63,11 @@ export interface IndexStats {
   oldestSeq: number | null
   newestSeq: number | null
   distinctUserKeys: number
+  /** Bytes of bodies held, and the budget they are kept within. */
+  bodyBytes: number
+  bodyBudget: number
+  /** The oldest seq whose bodies are held (older events keep only their summary); null if none. */
+  bodiesHeldFromSeq: number | null
 }
 
 interface MatchCache {
@@ -74,7 +90,13 @@ export class EventIndex {
   readonly #prev: Float64Array
   /** 1 where an event named more user keys than KEYS (a large group change): scanned, not chained. */
   readonly #overflow: Uint8Array
-  readonly #json: Array<string | undefined>
+  readonly #summary: Array<string | undefined>
+  readonly #bodies: Array<string | undefined>
+  readonly #bodyFlags: Uint8Array
+  readonly bodyBudget: number
+  #bodyBytes = 0
+  /** Bodies are held for ordinals from here on (eviction is oldest-first, so they are contiguous). */
+  #bodyFloor = 0
   #inserted = 0
   #keyIds = new Map<string, number>()
   #keyHead = new Float64Array(1024)
@@ -84,11 +106,17 @@ export class EventIndex {
   #extraMethods: string[] = []
   #cache: MatchCache | null = null
 
-  constructor(options: { capacity?: number } = {}) {
+  constructor(options: { capacity?: number; bodyBudget?: number } = {}) {
     const capacity = options.capacity ?? DEFAULT_CAPACITY
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError(`EventIndex capacity must be a positive integer, got ${capacity}`)
+    const budget = options.bodyBudget ?? DEFAULT_BODY_BUDGET
+    if (Number.isNaN(budget) || budget < 0)
+      throw new RangeError(
+        `EventIndex bodyBudget must be a number of bytes >= 0 (Infinity for no bound), got ${budget}`,
+      )
     this.capacity = capacity
+    this.bodyBudget = budget
     this.#seq = new Float64Array(capacity)
     this.#time = new Float64Array(capacity)
     this.#status = new Uint16Array(capacity)
@@ -99,7 +127,9 @@ export class EventIndex {
     this.#keys = new Int32Array(capacity * KEYS).fill(NONE)
     this.#prev = new Float64Array(capacity * KEYS).fill(NONE)
     this.#overflow = new Uint8Array(capacity)
-    this.#json = new Array<string | undefined>(capacity)
+    this.#summary = new Array<string | undefined>(capacity)
+    this.#bodies = new Array<string | undefined>(capacity)
+    this.#bodyFlags = new Uint8Array(capacity)
   }
 
   get size(): number {
@@ -115,11 +145,12 @@ export class EventIndex {
   }
 
   /** Adds an event; false when it is not newer than the newest (a duplicate or out of order). */
-  insert(event: ProvisioningEvent, json?: string): boolean {
+  insert(event: ProvisioningEvent): boolean {
     const newest = this.newestSeq
     if (newest !== null && event.seq <= newest) return false
     const ord = this.#inserted
     const slot = ord % this.capacity
+    if (ord >= this.capacity) this.#dropBodies(ord - this.capacity)
     this.#seq[slot] = event.seq
     const t = Date.parse(event.time)
     this.#time[slot] = Number.isNaN(t) ? 0 : t
@@ -128,7 +159,7 @@ export class EventIndex {
     this.#resource[slot] = RESOURCE_CODE.get(event.resourceType) ?? 3
     this.#outcome[slot] = OUTCOME_CODE.get(event.outcome) ?? 0
     this.#duration[slot] = event.durationMs
-    this.#json[slot] = json ?? JSON.stringify(event)
+    this.#storeBodies(ord, slot, event)
     const keys = flatUserKeys(event)
     if (event.userName) {
       const id = this.#intern(event.userName.trim().toLowerCase())
@@ -170,17 +201,37 @@ export class EventIndex {
       oldestSeq: this.size === 0 ? null : this.#seq[this.#oldestOrd % this.capacity]!,
       newestSeq: this.newestSeq,
       distinctUserKeys: this.#keyIds.size,
+      bodyBytes: this.#bodyBytes,
+      bodyBudget: this.bodyBudget,
+      bodiesHeldFromSeq:
+        this.size === 0 || this.#bodyFloor >= this.#inserted
+          ? null
+          : this.#seq[Math.max(this.#bodyFloor, this.#oldestOrd) % this.capacity]!,
     }
+  }
+
+  /**
+   * Whether the event's bodies are held (true also when it had none); undefined when the event
+   * is not in the index. Without them its requestBody/responseBody are absent, not null.
+   */
+  bodiesHeld(seq: number): boolean | undefined {
+    const ord = this.#ordOf(seq)
+    return ord === undefined ? undefined : this.#held(ord)
   }
 
   /** The event with this seq, if it is still in the index. */
   getBySeq(seq: number): ProvisioningEvent | undefined {
+    const ord = this.#ordOf(seq)
+    return ord === undefined ? undefined : this.#event(ord)
+  }
+
+  #ordOf(seq: number): number | undefined {
     let lo = this.#oldestOrd
     let hi = this.#inserted - 1
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1
       const s = this.#seq[mid % this.capacity]!
-      if (s === seq) return this.#event(mid)
+      if (s === seq) return mid
       if (s < seq) lo = mid + 1
       else hi = mid - 1
     }
@@ -351,7 +402,11 @@ export class EventIndex {
     }
     if (filter.text) {
       const re = textMatcher(filter.text)
-      checks.push((s) => re.test(this.#json[s]!))
+      checks.push((s) => {
+        if (re.test(this.#summary[s]!)) return true
+        const bodies = this.#bodies[s]
+        return bodies !== undefined && re.test(bodies)
+      })
     }
     return (ord) => {
       const slot = ord % cap
@@ -361,7 +416,67 @@ export class EventIndex {
   }
 
   #event(ord: number): ProvisioningEvent {
-    return JSON.parse(this.#json[ord % this.capacity]!) as ProvisioningEvent
+    const slot = ord % this.capacity
+    const event = JSON.parse(this.#summary[slot]!) as Record<string, unknown>
+    const flags = this.#bodyFlags[slot]!
+    if (flags === 0) return event as ProvisioningEvent
+    const bodies = this.#bodies[slot]
+    const held = bodies === undefined ? undefined : (JSON.parse(bodies) as [unknown, unknown])
+    // The summary holds a placeholder where each body was, so the keys keep the event's order.
+    if (flags & REQ_BODY) {
+      if (held) event.requestBody = held[0]
+      else delete event.requestBody
+    }
+    if (flags & RES_BODY) {
+      if (held) event.responseBody = held[1]
+      else delete event.responseBody
+    }
+    return event as ProvisioningEvent
+  }
+
+  #held(ord: number): boolean {
+    return this.#bodyFlags[ord % this.capacity] === 0 || ord >= this.#bodyFloor
+  }
+
+  #storeBodies(ord: number, slot: number, event: ProvisioningEvent): void {
+    const req = event.requestBody
+    const res = event.responseBody
+    const flags =
+      (req !== null && req !== undefined ? REQ_BODY : 0) |
+      (res !== null && res !== undefined ? RES_BODY : 0)
+    this.#bodyFlags[slot] = flags
+    this.#bodies[slot] = undefined
+    if (flags === 0) {
+      this.#summary[slot] = JSON.stringify(event)
+      return
+    }
+    this.#summary[slot] = JSON.stringify({
+      ...event,
+      ...(flags & REQ_BODY ? { requestBody: 0 } : {}),
+      ...(flags & RES_BODY ? { responseBody: 0 } : {}),
+    })
+    const bodies = JSON.stringify([req ?? null, res ?? null])
+    while (this.#bodyFloor < ord && this.#bodyBytes + bodies.length > this.bodyBudget)
+      this.#dropBodies(this.#bodyFloor)
+    if (bodies.length > this.bodyBudget) {
+      // Larger than the whole budget: the summary alone, like an evicted event.
+      this.#bodyFloor = ord + 1
+      return
+    }
+    this.#bodies[slot] = bodies
+    this.#bodyBytes += bodies.length
+  }
+
+  /** Drops the bodies of every event up to and including this ordinal. */
+  #dropBodies(upTo: number): void {
+    for (; this.#bodyFloor <= upTo; this.#bodyFloor++) {
+      const slot = this.#bodyFloor % this.capacity
+      const bodies = this.#bodies[slot]
+      if (bodies !== undefined) {
+        this.#bodyBytes -= bodies.length
+        this.#bodies[slot] = undefined
+      }
+    }
   }
 
   #intern(key: string): number {

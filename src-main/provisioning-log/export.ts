@@ -46,35 +46,67 @@ function bodyText(body: unknown): string | undefined {
   return typeof body === 'string' ? body : JSON.stringify(body)
 }
 
+/** One export format as a head, one piece per event, and a tail, so a source may be async. */
+interface ExportWriter {
+  head: string
+  entry(e: ProvisioningEvent, first: boolean): string
+  tail: string
+}
+
+function exportWriter(format: ExportFormat, opts: ExportOptions): ExportWriter {
+  if (format === 'jsonl')
+    return { head: '', entry: (e) => `${JSON.stringify(redact(e))}\n`, tail: '' }
+  if (format === 'csv') {
+    return {
+      head: `${CSV_COLUMNS.join(',')}\r\n`,
+      entry: (raw) => {
+        const e = redact(raw)
+        const error = e.error
+          ? `${e.error.scimType ? `${e.error.scimType}: ` : ''}${e.error.detail}`
+          : ''
+        const row = { ...e, error }
+        return `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`
+      },
+      tail: '',
+    }
+  }
+  return {
+    head: '{"log":{"version":"1.2","creator":{"name":"scim-console","version":"0.1.0"},"comment":"Provisioning events as received by the backend; headers are not recorded, bodies are redacted.","entries":[',
+    entry: (e, first) => `${first ? '' : ','}${JSON.stringify(harEntry(e, opts))}`,
+    tail: ']}}\n',
+  }
+}
+
 /** The export, a line (JSON lines, CSV) or a piece (HAR) at a time, for large lists. */
 export function* exportChunks(
   events: Iterable<ProvisioningEvent>,
   format: ExportFormat,
   opts: ExportOptions = {},
 ): Generator<string> {
-  if (format === 'jsonl') {
-    for (const e of events) yield `${JSON.stringify(redact(e))}\n`
-    return
-  }
-  if (format === 'csv') {
-    yield `${CSV_COLUMNS.join(',')}\r\n`
-    for (const raw of events) {
-      const e = redact(raw)
-      const error = e.error
-        ? `${e.error.scimType ? `${e.error.scimType}: ` : ''}${e.error.detail}`
-        : ''
-      const row = { ...e, error }
-      yield `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`
-    }
-    return
-  }
-  yield '{"log":{"version":"1.2","creator":{"name":"scim-console","version":"0.1.0"},"comment":"Provisioning events as received by the backend; headers are not recorded, bodies are redacted.","entries":['
+  const w = exportWriter(format, opts)
+  if (w.head) yield w.head
   let first = true
   for (const e of events) {
-    yield `${first ? '' : ','}${JSON.stringify(harEntry(e, opts))}`
+    yield w.entry(e, first)
     first = false
   }
-  yield ']}}\n'
+  if (w.tail) yield w.tail
+}
+
+/** The same from an async source (events whose bodies are read back from the backend). */
+export async function* exportChunksAsync(
+  events: AsyncIterable<ProvisioningEvent>,
+  format: ExportFormat,
+  opts: ExportOptions = {},
+): AsyncGenerator<string> {
+  const w = exportWriter(format, opts)
+  if (w.head) yield w.head
+  let first = true
+  for await (const e of events) {
+    yield w.entry(e, first)
+    first = false
+  }
+  if (w.tail) yield w.tail
 }
 
 export function exportEvents(

@@ -8,10 +8,11 @@ import type {
   StreamState,
 } from '../../src-shared/provisioning-event.ts'
 import { diagnose } from './diagnosis.ts'
+import { EventBodies, isUnavailableNote } from './event-bodies.ts'
 import { EventIndex, type IndexPage, type IndexQuery, type IndexStats } from './event-index.ts'
 import { ProvisioningEventStream, type EventStreamOptions } from './event-stream.ts'
 import type { LogBackend } from './events-api.ts'
-import { curlCommand, exportChunks, type ExportFormat } from './export.ts'
+import { curlCommand, exportChunksAsync, type ExportFormat } from './export.ts'
 import { buildUserStory } from './user-story.ts'
 
 /**
@@ -21,6 +22,8 @@ import { buildUserStory } from './user-story.ts'
  */
 
 export const DEFAULT_HISTORY = 100_000
+/** A story's newest events whose dropped bodies are read back for the diagnosis and timeline. */
+const STORY_BODIES = 500
 
 export interface ProvisioningLogOptions {
   adminBaseUrl: string
@@ -28,6 +31,12 @@ export interface ProvisioningLogOptions {
   tenantId: string
   /** Index capacity (default 1,000,000 events; the oldest are evicted). */
   capacity?: number
+  /**
+   * Bytes of request/response bodies kept in memory for the newest events (default 128 MB;
+   * Infinity for no bound). Older events keep their summary; their bodies are read back from
+   * the backend when a detail, curl, export or story needs them.
+   */
+  bodyBudget?: number
   /**
    * Events loaded from history on start (default 100,000 — the reference backend's per-tenant
    * retention — or the capacity if smaller); the index then grows to its capacity live.
@@ -55,11 +64,15 @@ export class ProvisioningLog {
   readonly client: AdminClient
   readonly tenantId: string
   readonly #stream: ProvisioningEventStream
+  readonly #bodies: EventBodies
   #scimBaseUrl: string | undefined
 
   constructor(options: ProvisioningLogOptions) {
     this.tenantId = options.tenantId
-    this.index = new EventIndex({ capacity: options.capacity })
+    this.index = new EventIndex({
+      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
+      ...(options.bodyBudget !== undefined ? { bodyBudget: options.bodyBudget } : {}),
+    })
     this.client = createAdminClient({
       baseUrl: options.adminBaseUrl,
       adminKey: options.adminKey,
@@ -71,6 +84,7 @@ export class ProvisioningLog {
       adminKey: options.adminKey,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     }
+    this.#bodies = new EventBodies({ backend, tenantId: options.tenantId, index: this.index })
     this.#stream = new ProvisioningEventStream({
       ...options.stream,
       backend,
@@ -123,8 +137,31 @@ export class ProvisioningLog {
     return this.index.stats()
   }
 
+  /** The event's summary as the index holds it (its bodies are absent when dropped). */
   event(seq: number): ProvisioningEvent | undefined {
     return this.index.getBySeq(seq)
+  }
+
+  /**
+   * The whole event for the detail view: bodies the index dropped are read back from the
+   * backend; if it no longer has them (retention), the bodies say so instead.
+   */
+  async eventDetail(seq: number): Promise<ProvisioningEvent | undefined> {
+    const event = this.index.getBySeq(seq)
+    return event ? (await this.#bodies.complete([event]))[0] : undefined
+  }
+
+  /** Every event matching the filter with its bodies, oldest first, read a page at a time. */
+  async *events(filter: EventFilter = {}): AsyncGenerator<ProvisioningEvent> {
+    let batch: ProvisioningEvent[] = []
+    for (const e of this.index.iterate(filter)) {
+      batch.push(e)
+      if (batch.length === 500) {
+        yield* await this.#bodies.complete(batch)
+        batch = []
+      }
+    }
+    if (batch.length > 0) yield* await this.#bodies.complete(batch)
   }
 
   async userStory(query: string): Promise<UserStoryResult> {
@@ -140,6 +177,13 @@ export class ProvisioningLog {
       tenantId: this.tenantId,
       client: this.client,
     })
+    // The diagnosis reads what was sent (a 409's userName), so the evidence gets its bodies; the
+    // newest events only, so a very busy user costs a few queries, not one per old event.
+    const cut = Math.max(0, story.events.length - STORY_BODIES)
+    story.events = [
+      ...story.events.slice(0, cut),
+      ...(await this.#bodies.complete(story.events.slice(cut))),
+    ]
     return {
       query: story.query,
       identity: story.identity,
@@ -163,15 +207,29 @@ export class ProvisioningLog {
 
   async *export(filter: EventFilter, format: ExportFormat): AsyncGenerator<string> {
     const scimBaseUrl = await this.scimBaseUrl()
-    yield* exportChunks(this.index.iterate(filter), format, scimBaseUrl ? { scimBaseUrl } : {})
+    yield* exportChunksAsync(this.events(filter), format, scimBaseUrl ? { scimBaseUrl } : {})
   }
 
   async curl(seq: number): Promise<string> {
-    const event = this.index.getBySeq(seq)
+    const event = await this.eventDetail(seq)
     if (!event) {
       throw new AppError('log.event_not_found', `Event ${seq} is not in the loaded log.`, {
         hint: 'It may have been evicted; filter the log and pick a listed event.',
       })
+    }
+    if (
+      event.method !== 'GET' &&
+      event.method !== 'DELETE' &&
+      this.index.bodiesHeld(seq) === false &&
+      isUnavailableNote(event.requestBody)
+    ) {
+      throw new AppError(
+        'log.event_not_found',
+        `The request body of event ${seq} is no longer available, so it cannot be copied as curl.`,
+        {
+          hint: "The backend's retention has pruned it and the console kept only its summary; raise the log's body budget to keep more bodies in memory.",
+        },
+      )
     }
     const scimBaseUrl = await this.scimBaseUrl()
     return curlCommand(event, scimBaseUrl ? { scimBaseUrl } : {})

@@ -112,6 +112,30 @@ function describeState(s: StreamState): string {
   }
 }
 
+/**
+ * The tenant's stored history (the last `--history` events) without the live stream: what
+ * `explain` and `export` read. The caller stops it.
+ */
+async function openHistory(
+  io: CliIo,
+  o: { connection?: string; backend?: string; history?: string },
+  tenantId: string,
+): Promise<ProvisioningLog> {
+  const history = positiveInt(o.history, 100_000, '--history')
+  const conn = await target(io, o)
+  const log = new ProvisioningLog({
+    adminBaseUrl: conn.adminBaseUrl,
+    adminKey: conn.adminKey,
+    tenantId,
+    capacity: Math.max(history, 1),
+    history,
+    stream: { live: false },
+    onNotice: (n) => io.stderr.write(`${n.kind}: ${n.message}\n`),
+  })
+  await log.start()
+  return log
+}
+
 const tailUsage =
   'log tail --tenant ID [--user NAME] [--json] [--lines N] [--once] [--connection NAME | --backend URL]'
 export const logTail: CliCommand = {
@@ -243,23 +267,16 @@ export const logExplain: CliCommand = {
         { hint: `Usage: scim-console ${explainUsage}` },
       )
     }
-    const history = positiveInt(o.history, 100_000, '--history')
-    const conn = await target(io, o)
-    const log = new ProvisioningLog({
-      adminBaseUrl: conn.adminBaseUrl,
-      adminKey: conn.adminKey,
-      tenantId,
-      capacity: Math.max(history, 1),
-      history,
-      stream: { live: false },
-      onNotice: (n) => io.stderr.write(`${n.kind}: ${n.message}\n`),
-    })
-    await log.start()
-    const story = await log.userStory(o.user)
-    io.stdout.write(
-      o.json ? `${JSON.stringify(redact(story), null, 2)}\n` : `${formatStory(story)}\n`,
-    )
-    return story.diagnosis.verdict === 'healthy' ? EXIT_OK : EXIT_FAIL
+    const log = await openHistory(io, o, tenantId)
+    try {
+      const story = await log.userStory(o.user)
+      io.stdout.write(
+        o.json ? `${JSON.stringify(redact(story), null, 2)}\n` : `${formatStory(story)}\n`,
+      )
+      return story.diagnosis.verdict === 'healthy' ? EXIT_OK : EXIT_FAIL
+    } finally {
+      await log.stop()
+    }
   },
 }
 
@@ -313,22 +330,15 @@ export const logExport: CliCommand = {
         },
       )
     }
-    const history = positiveInt(o.history, 100_000, '--history')
-    const conn = await target(io, o)
-    const log = new ProvisioningLog({
-      adminBaseUrl: conn.adminBaseUrl,
-      adminKey: conn.adminKey,
-      tenantId,
-      capacity: Math.max(history, 1),
-      history,
-      stream: { live: false },
-      onNotice: (n) => io.stderr.write(`${n.kind}: ${n.message}\n`),
-    })
-    await log.start()
-    for await (const chunk of log.export(filter.data, format)) {
-      if (!io.stdout.write(chunk)) await new Promise((r) => io.stdout.once('drain', r))
+    const log = await openHistory(io, o, tenantId)
+    try {
+      for await (const chunk of log.export(filter.data, format)) {
+        if (!io.stdout.write(chunk)) await new Promise((r) => io.stdout.once('drain', r))
+      }
+      return EXIT_OK
+    } finally {
+      await log.stop()
     }
-    return EXIT_OK
   },
 }
 

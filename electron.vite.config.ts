@@ -10,11 +10,11 @@ export default defineConfig({
       outDir: resolve(root, 'out/main'),
       rollupOptions: {
         input: {
-          index: resolve(root, 'src-main/index.ts'),
+          index: resolve(root, 'src-main/electron/main.ts'),
           // The embedded reference backend's own process (utilityProcess.fork in the app): the
           // packaged app has no TypeScript sources and its RunAsNode fuse is off, so the backend
           // needs a bundled entry of its own. The key is EMBEDDED_BACKEND_BUNDLE.
-          'embedded-backend': resolve(root, 'src-main/embedded-backend-entry.ts'),
+          'embedded-backend': resolve(root, 'src-server/launcher/embedded-entry.ts'),
         },
       },
     },

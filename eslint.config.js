@@ -6,6 +6,21 @@ const reactBan = {
   group: ['react', 'react-dom', 'react-dom/*', '@tanstack/react-*', 'zustand'],
   message: 'Only the renderer uses React.',
 }
+/** Test files: they may import across layers and from test/. */
+const testFiles = ['**/*.test.ts', '**/*.test.tsx']
+const testSupportBan = {
+  group: ['**/test/support/**', '**/test/fixtures/**', '**/e2e/**'],
+  message: 'Production code never imports test support or fixtures (they live in test/).',
+}
+/** devDependencies that must never reach a bundle: test servers are built on them. */
+const devOnlyBans = ['express', 'scimmy', 'scimmy-routers', '@playwright/test', 'vitest'].map(
+  (name) => ({ name, message: `${name} is a devDependency for tests only (test/support).` }),
+)
+const serverBanOutsideLauncher = {
+  regex: '(^|/)src-server/(?!launcher/)',
+  message:
+    'The console starts the reference backend only through src-server/launcher/; it never imports the server itself.',
+}
 const electronBan = {
   name: 'electron',
   message: 'Only src-main/electron/ and the preload import Electron; services stay plain Node.',
@@ -37,17 +52,19 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // The fence (STYLE.md): shared is pure; services do not import Electron or React; only the
-  // registrar touches ipcMain and only the preload touches ipcRenderer.
+  // The fence (STYLE.md, ARCHITECTURE.md): each layer names what it may not import. Tests are
+  // exempt (they wire layers together on purpose); production code never imports test support.
   {
     files: ['src-shared/**/*.ts'],
+    ignores: testFiles,
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [electronBan],
+          paths: [electronBan, ...devOnlyBans],
           patterns: [
             reactBan,
+            testSupportBan,
             {
               group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto'],
               message: 'src-shared is pure: no Node APIs.',
@@ -58,6 +75,7 @@ export default tseslint.config(
                 '**/src-renderer/**',
                 '**/src-server/**',
                 '**/src-preload/**',
+                '**/src-domain/**',
               ],
               message: 'src-shared depends on nothing else in the project.',
             },
@@ -67,18 +85,25 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/**/*.ts', 'src-server/**/*.ts', 'bench/**/*.ts', 'bin/**/*.mjs'],
-    ignores: ['src-main/electron/**', 'src-main/index.ts'],
+    files: ['src-domain/**/*.ts'],
+    ignores: testFiles,
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [electronBan],
+          paths: [electronBan, ...devOnlyBans],
           patterns: [
             reactBan,
+            testSupportBan,
             {
-              group: ['**/src-renderer/**', '**/src-preload/**'],
-              message: 'Main-side code never imports the renderer or the preload.',
+              group: [
+                '**/src-main/**',
+                '**/src-server/**',
+                '**/src-renderer/**',
+                '**/src-preload/**',
+              ],
+              message:
+                'src-domain is the library both the console and the server use: it imports only src-shared.',
             },
           ],
         },
@@ -86,8 +111,56 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/electron/**/*.ts', 'src-main/index.ts'],
-    ignores: ['src-main/electron/ipc-registrar.ts'],
+    files: ['src-server/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, ...devOnlyBans],
+          patterns: [
+            reactBan,
+            testSupportBan,
+            {
+              group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'],
+              message:
+                'The reference backend is a program of its own: it imports src-shared and src-domain, never the console.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/electron/**', ...testFiles],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, ...devOnlyBans],
+          patterns: [
+            reactBan,
+            testSupportBan,
+            {
+              group: ['**/src-renderer/**', '**/src-preload/**'],
+              message: 'Main-side code never imports the renderer or the preload.',
+            },
+            serverBanOutsideLauncher,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['bench/**/*.ts', 'bin/**/*.mjs'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan], patterns: [reactBan] }],
+    },
+  },
+  {
+    files: ['src-main/electron/**/*.ts'],
+    ignores: ['src-main/electron/ipc-registrar.ts', ...testFiles],
     rules: {
       'no-restricted-syntax': [
         'error',
@@ -96,7 +169,10 @@ export default tseslint.config(
           message: 'Only src-main/electron/ipc-registrar.ts imports ipcMain.',
         },
       ],
-      'no-restricted-imports': ['error', { patterns: [reactBan] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: devOnlyBans, patterns: [reactBan, testSupportBan, serverBanOutsideLauncher] },
+      ],
     },
   },
   {

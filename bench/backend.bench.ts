@@ -11,7 +11,7 @@ import { EventStore } from '../src-server/store/events.ts'
 import { sha256Hex } from '../src-server/store/hash.ts'
 import { ResourceStore } from '../src-server/store/resources.ts'
 import { TenantStore } from '../src-server/store/tenants.ts'
-import { launchBackendProcess } from '../src-server/launch.ts'
+import { launchBackendProcess } from '../src-server/launcher/launch-process.ts'
 
 const SEED_USERS = Number(process.env.SCIM_BENCH_USERS ?? 100_000)
 const SEED_EVENTS = Number(process.env.SCIM_BENCH_EVENTS ?? 1_000_000)

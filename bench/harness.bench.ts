@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { runHarness } from '../src-main/harness/runner.ts'
-import { startFaultProxy } from '../src-main/harness/test-servers/fault-proxy.ts'
+import { startFaultProxy } from '../test/support/fault-proxy.ts'
 import { startServer } from '../src-server/server.ts'
 
 const TOKEN = 'bench-harness-token-0123456789abcdef'

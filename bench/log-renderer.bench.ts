@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import type { ProvisioningEvent } from '../src-shared/provisioning-event.ts'
-import { EventHub } from '../src-main/event-hub.ts'
-import { startInProcess } from '../src-main/handlers/backend-test-context.ts'
+import { RendererEvents } from '../src-main/renderer-events.ts'
+import { startInProcess } from '../test/support/handler-test-context.ts'
 import { createLogHandlers, LogRegistry } from '../src-main/handlers/log.ts'
 import { createLogger } from '../src-main/logger.ts'
 import { openMainContext } from '../src-main/main-context.ts'
-import { browserPlatform, createDispatcher, createHandlers } from '../src-main/services.ts'
+import { browserPlatform, createDispatcher, createHandlers } from '../src-main/dispatcher.ts'
 import { startWebHost } from '../src-main/web-host/web-host.ts'
 
 // The measuring functions run in the page; the node tsconfig has no DOM lib, hence these types.
@@ -73,7 +73,7 @@ const context = await openMainContext({
   runtime: { execPath: process.execPath },
   startEmbedded: startInProcess,
 })
-const hub = new EventHub()
+const hub = new RendererEvents()
 const logger = createLogger({ write: () => undefined })
 const deps = { platform: browserPlatform, runtime: 'bench', context, hub }
 const registry = new LogRegistry({ context: () => context, hub })

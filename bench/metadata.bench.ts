@@ -5,13 +5,12 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseIdpMetadata } from '../src-main/metadata/parse-idp-metadata.ts'
+import { parseIdpMetadata } from '../src-domain/saml-metadata/parse-idp-metadata.ts'
+import { IDP_METADATA_DIR } from '../test/fixtures/index.ts'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const FIXTURES = resolve(here, '../../shared/fixtures/idp-metadata')
-const OKTA_FIXTURE = join(FIXTURES, 'okta-app-trial-org.xml')
+const OKTA_FIXTURE = join(IDP_METADATA_DIR, 'okta-app-trial-org.xml')
 const ENTITIES = 20_000
 const TARGET_BYTES = 30 * 1024 * 1024
 
@@ -105,7 +104,7 @@ function hostile(): { name: string; ms: number; code: string }[] {
     (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`,
   )
   const switchXml = readFileSync(
-    join(FIXTURES, 'shibboleth-switch-aaitest-signed-aggregate.xml'),
+    join(IDP_METADATA_DIR, 'shibboleth-switch-aaitest-signed-aggregate.xml'),
     'utf8',
   )
   const cases: [string, string][] = [

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { startServer, type RunningServer } from '../src-server/server.ts'
-import { startFaultProxy, type FaultProxy } from '../src-main/harness/test-servers/fault-proxy.ts'
+import { startFaultProxy, type FaultProxy } from '../test/support/fault-proxy.ts'
 import { artifactsDir, expect, test } from './web-host-fixture.ts'
 
 // A known token for the reference backend this test starts; it must never reach a report.

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { fileHaystacks, findLeaks, secretNeedles } from '../src-main/secrets/secret-leak-search.ts'
-import { startTestServer, TEST_ADMIN_KEY } from '../src-server/test-server.ts'
+import { fileHaystacks, findLeaks, secretNeedles } from '../test/support/secret-leak-search.ts'
+import { startTestServer, TEST_ADMIN_KEY } from '../test/support/test-server.ts'
 import { artifactsDir, expect, fixturesDir, test } from './web-host-fixture.ts'
 
 const fixture = (name: string): string => readFileSync(join(fixturesDir, name), 'utf8')

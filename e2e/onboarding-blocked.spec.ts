@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test'
 import {
   startBackendBehindFaultProxy,
   type BackendBehindFaultProxy,
-} from '../src-main/handlers/backend-behind-fault-proxy.ts'
+} from '../test/support/backend-behind-fault-proxy.ts'
 import {
   artifactsDir,
   expect,

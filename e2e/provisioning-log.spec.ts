@@ -7,7 +7,7 @@ import {
   oktaLookupPath,
   scimCall,
   type ScimCaller,
-} from '../src-main/provisioning-log/test-support.ts'
+} from '../test/support/log-test-support.ts'
 import {
   artifactsDir,
   expect,

@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { test as base } from '@playwright/test'
+import { IDP_METADATA_DIR } from '../test/fixtures/index.ts'
+export { IDP_METADATA_DIR as fixturesDir }
 
 const root = resolve(import.meta.dirname, '..')
-export const fixturesDir = resolve(root, '../shared/fixtures/idp-metadata')
 export const artifactsDir = resolve(root, 'e2e/artifacts')
 
 export interface RunningWebHost {

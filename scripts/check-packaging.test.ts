@@ -14,7 +14,7 @@ import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
 import { Arch, type Configuration } from 'electron-builder'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import viteConfig from '../electron.vite.config.ts'
-import { EMBEDDED_BACKEND_BUNDLE } from '../src-main/embedded-backend-protocol.ts'
+import { EMBEDDED_BACKEND_BUNDLE } from '../src-server/launcher/embedded-protocol.ts'
 import config, {
   RENDERER_ONLY_DEPENDENCIES,
   TEST_BUILD_ENV,
@@ -127,7 +127,7 @@ describe('electron-builder config', () => {
       .main?.build?.rollupOptions?.input as Record<string, string>
     expect(Object.keys(input).sort()).toEqual([EMBEDDED_BACKEND_BUNDLE, 'index'].sort())
     expect(relative(root, input[EMBEDDED_BACKEND_BUNDLE]!)).toBe(
-      join('src-main', 'embedded-backend-entry.ts'),
+      join('src-server', 'launcher', 'embedded-entry.ts'),
     )
     expect(existsSync(input[EMBEDDED_BACKEND_BUNDLE]!)).toBe(true)
     for (const path of [
@@ -149,7 +149,7 @@ describe('electron-builder config', () => {
 
   it('ships no sources, tests, snapshots or source maps', () => {
     for (const path of [
-      'src-main/index.ts',
+      'src-main/electron/main.ts',
       'src-shared/contract.ts',
       'src-renderer/src/App.tsx',
       'e2e/app.electron.spec.ts',

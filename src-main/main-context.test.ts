@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startTestServer, TEST_ADMIN_KEY } from '../src-server/test-server.ts'
-import { startInProcess } from './handlers/backend-test-context.ts'
+import { startTestServer, TEST_ADMIN_KEY } from '../test/support/test-server.ts'
+import { startInProcess } from '../test/support/handler-test-context.ts'
 import { openMainContext, type StartEmbedded } from './main-context.ts'
 
 const dirs: string[] = []

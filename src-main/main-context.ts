@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { registerSecret } from '../src-shared/redact.ts'
-import { launchBackendProcess } from '../src-server/launch.ts'
+import type { EmbeddedBackend } from '../src-server/launcher/embedded-protocol.ts'
+import { launchBackendProcess } from '../src-server/launcher/launch-process.ts'
 import { createBackendAccess, type BackendAccess } from './connections/backend-access.ts'
 import { readSettings } from './connections/settings-file.ts'
 import { openSecretStore, type SecretStoreKind } from './secrets/open-secret-store.ts'
@@ -10,12 +11,7 @@ import type { SecretStore } from './secrets/secret-store.ts'
 /** The connection name the embedded reference backend is listed under. */
 export const EMBEDDED_CONNECTION = 'embedded'
 
-export interface EmbeddedBackend {
-  adminBaseUrl: string
-  scimBaseUrl: string
-  tenantId: string
-  stop(): Promise<void>
-}
+export type { EmbeddedBackend }
 
 /** Starts the embedded backend with this admin key, its data in `dataDir`. */
 export type StartEmbedded = (opts: {

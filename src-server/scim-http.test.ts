@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sha256Hex } from './store/hash.ts'
-import { startTestServer, TEST_TOKEN } from './test-server.ts'
-import type { ScimReply, TestServer } from './test-server.ts'
+import { startTestServer, TEST_TOKEN } from '../test/support/test-server.ts'
+import type { ScimReply, TestServer } from '../test/support/test-server.ts'
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { redact, redactString } from '../src-shared/redact.ts'
 import { readBody } from './http/body.ts'
 import { exceedsDepth, MAX_JSON_DEPTH } from './http/json-depth.ts'
-import type { EventHub } from './events.ts'
+import type { EventFeed } from './event-feed.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { ScimError } from './scim/scim-error.ts'
 import { scimRouter } from './scim-routes.ts'
@@ -20,7 +20,7 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 export interface ScimDeps {
   tenants: TenantStore
   resources: ResourceStore
-  hub: EventHub
+  hub: EventFeed
   limiter: RateLimiter | undefined
   bodyLimitBytes: number
   log: (entry: Record<string, unknown>) => void

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase, schemaVersion } from './db.ts'
 import { parsePublicUrl, startServer } from './server.ts'
 import { EventStore } from './store/events.ts'
-import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN } from './test-server.ts'
-import type { TestServer } from './test-server.ts'
+import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN } from '../test/support/test-server.ts'
+import type { TestServer } from '../test/support/test-server.ts'
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const running: TestServer[] = []

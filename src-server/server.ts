@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { registerSecret } from '../src-shared/redact.ts'
 import { ADMIN_KEY_SETTING, ADMIN_PREFIX, createAdminHandler } from './admin/admin-routes.ts'
 import { openDatabase } from './db.ts'
-import { EventHub } from './events.ts'
+import { EventFeed } from './event-feed.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { createScimHandler, SCIM_CONTENT_TYPE, SCIM_PREFIX } from './scim-http.ts'
 import { ERROR_SCHEMA } from './scim/scim-error.ts'
@@ -133,7 +133,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const events = new EventStore(db, opts.retention ?? 100_000)
   events.onFlushError = (err) =>
     log({ level: 'error', msg: 'could not write provisioning events', error: String(err) })
-  const hub = new EventHub(events)
+  const hub = new EventFeed(events)
   const streams = new Set<ServerResponse>()
   const { demoTenantId, generated, createdStore } = bootstrap(tenants, opts)
 

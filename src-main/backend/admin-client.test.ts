@@ -14,7 +14,7 @@ import { createAdminClient, normalizeAdminBaseUrl, type AdminClient } from './ad
 const ADMIN_KEY = 'admin-key-for-admin-client-tests-0123456789'
 const DEMO_TOKEN = 'scimc_demo-token-for-admin-client-tests-0123'
 const metadataXml = readFileSync(
-  new URL('./fixtures/okta-app-trial-org.xml', import.meta.url),
+  new URL('../../test/fixtures/idp-metadata/okta-app-trial-org.xml', import.meta.url),
   'utf8',
 )
 

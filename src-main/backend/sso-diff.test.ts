@@ -10,7 +10,7 @@ import { diffSsoConfig } from './sso-diff.ts'
 const ADMIN_KEY = 'admin-key-for-sso-diff-tests-0123456789'
 const NOW = new Date('2026-06-01T00:00:00Z')
 const fixture = (name: string) =>
-  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')
+  readFileSync(new URL(`../../test/fixtures/idp-metadata/${name}`, import.meta.url), 'utf8')
 const okta = fixture('okta-app-trial-org.xml')
 const google = fixture('google-workspace-2-signing-certs-rollover.xml')
 const entraExpired = fixture('entra-app-federationmetadata-expired-2023.xml')

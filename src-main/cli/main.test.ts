@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { captureIo } from './commands/cli-test-io.ts'
+import { captureIo } from '../../test/support/cli-test-io.ts'
 import { main } from './main.ts'
 
 it('an unknown command is echoed without the token it may carry', async () => {

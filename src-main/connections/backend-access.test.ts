@@ -11,7 +11,7 @@ import { createBackendAccess, type BackendAccess } from './backend-access.ts'
 const ADMIN_KEY = 'admin-key-for-backend-access-tests-0123456789'
 const DEMO_TOKEN = 'scimc_demo-token-for-backend-access-tests-0'
 const metadataXml = readFileSync(
-  new URL('../backend/fixtures/okta-app-trial-org.xml', import.meta.url),
+  new URL('../../test/fixtures/idp-metadata/okta-app-trial-org.xml', import.meta.url),
   'utf8',
 )
 

@@ -4,7 +4,7 @@ import {
   startEmbeddedChild,
   type ChildHandle,
   type StartChildOptions,
-} from '../embedded-backend-protocol.ts'
+} from '../../src-server/launcher/embedded-protocol.ts'
 import type { StartEmbedded } from '../main-context.ts'
 
 /**

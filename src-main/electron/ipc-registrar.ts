@@ -1,7 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { channels, type EventName } from '../../src-shared/contract.ts'
-import type { EventHub } from '../event-hub.ts'
-import type { Dispatch } from '../services.ts'
+import type { RendererEvents } from '../renderer-events.ts'
+import type { Dispatch } from '../dispatcher.ts'
 import { isTrustedSender, type SenderInfo } from './sender-check.ts'
 
 /**
@@ -10,7 +10,7 @@ import { isTrustedSender, type SenderInfo } from './sender-check.ts'
  */
 export function registerIpc(opts: {
   dispatch: Dispatch
-  hub: EventHub
+  hub: RendererEvents
   origins: readonly string[]
   /** Our windows' webContents; messages from any other are refused. */
   trusted: () => readonly WebContents[]

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { contract, type ChannelOutput } from '../../src-shared/contract.ts'
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../../src-server/test-server.ts'
-import { call } from '../services.ts'
-import { openHandlerTestContext, type HandlerTestContext } from './backend-test-context.ts'
+import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../../test/support/test-server.ts'
+import { call } from '../dispatcher.ts'
+import {
+  openHandlerTestContext,
+  type HandlerTestContext,
+} from '../../test/support/handler-test-context.ts'
 
 let t: HandlerTestContext
 let other: TestServer

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { AppError } from '../../src-shared/errors.ts'
-import type { EventHub } from '../event-hub.ts'
+import type { RendererEvents } from '../renderer-events.ts'
 import type { MainContext } from '../main-context.ts'
 
 /** The parts that differ between Electron and a plain browser. */
@@ -19,7 +19,7 @@ export interface HandlerDeps {
   /** The long-lived services (backends, secrets); absent in hosts that serve no backend. */
   context?: MainContext
   /** Main-to-renderer streams (log events); absent where nobody listens (CLI, some tests). */
-  hub?: EventHub
+  hub?: RendererEvents
 }
 
 /** The handlers of one domain's channel map, typed from that map alone. */

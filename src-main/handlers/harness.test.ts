@@ -1,10 +1,13 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HarnessProgressMessage, HarnessReport } from '../../src-shared/harness.ts'
-import { EventHub } from '../event-hub.ts'
+import { RendererEvents } from '../renderer-events.ts'
 import { createLogger } from '../logger.ts'
-import { call, createDispatcher, createHandlers, type Dispatch } from '../services.ts'
-import { openHandlerTestContext, type HandlerTestContext } from './backend-test-context.ts'
+import { call, createDispatcher, createHandlers, type Dispatch } from '../dispatcher.ts'
+import {
+  openHandlerTestContext,
+  type HandlerTestContext,
+} from '../../test/support/handler-test-context.ts'
 
 let t: HandlerTestContext
 let dispatch: Dispatch
@@ -19,7 +22,7 @@ beforeAll(async () => {
   t = await openHandlerTestContext()
   // The test context's dispatcher has no hub; this one shares its services and adds one, as the
   // web host and the Electron registrar do.
-  const hub = new EventHub()
+  const hub = new RendererEvents()
   hub.subscribe((event, payload) => {
     if (event === 'harness.progress') progress.push(payload as HarnessProgressMessage)
   })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventName } from '../../src-shared/contract.ts'
-import { EventHub } from '../event-hub.ts'
+import { RendererEvents } from '../renderer-events.ts'
 import { createLogger } from '../logger.ts'
 import { openMainContext, type MainContext } from '../main-context.ts'
 import {
@@ -12,9 +12,9 @@ import {
   scimCall,
   waitFor,
   type ScimCaller,
-} from '../provisioning-log/test-support.ts'
-import { call, createDispatcher, createHandlers, type Dispatch } from '../services.ts'
-import { startInProcess } from './backend-test-context.ts'
+} from '../../test/support/log-test-support.ts'
+import { call, createDispatcher, createHandlers, type Dispatch } from '../dispatcher.ts'
+import { startInProcess } from '../../test/support/handler-test-context.ts'
 
 let dataDir: string
 let context: MainContext
@@ -38,7 +38,7 @@ beforeAll(async () => {
     runtime: { execPath: process.execPath },
     startEmbedded: startInProcess,
   })
-  const hub = new EventHub()
+  const hub = new RendererEvents()
   hub.subscribe((event, payload) =>
     received.push({ event, payload: payload as Record<string, unknown> }),
   )

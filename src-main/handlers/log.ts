@@ -2,7 +2,7 @@ import type { LogRow, logChannels } from '../../src-shared/channels/log.ts'
 import { AppError } from '../../src-shared/errors.ts'
 import type { EventFilter, ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
 import { redact } from '../../src-shared/redact.ts'
-import type { EventHub } from '../event-hub.ts'
+import type { RendererEvents } from '../renderer-events.ts'
 import { replayUser } from '../harness/replay-user.ts'
 import type { MainContext } from '../main-context.ts'
 import { exportChunksAsync, type ExportFormat } from '../provisioning-log/export.ts'
@@ -34,7 +34,7 @@ interface OpenLog {
 
 export interface LogRegistryOptions {
   context: () => MainContext
-  hub?: EventHub
+  hub?: RendererEvents
   batchMs?: number
   /** Index capacity per log (tests shrink it). */
   capacity?: number

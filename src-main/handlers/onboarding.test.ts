@@ -1,20 +1,23 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
 import { createLogger } from '../logger.ts'
-import { call, createDispatcher, createHandlers, type Dispatch } from '../services.ts'
+import { call, createDispatcher, createHandlers, type Dispatch } from '../dispatcher.ts'
 import { ONBOARDING_FILE } from '../onboarding/onboarding-store.ts'
 import {
   startBackendBehindFaultProxy,
   type BackendBehindFaultProxy,
-} from './backend-behind-fault-proxy.ts'
-import { openHandlerTestContext, type HandlerTestContext } from './backend-test-context.ts'
+} from '../../test/support/backend-behind-fault-proxy.ts'
+import {
+  openHandlerTestContext,
+  type HandlerTestContext,
+} from '../../test/support/handler-test-context.ts'
+import { IDP_METADATA_DIR } from '../../test/fixtures/index.ts'
 
-const fixtures = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
 const oktaMetadata = {
   kind: 'text' as const,
-  text: readFileSync(`${fixtures}/okta-app-trial-org.xml`, 'utf8'),
+  text: readFileSync(`${IDP_METADATA_DIR}/okta-app-trial-org.xml`, 'utf8'),
   name: 'okta-app-trial-org.xml',
 }
 

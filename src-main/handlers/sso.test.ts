@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call } from '../services.ts'
-import { openHandlerTestContext, type HandlerTestContext } from './backend-test-context.ts'
+import { call } from '../dispatcher.ts'
+import {
+  openHandlerTestContext,
+  type HandlerTestContext,
+} from '../../test/support/handler-test-context.ts'
+import { IDP_METADATA_DIR } from '../../test/fixtures/index.ts'
 
-const fixtures = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
 const text = (name: string) => ({
   kind: 'text' as const,
-  text: readFileSync(`${fixtures}/${name}`, 'utf8'),
+  text: readFileSync(`${IDP_METADATA_DIR}/${name}`, 'utf8'),
   name,
 })
 
@@ -94,7 +96,7 @@ describe('sso handlers', () => {
   })
 
   it('pushes metadata from a URL, reading it once for both the diff and the push', async () => {
-    const xml = readFileSync(`${fixtures}/shibboleth-samltest-id-2-signing-certs.xml`)
+    const xml = readFileSync(`${IDP_METADATA_DIR}/shibboleth-samltest-id-2-signing-certs.xml`)
     let requests = 0
     const server = createServer((_req, res) => {
       requests++

@@ -3,8 +3,8 @@ import type { ssoChannels } from '../../src-shared/channels/sso.ts'
 import { AppError } from '../../src-shared/errors.ts'
 import type { IdpMetadata } from '../../src-shared/metadata.ts'
 import { diffSsoConfig } from '../backend/sso-diff.ts'
-import { entityDocument, scanAggregate } from '../metadata/aggregate-scanner.ts'
-import { DEFAULT_MAX_BYTES } from '../metadata/document-guard.ts'
+import { entityDocument, scanAggregate } from '../../src-domain/saml-metadata/aggregate-scanner.ts'
+import { DEFAULT_MAX_BYTES } from '../../src-domain/saml-metadata/document-guard.ts'
 import { fetchMetadataDocument } from '../metadata/fetch-metadata.ts'
 import {
   DEFAULT_TIMEOUT_MS,

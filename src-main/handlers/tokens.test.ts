@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call } from '../services.ts'
-import { openHandlerTestContext, type HandlerTestContext } from './backend-test-context.ts'
+import { call } from '../dispatcher.ts'
+import {
+  openHandlerTestContext,
+  type HandlerTestContext,
+} from '../../test/support/handler-test-context.ts'
 
 let t: HandlerTestContext
 let target: { connection: string; tenantId: string }

@@ -4,8 +4,11 @@ import {
   type HarnessProgressMessage,
 } from '../../src-shared/harness.ts'
 import { createHarnessService } from './harness-service.ts'
-import { startFaultProxy, type FaultProxy } from './test-servers/fault-proxy.ts'
-import { startMemoryScimServer, type MemoryScimServer } from './test-servers/memory-scim-server.ts'
+import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.ts'
+import {
+  startMemoryScimServer,
+  type MemoryScimServer,
+} from '../../test/support/memory-scim-server.ts'
 
 let server: MemoryScimServer
 let slow: FaultProxy

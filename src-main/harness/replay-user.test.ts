@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { replayResultSchema } from '../../src-shared/harness.ts'
 import { main } from '../cli/main.ts'
-import { captureIo } from '../cli/commands/cli-test-io.ts'
+import { captureIo } from '../../test/support/cli-test-io.ts'
 import { replayUser } from './replay-user.ts'
-import { withFaultProxy } from './test-servers/fault-proxy.ts'
-import { startMemoryScimServer, type MemoryScimServer } from './test-servers/memory-scim-server.ts'
+import { withFaultProxy } from '../../test/support/fault-proxy.ts'
+import {
+  startMemoryScimServer,
+  type MemoryScimServer,
+} from '../../test/support/memory-scim-server.ts'
 
 let server: MemoryScimServer
 beforeEach(async () => {

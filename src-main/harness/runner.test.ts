@@ -2,8 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../src-shared/errors.ts'
 import { harnessProgressEventSchema, type HarnessProgressEvent } from '../../src-shared/harness.ts'
 import { runHarness } from './runner.ts'
-import { startFaultProxy, withFaultProxy, type FaultProxy } from './test-servers/fault-proxy.ts'
-import { startMemoryScimServer, type MemoryScimServer } from './test-servers/memory-scim-server.ts'
+import { startFaultProxy, withFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.ts'
+import {
+  startMemoryScimServer,
+  type MemoryScimServer,
+} from '../../test/support/memory-scim-server.ts'
 
 let server: MemoryScimServer
 let proxy: FaultProxy

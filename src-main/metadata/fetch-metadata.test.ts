@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../src-shared/errors.ts'
 import { checkMetadataUrl } from './fetch-metadata.ts'
-import { isLoopbackHost } from './loopback.ts'
+import { isLoopbackHost } from '../../src-domain/net/loopback.ts'
 
 describe('checkMetadataUrl', () => {
   it.each([

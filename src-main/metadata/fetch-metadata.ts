@@ -1,5 +1,5 @@
 import { AppError } from '../../src-shared/errors.ts'
-import { isLoopbackHost } from './loopback.ts'
+import { isLoopbackHost } from '../../src-domain/net/loopback.ts'
 
 export interface FetchOptions {
   fetch: typeof fetch

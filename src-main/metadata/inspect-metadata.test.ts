@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../src-shared/errors.ts'
 import { inspectMetadata } from './inspect-metadata.ts'
+import { IDP_METADATA_DIR } from '../../test/fixtures/index.ts'
 
-const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
 const NOW = new Date('2026-11-22T00:00:00Z')
-const OKTA = readFileSync(join(FIXTURES, 'okta-app-trial-org.xml'))
+const OKTA = readFileSync(join(IDP_METADATA_DIR, 'okta-app-trial-org.xml'))
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -275,7 +275,7 @@ describe('inspectMetadata from a file or pasted text', () => {
 
   it('reads a file and names the source by its base name', async () => {
     const m = await inspectMetadata(
-      { kind: 'file', path: join(FIXTURES, 'google-workspace-app.xml') },
+      { kind: 'file', path: join(IDP_METADATA_DIR, 'google-workspace-app.xml') },
       { now: NOW },
     )
     expect(m.ok).toBe(true)
@@ -283,7 +283,7 @@ describe('inspectMetadata from a file or pasted text', () => {
   })
 
   it('passes the entity ID through for aggregates', async () => {
-    const path = join(FIXTURES, 'shibboleth-switch-aaitest-signed-aggregate.xml')
+    const path = join(IDP_METADATA_DIR, 'shibboleth-switch-aaitest-signed-aggregate.xml')
     const m = await inspectMetadata(
       { kind: 'file', path },
       { now: NOW, entityId: 'https://testidp.unifr.ch/idp/shibboleth' },

@@ -21,14 +21,17 @@ import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { AppError } from '../../src-shared/errors.ts'
 import type { IdpMetadata, MetadataSource } from '../../src-shared/metadata.ts'
-import { DEFAULT_MAX_BYTES } from './document-guard.ts'
+import { DEFAULT_MAX_BYTES } from '../../src-domain/saml-metadata/document-guard.ts'
 import { fetchMetadataDocument } from './fetch-metadata.ts'
-import { refusal } from './findings.ts'
-import { parseIdpMetadata, refusedMetadata } from './parse-idp-metadata.ts'
+import { refusal } from '../../src-domain/saml-metadata/findings.ts'
+import {
+  parseIdpMetadata,
+  refusedMetadata,
+} from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
 
 // Re-exported so callers need one import for both entry points.
-export { parseIdpMetadata } from './parse-idp-metadata.ts'
-export type { ParseOptions } from './parse-idp-metadata.ts'
+export { parseIdpMetadata } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
+export type { ParseOptions } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
 
 export interface InspectOptions {
   entityId?: string

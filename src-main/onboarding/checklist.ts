@@ -6,7 +6,7 @@ import type {
 import type { HarnessReport } from '../../src-shared/harness.ts'
 import type { TenantOnboarding } from './onboarding-store.ts'
 
-/** Okta's catalog names, as the vendors' guides spell them (../shared/seeds). */
+/** Okta's catalog names, as the vendors' guides spell them (test/fixtures/seeds). */
 export const OKTA_APP_NAMES: Record<OktaApp, string> = {
   header: 'SCIM 2.0 Test App (Header Auth)',
   oauth: 'SCIM 2.0 Test App (OAuth Bearer Token)',

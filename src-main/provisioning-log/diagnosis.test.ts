@@ -15,7 +15,7 @@ import {
   scimCall,
   startBackend,
   type Backend,
-} from './test-support.ts'
+} from '../../test/support/log-test-support.ts'
 import { buildUserStory } from './user-story.ts'
 
 /**

@@ -15,7 +15,7 @@ import {
   waitFor,
   type Backend,
   type TcpProxy,
-} from './test-support.ts'
+} from '../../test/support/log-test-support.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {

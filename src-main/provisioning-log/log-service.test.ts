@@ -9,7 +9,7 @@ import {
   startBackend,
   waitFor,
   type Backend,
-} from './test-support.ts'
+} from '../../test/support/log-test-support.ts'
 
 const open: Array<{ log?: ProvisioningLog; backend: Backend }> = []
 afterEach(async () => {

@@ -101,7 +101,7 @@ describe('keytar secret store without a usable keychain', () => {
     }
   })
 
-  const probe = fileURLToPath(new URL('./keychain-probe.fixture.mjs', import.meta.url))
+  const probe = fileURLToPath(new URL('../../test/support/keychain-probe.mjs', import.meta.url))
 
   /** Runs the probe in a child with its own empty HOME and returns its answer and that HOME. */
   function runProbe(

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
-import { captureIo } from '../cli/commands/cli-test-io.ts'
+import { captureIo } from '../../test/support/cli-test-io.ts'
 import { main } from '../cli/main.ts'
 import { TOKEN_PREFIX } from '../secrets/generate-token.ts'
-import { fileHaystacks, findLeaks, secretNeedles } from '../secrets/secret-leak-search.ts'
+import { fileHaystacks, findLeaks, secretNeedles } from '../../test/support/secret-leak-search.ts'
 
 /**
  * End to end through the browser front door: `scim-console web` with its embedded backend, a SCIM

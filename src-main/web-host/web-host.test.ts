@@ -1,18 +1,18 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EventHub } from '../event-hub.ts'
+import { RendererEvents } from '../renderer-events.ts'
 import { createLogger } from '../logger.ts'
-import { browserPlatform, createDispatcher, createHandlers } from '../services.ts'
+import { browserPlatform, createDispatcher, createHandlers } from '../dispatcher.ts'
 import { startWebHost, type WebHost } from './web-host.ts'
+import { IDP_METADATA_DIR } from '../../test/fixtures/index.ts'
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnop'
-const fixtures = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
 
 let host: WebHost
-let hub: EventHub
+let hub: RendererEvents
 let dir: string
 const logLines: string[] = []
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
   writeFileSync(join(dir, 'assets', 'app.css'), 'body{}')
   writeFileSync(join(tmpdir(), 'web-host-outside.txt'), 'outside')
-  hub = new EventHub()
+  hub = new RendererEvents()
   const logger = createLogger({ write: (l) => logLines.push(l) })
   const dispatch = createDispatcher({
     handlers: createHandlers({ platform: browserPlatform, runtime: 'test' }),
@@ -88,7 +88,7 @@ describe('web host', () => {
     const make = () =>
       startWebHost({
         dispatch: async () => ({ ok: true, value: null }),
-        hub: new EventHub(),
+        hub: new RendererEvents(),
         rendererDir: dir,
         logger: createLogger({ write: () => {} }),
       })
@@ -120,7 +120,7 @@ describe('web host', () => {
   })
 
   it('inspects a real fixture over HTTP', async () => {
-    const text = readFileSync(join(fixtures, 'google-workspace-app.xml'), 'utf8')
+    const text = readFileSync(join(IDP_METADATA_DIR, 'google-workspace-app.xml'), 'utf8')
     const res = await api('metadata.inspect', {
       source: { kind: 'text', text, name: 'google.xml' },
     })

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { AppErrorData } from '../../src-shared/errors.ts'
 import { WEB_HOST_CSP } from '../csp.ts'
-import type { EventHub } from '../event-hub.ts'
+import type { RendererEvents } from '../renderer-events.ts'
 import type { Logger } from '../logger.ts'
-import type { Dispatch } from '../services.ts'
+import type { Dispatch } from '../dispatcher.ts'
 import { readStaticFile } from './static-files.ts'
 
 /**
@@ -25,7 +25,7 @@ export interface WebHost {
 
 export interface WebHostOptions {
   dispatch: Dispatch
-  hub: EventHub
+  hub: RendererEvents
   rendererDir: string
   logger: Logger
   port?: number

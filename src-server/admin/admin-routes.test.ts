@@ -5,10 +5,10 @@ import type { ClientRequest, IncomingMessage } from 'node:http'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sha256Hex } from '../store/hash.ts'
-import { startTestServer, TEST_ADMIN_KEY } from '../test-server.ts'
-import type { ScimReply, TestServer } from '../test-server.ts'
+import { startTestServer, TEST_ADMIN_KEY } from '../../test/support/test-server.ts'
+import type { ScimReply, TestServer } from '../../test/support/test-server.ts'
+import { IDP_METADATA_DIR } from '../../test/fixtures/index.ts'
 
-const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/idp-metadata')
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
@@ -180,7 +180,7 @@ describe('SSO configuration', () => {
     expect(r.body.sp.acsUrl).toBe(`${t.server.url}/sso/${id}/saml/acs`)
     expect(r.body.sp.entityId).toContain(id)
     expect(r.body.sp.nameIdFormat).toContain('emailAddress')
-    const okta = readFileSync(resolve(FIXTURES, 'okta-app-trial-org.xml'), 'utf8')
+    const okta = readFileSync(resolve(IDP_METADATA_DIR, 'okta-app-trial-org.xml'), 'utf8')
     r = await t.admin(`/tenants/${id}/sso`, { method: 'PUT', body: { metadataXml: okta } })
     expect(r.status).toBe(200)
     expect(r.body.idp.entityId).toBe('http://www.okta.com/exkdoocxa1VmjpXmX697')
@@ -189,7 +189,7 @@ describe('SSO configuration', () => {
     )
     expect(r.body.idp.signingCertificates).toHaveLength(1)
     for (const bad of ['sp-salesforce-not-idp.xml', 'edge-billion-laughs-doctype-response.xml']) {
-      const xml = readFileSync(resolve(FIXTURES, bad), 'utf8')
+      const xml = readFileSync(resolve(IDP_METADATA_DIR, bad), 'utf8')
       const put = await t.admin(`/tenants/${id}/sso`, { method: 'PUT', body: { metadataXml: xml } })
       expectApiError(put, 422, 'admin.metadata_invalid')
       expect(

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
-import { parseIdpMetadata } from '../../src-main/metadata/parse-idp-metadata.ts'
+import { parseIdpMetadata } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
 import type { IdpMetadata } from '../../src-shared/metadata.ts'
 import { redactString } from '../../src-shared/redact.ts'
-import type { EventHub } from '../events.ts'
+import type { EventFeed } from '../event-feed.ts'
 import { readBody } from '../http/body.ts'
 import { exceedsDepth } from '../http/json-depth.ts'
 import { Router } from '../http/router.ts'
@@ -27,7 +27,7 @@ export interface AdminDeps {
   tenants: TenantStore
   resources: ResourceStore
   events: EventStore
-  hub: EventHub
+  hub: EventFeed
   heartbeatMs: number
   /** Open SSE responses, so close() can end them. */
   streams: Set<ServerResponse>

@@ -18,7 +18,7 @@ import {
   oktaSpecCaseFilter,
   oktaSpecInvalidUserFilter,
   oktaUnquotedFilter,
-} from './idp-request-fixtures.ts'
+} from '../../test/support/idp-requests.ts'
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
 

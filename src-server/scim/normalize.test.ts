@@ -10,7 +10,7 @@ import {
   oktaCreateGroup,
   oktaCreateUser,
   oktaSpecCreateUser,
-} from './idp-request-fixtures.ts'
+} from '../../test/support/idp-requests.ts'
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'

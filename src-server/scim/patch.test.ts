@@ -22,7 +22,7 @@ import {
   oktaGroupRename,
   oktaMembership,
   oktaReactivate,
-} from './idp-request-fixtures.ts'
+} from '../../test/support/idp-requests.ts'
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'

@@ -1,5 +1,9 @@
 import { AppError } from '../../../src-shared/errors.ts'
-import { runBackendServe, SERVE_USAGE, UsageError } from '../../../src-server/cli.ts'
+import {
+  runBackendServe,
+  SERVE_USAGE,
+  UsageError,
+} from '../../../src-server/launcher/serve-command.ts'
 import type { CliCommand } from '../command.ts'
 
 export const backendServeCommand: CliCommand = {

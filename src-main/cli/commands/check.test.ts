@@ -3,13 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { withFaultProxy } from '../../harness/test-servers/fault-proxy.ts'
+import { withFaultProxy } from '../../../test/support/fault-proxy.ts'
 import {
   startMemoryScimServer,
   type MemoryScimServer,
-} from '../../harness/test-servers/memory-scim-server.ts'
+} from '../../../test/support/memory-scim-server.ts'
 import { main } from '../main.ts'
-import { captureIo } from './cli-test-io.ts'
+import { captureIo } from '../../../test/support/cli-test-io.ts'
 
 let server: MemoryScimServer
 let dir: string

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../../src-server/server.ts'
-import { startCliTestBackend, type CliTestBackend } from './cli-test-backend.ts'
-import { runCli } from './cli-test-io.ts'
+import { startCliTestBackend, type CliTestBackend } from '../../../test/support/cli-test-backend.ts'
+import { runCli } from '../../../test/support/cli-test-io.ts'
 
 const ADMIN_KEY = 'admin-key-for-connection-cli-tests-0123456789'
 let appDir: string

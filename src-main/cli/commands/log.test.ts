@@ -7,8 +7,8 @@ import {
   startBackend,
   waitFor,
   type Backend,
-} from '../../provisioning-log/test-support.ts'
-import { runCli } from './cli-test-io.ts'
+} from '../../../test/support/log-test-support.ts'
+import { runCli } from '../../../test/support/cli-test-io.ts'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
 

@@ -4,11 +4,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from './cli-test-io.ts'
+import { runCli } from '../../../test/support/cli-test-io.ts'
+import { IDP_METADATA_DIR } from '../../../test/fixtures/index.ts'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
-const FIXTURES = resolve(ROOT, '../shared/fixtures/idp-metadata')
-const fixture = (name: string): string => join(FIXTURES, name)
+const fixture = (name: string): string => join(IDP_METADATA_DIR, name)
 
 async function run(
   args: string[],
@@ -101,7 +101,7 @@ describe('scim-console metadata inspect', () => {
   })
 
   it('exit 2 with the code when the file cannot be read', async () => {
-    const r = await run([join(FIXTURES, 'no-such-file.xml')])
+    const r = await run([join(IDP_METADATA_DIR, 'no-such-file.xml')])
     expect(r.code).toBe(2)
     expect(r.err).toMatch(/^metadata\.read_failed: .*does not exist/)
     expect(r.err).toMatch(/hint: /)

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../../src-server/server.ts'
-import { startCliTestBackend, type CliTestBackend } from './cli-test-backend.ts'
+import { startCliTestBackend, type CliTestBackend } from '../../../test/support/cli-test-backend.ts'
 import { TOKEN_PREFIX } from '../../secrets/generate-token.ts'
-import { runCli } from './cli-test-io.ts'
+import { runCli } from '../../../test/support/cli-test-io.ts'
 
 const ADMIN_KEY = 'admin-key-for-token-cli-tests-0123456789'
 let appDir: string

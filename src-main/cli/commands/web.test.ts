@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../main.ts'
-import { captureIo } from './cli-test-io.ts'
+import { captureIo } from '../../../test/support/cli-test-io.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'web-cmd-'))
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>ui</title>')

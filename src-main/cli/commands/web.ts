@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
-import { EventHub } from '../../event-hub.ts'
+import { RendererEvents } from '../../renderer-events.ts'
 import { createLogger } from '../../logger.ts'
 import { openMainContext } from '../../main-context.ts'
-import { browserPlatform, createDispatcher, createHandlers } from '../../services.ts'
+import { browserPlatform, createDispatcher, createHandlers } from '../../dispatcher.ts'
 import { startWebHost } from '../../web-host/web-host.ts'
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../command.ts'
 
@@ -65,7 +65,7 @@ export const webCommand: CliCommand = {
       runtime: { execPath: process.execPath },
     })
 
-    const hub = new EventHub()
+    const hub = new RendererEvents()
     const logger = createLogger({
       write: (line) => io.stderr.write(line),
       onRecord: (record) =>

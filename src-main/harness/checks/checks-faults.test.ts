@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CheckStatus, HarnessProfile } from '../../../src-shared/harness.ts'
 import { runHarness, type RunHarnessInput } from '../runner.ts'
-import { withFaultProxy, type FaultName } from '../test-servers/fault-proxy.ts'
-import { startMemoryScimServer, type MemoryScimServer } from '../test-servers/memory-scim-server.ts'
+import { withFaultProxy, type FaultName } from '../../../test/support/fault-proxy.ts'
+import {
+  startMemoryScimServer,
+  type MemoryScimServer,
+} from '../../../test/support/memory-scim-server.ts'
 import { allChecks } from './index.ts'
 
 /**

@@ -6,8 +6,11 @@ import {
   type HarnessProgressEvent,
 } from '../../../src-shared/harness.ts'
 import { runHarness } from '../runner.ts'
-import { startFaultProxy, type FaultProxy } from '../test-servers/fault-proxy.ts'
-import { startMemoryScimServer, type MemoryScimServer } from '../test-servers/memory-scim-server.ts'
+import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy.ts'
+import {
+  startMemoryScimServer,
+  type MemoryScimServer,
+} from '../../../test/support/memory-scim-server.ts'
 import { toHar } from './har.ts'
 import { toHtmlReport } from './html.ts'
 import { parseJsonReport, toJsonReport } from './json.ts'

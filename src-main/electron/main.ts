@@ -1,0 +1,182 @@
+import { createWriteStream, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { app, BrowserWindow, Menu, nativeTheme, shell } from 'electron'
+import { aboutPanelOptions } from './about-panel.ts'
+import { buildMenuTemplate } from './app-menu.ts'
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.ts'
+import { clearClipboardIfEquals, writeClipboard } from './clipboard.ts'
+import { createMainWindow } from './create-window.ts'
+import { pickMetadataFile } from './dialogs.ts'
+import { registerIpc } from './ipc-registrar.ts'
+import { originOf } from './sender-check.ts'
+import { backgroundFor } from './window-options.ts'
+import { initialWindowState, keepWindowState } from './window-state-keeper.ts'
+import { WINDOW_STATE_FILE } from './window-state.ts'
+import { RendererEvents } from '../renderer-events.ts'
+import { createLogger } from '../logger.ts'
+import { defaultDataDir } from '../connections/data-dir.ts'
+import { openMainContext } from '../main-context.ts'
+import { EMBEDDED_BACKEND_BUNDLE } from '../../src-server/launcher/embedded-protocol.ts'
+import { utilityProcessLauncher } from './embedded-backend.ts'
+import { createDispatcher, createHandlers } from '../dispatcher.ts'
+
+// The Electron front door: wiring only. Services live in src-main/<service>/, the glue and its
+// tested logic in src-main/electron/. electron-vite sets ELECTRON_RENDERER_URL only in
+// `electron-vite dev`.
+const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
+const preloadPath = join(import.meta.dirname, '../preload/index.cjs')
+const rendererDir = join(import.meta.dirname, '../renderer')
+// electron-builder copies build/icon.png next to the asar (extraResources); dev runs use the source.
+const iconPath = app.isPackaged
+  ? join(process.resourcesPath, 'icon.png')
+  : join(import.meta.dirname, '../../build/icon.png')
+
+// A second launch (a desktop shortcut clicked twice) hands over to the first and exits: two
+// instances would fight over the window-state file and the local provisioning-log index.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  start()
+}
+
+function start(): void {
+  app.enableSandbox()
+  registerAppScheme()
+  // Follow the OS light/dark setting; the renderer's CSS follows prefers-color-scheme.
+  nativeTheme.themeSource = 'system'
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault())
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  })
+
+  let mainWindow: BrowserWindow | undefined
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.show()
+    mainWindow.focus()
+  })
+
+  void app.whenReady().then(async () => {
+    mkdirSync(app.getPath('logs'), { recursive: true })
+    const logFile = createWriteStream(join(app.getPath('logs'), 'main.log'), { flags: 'a' })
+    const hub = new RendererEvents()
+    const logger = createLogger({
+      write: (line) => logFile.write(line),
+      onRecord: (r) => hub.emit('app.log', { time: r.time, level: r.level, msg: r.msg }),
+    })
+    const context = await openMainContext({
+      dataDir: defaultDataDir(process.env),
+      env: process.env,
+      platform: process.platform,
+      runtime: { execPath: process.execPath },
+      startEmbedded: utilityProcessLauncher({
+        modulePath: join(import.meta.dirname, `${EMBEDDED_BACKEND_BUNDLE}.js`),
+        onLog: ({ level, msg, ...fields }) =>
+          logger[level === 'info' || level === 'warn' ? level : 'error'](
+            `embedded backend: ${String(msg)}`,
+            fields,
+          ),
+        onUnexpectedExit: (code, stderr) =>
+          logger.error('embedded backend exited', { code, stderr }),
+      }),
+    })
+    // Quitting waits for the embedded backend to close its database (buffered provisioning events
+    // are flushed then); Electron would otherwise kill its utility process mid-write. Bounded, so
+    // a stuck service can delay the quit but never cancel it.
+    let quitReady = false
+    let closing: Promise<void> | undefined
+    app.on('will-quit', (event) => {
+      if (quitReady) return
+      event.preventDefault()
+      closing ??= Promise.race([
+        context
+          .close()
+          .catch((err: unknown) => logger.error('shutdown failed', { error: String(err) })),
+        new Promise<void>((resolve) => setTimeout(resolve, 10_000)),
+      ]).then(() => {
+        quitReady = true
+        app.quit()
+      })
+    })
+    const dispatch = createDispatcher({
+      handlers: createHandlers({
+        context,
+        hub,
+        runtime: `electron ${process.versions.electron}`,
+        platform: {
+          pickMetadataFile: () => pickMetadataFile(BrowserWindow.getFocusedWindow() ?? undefined),
+          writeClipboard,
+          clearClipboardIfEquals,
+        },
+      }),
+      logger,
+    })
+
+    app.setAboutPanelOptions(
+      aboutPanelOptions({
+        appName: app.getName(),
+        appVersion: app.getVersion(),
+        versions: {
+          electron: process.versions.electron,
+          chrome: process.versions.chrome,
+          node: process.versions.node,
+          v8: process.versions.v8,
+        },
+        platform: process.platform,
+        iconPath,
+      }),
+    )
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          platform: process.platform,
+          appName: app.getName(),
+          isDev: !app.isPackaged,
+          navigate: (screen) => hub.emit('app.navigate', { screen }),
+          showLogsFolder: () => void shell.openPath(app.getPath('logs')),
+        }),
+      ),
+    )
+
+    serveRenderer(rendererDir)
+    const url = devUrl ?? `${APP_ORIGIN}/index.html`
+    registerIpc({
+      dispatch,
+      hub,
+      origins: [originOf(url) ?? url],
+      trusted: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+    })
+
+    const statePath = join(app.getPath('userData'), WINDOW_STATE_FILE)
+    const openMainWindow = async (): Promise<void> => {
+      const state = await initialWindowState(statePath, (reason) =>
+        logger.warn('window state ignored', { reason }),
+      )
+      const win = createMainWindow({
+        preloadPath,
+        url,
+        state,
+        dark: nativeTheme.shouldUseDarkColors,
+      })
+      keepWindowState(win, statePath, (err) =>
+        logger.warn('window state not saved', { error: String(err) }),
+      )
+      mainWindow = win
+    }
+    nativeTheme.on('updated', () => {
+      const bg = backgroundFor(nativeTheme.shouldUseDarkColors)
+      for (const w of BrowserWindow.getAllWindows()) w.setBackgroundColor(bg)
+    })
+    await openMainWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) void openMainWindow()
+    })
+    logger.info('app started', { version: app.getVersion() })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+}

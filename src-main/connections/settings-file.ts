@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { AppError } from '../../src-shared/errors.ts'
+import { writeFileAtomic } from '../fs/atomic-write.ts'
 
 export const SETTINGS_FILE = 'settings.json'
 
@@ -74,25 +74,10 @@ function formatPath(path: PropertyKey[]): string {
 }
 
 /**
- * Write-to-temp, fsync, rename: a crash mid-write leaves the old file or the new one, never half
- * of each. The folder is private to the user because it names the backends they administer.
+ * Atomic (a crash leaves the old file or the new one); the folder and file are private to the
+ * user because they name the backends they administer.
  */
 export async function writeSettings(dataDir: string, settings: Settings): Promise<void> {
   const checked = settingsSchema.parse(settings)
-  await mkdir(dataDir, { recursive: true, mode: 0o700 })
-  const file = settingsPath(dataDir)
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  const handle = await open(temp, 'w', 0o600)
-  try {
-    await handle.writeFile(JSON.stringify(checked, null, 2) + '\n', 'utf8')
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    await rename(temp, file)
-  } catch (err) {
-    await rm(temp, { force: true })
-    throw err
-  }
+  await writeFileAtomic(settingsPath(dataDir), JSON.stringify(checked, null, 2) + '\n')
 }

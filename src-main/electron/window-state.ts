@@ -1,7 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { z } from 'zod'
+import { writeFileAtomicSync } from '../fs/atomic-write.ts'
 
 /**
  * Where the main window was and whether it was maximized, kept as JSON in userData. Plain Node and
@@ -77,16 +76,12 @@ export function parseWindowState(
 }
 
 /**
- * Writes through a temporary file and a rename so a crash mid-write never leaves half a file.
- * Synchronous on purpose: the last save happens as the window closes, and an async write could
+ * Atomic, so a crash mid-write never leaves half a file. Synchronous on purpose: the last save happens as the window closes, and an async write could
  * be cut off by the app quitting right after. The file is under 100 bytes.
  */
 export function saveWindowState(path: string, state: WindowState): void {
   const valid = windowStateSchema.parse(state)
-  mkdirSync(dirname(path), { recursive: true })
-  const tmp = `${path}.tmp`
-  writeFileSync(tmp, `${JSON.stringify(valid)}\n`, 'utf8')
-  renameSync(tmp, path)
+  writeFileAtomicSync(path, `${JSON.stringify(valid)}\n`)
 }
 
 /**

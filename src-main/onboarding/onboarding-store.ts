@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { oktaAppSchema } from '../../src-shared/channels/onboarding.ts'
 import { AppError } from '../../src-shared/errors.ts'
 import { harnessReportSchema } from '../../src-shared/harness.ts'
+import { writeFileAtomic } from '../fs/atomic-write.ts'
 
 /** Lives next to settings.json in the app's data folder. */
 export const ONBOARDING_FILE = 'onboarding.json'
@@ -79,11 +79,9 @@ export function freshState(key: TenantKey, now: string): TenantOnboarding {
  */
 export class OnboardingStore {
   readonly file: string
-  readonly #dataDir: string
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(dataDir: string) {
-    this.#dataDir = dataDir
     this.file = join(dataDir, ONBOARDING_FILE)
   }
 
@@ -144,24 +142,10 @@ export class OnboardingStore {
     return parsed.data
   }
 
-  /** Write-to-temp, fsync, rename: a crash mid-write leaves the old file or the new one. */
+  /** Atomic: a crash mid-write leaves the old file or the new one. */
   async #write(file: OnboardingFile): Promise<void> {
     const checked = fileSchema.parse(file)
-    await mkdir(this.#dataDir, { recursive: true, mode: 0o700 })
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-    const handle = await open(temp, 'w', 0o600)
-    try {
-      await handle.writeFile(JSON.stringify(checked, null, 2) + '\n', 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    try {
-      await rename(temp, this.file)
-    } catch (err) {
-      await rm(temp, { force: true })
-      throw err
-    }
+    await writeFileAtomic(this.file, JSON.stringify(checked, null, 2) + '\n')
   }
 }
 

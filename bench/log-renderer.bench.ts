@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import type { ProvisioningEvent } from '../src-shared/provisioning-event.ts'
-import { RendererEvents } from '../src-main/renderer-events.ts'
 import { startInProcess } from '../test/support/handler-test-context.ts'
-import { createLogHandlers, LogRegistry } from '../src-main/handlers/log.ts'
+import { createAppServices } from '../src-main/app-services.ts'
 import { createLogger } from '../src-main/logger.ts'
-import { openMainContext } from '../src-main/main-context.ts'
-import { browserPlatform, createDispatcher, createHandlers } from '../src-main/dispatcher.ts'
+import { createDispatcher } from '../src-main/dispatcher.ts'
+import { createHandlers } from '../src-main/handlers/index.ts'
+import { browserClipboard, browserDialogs } from '../src-main/web-host/browser-platform.ts'
 import { startWebHost } from '../src-main/web-host/web-host.ts'
 
 // The measuring functions run in the page; the node tsconfig has no DOM lib, hence these types.
@@ -66,27 +66,26 @@ function synthetic(seq: number, tenantId: string, t0: number): ProvisioningEvent
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'scim-log-bench-'))
-const context = await openMainContext({
+const services = await createAppServices({
   dataDir,
   env: { SCIM_CONSOLE_SECRET_STORE: 'memory' },
-  platform: process.platform,
-  runtime: { execPath: process.execPath },
+  osPlatform: process.platform,
+  runtime: 'bench',
+  execPath: process.execPath,
+  clipboard: browserClipboard,
+  dialogs: browserDialogs,
   startEmbedded: startInProcess,
 })
-const hub = new RendererEvents()
+const hub = services.events
 const logger = createLogger({ write: () => undefined })
-const deps = { platform: browserPlatform, runtime: 'bench', context, hub }
-const registry = new LogRegistry({ context: () => context, hub })
-const dispatch = createDispatcher({
-  handlers: { ...createHandlers(deps), ...createLogHandlers(deps, registry) },
-  logger,
-})
+const dispatch = createDispatcher({ handlers: createHandlers(services), logger })
 const host = await startWebHost({ dispatch, hub, rendererDir, logger })
-await (await context.access()).listConnections()
-const embedded = context.embedded()!
+await (await services.backends.access()).listConnections()
+const embedded = services.backends.embedded()!
 const target = { connection: embedded.name, tenantId: embedded.tenantId }
 
-const log = await registry.get(target)
+// The screen's log, filled directly: the figure under test is the renderer, not the stream.
+const log = await services.log.get(target)
 const t0 = Date.now() - EVENTS
 let seq = 10_000_000
 const ingestStart = performance.now()
@@ -223,7 +222,7 @@ try {
 } finally {
   await browser.close()
   await host.close()
-  await context.close()
+  await services.close()
   rmSync(dataDir, { recursive: true, force: true })
 }
 

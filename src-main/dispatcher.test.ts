@@ -1,45 +1,51 @@
 import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { channels, type ChannelOutput } from '../src-shared/contract.ts'
 import { AppError } from '../src-shared/errors.ts'
-import { createLogger } from './logger.ts'
+import type { Clipboard, Dialogs } from './app-services.ts'
+import { call, type Handlers } from './dispatcher.ts'
+import { createHandlers } from './handlers/index.ts'
 import {
-  call,
-  createDispatcher,
-  createHandlers,
-  type Handlers,
-  type Platform,
-} from './dispatcher.ts'
+  openHandlerTestContext,
+  type HandlerTestContext,
+} from '../test/support/handler-test-context.ts'
 import { IDP_METADATA_DIR } from '../test/fixtures/index.ts'
 
 // The IDP_METADATA_DIR live beside the repository in the team's shared folder (see bench/).
 const fixture = (name: string): string => readFileSync(`${IDP_METADATA_DIR}/${name}`, 'utf8')
 
-function setup(platform?: Partial<Platform>) {
-  const lines: string[] = []
-  const logger = createLogger({ write: (l) => lines.push(l), level: 'debug' })
-  const handlers = createHandlers({
-    runtime: 'test',
-    platform: {
-      pickMetadataFile: async () => null,
-      writeClipboard: async () => {},
-      ...platform,
-    },
+const opened: HandlerTestContext[] = []
+afterAll(() => Promise.all(opened.map((t) => t.close())))
+
+/** The real services over a fresh data folder; no backend starts unless a channel needs it. */
+async function setup(platform: { clipboard?: Partial<Clipboard>; dialogs?: Dialogs } = {}) {
+  const t = await openHandlerTestContext({
+    ...(platform.clipboard
+      ? {
+          clipboard: {
+            writeText: async () => undefined,
+            clearIfEquals: async () => false,
+            ...platform.clipboard,
+          },
+        }
+      : {}),
+    ...(platform.dialogs ? { dialogs: platform.dialogs } : {}),
   })
-  return { dispatch: createDispatcher({ handlers, logger }), lines, handlers }
+  opened.push(t)
+  return { dispatch: t.dispatch, lines: t.logLines, handlers: createHandlers(t.services) }
 }
 
 describe('createHandlers', () => {
-  it('has exactly one handler per contract channel', () => {
-    expect(Object.keys(setup().handlers).sort()).toEqual([...channels].sort())
+  it('has exactly one handler per contract channel', async () => {
+    expect(Object.keys((await setup()).handlers).sort()).toEqual([...channels].sort())
   })
 
-  it('is typed so that a missing or extra handler does not compile', () => {
-    const { 'app.info': _dropped, ...withoutAppInfo } = setup().handlers
+  it('is typed so that a missing or extra handler does not compile', async () => {
+    const { 'app.info': _dropped, ...withoutAppInfo } = (await setup()).handlers
     // @ts-expect-error -- 'app.info' is missing
     const missing: Handlers = withoutAppInfo
     const extra: Handlers = {
-      ...setup().handlers,
+      ...(await setup()).handlers,
       // @ts-expect-error -- not a contract channel
       'app.unknown': async () => ({}),
     }
@@ -49,7 +55,7 @@ describe('createHandlers', () => {
 
 describe('dispatch', () => {
   it('inspects real metadata through the contract', async () => {
-    const { dispatch } = setup()
+    const { dispatch } = await setup()
     const result = await call(dispatch, 'metadata.inspect', {
       source: { kind: 'text', text: fixture('okta-app-trial-org.xml'), name: 'okta.xml' },
     })
@@ -60,7 +66,7 @@ describe('dispatch', () => {
   })
 
   it('re-inspects an aggregate with the chosen entity ID', async () => {
-    const { dispatch } = setup()
+    const { dispatch } = await setup()
     const result = await call(dispatch, 'metadata.inspect', {
       source: { kind: 'text', text: fixture('edge-x509-double-encoded-pem-aggregate.xml') },
       entityId: 'https://bar.example.com/access/saml/idp.xml',
@@ -71,9 +77,11 @@ describe('dispatch', () => {
 
   it('answers bad input with ipc.bad_input naming the field, and never calls the service', async () => {
     let called = false
-    const { dispatch } = setup({
-      writeClipboard: async () => {
-        called = true
+    const { dispatch } = await setup({
+      clipboard: {
+        writeText: async () => {
+          called = true
+        },
       },
     })
     const result = await dispatch('clipboard.writeText', { text: 42 })
@@ -83,7 +91,7 @@ describe('dispatch', () => {
   })
 
   it('refuses a file path from the renderer', async () => {
-    const { dispatch } = setup()
+    const { dispatch } = await setup()
     const result = await dispatch('metadata.inspect', {
       source: { kind: 'file', path: '/etc/passwd' },
     })
@@ -92,7 +100,7 @@ describe('dispatch', () => {
   })
 
   it('answers an unknown channel with ipc.unknown_channel, including prototype names', async () => {
-    const { dispatch } = setup()
+    const { dispatch } = await setup()
     for (const name of ['nope.nothing', 'constructor', '__proto__']) {
       expect(await dispatch(name, {})).toMatchObject({
         ok: false,
@@ -102,11 +110,13 @@ describe('dispatch', () => {
   })
 
   it('passes an AppError through as its envelope', async () => {
-    const { dispatch } = setup({
-      pickMetadataFile: async () => {
-        throw new AppError('metadata.read_failed', 'Could not read x.xml.', {
-          hint: 'Check the file.',
-        })
+    const { dispatch } = await setup({
+      dialogs: {
+        pickMetadataFile: async () => {
+          throw new AppError('metadata.read_failed', 'Could not read x.xml.', {
+            hint: 'Check the file.',
+          })
+        },
       },
     })
     expect(await dispatch('metadata.pickFile', {})).toEqual({
@@ -120,9 +130,11 @@ describe('dispatch', () => {
   })
 
   it('turns an unexpected throw into internal without a stack, and logs the stack redacted', async () => {
-    const { dispatch, lines } = setup({
-      writeClipboard: async () => {
-        throw new Error('boom with Bearer abcdefghijkl')
+    const { dispatch, lines } = await setup({
+      clipboard: {
+        writeText: async () => {
+          throw new Error('boom with Bearer abcdefghijkl')
+        },
       },
     })
     const result = await dispatch('clipboard.writeText', { text: 'x' })
@@ -135,7 +147,7 @@ describe('dispatch', () => {
   })
 
   it('logs channel, duration and result code but never the input', async () => {
-    const { dispatch, lines } = setup()
+    const { dispatch, lines } = await setup()
     await dispatch('clipboard.writeText', { text: 'scimc_supersecretvalue-xyz' })
     await dispatch('metadata.inspect', { source: { kind: 'text', text: '<not-metadata-marker/>' } })
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
@@ -150,7 +162,7 @@ describe('dispatch', () => {
   })
 
   it('reports app.info from package.json', async () => {
-    const { dispatch } = setup()
+    const { dispatch } = await setup()
     const result = await call(dispatch, 'app.info', {})
     expect(result).toEqual({
       ok: true,

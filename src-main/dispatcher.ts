@@ -8,46 +8,14 @@ import {
 } from '../src-shared/contract.ts'
 import { AppError, toErrorData, type Result } from '../src-shared/errors.ts'
 import type { Logger } from './logger.ts'
-import { appHandlers } from './handlers/app.ts'
-import type { HandlerDeps } from './handlers/handler-deps.ts'
-import { metadataHandlers } from './handlers/metadata.ts'
-import { connectionsHandlers } from './handlers/connections.ts'
-import { tokensHandlers } from './handlers/tokens.ts'
-import { ssoHandlers } from './handlers/sso.ts'
-import { logHandlers } from './handlers/log.ts'
-import { harnessHandlers } from './handlers/harness.ts'
-import { onboardingHandlers } from './handlers/onboarding.ts'
+import type { Handlers } from './handlers/handler-types.ts'
 
 /**
- * Maps every contract channel to its main-process implementation. Both front doors (the Electron
- * IPC registrar and the loopback web host) go through `createDispatcher`, so validation, error
- * envelopes and logging are identical for both.
+ * Both front doors (the Electron IPC registrar and the loopback web host) go through
+ * `createDispatcher`, so validation, error envelopes and logging are identical for both. The
+ * handlers come from `createHandlers(services)` (src-main/handlers/index.ts).
  */
-
-/** Handler for one channel: validated input in, contract output out (checked again on the way out). */
-export type Handlers = {
-  [K in Channel]: (input: z.output<(typeof contract)[K]['input']>) => Promise<ChannelOutput<K>>
-}
-
-export type { Platform } from './handlers/handler-deps.ts'
-export { browserPlatform } from './handlers/handler-deps.ts'
-
-/**
- * Every domain contributes the handlers of its own channels (src-main/handlers/<domain>.ts); the
- * `Handlers` annotation makes a missing or extra handler a compile error.
- */
-export function createHandlers(deps: HandlerDeps): Handlers {
-  return {
-    ...appHandlers(deps),
-    ...metadataHandlers(deps),
-    ...connectionsHandlers(deps),
-    ...tokensHandlers(deps),
-    ...ssoHandlers(deps),
-    ...logHandlers(deps),
-    ...harnessHandlers(deps),
-    ...onboardingHandlers(deps),
-  }
-}
+export type { Handlers }
 
 export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>
 

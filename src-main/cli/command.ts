@@ -5,7 +5,7 @@ export interface CliIo {
   stderr: Writable
   stdin: NodeJS.ReadableStream
   env: NodeJS.ProcessEnv
-  /** Aborted on Ctrl-C so long-running commands can clean up. */
+  /** Aborted on Ctrl-C or SIGTERM so long-running commands can clean up. */
   signal: AbortSignal
 }
 
@@ -20,4 +20,15 @@ export interface CliCommand {
   usage: string
   summary: string
   run(args: string[], io: CliIo): Promise<number>
+}
+
+/**
+ * What the command list holds: enough to print help and pick the command, and how to load it.
+ * Loading on demand keeps `scim-console --help` from importing every service.
+ */
+export interface CliCommandEntry {
+  path: string[]
+  usage: string
+  summary: string
+  load(): Promise<CliCommand>
 }

@@ -1,6 +1,6 @@
 import { AppError, toErrorData } from '../../src-shared/errors.ts'
 import { redactString } from '../../src-shared/redact.ts'
-import { EXIT_USAGE, type CliCommand, type CliIo } from './command.ts'
+import { EXIT_USAGE, type CliCommandEntry, type CliIo } from './command.ts'
 import { commands } from './commands/index.ts'
 
 function usage(): string {
@@ -9,7 +9,7 @@ function usage(): string {
   return `Usage: scim-console <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nscim-console <command> --help shows one command.\n`
 }
 
-function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
+function findCommand(argv: string[]): { command: CliCommandEntry; rest: string[] } | undefined {
   // Longest path wins so `token create` is not taken for `token`.
   const sorted = [...commands].sort((a, b) => b.path.length - a.path.length)
   for (const command of sorted) {
@@ -21,9 +21,12 @@ function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | 
 }
 
 export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
+  // Ctrl-C and a service manager's SIGTERM both abort the signal, so a long-running command
+  // (`web`, `log tail`, `check`) closes its services and its embedded backend before exiting.
   const controller = new AbortController()
-  const onSigint = (): void => controller.abort()
-  process.once('SIGINT', onSigint)
+  const onSignal = (): void => controller.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   const fullIo: CliIo = {
     stdout: io?.stdout ?? process.stdout,
     stderr: io?.stderr ?? process.stderr,
@@ -47,7 +50,8 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
       fullIo.stdout.write(`Usage: scim-console ${found.command.usage}\n${found.command.summary}\n`)
       return 0
     }
-    return await found.command.run(found.rest, fullIo)
+    const command = await found.command.load()
+    return await command.run(found.rest, fullIo)
   } catch (err) {
     const data = toErrorData(err)
     const hint = data.hint ? `\nhint: ${data.hint}` : ''
@@ -57,6 +61,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     }
     return err instanceof AppError && err.code === 'cli.usage' ? EXIT_USAGE : 2
   } finally {
-    process.removeListener('SIGINT', onSigint)
+    process.removeListener('SIGINT', onSignal)
+    process.removeListener('SIGTERM', onSignal)
   }
 }

@@ -12,13 +12,14 @@ import { originOf } from './sender-check.ts'
 import { backgroundFor } from './window-options.ts'
 import { initialWindowState, keepWindowState } from './window-state-keeper.ts'
 import { WINDOW_STATE_FILE } from './window-state.ts'
-import { RendererEvents } from '../renderer-events.ts'
+import { createAppServices } from '../app-services.ts'
+import type { RendererEvents } from '../renderer-events.ts'
 import { createLogger } from '../logger.ts'
 import { defaultDataDir } from '../connections/data-dir.ts'
-import { openMainContext } from '../main-context.ts'
 import { EMBEDDED_BACKEND_BUNDLE } from '../../src-server/launcher/embedded-protocol.ts'
 import { utilityProcessLauncher } from './embedded-backend.ts'
-import { createDispatcher, createHandlers } from '../dispatcher.ts'
+import { createDispatcher } from '../dispatcher.ts'
+import { createHandlers } from '../handlers/index.ts'
 
 // The Electron front door: wiring only. Services live in src-main/<service>/, the glue and its
 // tested logic in src-main/electron/. electron-vite sets ELECTRON_RENDERER_URL only in
@@ -61,16 +62,23 @@ function start(): void {
   void app.whenReady().then(async () => {
     mkdirSync(app.getPath('logs'), { recursive: true })
     const logFile = createWriteStream(join(app.getPath('logs'), 'main.log'), { flags: 'a' })
-    const hub = new RendererEvents()
+    // The logger exists before the services (the embedded backend logs through it); its
+    // records reach the renderer once the services, and so the event bus, are built.
+    const late: { events?: RendererEvents } = {}
     const logger = createLogger({
       write: (line) => logFile.write(line),
-      onRecord: (r) => hub.emit('app.log', { time: r.time, level: r.level, msg: r.msg }),
+      onRecord: (r) => late.events?.emit('app.log', { time: r.time, level: r.level, msg: r.msg }),
     })
-    const context = await openMainContext({
+    const services = await createAppServices({
       dataDir: defaultDataDir(process.env),
       env: process.env,
-      platform: process.platform,
-      runtime: { execPath: process.execPath },
+      osPlatform: process.platform,
+      runtime: `electron ${process.versions.electron}`,
+      execPath: process.execPath,
+      clipboard: { writeText: writeClipboard, clearIfEquals: clearClipboardIfEquals },
+      dialogs: {
+        pickMetadataFile: () => pickMetadataFile(BrowserWindow.getFocusedWindow() ?? undefined),
+      },
       startEmbedded: utilityProcessLauncher({
         modulePath: join(import.meta.dirname, `${EMBEDDED_BACKEND_BUNDLE}.js`),
         onLog: ({ level, msg, ...fields }) =>
@@ -82,16 +90,19 @@ function start(): void {
           logger.error('embedded backend exited', { code, stderr }),
       }),
     })
-    // Quitting waits for the embedded backend to close its database (buffered provisioning events
-    // are flushed then); Electron would otherwise kill its utility process mid-write. Bounded, so
-    // a stuck service can delay the quit but never cancel it.
+    const hub = services.events
+    late.events = hub
+    // Quitting waits for the services to close: harness runs clean up, then the embedded backend
+    // closes its database (buffered provisioning events are flushed); Electron would otherwise
+    // kill its utility process mid-write. Bounded, so a stuck service can delay the quit but
+    // never cancel it.
     let quitReady = false
     let closing: Promise<void> | undefined
     app.on('will-quit', (event) => {
       if (quitReady) return
       event.preventDefault()
       closing ??= Promise.race([
-        context
+        services
           .close()
           .catch((err: unknown) => logger.error('shutdown failed', { error: String(err) })),
         new Promise<void>((resolve) => setTimeout(resolve, 10_000)),
@@ -100,19 +111,7 @@ function start(): void {
         app.quit()
       })
     })
-    const dispatch = createDispatcher({
-      handlers: createHandlers({
-        context,
-        hub,
-        runtime: `electron ${process.versions.electron}`,
-        platform: {
-          pickMetadataFile: () => pickMetadataFile(BrowserWindow.getFocusedWindow() ?? undefined),
-          writeClipboard,
-          clearClipboardIfEquals,
-        },
-      }),
-      logger,
-    })
+    const dispatch = createDispatcher({ handlers: createHandlers(services), logger })
 
     app.setAboutPanelOptions(
       aboutPanelOptions({

@@ -1,12 +1,12 @@
 import type { appChannels } from '../../src-shared/channels/app.ts'
-import pkg from '../../package.json' with { type: 'json' }
-import type { DomainHandlers, HandlerDeps } from './handler-deps.ts'
+import type { AppServices } from '../app-services.ts'
+import type { DomainHandlers } from './handler-types.ts'
 
-export function appHandlers(deps: HandlerDeps): DomainHandlers<typeof appChannels> {
+export function appHandlers(services: AppServices): DomainHandlers<typeof appChannels> {
   return {
-    'app.info': async () => ({ name: pkg.name, version: pkg.version, runtime: deps.runtime }),
+    'app.info': async () => services.app.info(),
     'clipboard.writeText': async ({ text }) => {
-      await deps.platform.writeClipboard(text)
+      await services.clipboard.writeText(text)
       return { written: true }
     },
   }

@@ -31,7 +31,7 @@ describe('connections handlers', () => {
       kind: 'memory',
       memoryOnly: true,
     })
-    expect(t.context.embedded()).toBeNull()
+    expect(t.services.backends.embedded()).toBeNull()
   })
 
   it('starts the embedded backend on first use when nothing is saved, with its demo tenant', async () => {
@@ -41,7 +41,7 @@ describe('connections handlers', () => {
     const embedded = list.connections[0]!
     expect(embedded).toMatchObject({ name: 'embedded', embedded: true, adminKeyStored: true })
     expect(embedded.adminBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/admin\/v1$/)
-    expect(embedded.defaultTenantId).toBe(t.context.embedded()!.tenantId)
+    expect(embedded.defaultTenantId).toBe(t.services.backends.embedded()!.tenantId)
 
     const tested = value(await call(t.dispatch, 'connections.test', { connection: 'embedded' }))
     expect(tested.tenants.map((x) => x.id)).toContain(embedded.defaultTenantId)
@@ -85,7 +85,7 @@ describe('connections handlers', () => {
   })
 
   it('gives the tenant overview: SP values, SCIM base URL, tokens, recent events', async () => {
-    const tenantId = t.context.embedded()!.tenantId
+    const tenantId = t.services.backends.embedded()!.tenantId
     const overview = value(
       await call(t.dispatch, 'connections.overview', { connection: 'embedded', tenantId }),
     )

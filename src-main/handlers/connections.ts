@@ -1,7 +1,7 @@
 import type { connectionsChannels } from '../../src-shared/channels/connections.ts'
 import type { ProvisioningEvent } from '../backend/admin-client.ts'
-import type { DomainHandlers, HandlerDeps } from './handler-deps.ts'
-import { requireContext } from './require-context.ts'
+import type { AppServices } from '../app-services.ts'
+import type { DomainHandlers } from './handler-types.ts'
 
 function eventSummary(e: ProvisioningEvent) {
   return {
@@ -17,13 +17,13 @@ function eventSummary(e: ProvisioningEvent) {
   }
 }
 
-export function connectionsHandlers(deps: HandlerDeps): DomainHandlers<typeof connectionsChannels> {
-  const context = () => requireContext(deps)
+export function connectionsHandlers({
+  backends,
+}: AppServices): DomainHandlers<typeof connectionsChannels> {
   return {
     'connections.list': async () => {
-      const ctx = context()
-      const access = await ctx.access()
-      const embedded = ctx.embedded()
+      const access = await backends.access()
+      const embedded = backends.embedded()
       const connections = (await access.listConnections()).map((c) => ({
         name: c.name,
         adminBaseUrl: c.adminBaseUrl,
@@ -34,23 +34,23 @@ export function connectionsHandlers(deps: HandlerDeps): DomainHandlers<typeof co
       return {
         connections,
         defaultConnection: connections[0]?.name ?? null,
-        secretStore: ctx.secretStoreInfo(),
+        secretStore: backends.secretStoreInfo(),
       }
     },
     'connections.add': async (input) => {
-      const saved = await (await context().access()).connections.add(input)
+      const saved = await (await backends.access()).connections.add(input)
       return { name: saved.name, adminBaseUrl: saved.adminBaseUrl }
     },
     'connections.edit': async ({ name, ...changes }) => {
-      const saved = await (await context().access()).connections.edit(name, changes)
+      const saved = await (await backends.access()).connections.edit(name, changes)
       return { name: saved.name, adminBaseUrl: saved.adminBaseUrl }
     },
     'connections.remove': async ({ name }) => {
-      await (await context().access()).connections.remove(name)
+      await (await backends.access()).connections.remove(name)
       return { removed: true }
     },
     'connections.test': async ({ connection }) => {
-      const client = await (await context().access()).client(connection)
+      const client = await (await backends.access()).client(connection)
       const health = await client.health()
       const tenants = await client.listTenants()
       return {
@@ -65,7 +65,7 @@ export function connectionsHandlers(deps: HandlerDeps): DomainHandlers<typeof co
       }
     },
     'connections.overview': async ({ connection, tenantId }) => {
-      const access = await context().access()
+      const access = await backends.access()
       const [overview, tokens] = await Promise.all([
         access.tenantOverview(connection, tenantId),
         access.listTokens(connection, tenantId),
@@ -92,6 +92,6 @@ export function connectionsHandlers(deps: HandlerDeps): DomainHandlers<typeof co
         recentEvents: overview.recentEvents.slice(0, 10).map(eventSummary),
       }
     },
-    'secrets.storeInfo': async () => context().secretStoreInfo(),
+    'secrets.storeInfo': async () => backends.secretStoreInfo(),
   }
 }

@@ -1,9 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HarnessProgressMessage, HarnessReport } from '../../src-shared/harness.ts'
-import { RendererEvents } from '../renderer-events.ts'
-import { createLogger } from '../logger.ts'
-import { call, createDispatcher, createHandlers, type Dispatch } from '../dispatcher.ts'
+import { call, type Dispatch } from '../dispatcher.ts'
 import {
   openHandlerTestContext,
   type HandlerTestContext,
@@ -12,7 +10,6 @@ import {
 let t: HandlerTestContext
 let dispatch: Dispatch
 const progress: HarnessProgressMessage[] = []
-const logLines: string[] = []
 let target: { connection: string; tenantId: string }
 let scimBaseUrl: string
 let secret: string
@@ -20,23 +17,13 @@ let tokenId: string
 
 beforeAll(async () => {
   t = await openHandlerTestContext()
-  // The test context's dispatcher has no hub; this one shares its services and adds one, as the
-  // web host and the Electron registrar do.
-  const hub = new RendererEvents()
-  hub.subscribe((event, payload) => {
+  // Progress reaches the renderer through the services' event bus, as in the web host and Electron.
+  t.services.events.subscribe((event, payload) => {
     if (event === 'harness.progress') progress.push(payload as HarnessProgressMessage)
   })
-  dispatch = createDispatcher({
-    handlers: createHandlers({
-      runtime: 'test',
-      context: t.context,
-      hub,
-      platform: { pickMetadataFile: async () => null, writeClipboard: async () => undefined },
-    }),
-    logger: createLogger({ write: (l) => logLines.push(l), level: 'debug' }),
-  })
+  dispatch = t.dispatch
   value(await call(dispatch, 'connections.list', {}))
-  const embedded = t.context.embedded()!
+  const embedded = t.services.backends.embedded()!
   target = { connection: embedded.name, tenantId: embedded.tenantId }
   scimBaseUrl = embedded.scimBaseUrl
   const created = value(await call(dispatch, 'tokens.create', { ...target, label: 'harness' }))
@@ -103,7 +90,7 @@ describe('harness handlers', () => {
     }
     const json = value(await call(dispatch, 'harness.export', { runId, format: 'json' }))
     expect(JSON.parse(json.text)).toMatchObject({ runId: report.runId, outcome: 'passed' })
-    expect(logLines.join('')).not.toContain(secret)
+    expect(t.logLines.join('')).not.toContain(secret)
   })
 
   it('stops a run on cancel, deletes what it created and says so', async () => {

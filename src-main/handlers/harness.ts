@@ -1,57 +1,28 @@
-import type { z } from 'zod'
-import type {
-  harnessChannels,
-  harnessTokenSourceSchema,
-} from '../../src-shared/channels/harness.ts'
-import { createHarnessService, type HarnessService } from '../harness/harness-service.ts'
-import type { RunHarnessInput } from '../harness/runner.ts'
-import type { DomainHandlers, HandlerDeps } from './handler-deps.ts'
-import { requireContext } from './require-context.ts'
-
-export interface HarnessHandlerOptions {
-  /** Passed to the runner (tests shorten retry waits). */
-  tuning?: RunHarnessInput['tuning']
-}
+import type { harnessChannels } from '../../src-shared/channels/harness.ts'
+import type { AppServices } from '../app-services.ts'
+import type { DomainHandlers } from './handler-types.ts'
 
 /**
- * The Conformance screen's door to the harness. One harness service per set of handlers (one per
- * process), so runs outlive the screen; progress goes out as `harness.progress` on the hub.
+ * The Conformance screen's door to the process's one harness service: runs outlive the screen,
+ * progress goes out as `harness.progress`, and quitting the app cancels them (app-services.ts).
  */
-export function harnessHandlers(
-  deps: HandlerDeps,
-  options: HarnessHandlerOptions = {},
-): DomainHandlers<typeof harnessChannels> {
-  const service: HarnessService = createHarnessService({
-    onProgress: (message) => deps.hub?.emit('harness.progress', message),
-    ...(options.tuning ? { tuning: options.tuning } : {}),
-  })
-  const active = new Set<string>()
-
-  // Closing the app mid-run stops the run, so the harness deletes what it created before the
-  // embedded backend (or the process) goes away.
-  deps.context?.onClose(async () => {
-    const running = [...active]
-    for (const runId of running) service.cancel(runId)
-    await Promise.allSettled(running.map((runId) => service.wait(runId)))
-  })
-
-  async function resolveToken(token: z.output<typeof harnessTokenSourceSchema>): Promise<string> {
-    if (token.source === 'pasted') return token.value
-    const access = await requireContext(deps).access()
-    return access.revealTokenSecret(token.connection, token.tenantId, token.tokenId)
-  }
-
+export function harnessHandlers({
+  harness,
+  backends,
+}: AppServices): DomainHandlers<typeof harnessChannels> {
   return {
     'harness.start': async ({ token, ...settings }) => {
-      const secret = await resolveToken(token)
-      const { runId } = service.start({ ...settings, token: secret })
-      active.add(runId)
-      const forget = (): void => void active.delete(runId)
-      service.wait(runId).then(forget, forget)
-      return { runId }
+      // A token the console holds is read from the keychain here: its secret never crosses IPC.
+      const secret =
+        token.source === 'pasted'
+          ? token.value
+          : await (
+              await backends.access()
+            ).revealTokenSecret(token.connection, token.tenantId, token.tokenId)
+      return harness.start({ ...settings, token: secret })
     },
-    'harness.cancel': async ({ runId }) => service.cancel(runId),
-    'harness.report': async ({ runId }) => ({ report: service.report(runId) ?? null }),
-    'harness.export': async ({ runId, format }) => service.export(runId, format),
+    'harness.cancel': async ({ runId }) => harness.cancel(runId),
+    'harness.report': async ({ runId }) => ({ report: harness.report(runId) ?? null }),
+    'harness.export': async ({ runId, format }) => harness.export(runId, format),
   }
 }

@@ -1,11 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventName } from '../../src-shared/contract.ts'
-import { RendererEvents } from '../renderer-events.ts'
-import { createLogger } from '../logger.ts'
-import { openMainContext, type MainContext } from '../main-context.ts'
 import {
   oktaAssign,
   oktaDeactivate,
@@ -13,11 +7,13 @@ import {
   waitFor,
   type ScimCaller,
 } from '../../test/support/log-test-support.ts'
-import { call, createDispatcher, createHandlers, type Dispatch } from '../dispatcher.ts'
-import { startInProcess } from '../../test/support/handler-test-context.ts'
+import { call, type Dispatch } from '../dispatcher.ts'
+import {
+  openHandlerTestContext,
+  type HandlerTestContext,
+} from '../../test/support/handler-test-context.ts'
 
-let dataDir: string
-let context: MainContext
+let t: HandlerTestContext
 let dispatch: Dispatch
 let target: { connection: string; tenantId: string }
 let scim: ScimCaller
@@ -30,38 +26,19 @@ function value<T>(result: { ok: boolean; value?: T; error?: unknown }): T {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'scim-log-handlers-'))
-  context = await openMainContext({
-    dataDir,
-    env: { SCIM_CONSOLE_SECRET_STORE: 'memory' },
-    platform: process.platform,
-    runtime: { execPath: process.execPath },
-    startEmbedded: startInProcess,
-  })
-  const hub = new RendererEvents()
-  hub.subscribe((event, payload) =>
+  t = await openHandlerTestContext()
+  t.services.events.subscribe((event, payload) =>
     received.push({ event, payload: payload as Record<string, unknown> }),
   )
-  dispatch = createDispatcher({
-    handlers: createHandlers({
-      runtime: 'test',
-      context,
-      hub,
-      platform: { pickMetadataFile: async () => null, writeClipboard: async () => undefined },
-    }),
-    logger: createLogger({ write: () => undefined }),
-  })
+  dispatch = t.dispatch
   value(await call(dispatch, 'connections.list', {}))
-  const embedded = context.embedded()!
+  const embedded = t.services.backends.embedded()!
   target = { connection: embedded.name, tenantId: embedded.tenantId }
   token = value(await call(dispatch, 'tokens.create', { ...target, label: 'Okta log test' })).secret
   scim = (path, init = {}) => scimCall(embedded.scimBaseUrl, token, path, init)
 })
 
-afterAll(async () => {
-  await context.close()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => t.close())
 
 const logEvents = () => received.filter((r) => r.event === 'log.event')
 
@@ -153,7 +130,7 @@ describe('log handlers over the embedded reference backend', () => {
     const har = value(await call(dispatch, 'log.export', { ...target, filter, format: 'har' }))
     const entries = JSON.parse(har.text).log.entries
     expect(entries).toHaveLength(3)
-    expect(entries[1].request.url).toBe(`${context.embedded()!.scimBaseUrl}/Users`)
+    expect(entries[1].request.url).toBe(`${t.services.backends.embedded()!.scimBaseUrl}/Users`)
     for (const e of [jsonl, csv, har]) expect(e.text).not.toContain(token)
   })
 

@@ -1,11 +1,12 @@
 import type { metadataChannels } from '../../src-shared/channels/metadata.ts'
-import { inspectMetadata } from '../metadata/inspect-metadata.ts'
-import type { DomainHandlers, HandlerDeps } from './handler-deps.ts'
+import type { AppServices } from '../app-services.ts'
+import type { DomainHandlers } from './handler-types.ts'
 
-export function metadataHandlers(deps: HandlerDeps): DomainHandlers<typeof metadataChannels> {
+export function metadataHandlers({
+  metadata,
+}: AppServices): DomainHandlers<typeof metadataChannels> {
   return {
-    'metadata.inspect': ({ source, entityId }) =>
-      inspectMetadata(source, entityId === undefined ? {} : { entityId }),
-    'metadata.pickFile': () => deps.platform.pickMetadataFile(),
+    'metadata.inspect': ({ source, entityId }) => metadata.inspect(source, entityId),
+    'metadata.pickFile': () => metadata.pickFile(),
   }
 }

@@ -3,8 +3,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
 import { createLogger } from '../logger.ts'
-import { call, createDispatcher, createHandlers, type Dispatch } from '../dispatcher.ts'
-import { ONBOARDING_FILE } from '../onboarding/onboarding-store.ts'
+import { call, createDispatcher, type Dispatch } from '../dispatcher.ts'
+import { createHarnessService } from '../harness/harness-service.ts'
+import { OnboardingService } from '../onboarding/onboarding-service.ts'
+import { ONBOARDING_FILE, OnboardingStore } from '../onboarding/onboarding-store.ts'
+import { createHandlers } from './index.ts'
 import {
   startBackendBehindFaultProxy,
   type BackendBehindFaultProxy,
@@ -28,7 +31,7 @@ beforeAll(async () => {
   t = await openHandlerTestContext()
   const list = await call(t.dispatch, 'connections.list', {})
   if (!list.ok) throw new Error(list.error.message)
-  const embedded = t.context.embedded()!
+  const embedded = t.services.backends.embedded()!
   target = { connection: embedded.name, tenantId: embedded.tenantId }
 })
 afterAll(() => t.close())
@@ -166,6 +169,9 @@ describe('onboarding handlers over the real reference backend', () => {
     expect(saved.test.report.outcome).toBe('passed')
     expect(saved.test.report.profile).toBe('okta')
     expect(file).not.toContain(secret)
+    // One harness per process: the Conformance screen's channels see onboarding's run too.
+    const report = value(await call(t.dispatch, 'harness.report', { runId })).report
+    expect(report).toMatchObject({ runId: saved.test.report.runId, outcome: 'passed' })
   })
 
   it('waits for the IdP: harness-prefixed users do not count, Okta’s sequence makes the first user arrive', async () => {
@@ -203,16 +209,17 @@ describe('onboarding handlers over the real reference backend', () => {
     )
   })
 
-  it('resumes from the saved file in a new process (fresh handlers over the same data folder)', async () => {
+  it('resumes from the saved file in a new process (a fresh onboarding service over the same data folder)', async () => {
+    // A new process has its own onboarding service and harness (no run of its own), over the
+    // same data folder and backend.
+    const onboarding = new OnboardingService({
+      store: new OnboardingStore(t.dataDir),
+      access: () => t.services.backends.access(),
+      embeddedName: () => t.services.backends.embedded()?.name ?? null,
+      harness: createHarnessService({ onProgress: () => undefined }),
+    })
     const fresh: Dispatch = createDispatcher({
-      handlers: createHandlers({
-        runtime: 'test',
-        context: t.context,
-        platform: {
-          pickMetadataFile: async () => null,
-          writeClipboard: async () => undefined,
-        },
-      }),
+      handlers: createHandlers({ ...t.services, onboarding }),
       logger: createLogger({ write: () => undefined }),
     })
     const s = value(await call(fresh, 'onboarding.status', target))

@@ -22,7 +22,7 @@ beforeAll(async () => {
   t = await openHandlerTestContext()
   const list = await call(t.dispatch, 'connections.list', {})
   if (!list.ok) throw new Error(list.error.message)
-  const embedded = t.context.embedded()!
+  const embedded = t.services.backends.embedded()!
   target = { connection: embedded.name, tenantId: embedded.tenantId }
 })
 afterAll(() => t.close())

@@ -1,7 +1,7 @@
 import type { tokensChannels } from '../../src-shared/channels/tokens.ts'
 import type { CreatedToken } from '../secrets/token-service.ts'
-import type { DomainHandlers, HandlerDeps } from './handler-deps.ts'
-import { requireContext } from './require-context.ts'
+import type { AppServices } from '../app-services.ts'
+import type { DomainHandlers } from './handler-types.ts'
 
 /** The keychain account name stays in main: it is an implementation detail, not UI data. */
 function shown(t: CreatedToken) {
@@ -14,8 +14,11 @@ function shown(t: CreatedToken) {
   }
 }
 
-export function tokensHandlers(deps: HandlerDeps): DomainHandlers<typeof tokensChannels> {
-  const access = () => requireContext(deps).access()
+export function tokensHandlers({
+  backends,
+  clipboard,
+}: AppServices): DomainHandlers<typeof tokensChannels> {
+  const access = () => backends.access()
   return {
     'tokens.list': async ({ connection, tenantId }) => {
       const list = await (await access()).listTokens(connection, tenantId)
@@ -39,9 +42,7 @@ export function tokensHandlers(deps: HandlerDeps): DomainHandlers<typeof tokensC
       secret: await (await access()).revealTokenSecret(connection, tenantId, tokenId),
     }),
     'clipboard.clearIfEquals': async ({ text }) => ({
-      cleared: deps.platform.clearClipboardIfEquals
-        ? await deps.platform.clearClipboardIfEquals(text)
-        : false,
+      cleared: await clipboard.clearIfEquals(text),
     }),
   }
 }

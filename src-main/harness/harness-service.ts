@@ -27,6 +27,11 @@ export interface HarnessService {
   /** Resolves when the run finishes (tests, CLI-like callers). */
   wait(runId: string): Promise<HarnessReport>
   export(runId: string, format: 'json' | 'junit' | 'html' | 'har'): HarnessExport
+  /**
+   * Cancels every unfinished run and resolves once each has cleaned up what it created; the app
+   * calls it on quit, before the backend the runs talk to goes away.
+   */
+  close(): Promise<void>
 }
 
 interface Run {
@@ -35,12 +40,18 @@ interface Run {
   report?: HarnessReport
 }
 
+/**
+ * Built once per process by the composition root (src-main/app-services.ts): the Conformance
+ * screen and onboarding share it, so runs outlive the screen that started them.
+ */
 export function createHarnessService(opts: {
   onProgress: (message: HarnessProgressMessage) => void
   keep?: number
   tuning?: RunHarnessInput['tuning']
 }): HarnessService {
   const runs = new Map<string, Run>()
+  // Every run until it finishes, also those already dropped from `runs` by `keep`.
+  const unfinished = new Set<Run>()
   const keep = opts.keep ?? 10
   const find = (runId: string): Run => {
     const run = runs.get(runId)
@@ -76,12 +87,15 @@ export function createHarnessService(opts: {
       })
       const run: Run = { controller, done }
       runs.set(runId, run)
-      done.then(
-        (report) => {
-          run.report = report
-        },
-        () => undefined,
-      )
+      unfinished.add(run)
+      done
+        .then(
+          (report) => {
+            run.report = report
+          },
+          () => undefined,
+        )
+        .finally(() => unfinished.delete(run))
       while (runs.size > keep) runs.delete(runs.keys().next().value!)
       return { runId }
     },
@@ -90,6 +104,11 @@ export function createHarnessService(opts: {
       if (run.report) return { cancelled: false }
       run.controller.abort()
       return { cancelled: true }
+    },
+    async close() {
+      const running = [...unfinished]
+      for (const run of running) run.controller.abort()
+      await Promise.allSettled(running.map((run) => run.done))
     },
     report: (runId) => find(runId).report,
     wait: (runId) => find(runId).done,

@@ -1,19 +1,18 @@
 import type { OktaApp, OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
 import { AppError } from '../../src-shared/errors.ts'
-import type { HarnessProgressMessage, HarnessReport } from '../../src-shared/harness.ts'
+import type { HarnessReport } from '../../src-shared/harness.ts'
 import { redact, registerSecret } from '../../src-shared/redact.ts'
 import type { ProvisioningEvent } from '../backend/admin-client.ts'
 import type { TenantOverview } from '../backend/tenant-overview.ts'
-import { createHarnessService, type HarnessService } from '../harness/harness-service.ts'
-import type { RunHarnessInput } from '../harness/runner.ts'
-import type { MainContext } from '../main-context.ts'
+import type { BackendAccess } from '../connections/backend-access.ts'
+import type { HarnessService } from '../harness/harness-service.ts'
 import type { TokenList } from '../secrets/token-service.ts'
 import { deriveChecklist } from './checklist.ts'
 import { firstArrivals, type Arrival } from './first-arrivals.ts'
 import { onboardingHtml } from './onboarding-html.ts'
 import {
   freshState,
-  OnboardingStore,
+  type OnboardingStore,
   type TenantKey,
   type TenantOnboarding,
 } from './onboarding-store.ts'
@@ -26,9 +25,14 @@ const SKEW_MS = 10 * 60_000
 const SHOWN_ARRIVALS = 50
 
 export interface OnboardingServiceOptions {
-  context: MainContext
-  onProgress?: (message: HarnessProgressMessage) => void
-  tuning?: RunHarnessInput['tuning']
+  /** Where the checklist is kept (onboarding.json in the app's data folder). */
+  store: OnboardingStore
+  /** The backend door: the tenant, its tokens and events, the keychain's token secrets. */
+  access: () => Promise<BackendAccess>
+  /** The embedded backend's connection name while it runs (the checklist marks it as local). */
+  embeddedName: () => string | null
+  /** The process's one harness: the pre-go-live run streams on `harness.progress` like any run. */
+  harness: HarnessService
   now?: () => Date
 }
 
@@ -47,25 +51,27 @@ interface Live {
  */
 export class OnboardingService {
   readonly store: OnboardingStore
-  readonly #context: MainContext
+  readonly #access: () => Promise<BackendAccess>
+  readonly #embeddedName: () => string | null
   readonly #harness: HarnessService
   readonly #now: () => Date
   /** Runs of this process, by run id, until their report is saved. */
   readonly #running = new Map<string, Promise<void>>()
 
   constructor(opts: OnboardingServiceOptions) {
-    this.#context = opts.context
-    this.store = new OnboardingStore(opts.context.dataDir)
+    this.store = opts.store
+    this.#access = opts.access
+    this.#embeddedName = opts.embeddedName
+    this.#harness = opts.harness
     this.#now = opts.now ?? (() => new Date())
-    this.#harness = createHarnessService({
-      onProgress: opts.onProgress ?? (() => undefined),
-      ...(opts.tuning ? { tuning: opts.tuning } : {}),
-    })
-    // Closing the app mid-test stops the run so the harness cleans up while the backend is there.
-    opts.context.onClose(async () => {
-      for (const runId of this.#running.keys()) this.#harness.cancel(runId)
-      await Promise.allSettled(this.#running.values())
-    })
+  }
+
+  /**
+   * Waits for the reports of this process's runs to be saved. The app calls it on quit after the
+   * harness cancelled them (a cancelled run's report is saved too), before the backend goes.
+   */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#running.values())
   }
 
   async status(key: TenantKey): Promise<OnboardingStatus> {
@@ -128,7 +134,7 @@ export class OnboardingService {
     if (previous && previous.report === null && this.#running.has(previous.runId)) {
       return { runId: previous.runId }
     }
-    const access = await this.#context.access()
+    const access = await this.#access()
     const secret = await access.revealTokenSecret(key.connection, key.tenantId, scim.tokenId)
     registerSecret(secret)
     const { runId } = this.#harness.start({
@@ -170,7 +176,7 @@ export class OnboardingService {
       })
     }
     if (!live.state.goLive) {
-      const client = await (await this.#context.access()).client(key.connection)
+      const client = await (await this.#access()).client(key.connection)
       const newest = (await client.listEvents(key.tenantId, { limit: 1 })).items[0]
       await this.store.update(key, (s) => ({
         ...s,
@@ -205,7 +211,7 @@ export class OnboardingService {
 
   /** The saved state plus what the backend says now; during go-live, the IdP's requests. */
   async #live(key: TenantKey): Promise<Live> {
-    const access = await this.#context.access()
+    const access = await this.#access()
     const [overview, tokens] = await Promise.all([
       access.tenantOverview(key.connection, key.tenantId),
       access.listTokens(key.connection, key.tenantId),
@@ -232,7 +238,7 @@ export class OnboardingService {
     key: TenantKey,
     goLive: NonNullable<TenantOnboarding['goLive']>,
   ): Promise<ProvisioningEvent[]> {
-    const client = await (await this.#context.access()).client(key.connection)
+    const client = await (await this.#access()).client(key.connection)
     const since = new Date(Date.parse(goLive.startedAt) - SKEW_MS).toISOString()
     const out: ProvisioningEvent[] = []
     let cursor: string | undefined
@@ -267,7 +273,7 @@ export class OnboardingService {
       connection: key.connection,
       tenantId: key.tenantId,
       tenantName: overview.tenant.name,
-      embedded: this.#context.embedded()?.name === key.connection,
+      embedded: this.#embeddedName() === key.connection,
       complete: checklist.complete,
       current: checklist.current,
       steps: checklist.steps,

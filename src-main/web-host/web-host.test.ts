@@ -5,7 +5,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RendererEvents } from '../renderer-events.ts'
 import { createLogger } from '../logger.ts'
-import { browserPlatform, createDispatcher, createHandlers } from '../dispatcher.ts'
+import { createDispatcher } from '../dispatcher.ts'
+import { createHandlers } from '../handlers/index.ts'
+import {
+  openHandlerTestContext,
+  type HandlerTestContext,
+} from '../../test/support/handler-test-context.ts'
+import { browserClipboard, browserDialogs } from './browser-platform.ts'
 import { startWebHost, type WebHost } from './web-host.ts'
 import { IDP_METADATA_DIR } from '../../test/fixtures/index.ts'
 
@@ -14,6 +20,7 @@ const TOKEN = 'test-token-0123456789abcdefghijklmnop'
 let host: WebHost
 let hub: RendererEvents
 let dir: string
+let services: HandlerTestContext
 const logLines: string[] = []
 
 beforeAll(async () => {
@@ -23,12 +30,11 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
   writeFileSync(join(dir, 'assets', 'app.css'), 'body{}')
   writeFileSync(join(tmpdir(), 'web-host-outside.txt'), 'outside')
-  hub = new RendererEvents()
+  // The services as `scim-console web` builds them: the browser's clipboard and file picker.
+  services = await openHandlerTestContext({ clipboard: browserClipboard, dialogs: browserDialogs })
+  hub = services.services.events
   const logger = createLogger({ write: (l) => logLines.push(l) })
-  const dispatch = createDispatcher({
-    handlers: createHandlers({ platform: browserPlatform, runtime: 'test' }),
-    logger,
-  })
+  const dispatch = createDispatcher({ handlers: createHandlers(services.services), logger })
   host = await startWebHost({
     dispatch,
     hub,
@@ -41,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host.close()
+  await services.close()
   rmSync(dir, { recursive: true, force: true })
   rmSync(join(tmpdir(), 'web-host-outside.txt'), { force: true })
 })

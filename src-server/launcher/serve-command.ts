@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import type { ParseArgsOptionsConfig } from 'node:util'
 import { redactString } from '../../src-shared/redact.ts'
 import { parseRateLimit } from '../rate-limit.ts'
 import { parsePublicUrl, startServer } from '../server.ts'
@@ -15,6 +15,23 @@ export interface ServeIo {
 
 export const SERVE_USAGE =
   'backend serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--admin-key KEY] [--demo-token TOKEN] [--rate-limit N/s] [--retention N] [--public-url URL]'
+
+/**
+ * The options of `backend serve`. The console's CLI parses them with its one option parser
+ * (src-main/cli/parse-options.ts) and passes the values in; this side checks what they mean.
+ */
+export const SERVE_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  'admin-key': { type: 'string' },
+  'demo-token': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  retention: { type: 'string' },
+  'public-url': { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig
+
+export type ServeFlags = { [K in keyof typeof SERVE_OPTIONS]?: string }
 
 export class UsageError extends Error {}
 
@@ -37,22 +54,7 @@ function intOption(
  * Returns the exit code. With --port 0 the first stdout line is a JSON object with the URLs, so a
  * parent process (tests, the console's launcher) can read where it listens.
  */
-export async function runBackendServe(args: string[], io: ServeIo): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      data: { type: 'string' },
-      'admin-key': { type: 'string' },
-      'demo-token': { type: 'string' },
-      'rate-limit': { type: 'string' },
-      retention: { type: 'string' },
-      'public-url': { type: 'string' },
-    },
-  })
+export async function runBackendServe(values: ServeFlags, io: ServeIo): Promise<number> {
   const port = intOption(values.port, 'port', 0, 65535) ?? 8787
   const retention = intOption(values.retention, 'retention', 1, 100_000_000)
   let rateLimit: number | undefined

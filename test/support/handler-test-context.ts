@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer } from '../../src-server/server.ts'
 import { createLogger } from '../../src-main/logger.ts'
+import type { StartEmbedded } from '../../src-main/main-context.ts'
 import {
-  openMainContext,
-  type MainContext,
-  type StartEmbedded,
-} from '../../src-main/main-context.ts'
-import { createDispatcher, createHandlers, type Dispatch } from '../../src-main/dispatcher.ts'
+  createAppServices,
+  type AppPlatform,
+  type AppServices,
+} from '../../src-main/app-services.ts'
+import { createDispatcher, type Dispatch } from '../../src-main/dispatcher.ts'
+import { createHandlers } from '../../src-main/handlers/index.ts'
 
 /** Test support: the embedded reference backend started in-process instead of as a child. */
 export const startInProcess: StartEmbedded = async ({ dataDir, adminKey }) => {
@@ -23,54 +25,58 @@ export const startInProcess: StartEmbedded = async ({ dataDir, adminKey }) => {
 
 export interface HandlerTestContext {
   dataDir: string
-  context: MainContext
+  services: AppServices
   dispatch: Dispatch
   logLines: string[]
+  /** What the test clipboard holds (unless the test passed its own clipboard). */
   clipboard: { text: string }
   close(): Promise<void>
 }
 
 /**
- * A dispatcher over the real services: the memory secret store chosen explicitly (as a person
- * would with SCIM_CONSOLE_SECRET_STORE=memory), a fresh data folder, a real backend.
+ * The composition root and a dispatcher over the real services, as a front door builds them: the
+ * memory secret store chosen explicitly (as a person would with SCIM_CONSOLE_SECRET_STORE=memory),
+ * a fresh data folder, the embedded backend started in-process on first use. `overrides` replace
+ * platform parts (a clipboard that throws, harness tuning).
  */
-export async function openHandlerTestContext(): Promise<HandlerTestContext> {
+export async function openHandlerTestContext(
+  overrides: Partial<Omit<AppPlatform, 'dataDir'>> = {},
+): Promise<HandlerTestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-handlers-'))
-  const context = await openMainContext({
+  const clipboard = { text: '' }
+  const services = await createAppServices({
     dataDir,
     env: { SCIM_CONSOLE_SECRET_STORE: 'memory' },
-    platform: process.platform,
-    runtime: { execPath: process.execPath },
+    osPlatform: process.platform,
+    runtime: 'test',
+    execPath: process.execPath,
     startEmbedded: startInProcess,
+    clipboard: {
+      writeText: async (text) => {
+        clipboard.text = text
+      },
+      clearIfEquals: async (text) => {
+        if (clipboard.text !== text) return false
+        clipboard.text = ''
+        return true
+      },
+    },
+    dialogs: { pickMetadataFile: async () => null },
+    ...overrides,
   })
   const logLines: string[] = []
-  const clipboard = { text: '' }
   const dispatch = createDispatcher({
-    handlers: createHandlers({
-      runtime: 'test',
-      context,
-      platform: {
-        pickMetadataFile: async () => null,
-        writeClipboard: async (text) => {
-          clipboard.text = text
-        },
-        clearClipboardIfEquals: async (text) => {
-          if (clipboard.text !== text) return false
-          clipboard.text = ''
-          return true
-        },
-      },
-    }),
+    handlers: createHandlers(services),
     logger: createLogger({ write: (l) => logLines.push(l), level: 'debug' }),
   })
   return {
     dataDir,
-    context,
+    services,
     dispatch,
     logLines,
     clipboard,
     async close() {
-      await context.close()
+      await services.close()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

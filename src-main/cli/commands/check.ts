@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
 import {
   checkAreas,
@@ -16,6 +15,7 @@ import { toJunitXml } from '../../harness/reports/junit.ts'
 import { allChecks } from '../../harness/checks/index.ts'
 import { runHarness } from '../../harness/runner.ts'
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../command.ts'
+import { parseOptions } from '../parse-options.ts'
 
 const USAGE =
   'check --url URL [--token-env NAME | --token-stdin] [--profile okta|entra|rfc] [--read-only] [--report FILE.json] [--junit FILE] [--html FILE] [--har FILE] [--concurrency N] [--timeout SECONDS] [--only ID,ID]'
@@ -187,30 +187,24 @@ export const checkCommand: CliCommand = {
     'Run the SCIM conformance harness against a base URL (exit 0 pass, 1 failures, 2 could not run).',
   async run(args, io) {
     rejectTokenInArgv(args)
-    let values: Record<string, string | boolean | undefined>
-    try {
-      values = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          url: { type: 'string' },
-          'token-env': { type: 'string' },
-          'token-stdin': { type: 'boolean' },
-          profile: { type: 'string' },
-          'read-only': { type: 'boolean' },
-          report: { type: 'string' },
-          junit: { type: 'string' },
-          html: { type: 'string' },
-          har: { type: 'string' },
-          concurrency: { type: 'string' },
-          timeout: { type: 'string' },
-          only: { type: 'string' },
-        },
-      }).values
-    } catch (err) {
-      throw usageError((err as Error).message)
-    }
+    const { values } = parseOptions<Record<string, string | boolean | undefined>>(
+      args,
+      {
+        url: { type: 'string' },
+        'token-env': { type: 'string' },
+        'token-stdin': { type: 'boolean' },
+        profile: { type: 'string' },
+        'read-only': { type: 'boolean' },
+        report: { type: 'string' },
+        junit: { type: 'string' },
+        html: { type: 'string' },
+        har: { type: 'string' },
+        concurrency: { type: 'string' },
+        timeout: { type: 'string' },
+        only: { type: 'string' },
+      },
+      USAGE,
+    )
     const url = values.url as string | undefined
     if (!url)
       throw usageError(

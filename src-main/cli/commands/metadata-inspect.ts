@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util'
-import { AppError } from '../../../src-shared/errors.ts'
 import { redactString } from '../../../src-shared/redact.ts'
 import type { IdpMetadata, MetadataSource } from '../../../src-shared/metadata.ts'
 import { inspectMetadata } from '../../metadata/inspect-metadata.ts'
 import { EXIT_FAIL, EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
+import { parseOptions, usageError } from '../parse-options.ts'
 
 const USAGE = 'metadata inspect <file-or-url|-> [--entity-id ID] [--json]'
 
@@ -12,26 +11,19 @@ export const metadataInspectCommand: CliCommand = {
   usage: USAGE,
   summary: 'Check SAML IdP metadata (file, URL, or - for stdin): exit 0 usable, 1 not usable.',
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { 'entity-id': { type: 'string' }, json: { type: 'boolean', default: false } },
-      })
-    } catch (err) {
-      throw new AppError('cli.usage', `${(err as Error).message}`, {
-        hint: `Usage: scim-console ${USAGE}`,
-      })
-    }
+    const parsed = parseOptions<{ 'entity-id'?: string; json: boolean }>(
+      args,
+      { 'entity-id': { type: 'string' }, json: { type: 'boolean', default: false } },
+      USAGE,
+      { allowPositionals: true },
+    )
     const [target, ...extra] = parsed.positionals
     if (target === undefined || extra.length > 0) {
-      throw new AppError(
-        'cli.usage',
+      throw usageError(
         target === undefined
           ? 'Give the metadata file or URL to inspect.'
           : `Unexpected argument "${extra[0]}".`,
-        { hint: `Usage: scim-console ${USAGE}` },
+        USAGE,
       )
     }
     const source = await sourceOf(target, io)

@@ -1,16 +1,14 @@
-import { parseArgs } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
 import { redactString } from '../../../src-shared/redact.ts'
 import { replayUser, type ReplayStep } from '../../harness/replay-user.ts'
 import { EXIT_FAIL, EXIT_OK, type CliCommand } from '../command.ts'
 import { readToken, rejectTokenInArgv } from './check.ts'
+import { parseOptions, usageError as usageErrorOf } from '../parse-options.ts'
 
 const USAGE =
   'replay-user --url URL --user-name NAME [--given-name G] [--family-name F] [--email E] [--department D] [--manager M] [--group NAME ...] [--profile okta|entra] [--token-env NAME | --token-stdin] [--timeout SECONDS]'
 
-function usageError(message: string): AppError {
-  return new AppError('cli.usage', message, { hint: `Usage: scim-console ${USAGE}` })
-}
+const usageError = (message: string): AppError => usageErrorOf(message, USAGE)
 
 function formatStep(s: ReplayStep): string {
   const lines = [
@@ -30,30 +28,24 @@ export const replayUserCommand: CliCommand = {
     "Send the IdP's exact request sequence for one user and stop at the first divergence (writes real data).",
   async run(args, io) {
     rejectTokenInArgv(args)
-    let values: Record<string, string | string[] | boolean | undefined>
-    try {
-      values = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          url: { type: 'string' },
-          'user-name': { type: 'string' },
-          'given-name': { type: 'string' },
-          'family-name': { type: 'string' },
-          email: { type: 'string' },
-          department: { type: 'string' },
-          manager: { type: 'string' },
-          group: { type: 'string', multiple: true },
-          profile: { type: 'string' },
-          'token-env': { type: 'string' },
-          'token-stdin': { type: 'boolean' },
-          timeout: { type: 'string' },
-        },
-      }).values
-    } catch (err) {
-      throw usageError((err as Error).message)
-    }
+    const { values } = parseOptions<Record<string, string | string[] | boolean | undefined>>(
+      args,
+      {
+        url: { type: 'string' },
+        'user-name': { type: 'string' },
+        'given-name': { type: 'string' },
+        'family-name': { type: 'string' },
+        email: { type: 'string' },
+        department: { type: 'string' },
+        manager: { type: 'string' },
+        group: { type: 'string', multiple: true },
+        profile: { type: 'string' },
+        'token-env': { type: 'string' },
+        'token-stdin': { type: 'boolean' },
+        timeout: { type: 'string' },
+      },
+      USAGE,
+    )
     const url = values.url as string | undefined
     const userName = values['user-name'] as string | undefined
     if (!url) throw usageError('--url is required (the SCIM base URL).')

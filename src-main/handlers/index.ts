@@ -1,0 +1,31 @@
+import type { AppServices } from '../app-services.ts'
+import { appHandlers } from './app.ts'
+import { connectionsHandlers } from './connections.ts'
+import type { Handlers } from './handler-types.ts'
+import { harnessHandlers } from './harness.ts'
+import { logHandlers } from './log.ts'
+import { metadataHandlers } from './metadata.ts'
+import { onboardingHandlers } from './onboarding.ts'
+import { ssoHandlers } from './sso.ts'
+import { tokensHandlers } from './tokens.ts'
+
+export type { DomainHandlers, Handlers } from './handler-types.ts'
+
+/**
+ * Every contract channel mapped onto the services of the composition root. Each domain
+ * contributes the handlers of its own channels (src-main/handlers/<domain>.ts); they build
+ * nothing and keep no state, so calling this twice over the same services gives the same app.
+ * The `Handlers` annotation makes a missing or extra handler a compile error.
+ */
+export function createHandlers(services: AppServices): Handlers {
+  return {
+    ...appHandlers(services),
+    ...metadataHandlers(services),
+    ...connectionsHandlers(services),
+    ...tokensHandlers(services),
+    ...ssoHandlers(services),
+    ...logHandlers(services),
+    ...harnessHandlers(services),
+    ...onboardingHandlers(services),
+  }
+}

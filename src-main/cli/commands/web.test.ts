@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../main.ts'
 import { captureIo } from '../../../test/support/cli-test-io.ts'
@@ -83,4 +84,87 @@ describe('scim-console web', () => {
     // A folder named by the person is theirs to keep.
     expect(existsSync(data)).toBe(true)
   }, 30_000)
+
+  it('closes its services and stops its embedded backend process on SIGTERM (a real process)', async () => {
+    const data = join(dir, 'data-sigterm')
+    const child = spawn(
+      process.execPath,
+      [
+        resolve(import.meta.dirname, '../../../bin/scim-console.mjs'),
+        'web',
+        '--port',
+        '0',
+        '--renderer-dir',
+        dir,
+        '--data',
+        data,
+      ],
+      {
+        env: { ...process.env, SCIM_CONSOLE_SECRET_STORE: 'memory' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.stderr.resume()
+    try {
+      while (!out.includes('Open: ')) {
+        if (child.exitCode !== null) throw new Error(`web exited early: ${out}`)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      const url = new URL(/Open: (\S+)/.exec(out)![1]!)
+      const list = (await (
+        await fetch(`${url.origin}/api/connections.list`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${url.hash.slice('#token='.length)}`,
+            'content-type': 'application/json',
+          },
+          body: '{}',
+        })
+      ).json()) as { value: { connections: { name: string; adminBaseUrl: string }[] } }
+      const embedded = list.value.connections.find((c) => c.name === 'embedded')!
+      expect((await fetch(`${embedded.adminBaseUrl}/health`)).status).toBe(200)
+      const backendPids = childrenOf(child.pid!)
+
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+      await expect(fetch(`${embedded.adminBaseUrl}/health`)).rejects.toThrow()
+      // Linux shows the process tree in /proc: the backend child itself is gone, not just its port.
+      if (process.platform === 'linux') {
+        expect(backendPids.length).toBeGreaterThan(0)
+        for (const pid of backendPids) expect(isAlive(pid)).toBe(false)
+      }
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
+  }, 30_000)
 })
+
+/** Child process ids of `pid`, from /proc (Linux); empty elsewhere. */
+function childrenOf(pid: number): number[] {
+  if (process.platform !== 'linux') return []
+  const found: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      // The command name is in parentheses and may hold spaces; the parent id follows the state.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === pid) found.push(Number(name))
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -66,8 +66,16 @@ export interface AppServices {
   /** Main-to-renderer events; each front door subscribes once and forwards. */
   readonly events: RendererEvents
   readonly app: { info(): { name: string; version: string; runtime: string } }
-  /** Saved connections plus the embedded reference backend, and the secret store. */
+  /**
+   * Saved connections plus the embedded reference backend: `access()` is the door to
+   * connections, tenants and tokens; `embedded()` says whether the local backend runs.
+   */
   readonly backends: MainContext
+  /** The secret store (OS keychain, or memory when chosen explicitly). */
+  readonly secrets: {
+    readonly store: MainContext['store']
+    info(): { kind: MainContext['store']['kind']; memoryOnly: boolean }
+  }
   readonly clipboard: Clipboard
   readonly metadata: MetadataService
   readonly sso: SsoPush
@@ -119,6 +127,7 @@ export async function createAppServices(platform: AppPlatform): Promise<AppServi
     events,
     app: { info: () => ({ name: pkg.name, version: pkg.version, runtime: platform.runtime }) },
     backends,
+    secrets: { store: backends.store, info: () => backends.secretStoreInfo() },
     clipboard: platform.clipboard,
     metadata: {
       inspect: (source, entityId) =>

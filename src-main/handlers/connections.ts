@@ -19,6 +19,7 @@ function eventSummary(e: ProvisioningEvent) {
 
 export function connectionsHandlers({
   backends,
+  secrets,
 }: AppServices): DomainHandlers<typeof connectionsChannels> {
   return {
     'connections.list': async () => {
@@ -34,7 +35,7 @@ export function connectionsHandlers({
       return {
         connections,
         defaultConnection: connections[0]?.name ?? null,
-        secretStore: backends.secretStoreInfo(),
+        secretStore: secrets.info(),
       }
     },
     'connections.add': async (input) => {
@@ -92,6 +93,6 @@ export function connectionsHandlers({
         recentEvents: overview.recentEvents.slice(0, 10).map(eventSummary),
       }
     },
-    'secrets.storeInfo': async () => backends.secretStoreInfo(),
+    'secrets.storeInfo': async () => secrets.info(),
   }
 }

@@ -7,6 +7,9 @@ import { _electron as electron, expect, test, type ElectronApplication } from '@
 import { windowStateSchema, WINDOW_STATE_FILE } from '../src-main/electron/window-state.ts'
 
 const root = resolve(import.meta.dirname, '..')
+// The app is launched as `electron .` from the project folder, so Electron reads package.json
+// (`main`, name, version) exactly as a packaged build does, instead of running a bare file as
+// "Electron" with Electron's own version.
 const mainEntry = resolve(root, 'out/main/index.js')
 
 /**
@@ -34,15 +37,23 @@ if (missing) {
 test.describe('Electron app', () => {
   test.skip(missing !== undefined, `Electron cannot launch here: ${missing}`)
 
-  // A fresh profile per test: window state and the single-instance lock live in userData.
+  // A fresh profile and data folder per test, and the in-memory secret store: the specs never
+  // read or write the person's ~/.config/scim-console or their keychain.
   let userData: string
   let app: ElectronApplication | undefined
-  const args = (): string[] => [mainEntry, `--user-data-dir=${userData}`]
-  const launch = (env?: Record<string, string>): Promise<ElectronApplication> =>
+  const args = (): string[] => ['.', `--user-data-dir=${userData}`]
+  const env = (extra?: Record<string, string>): Record<string, string> => ({
+    ...(process.env as Record<string, string>),
+    SCIM_CONSOLE_DATA_DIR: join(userData, 'data'),
+    SCIM_CONSOLE_SECRET_STORE: 'memory',
+    ...extra,
+  })
+  const launch = (extra?: Record<string, string>): Promise<ElectronApplication> =>
     electron.launch({
       executablePath: 'path' in binary ? binary.path : '',
       args: args(),
-      ...(env ? { env: { ...(process.env as Record<string, string>), ...env } } : {}),
+      cwd: root,
+      env: env(extra),
     })
 
   test.beforeEach(() => {
@@ -54,10 +65,19 @@ test.describe('Electron app', () => {
     rmSync(userData, { recursive: true, force: true })
   })
 
-  test('opens the window with the metadata screen and the contract api', async () => {
+  test('runs as the app (name and version from package.json), from app://, with the contract api', async () => {
     app = await launch()
     const window = await app.firstWindow()
-    await expect(window.getByTestId('metadata-screen')).toBeVisible()
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      name: string
+      version: string
+    }
+    expect(await app.evaluate(({ app: a }) => [a.getName(), a.getVersion()])).toEqual([
+      pkg.name,
+      pkg.version,
+    ])
+    expect(window.url()).toMatch(/^app:\/\/renderer\//)
+    await expect(window.getByTestId('onboarding-screen')).toBeVisible()
     expect(
       await window.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort()),
     ).toContain('metadata.inspect')
@@ -69,7 +89,7 @@ test.describe('Electron app', () => {
   test('View > screen items send app.navigate to the renderer', async () => {
     app = await launch()
     const window = await app.firstWindow()
-    await expect(window.getByTestId('metadata-screen')).toBeVisible()
+    await expect(window.getByTestId('onboarding-screen')).toBeVisible()
     await window.evaluate(() => {
       const w = window as unknown as {
         api: { on(e: string, l: (p: unknown) => void): () => void }
@@ -92,29 +112,36 @@ test.describe('Electron app', () => {
   test('remembers the window bounds in userData across launches', async () => {
     app = await launch()
     const first = await app.firstWindow()
-    await expect(first.getByTestId('metadata-screen')).toBeVisible()
-    await app.evaluate(({ BrowserWindow }) =>
-      BrowserWindow.getAllWindows()[0]?.setBounds({ x: 60, y: 70, width: 1000, height: 700 }),
-    )
+    await expect(first.getByTestId('onboarding-screen')).toBeVisible()
+    // Bounds that fit any work area (CI displays can be smaller than 1000x700).
+    const wanted = await app.evaluate(({ BrowserWindow, screen }) => {
+      const area = screen.getPrimaryDisplay().workArea
+      const size = {
+        width: Math.max(400, Math.min(1000, area.width - 40)),
+        height: Math.max(300, Math.min(700, area.height - 40)),
+      }
+      BrowserWindow.getAllWindows()[0]?.setBounds({ x: area.x + 10, y: area.y + 10, ...size })
+      return size
+    })
     await app.close()
     app = undefined
     const saved = windowStateSchema.parse(
       JSON.parse(readFileSync(join(userData, WINDOW_STATE_FILE), 'utf8')),
     )
-    expect(saved.bounds).toMatchObject({ width: 1000, height: 700 })
+    expect(saved.bounds).toMatchObject(wanted)
 
     app = await launch()
     await app.firstWindow()
     const bounds = await app.evaluate(({ BrowserWindow }) =>
       BrowserWindow.getAllWindows()[0]?.getBounds(),
     )
-    expect(bounds).toMatchObject({ width: 1000, height: 700 })
+    expect(bounds).toMatchObject(wanted)
   })
 
   test('starts the embedded backend in a utility process, serves SCIM, and stops it on quit', async () => {
     // A data folder of its own (no saved connection, so the embedded backend starts) and the
     // memory secret store chosen explicitly, as a person would on a machine without a keychain.
-    app = await launch({ SCIM_CONSOLE_DATA_DIR: userData, SCIM_CONSOLE_SECRET_STORE: 'memory' })
+    app = await launch()
     const window = await app.firstWindow()
     type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string } }
     const result = await window.evaluate(async () => {
@@ -150,20 +177,29 @@ test.describe('Electron app', () => {
 
     // A utility process, not a RunAsNode child: this is what still works with the fuse off.
     const processes = await app.evaluate(({ app: electronApp }) =>
-      electronApp.getAppMetrics().map((m) => ({ type: m.type, name: m.name })),
+      electronApp.getAppMetrics().map((m) => ({ type: m.type, name: m.name, pid: m.pid })),
     )
-    expect(processes).toContainEqual({ type: 'Utility', name: 'scim-console embedded backend' })
+    const backend = processes.find(
+      (p) => p.type === 'Utility' && p.name === 'scim-console embedded backend',
+    )
+    expect(backend, JSON.stringify(processes)).toBeDefined()
 
     await app.close()
     app = undefined
     await expect(fetch(`${scimBaseUrl}/Users`)).rejects.toThrow()
+    // A clean quit leaves no child behind.
+    expect(() => process.kill(backend!.pid, 0)).toThrow(/ESRCH/)
   })
 
   test('a second launch hands over to the first and exits', async () => {
     app = await launch()
     await app.firstWindow()
     // The safety timeout only stops a hung second instance; the assertion is on its exit.
-    const second = spawnSync('path' in binary ? binary.path : '', args(), { timeout: 30_000 })
+    const second = spawnSync('path' in binary ? binary.path : '', args(), {
+      cwd: root,
+      env: env(),
+      timeout: 30_000,
+    })
     expect(second.status).toBe(0)
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)
   })

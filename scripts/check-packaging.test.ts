@@ -29,6 +29,10 @@ const root = join(import.meta.dirname, '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   main: string
   dependencies: Record<string, string>
+  homepage?: string
+  repository?: { url?: string } | string
+  author?: { name?: string; email?: string } | string
+  description?: string
 }
 
 /** electron-builder's internals, reached through electron-builder's own dependency tree. */
@@ -317,5 +321,27 @@ describe('afterPack on a stand-in executable (no Electron binary on this machine
   it('fails on an Electron with a fuse nobody has decided about yet', async () => {
     const ctx = packagedApp('future', '1011000110')
     await expect(afterPack(ctx)).rejects.toThrow(/strictlyRequireAllFuses/)
+  })
+})
+
+describe('package metadata that the Linux targets require', () => {
+  // app-builder-lib's FpmTarget (deb) refuses to build without a project URL ("Please specify
+  // project homepage") and without a maintainer (config.linux.maintainer or author.email).
+  it('names a project homepage and repository for the deb', () => {
+    expect(pkg.homepage).toMatch(/^https:\/\/\S+$/)
+    const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url
+    expect(repo).toMatch(/^git\+https:\/\/\S+\.git$/)
+  })
+
+  it('names a maintainer for the deb and a description and author for every target', () => {
+    const author = typeof pkg.author === 'string' ? { name: pkg.author } : pkg.author
+    const maintainer = config.linux?.maintainer ?? author?.email
+    expect(maintainer?.trim()).toBeTruthy()
+    expect(author?.name?.trim()).toBeTruthy()
+    expect(pkg.description?.length).toBeGreaterThan(20)
+  })
+
+  it('builds every Linux target from one config: AppImage and deb', () => {
+    expect(config.linux?.target).toEqual(['AppImage', 'deb'])
   })
 })

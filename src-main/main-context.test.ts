@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startTestServer, TEST_ADMIN_KEY } from '../test/support/test-server.ts'
 import { startInProcess } from '../test/support/handler-test-context.ts'
+import { launchBackendProcess } from '../src-server/launcher/launch-process.ts'
 import { openMainContext, type StartEmbedded } from './main-context.ts'
 
 const dirs: string[] = []
@@ -90,5 +91,84 @@ describe('openMainContext', () => {
     await expect(
       openMainContext({ ...base, dataDir: freshDir(), env: { SCIM_CONSOLE_SECRET_STORE: 'disk' } }),
     ).rejects.toThrow(/not a secret store scim-console knows/)
+  })
+})
+
+describe('embedded backend supervision (a real backend process, killed with SIGKILL)', () => {
+  const waitFor = async (check: () => boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25))
+    expect(check()).toBe(true)
+  }
+
+  it('restarts a crashed backend, tells its state, and serves again on the new process', async () => {
+    const pids: number[] = []
+    const states: string[] = []
+    const launching: StartEmbedded = async (opts) => {
+      const launched = await launchBackendProcess({
+        ...opts,
+        execPath: process.execPath,
+      })
+      pids.push(launched.pid)
+      return launched
+    }
+    const ctx = await openMainContext({
+      ...base,
+      dataDir: freshDir(),
+      env: memoryEnv,
+      startEmbedded: launching,
+      restartPolicy: { delaysMs: [50], maxFailures: 3, windowMs: 60_000 },
+      onEmbeddedState: (s) => states.push(s.state),
+    })
+    try {
+      await ctx.access()
+      const first = ctx.embedded()!
+      process.kill(pids[0]!, 'SIGKILL')
+      await waitFor(() => pids.length === 2 && ctx.embeddedState().state === 'running')
+      expect(ctx.embeddedState()).toEqual({ state: 'running', restarts: 1 })
+      expect(states).toEqual(['starting', 'running', 'restarting', 'running'])
+      const access = await ctx.access()
+      const second = ctx.embedded()!
+      expect(second.adminBaseUrl).not.toBe(first.adminBaseUrl)
+      // The same data folder: the demo tenant survived the crash.
+      expect(second.tenantId).toBe(first.tenantId)
+      expect((await access.tenantOverview('embedded', second.tenantId)).tenant.name).toBe(
+        'Demo tenant',
+      )
+    } finally {
+      await ctx.close()
+    }
+  })
+
+  it('gives up after repeated crashes and says why, with the fix', async () => {
+    const pids: number[] = []
+    const ctx = await openMainContext({
+      ...base,
+      dataDir: freshDir(),
+      env: memoryEnv,
+      startEmbedded: async (opts) => {
+        const launched = await launchBackendProcess({ ...opts, execPath: process.execPath })
+        pids.push(launched.pid)
+        return launched
+      },
+      restartPolicy: { delaysMs: [20], maxFailures: 2, windowMs: 60_000 },
+    })
+    try {
+      await ctx.access()
+      process.kill(pids[0]!, 'SIGKILL')
+      await waitFor(() => pids.length === 2 && ctx.embeddedState().state === 'running')
+      process.kill(pids[1]!, 'SIGKILL')
+      await waitFor(() => ctx.embeddedState().state === 'failed')
+      const failed = ctx.embeddedState()
+      expect(failed).toMatchObject({ state: 'failed', restarts: 1 })
+      expect(failed.state === 'failed' && failed.reason).toMatch(/exited unexpectedly/)
+      await expect(ctx.access()).rejects.toMatchObject({
+        code: 'backend.unavailable',
+        message: expect.stringMatching(/kept crashing/),
+        hint: expect.stringMatching(/Quit and reopen/),
+      })
+      expect(pids).toHaveLength(2)
+    } finally {
+      await ctx.close()
+    }
   })
 })

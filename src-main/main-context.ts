@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
+import { AppError } from '../src-shared/errors.ts'
 import { registerSecret } from '../src-shared/redact.ts'
 import type { EmbeddedBackend } from '../src-server/launcher/embedded-protocol.ts'
 import { launchBackendProcess } from '../src-server/launcher/launch-process.ts'
+import {
+  DEFAULT_RESTART_POLICY,
+  RestartDecider,
+  type EmbeddedBackendState,
+  type RestartPolicy,
+} from './backend-supervisor.ts'
 import { createBackendAccess, type BackendAccess } from './connections/backend-access.ts'
 import { readSettings } from './connections/settings-file.ts'
 import { openSecretStore, type SecretStoreKind } from './secrets/open-secret-store.ts'
@@ -17,7 +24,11 @@ export type { EmbeddedBackend }
 export type StartEmbedded = (opts: {
   dataDir: string
   adminKey: string
+  /** The backend process ended without being asked to (a crash); the context restarts it. */
+  onUnexpectedExit?: (code: number | null, diagnostics: string) => void
 }) => Promise<EmbeddedBackend>
+
+export type { EmbeddedBackendState }
 
 export interface MainContextOptions {
   /** The app's data folder (settings file, embedded backend's database). */
@@ -35,6 +46,10 @@ export interface MainContextOptions {
   startEmbedded?: StartEmbedded
   /** Passed to the admin client (tests shorten it). */
   timeoutMs?: number
+  /** When to restart a crashed embedded backend and when to give up (tests shorten the waits). */
+  restartPolicy?: RestartPolicy
+  /** Told every time the embedded backend's state changes (the UI shows crashes and restarts). */
+  onEmbeddedState?: (state: EmbeddedBackendState) => void
 }
 
 /**
@@ -53,6 +68,8 @@ export interface MainContext {
   access(): Promise<BackendAccess>
   /** The embedded backend's addresses and demo tenant, when it runs. */
   embedded(): { name: string; adminBaseUrl: string; scimBaseUrl: string; tenantId: string } | null
+  /** Running, restarting after a crash (with why), or given up after repeated crashes. */
+  embeddedState(): EmbeddedBackendState
   /** Stops the embedded backend; safe to call twice. */
   close(): Promise<void>
   /** Registers a service to stop on close, before the embedded backend goes (live log streams). */
@@ -76,11 +93,12 @@ export async function openMainContext(options: MainContextOptions): Promise<Main
   })
   const startEmbedded: StartEmbedded =
     options.startEmbedded ??
-    (async ({ dataDir: dir, adminKey }) => {
+    (async ({ dataDir: dir, adminKey, onUnexpectedExit }) => {
       const launched = await launchBackendProcess({
         dataDir: dir,
         adminKey,
         execPath: options.runtime.execPath,
+        ...(onUnexpectedExit ? { onUnexpectedExit } : {}),
       })
       return launched
     })
@@ -88,6 +106,16 @@ export async function openMainContext(options: MainContextOptions): Promise<Main
   let running: (EmbeddedBackend & { adminKey: string }) | undefined
   let starting: Promise<void> | undefined
   let closed = false
+  const decider = new RestartDecider(options.restartPolicy ?? DEFAULT_RESTART_POLICY)
+  let state: EmbeddedBackendState = { state: 'stopped' }
+  let restarts = 0
+  /** A restart scheduled after a crash; calls made meanwhile wait for it instead of failing. */
+  let restarting: Promise<void> | undefined
+  let restartTimer: ReturnType<typeof setTimeout> | undefined
+  const setState = (next: EmbeddedBackendState): void => {
+    state = next
+    options.onEmbeddedState?.(next)
+  }
   const closers: Array<() => Promise<void>> = []
   let cached: { access: BackendAccess; withEmbedded: boolean } | undefined
 
@@ -107,24 +135,76 @@ export async function openMainContext(options: MainContextOptions): Promise<Main
   }
 
   async function ensureEmbedded(): Promise<void> {
+    if (state.state === 'failed') throw gaveUp(state.reason)
+    if (restarting) return restarting
     starting ??= (async () => {
+      if (state.state !== 'restarting') setState({ state: 'starting' })
       // A fresh key each start: the backend stores only its hash, and this process is its only holder.
       const adminKey = `admin_${randomBytes(24).toString('base64url')}`
       registerSecret(adminKey)
-      const backend = await startEmbedded({ dataDir: join(dataDir, 'embedded-backend'), adminKey })
+      const self: { backend?: EmbeddedBackend } = {}
+      const backend = await startEmbedded({
+        dataDir: join(dataDir, 'embedded-backend'),
+        adminKey,
+        onUnexpectedExit: (code, diagnostics) => {
+          // Only the instance that is current: a late exit of an older one changes nothing.
+          if (self.backend && running?.stop === self.backend.stop) crashed(code, diagnostics)
+        },
+      })
+      self.backend = backend
       if (closed) {
         await backend.stop()
         return
       }
       running = { ...backend, adminKey }
+      setState({ state: 'running', restarts })
     })()
     try {
       await starting
     } catch (err) {
       // Let the next call try again instead of caching the failure forever.
       starting = undefined
+      if (state.state === 'restarting') crashed(null, (err as Error).message)
+      else setState({ state: 'stopped' })
       throw err
     }
+  }
+
+  /** The embedded backend died on its own: forget it, and restart it after a pause or give up. */
+  function crashed(code: number | null, diagnostics: string): void {
+    if (closed) return
+    running = undefined
+    cached = undefined
+    starting = undefined
+    const reason = `the embedded backend exited unexpectedly (code ${code ?? 'none'})${diagnostics ? `: ${diagnostics.slice(-300)}` : ''}`
+    const decision = decider.crashed(Date.now())
+    if (!decision.restart) {
+      restarting = undefined
+      setState({ state: 'failed', restarts, reason })
+      return
+    }
+    restarts++
+    setState({ state: 'restarting', restarts, reason, retryInMs: decision.delayMs })
+    restarting = new Promise<void>((resolve, reject) => {
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined
+        restarting = undefined
+        ensureEmbedded().then(resolve, reject)
+      }, decision.delayMs)
+      restartTimer.unref?.()
+    })
+    // Whoever waits sees the outcome; nobody waiting must not make it "unhandled".
+    restarting.catch(() => undefined)
+  }
+
+  function gaveUp(reason: string): AppError {
+    return new AppError(
+      'backend.unavailable',
+      `The embedded reference backend kept crashing and was not restarted again: ${reason}.`,
+      {
+        hint: `Quit and reopen scim-console. If it happens again, check that ${join(dataDir, 'embedded-backend')} is on a disk with free space and not used by another scim-console, or add a backend connection in Connections.`,
+      },
+    )
   }
 
   return {
@@ -148,14 +228,17 @@ export async function openMainContext(options: MainContextOptions): Promise<Main
             tenantId: running.tenantId,
           }
         : null,
+    embeddedState: () => state,
     onClose: (stop) => void closers.push(stop),
     async close() {
       closed = true
+      if (restartTimer) clearTimeout(restartTimer)
       await Promise.allSettled(closers.splice(0).map((stop) => stop()))
       await starting?.catch(() => undefined)
       const backend = running
       running = undefined
       await backend?.stop()
+      if (backend) setState({ state: 'stopped' })
     },
   }
 }

@@ -1,5 +1,5 @@
 import { BrowserWindow, session, type Session } from 'electron'
-import { ELECTRON_CSP } from '../csp.ts'
+import { rendererCsp } from '../csp.ts'
 import { originOf } from './sender-check.ts'
 import { isOwnUrl, windowOptions } from './window-options.ts'
 import type { WindowState } from './window-state.ts'
@@ -10,13 +10,15 @@ export function hardenSession(ses: Session, opts: { devServerOrigin?: string }):
   ses.setPermissionCheckHandler(() => false)
   ses.setDevicePermissionHandler(() => false)
   if (opts.devServerOrigin) {
-    // app:// responses carry the CSP themselves; the dev server's responses get it here.
+    // app:// responses carry the production CSP themselves; the dev server's responses get the
+    // dev policy here (csp.ts explains why it differs).
     const origin = opts.devServerOrigin
+    const csp = rendererCsp({ devServerOrigin: origin })
     ses.webRequest.onHeadersReceived((details, callback) => {
       if (!isOwnUrl(details.url, origin))
         return callback({ responseHeaders: details.responseHeaders })
       callback({
-        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CSP] },
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] },
       })
     })
   }

@@ -17,7 +17,7 @@ export function utilityProcessLauncher(opts: {
   onLog?: StartChildOptions['onLog']
   onUnexpectedExit?: StartChildOptions['onUnexpectedExit']
 }): StartEmbedded {
-  return ({ dataDir, adminKey }) => {
+  return ({ dataDir, adminKey, onUnexpectedExit }) => {
     const child = utilityProcess.fork(opts.modulePath, [], {
       serviceName: EMBEDDED_BACKEND_SERVICE_NAME,
       // Piped so a crash's stderr can go into the error message; stdout is drained and dropped.
@@ -42,7 +42,10 @@ export function utilityProcessLauncher(opts: {
       adminKey,
       diagnostics: () => stderr,
       onLog: opts.onLog,
-      onUnexpectedExit: opts.onUnexpectedExit,
+      onUnexpectedExit: (code, diagnostics) => {
+        opts.onUnexpectedExit?.(code, diagnostics)
+        onUnexpectedExit?.(code, diagnostics)
+      },
     })
   }
 }

@@ -2,7 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { channels, type EventName } from '../../src-shared/contract.ts'
 import type { RendererEvents } from '../renderer-events.ts'
 import type { Dispatch } from '../dispatcher.ts'
-import { isTrustedSender, type SenderInfo } from './sender-check.ts'
+import { isTrustedSender, senderInfoOf, type SenderInfo } from './sender-check.ts'
 
 /**
  * The only file that imports ipcMain. Every contract channel is registered here through the shared
@@ -15,14 +15,8 @@ export function registerIpc(opts: {
   /** Our windows' webContents; messages from any other are refused. */
   trusted: () => readonly WebContents[]
 }): () => void {
-  const senderInfo = (event: IpcMainInvokeEvent): SenderInfo => {
-    const frame = event.senderFrame
-    return {
-      frameUrl: frame?.url ?? null,
-      isTopFrame: frame !== null && frame === event.sender.mainFrame,
-      webContentsId: event.sender.id,
-    }
-  }
+  const senderInfo = (event: IpcMainInvokeEvent): SenderInfo =>
+    senderInfoOf(event.senderFrame, event.sender.id)
   for (const channel of channels) {
     ipcMain.handle(channel, (event, input: unknown) => {
       const ids = new Set(opts.trusted().map((wc) => wc.id))

@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { app, BrowserWindow, Menu, nativeTheme, shell } from 'electron'
+import { app, BrowserWindow, dialog, Menu, nativeTheme, shell } from 'electron'
 import { aboutPanelOptions } from './about-panel.ts'
 import { buildMenuTemplate } from './app-menu.ts'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.ts'
@@ -8,6 +8,7 @@ import { clearClipboardIfEquals, writeClipboard } from './clipboard.ts'
 import { createMainWindow } from './create-window.ts'
 import { pickMetadataFile } from './dialogs.ts'
 import { registerIpc } from './ipc-registrar.ts'
+import { backendLogLevel, describeStartupFailure } from './startup-failure.ts'
 import { originOf } from './sender-check.ts'
 import { backgroundFor } from './window-options.ts'
 import { initialWindowState, keepWindowState } from './window-state-keeper.ts'
@@ -52,16 +53,34 @@ function start(): void {
   })
 
   let mainWindow: BrowserWindow | undefined
+  let openMainWindow: (() => Promise<void>) | undefined
   app.on('second-instance', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) return
+    // On macOS the app lives on with no window once the last one is closed: open a new one then.
+    if (!mainWindow || mainWindow.isDestroyed()) return void openMainWindow?.()
     if (mainWindow.isMinimized()) mainWindow.restore()
     mainWindow.show()
     mainWindow.focus()
   })
 
-  void app.whenReady().then(async () => {
+  const logPath = (): string => join(app.getPath('logs'), 'main.log')
+  void app
+    .whenReady()
+    .then(() => startApp())
+    .catch((err: unknown) => {
+      // No window and a held single-instance lock would make every later launch hand over to an
+      // invisible process: say what went wrong, then exit non-zero (releasing the lock).
+      const failure = describeStartupFailure(err, logPath())
+      try {
+        process.stderr.write(`${failure.title}\n${failure.body}\n`)
+        dialog.showErrorBox(failure.title, failure.body)
+      } finally {
+        app.exit(failure.exitCode)
+      }
+    })
+
+  async function startApp(): Promise<void> {
     mkdirSync(app.getPath('logs'), { recursive: true })
-    const logFile = createWriteStream(join(app.getPath('logs'), 'main.log'), { flags: 'a' })
+    const logFile = createWriteStream(logPath(), { flags: 'a' })
     // The logger exists before the services (the embedded backend logs through it); its
     // records reach the renderer once the services, and so the event bus, are built.
     const late: { events?: RendererEvents } = {}
@@ -82,10 +101,7 @@ function start(): void {
       startEmbedded: utilityProcessLauncher({
         modulePath: join(import.meta.dirname, `${EMBEDDED_BACKEND_BUNDLE}.js`),
         onLog: ({ level, msg, ...fields }) =>
-          logger[level === 'info' || level === 'warn' ? level : 'error'](
-            `embedded backend: ${String(msg)}`,
-            fields,
-          ),
+          logger[backendLogLevel(level)](`embedded backend: ${String(msg)}`, fields),
         onUnexpectedExit: (code, stderr) =>
           logger.error('embedded backend exited', { code, stderr }),
       }),
@@ -149,7 +165,7 @@ function start(): void {
     })
 
     const statePath = join(app.getPath('userData'), WINDOW_STATE_FILE)
-    const openMainWindow = async (): Promise<void> => {
+    openMainWindow = async (): Promise<void> => {
       const state = await initialWindowState(statePath, (reason) =>
         logger.warn('window state ignored', { reason }),
       )
@@ -170,10 +186,10 @@ function start(): void {
     })
     await openMainWindow()
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) void openMainWindow()
+      if (BrowserWindow.getAllWindows().length === 0) void openMainWindow?.()
     })
     logger.info('app started', { version: app.getVersion() })
-  })
+  }
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()

@@ -8,6 +8,31 @@ export interface SenderInfo {
   webContentsId: number
 }
 
+/** The parts of Electron's WebFrameMain the check reads. */
+export interface FrameLike {
+  readonly url: string
+  readonly parent: unknown
+  readonly detached: boolean
+}
+
+/**
+ * Describes the sending frame. A top frame is one with no parent that is still attached; this is
+ * not an identity comparison with `webContents.mainFrame`, since Electron documents that two
+ * WebFrameMain instances can refer to the same frame, and such a harmless identity change would
+ * lock the renderer out.
+ */
+export function senderInfoOf(
+  frame: FrameLike | null | undefined,
+  webContentsId: number,
+): SenderInfo {
+  const attached = frame !== null && frame !== undefined && !frame.detached
+  return {
+    frameUrl: attached ? frame.url : null,
+    isTopFrame: attached && frame.parent === null,
+    webContentsId,
+  }
+}
+
 /**
  * Only our own windows' top frames, showing our own origin, may call the contract. An iframe or a
  * page that somehow navigated elsewhere gets `ipc.forbidden` even though the preload runs there.

@@ -19,6 +19,8 @@ export interface LaunchOptions {
    */
   execPath?: string
   timeoutMs?: number
+  /** The child ended after it was ready without being asked to (a crash). */
+  onUnexpectedExit?: (code: number | null, stderr: string) => void
 }
 
 export interface LaunchedBackend {
@@ -67,7 +69,14 @@ export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBacke
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
 
+  let stopRequested = false
+  let ready = false
+  child.once('exit', (code, signal) => {
+    if (ready && !stopRequested) opts.onUnexpectedExit?.(signal ? null : code, stderr.trim())
+  })
+
   const stop = async (): Promise<void> => {
+    stopRequested = true
     if (child.exitCode !== null || child.signalCode !== null) return
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
@@ -109,6 +118,7 @@ export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBacke
       }
       // Keep draining stdout so a chatty child never blocks on a full pipe.
       child.stdout!.resume()
+      ready = true
       resolve({
         scimBaseUrl: String(info.scimBaseUrl),
         adminBaseUrl: String(info.adminBaseUrl),

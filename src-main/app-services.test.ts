@@ -22,6 +22,24 @@ describe('createAppServices', () => {
   it('builds no backend until a channel needs one', async () => {
     expect(value(await call(t.dispatch, 'app.info', {})).runtime).toBe('test')
     expect(t.services.backends.embedded()).toBeNull()
+    expect(value(await call(t.dispatch, 'app.backendState', {}))).toEqual({ state: 'stopped' })
+  })
+
+  it('tells the renderer the embedded backend’s state, on the channel and as events', async () => {
+    const seen: unknown[] = []
+    const unsubscribe = t.services.events.subscribe((event, payload) => {
+      if (event === 'app.backendChanged') seen.push(payload)
+    })
+    try {
+      value(await call(t.dispatch, 'connections.list', {}))
+      expect(value(await call(t.dispatch, 'app.backendState', {}))).toEqual({
+        state: 'running',
+        restarts: 0,
+      })
+      expect(seen).toEqual([{ state: 'starting' }, { state: 'running', restarts: 0 }])
+    } finally {
+      unsubscribe()
+    }
   })
 
   it('keeps state in the services, not the handlers: two handler maps see the same run', async () => {

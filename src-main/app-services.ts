@@ -2,6 +2,7 @@ import pkg from '../package.json' with { type: 'json' }
 import type { MetadataSource } from '../src-shared/metadata.ts'
 import { createHarnessService, type HarnessService } from './harness/harness-service.ts'
 import type { RunHarnessInput } from './harness/runner.ts'
+import type { RestartPolicy } from './backend-supervisor.ts'
 import { openMainContext, type MainContext, type StartEmbedded } from './main-context.ts'
 import { inspectMetadata } from './metadata/inspect-metadata.ts'
 import { OnboardingService } from './onboarding/onboarding-service.ts'
@@ -49,6 +50,8 @@ export interface AppPlatform {
   /** Tests only: shorter admin-client timeouts, harness retry waits, log batching. */
   tuning?: {
     adminTimeoutMs?: number
+    /** When to restart a crashed embedded backend (tests shorten the waits). */
+    restartPolicy?: RestartPolicy
     harness?: RunHarnessInput['tuning']
     logBatchMs?: number
     logCapacity?: number
@@ -102,6 +105,8 @@ export async function createAppServices(platform: AppPlatform): Promise<AppServi
     runtime: { execPath: platform.execPath },
     ...(platform.startEmbedded ? { startEmbedded: platform.startEmbedded } : {}),
     ...(tuning.adminTimeoutMs ? { timeoutMs: tuning.adminTimeoutMs } : {}),
+    ...(tuning.restartPolicy ? { restartPolicy: tuning.restartPolicy } : {}),
+    onEmbeddedState: (state) => events.emit('app.backendChanged', state),
   })
   const access = () => backends.access()
   const harness = createHarnessService({

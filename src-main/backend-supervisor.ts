@@ -1,3 +1,5 @@
+import type { EmbeddedBackendState } from '../src-shared/channels/app.ts'
+
 /**
  * When the embedded reference backend dies on its own, the console starts it again rather than
  * leaving every backend call failing until the app restarts. A backend that keeps dying is not
@@ -19,13 +21,8 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
   windowMs: 60_000,
 }
 
-/** What the console shows about its embedded backend. */
-export type EmbeddedBackendState =
-  | { state: 'stopped' }
-  | { state: 'starting' }
-  | { state: 'running'; restarts: number }
-  | { state: 'restarting'; restarts: number; reason: string; retryInMs: number }
-  | { state: 'failed'; restarts: number; reason: string }
+/** What the console shows about its embedded backend (the contract's schema). */
+export type { EmbeddedBackendState }
 
 export type RestartDecision =
   { restart: true; delayMs: number; attempt: number } | { restart: false; failures: number }

@@ -13,11 +13,34 @@ export const screenIdSchema = z.enum([
 ])
 export type ScreenId = z.infer<typeof screenIdSchema>
 
+/**
+ * The embedded reference backend as the desktop shell supervises it: restarted after a crash,
+ * given up after repeated crashes (src-main/backend-supervisor.ts).
+ */
+export const embeddedBackendStateSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('stopped') }),
+  z.object({ state: z.literal('starting') }),
+  z.object({ state: z.literal('running'), restarts: z.number().int().nonnegative() }),
+  z.object({
+    state: z.literal('restarting'),
+    restarts: z.number().int().nonnegative(),
+    reason: z.string(),
+    retryInMs: z.number().nonnegative(),
+  }),
+  z.object({
+    state: z.literal('failed'),
+    restarts: z.number().int().nonnegative(),
+    reason: z.string(),
+  }),
+])
+export type EmbeddedBackendState = z.infer<typeof embeddedBackendStateSchema>
+
 export const appChannels = {
   'app.info': {
     input: emptyInput,
     output: z.object({ name: z.string(), version: z.string(), runtime: z.string() }),
   },
+  'app.backendState': { input: emptyInput, output: embeddedBackendStateSchema },
   'clipboard.writeText': {
     input: z.object({ text: z.string().max(1_000_000) }).strict(),
     output: z.object({ written: z.literal(true) }),
@@ -32,4 +55,6 @@ export const appEvents = {
   }),
   // The application menu's View > screen items (Ctrl/Cmd+1..6) ask the renderer to switch screens.
   'app.navigate': z.object({ screen: screenIdSchema }),
+  // The embedded backend crashed, was restarted, or was given up on.
+  'app.backendChanged': embeddedBackendStateSchema,
 } as const

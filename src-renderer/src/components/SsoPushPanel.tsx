@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { Finding } from '../../../src-shared/metadata.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { useActiveTarget, useTenantOverview } from '../use-connections.ts'
 import { useSsoDiff, useSsoPush, type PushSource } from '../use-sso-push.ts'
 import { ErrorPanel } from './ErrorPanel.tsx'

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { ChannelOutput } from '../../../src-shared/contract.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { formatDateTime } from '../lib/format-time.ts'
 import type { ActiveTarget } from '../use-connections.ts'
 import { useRevealToken, useRevokeToken } from '../use-tokens.ts'

@@ -1,4 +1,4 @@
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { CleanupSummary } from '../components/conformance/CleanupSummary.tsx'
 import { ExportButtons } from '../components/conformance/ExportButtons.tsx'
 import { ResultsByArea } from '../components/conformance/ResultsByArea.tsx'

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { AppErrorData } from '../../../src-shared/errors.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { ConnectionForm } from '../components/ConnectionForm.tsx'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { TenantOverview } from '../components/TenantOverview.tsx'

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { EventDetail } from '../components/log/EventDetail.tsx'
 import { ExportButtons } from '../components/log/ExportButtons.tsx'
@@ -14,7 +14,12 @@ import { useLogUi } from '../use-log-ui.ts'
 export function LogScreen() {
   const { target, list } = useActiveTarget()
   const stream = useLogStream(target)
-  const { filter, setFilter, selectedSeq, select, storyQuery, openStory } = useLogUi()
+  const filter = useLogUi((s) => s.filter)
+  const setFilter = useLogUi((s) => s.setFilter)
+  const selectedSeq = useLogUi((s) => s.selectedSeq)
+  const select = useLogUi((s) => s.select)
+  const storyQuery = useLogUi((s) => s.storyQuery)
+  const openStory = useLogUi((s) => s.openStory)
   const [storyDraft, setStoryDraft] = useState(storyQuery ?? '')
   const error =
     [list.error, stream.error]

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { AppErrorData } from '../../../src-shared/errors.ts'
 import type { IdpMetadata } from '../../../src-shared/metadata.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { CertificateCard } from '../components/CertificateCard.tsx'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { FindingsList } from '../components/FindingsList.tsx'

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { OnboardingStepId } from '../../../src-shared/channels/onboarding.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { ConnectStep } from '../components/onboarding/ConnectStep.tsx'
 import { GoLiveStep } from '../components/onboarding/GoLiveStep.tsx'
 import { OnboardingChecklist } from '../components/onboarding/OnboardingChecklist.tsx'

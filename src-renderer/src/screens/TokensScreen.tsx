@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { NewTokenPanel } from '../components/NewTokenPanel.tsx'

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import { useExportReport, type ExportFormat } from '../../use-conformance-run.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
 

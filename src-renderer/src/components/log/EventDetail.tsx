@@ -1,4 +1,4 @@
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import { formatDuration, prettyBody, readablePath, statusTone } from '../../lib/log-format.ts'
 import { formatDateTime } from '../../lib/format-time.ts'
 import type { ActiveTarget } from '../../use-connections.ts'

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { ChannelOutput } from '../../../../src-shared/contract.ts'
 import type { Finding } from '../../../../src-shared/provisioning-diagnosis.ts'
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import { formatEventTime, statusTone, readablePath } from '../../lib/log-format.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useReplayUser, useUserStory } from '../../use-user-story.ts'

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { OktaApp, OnboardingStatus } from '../../../../src-shared/channels/onboarding.ts'
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useCreateToken, useTokenList } from '../../use-tokens.ts'
 import { CopyButton } from '../CopyButton.tsx'

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { OnboardingStatus } from '../../../../src-shared/channels/onboarding.ts'
 import type { AppErrorData } from '../../../../src-shared/errors.ts'
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import { countBySeverity } from '../../lib/format.ts'
 import { useInspectMetadata } from '../../use-inspect-metadata.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'

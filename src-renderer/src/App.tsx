@@ -12,6 +12,7 @@ import { useActiveTarget } from './use-connections.ts'
 import { useMenuNavigation } from './use-menu-navigation.ts'
 import { useOnboardingLanding } from './use-onboarding.ts'
 import { useUiStore, type Screen } from './use-ui-store.ts'
+import './styles/shell.css'
 
 const nav: { id: Screen; label: string; text: string }[] = [
   { id: 'onboarding', label: 'Onboarding', text: '' },

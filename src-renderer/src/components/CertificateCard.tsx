@@ -2,6 +2,7 @@ import type { CertificateInfo } from '../../../src-shared/metadata.ts'
 import { expiryBadgeText, expiryLabel, expiryState } from '../lib/expiry.ts'
 import { formatDate } from '../lib/format.ts'
 import { CopyButton } from './CopyButton.tsx'
+import '../screens/metadata.css'
 
 export function CertificateCard({ cert, index }: { cert: CertificateInfo; index: number }) {
   const state = expiryState(cert)

@@ -1,5 +1,6 @@
 import { expiryBadgeText, expiryLabel, expiryState } from '../lib/expiry.ts'
 import { formatDate } from '../lib/format.ts'
+import '../screens/metadata.css'
 
 export interface CertSummary {
   sha256Fingerprint: string

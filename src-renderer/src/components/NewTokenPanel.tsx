@@ -1,4 +1,5 @@
 import { SecretCopyButton } from './SecretCopyButton.tsx'
+import '../screens/tokens.css'
 
 /** A just-made token, on screen once: after "Done" only its label and hash prefix remain. */
 export function NewTokenPanel({

@@ -4,6 +4,7 @@ import { useApi } from '../api-context.tsx'
 import { readFileAsText } from '../lib/read-file.ts'
 import type { InspectSource } from '../use-inspect-metadata.ts'
 import { useUiStore, type SourceTab } from '../use-ui-store.ts'
+import '../screens/metadata.css'
 
 const tabs: { id: SourceTab; label: string }[] = [
   { id: 'file', label: 'File' },

@@ -1,5 +1,6 @@
 import type { ChannelOutput } from '../../../src-shared/contract.ts'
 import { CertificateLine } from './CertificateExpiry.tsx'
+import '../screens/connection.css'
 
 type Diff = ChannelOutput<'sso.diff'>['diff']
 

@@ -7,6 +7,7 @@ import { ErrorPanel } from './ErrorPanel.tsx'
 import { FindingsList } from './FindingsList.tsx'
 import { SpValues } from './SpValues.tsx'
 import { SsoDiffView } from './SsoDiffView.tsx'
+import '../screens/connection.css'
 
 /**
  * After an inspection: compare with the tenant's current IdP configuration, then push. The diff

@@ -3,6 +3,7 @@ import { formatDateTime } from '../lib/format-time.ts'
 import { CertificateLine } from './CertificateExpiry.tsx'
 import { CopyButton } from './CopyButton.tsx'
 import { SpValues } from './SpValues.tsx'
+import '../screens/connection.css'
 
 type Overview = ChannelOutput<'connections.overview'>
 

@@ -6,6 +6,7 @@ import type { ActiveTarget } from '../use-connections.ts'
 import { useRevealToken, useRevokeToken } from '../use-tokens.ts'
 import { ErrorPanel } from './ErrorPanel.tsx'
 import { SecretCopyButton } from './SecretCopyButton.tsx'
+import '../screens/tokens.css'
 
 type Token = ChannelOutput<'tokens.list'>['tokens'][number]
 

@@ -11,6 +11,8 @@ import { countStatuses } from '../lib/harness-progress.ts'
 import { useActiveTarget } from '../use-connections.ts'
 import { useConformanceRun } from '../use-conformance-run.ts'
 import { useTokenList } from '../use-tokens.ts'
+import '../components/conformance/conformance.css'
+import '../components/conformance/conformance-results.css'
 
 export function ConformanceScreen() {
   const { target } = useActiveTarget()

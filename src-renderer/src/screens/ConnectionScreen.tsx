@@ -6,6 +6,7 @@ import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { TenantOverview } from '../components/TenantOverview.tsx'
 import { useActiveTarget, useRemoveConnection, useTenantOverview } from '../use-connections.ts'
 import { useUiStore } from '../use-ui-store.ts'
+import './connection.css'
 
 function errorOf(err: unknown) {
   return err instanceof ApiError ? err.data : null

@@ -10,6 +10,8 @@ import { UserStoryPanel } from '../components/log/UserStoryPanel.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useLogStream } from '../use-log-stream.ts'
 import { useLogUi } from '../use-log-ui.ts'
+import '../components/log/log.css'
+import '../components/log/log-detail.css'
 
 export function LogScreen() {
   const { target, list } = useActiveTarget()

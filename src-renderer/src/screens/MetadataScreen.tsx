@@ -11,6 +11,7 @@ import { SourcePicker } from '../components/SourcePicker.tsx'
 import { SsoPushPanel } from '../components/SsoPushPanel.tsx'
 import { countBySeverity, describeSource, formatBytes } from '../lib/format.ts'
 import { useInspectMetadata } from '../use-inspect-metadata.ts'
+import './metadata.css'
 
 export function MetadataScreen() {
   const inspection = useInspectMetadata()

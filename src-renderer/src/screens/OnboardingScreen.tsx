@@ -11,6 +11,7 @@ import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useOnboardingActions, useOnboardingStatus } from '../use-onboarding.ts'
 import { useUiStore } from '../use-ui-store.ts'
+import '../components/onboarding/onboarding.css'
 
 /**
  * The path an IT admin walks to connect a tenant to Okta, as one checklist. The open step follows

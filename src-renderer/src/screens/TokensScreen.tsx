@@ -6,6 +6,7 @@ import { NewTokenPanel } from '../components/NewTokenPanel.tsx'
 import { TokenTable } from '../components/TokenTable.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useCreateToken, useRotateToken, useTokenList } from '../use-tokens.ts'
+import './tokens.css'
 
 export function TokensScreen() {
   const { target, list } = useActiveTarget()

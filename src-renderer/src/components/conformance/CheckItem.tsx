@@ -1,5 +1,7 @@
 import type { CheckResult, CheckStatus, Exchange } from '../../../../src-shared/harness.ts'
 import { ExchangeInspector } from './ExchangeInspector.tsx'
+import './conformance.css'
+import './conformance-results.css'
 
 const statusLabel: Record<CheckStatus, string> = {
   pass: 'Pass',

@@ -1,6 +1,8 @@
 import { useState } from 'react'
 import type { Exchange } from '../../../../src-shared/harness.ts'
 import { prettyBody } from '../../lib/harness-progress.ts'
+import './conformance.css'
+import './conformance-results.css'
 
 /** One request and its response, as the harness recorded them (already redacted in main). */
 export function ExchangeInspector({ exchanges }: { exchanges: Exchange[] }) {

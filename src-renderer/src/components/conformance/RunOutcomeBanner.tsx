@@ -1,4 +1,6 @@
 import type { HarnessReport } from '../../../../src-shared/harness.ts'
+import './conformance.css'
+import './conformance-results.css'
 
 const idpName = { okta: 'Okta', entra: 'Entra ID', rfc: 'the SCIM RFCs' } as const
 

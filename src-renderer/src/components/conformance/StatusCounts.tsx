@@ -1,4 +1,6 @@
 import type { StatusCounts as Counts } from '../../lib/harness-progress.ts'
+import './conformance.css'
+import './conformance-results.css'
 
 const shown: { key: keyof Counts; label: string; className: string; always?: boolean }[] = [
   { key: 'pass', label: 'pass', className: 'conf-count-pass', always: true },

@@ -4,6 +4,8 @@ import { formatDateTime } from '../../lib/format-time.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useCopyCurl, useLogEvent } from '../../use-log-detail.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import './log.css'
+import './log-detail.css'
 
 /** One event: the request and response as the backend recorded them (redacted), and curl. */
 export function EventDetail({

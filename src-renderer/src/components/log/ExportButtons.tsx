@@ -3,6 +3,8 @@ import { ApiError } from '../../api-error.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useLogExport } from '../../use-log-detail.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import './log.css'
+import './log-detail.css'
 
 const FORMATS = [
   { id: 'jsonl', label: 'JSON lines' },

@@ -4,6 +4,8 @@ import { formatDuration, formatEventTime, statusTone, readablePath } from '../..
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useFixedRowWindow } from '../../use-fixed-row-window.ts'
 import { useLogRows } from '../../use-log-rows.ts'
+import './log.css'
+import './log-detail.css'
 
 export const ROW_HEIGHT = 30
 /** Rows from the bottom that still count as "at the latest" (follow mode stays on). */

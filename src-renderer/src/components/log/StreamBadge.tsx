@@ -1,5 +1,6 @@
 import type { StreamState } from '../../../../src-shared/provisioning-event.ts'
 import { describeStreamState } from '../../lib/log-format.ts'
+import './log.css'
 
 export function StreamBadge({ state }: { state: StreamState | null }) {
   const d = describeStreamState(state)

@@ -6,6 +6,8 @@ import { formatEventTime, statusTone, readablePath } from '../../lib/log-format.
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useReplayUser, useUserStory } from '../../use-user-story.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import './log.css'
+import './log-detail.css'
 
 type Story = ChannelOutput<'log.userStory'>
 

@@ -2,6 +2,7 @@ import type { OnboardingStatus } from '../../../../src-shared/channels/onboardin
 import { useLogUi } from '../../use-log-ui.ts'
 import { useUiStore } from '../../use-ui-store.ts'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
+import './onboarding.css'
 
 export function GoLiveStep({
   status,

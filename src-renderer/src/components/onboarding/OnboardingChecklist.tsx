@@ -3,6 +3,7 @@ import type {
   OnboardingStepId,
   StepStatus,
 } from '../../../../src-shared/channels/onboarding.ts'
+import './onboarding.css'
 
 const STATUS_TEXT: Record<StepStatus, string> = {
   done: 'Done',

@@ -7,6 +7,7 @@ import { CopyButton } from '../CopyButton.tsx'
 import { ErrorPanel } from '../ErrorPanel.tsx'
 import { SecretCopyButton } from '../SecretCopyButton.tsx'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
+import './onboarding.css'
 
 /** The two catalog apps the vendors' Okta guides use, and what each token field takes. */
 const APPS: Record<OktaApp, { name: string; field: string; paste: string }> = {

@@ -10,6 +10,7 @@ import { SourcePicker } from '../SourcePicker.tsx'
 import { SpValues } from '../SpValues.tsx'
 import { SsoPushPanel } from '../SsoPushPanel.tsx'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
+import './onboarding.css'
 
 /**
  * Okta needs the SP values to create the SAML app, and only then offers the IdP metadata: so the

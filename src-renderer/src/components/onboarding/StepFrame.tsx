@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import type { OnboardingStep } from '../../../../src-shared/channels/onboarding.ts'
+import './onboarding.css'
 
 /** The open step: its title and status, what blocks it, then its content. */
 export function StepFrame({

@@ -3,6 +3,7 @@ import type { AppErrorData } from '../../../../src-shared/errors.ts'
 import { useTestProgress } from '../../use-onboarding.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
 import { StepFrame } from './StepFrame.tsx'
+import './onboarding.css'
 
 const OUTCOME: Record<string, string> = {
   passed: 'Passed: Okta’s requests will work',

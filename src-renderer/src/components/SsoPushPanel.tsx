@@ -101,7 +101,7 @@ export function SsoPushPanel({
       ) : null}
 
       {push.isSuccess ? (
-        <div className="status-banner status-ok" data-testid="sso-push-done" role="status">
+        <div className="status-banner tone-good" data-testid="sso-push-done" role="status">
           <strong>Pushed: the tenant now trusts this IdP</strong>
           <span className="status-sub">
             {push.data.entityId} · {push.data.certificates} signing certificate

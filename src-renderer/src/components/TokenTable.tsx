@@ -78,7 +78,7 @@ export function TokenTable({
               </td>
               <td data-testid="token-in-keychain">
                 {t.inKeychain ? (
-                  <span className="tag tag-ok">stored</span>
+                  <span className="tag tone-fill tone-good">stored</span>
                 ) : (
                   <span className="tag" title="Made elsewhere, or its keychain entry was removed">
                     not here

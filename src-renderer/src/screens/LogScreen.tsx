@@ -86,7 +86,7 @@ export function LogScreen() {
       </form>
 
       {stream.notices.length ? (
-        <ul className="log-notices" data-testid="stream-notices">
+        <ul className="log-notices tone-fill tone-info" data-testid="stream-notices">
           {stream.notices.map((n) => (
             <li key={`${n.time}-${n.kind}`}>
               <code>{n.kind}</code> {n.message}

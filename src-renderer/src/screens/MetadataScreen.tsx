@@ -107,7 +107,7 @@ function MetadataResult({
   return (
     <div className="result" data-testid="metadata-result">
       <div
-        className={`status-banner ${metadata.ok ? 'status-ok' : 'status-bad'}`}
+        className={`status-banner ${metadata.ok ? 'tone-good' : 'tone-bad'}`}
         data-testid="metadata-status"
         data-ok={metadata.ok}
       >

@@ -11,6 +11,7 @@ import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useOnboardingActions, useOnboardingStatus } from '../use-onboarding.ts'
 import { useUiStore } from '../use-ui-store.ts'
+import { toneClass } from '../lib/tone.ts'
 import '../components/onboarding/onboarding.css'
 
 /**
@@ -61,7 +62,7 @@ export function OnboardingScreen() {
         {data ? (
           <div className="ob-header-actions">
             <span
-              className={`ob-pill ${data.complete ? 'pill-ok' : 'pill-warn'}`}
+              className={`ob-pill ${toneClass(data.complete ? 'good' : 'warn', 'fill')}`}
               data-testid="ob-overall"
               data-complete={data.complete}
             >

@@ -55,7 +55,7 @@ export function RunOutcomeBanner({ report }: { report: HarnessReport }) {
     const ran = report.checks.filter((c) => c.status !== 'skip').length
     return (
       <div
-        className="status-banner conf-status-neutral"
+        className="status-banner tone-neutral"
         data-testid="conf-outcome"
         data-outcome="cancelled"
       >
@@ -67,7 +67,7 @@ export function RunOutcomeBanner({ report }: { report: HarnessReport }) {
   const failed = report.outcome === 'failed'
   return (
     <div
-      className={`status-banner ${failed ? 'status-bad' : 'status-ok'}`}
+      className={`status-banner ${failed ? 'tone-bad' : 'tone-good'}`}
       data-testid="conf-outcome"
       data-outcome={report.outcome}
     >

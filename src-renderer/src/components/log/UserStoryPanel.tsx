@@ -6,6 +6,7 @@ import { formatEventTime, statusTone, readablePath } from '../../lib/log-format.
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useReplayUser, useUserStory } from '../../use-user-story.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import { methodTone, toneClass } from '../../lib/tone.ts'
 import './log.css'
 import './log-detail.css'
 
@@ -96,7 +97,7 @@ function StoryBody({
     <div className="log-story-grid">
       <div className="stack">
         <div
-          className={`status-banner ${d.verdict === 'healthy' ? 'status-ok' : d.verdict === 'problem' ? 'status-bad' : 'status-warn'}`}
+          className={`status-banner ${d.verdict === 'healthy' ? 'tone-good' : d.verdict === 'problem' ? 'tone-bad' : 'tone-warn'}`}
           data-testid="story-verdict"
           data-verdict={d.verdict}
         >
@@ -152,9 +153,13 @@ function StoryBody({
                   onClick={() => onSelect(e.seq)}
                 >
                   <span className="mono muted">{formatEventTime(e.time)}</span>
-                  <span className={`method method-${e.method.toLowerCase()}`}>{e.method}</span>
+                  <span className={`method ${toneClass(methodTone(e.method), 'text')}`}>
+                    {e.method}
+                  </span>
                   <span className="mono log-path">{readablePath(e.path)}</span>
-                  <span className={`status-code tone-${statusTone(e.status)}`}>{e.status}</span>
+                  <span className={`status-code ${toneClass(statusTone(e.status), 'text')}`}>
+                    {e.status}
+                  </span>
                 </button>
               </li>
             ))}
@@ -219,7 +224,7 @@ function CurrentState({ story }: { story: Story }) {
           <dt>Status</dt>
           <dd>
             <span
-              className={`tag ${c.user.active ? 'tag-ok' : 'tag-bad'}`}
+              className={`tag ${toneClass(c.user.active ? 'good' : 'bad', 'fill')}`}
               data-testid="story-active"
             >
               {c.user.active ? 'active' : 'inactive'}

@@ -80,7 +80,7 @@ export function SsoStep({
       {metadata && counts ? (
         <>
           <div
-            className={`status-banner ${metadata.ok ? 'status-ok' : 'status-bad'}`}
+            className={`status-banner ${metadata.ok ? 'tone-good' : 'tone-bad'}`}
             data-testid="ob-metadata-status"
             data-ok={metadata.ok}
           >

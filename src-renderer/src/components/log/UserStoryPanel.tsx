@@ -181,7 +181,7 @@ function FindingCard({
 }) {
   return (
     <div
-      className={`finding ${finding.resolved ? 'finding-resolved' : 'finding-error'}`}
+      className={`finding ${finding.resolved ? `finding-resolved ${toneClass('neutral', 'edge')}` : toneClass('bad', 'edge')}`}
       data-testid="story-finding"
       data-cause={finding.cause}
       data-resolved={finding.resolved}
@@ -197,7 +197,7 @@ function FindingCard({
             <li key={ev.seq}>
               <button
                 type="button"
-                className={`link-button mono ${ev.seq === selectedSeq ? 'log-selected' : ''}`}
+                className={`link-button ${ev.seq === selectedSeq ? 'log-selected' : ''}`}
                 data-testid="story-evidence"
                 data-seq={ev.seq}
                 onClick={() => onSelect(ev.seq)}

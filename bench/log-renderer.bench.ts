@@ -78,7 +78,7 @@ const services = await createAppServices({
 })
 const hub = services.events
 const logger = createLogger({ write: () => undefined })
-const dispatch = createDispatcher({ handlers: createHandlers(services), logger })
+const dispatch = createDispatcher({ handlers: createHandlers(services, { logger }), logger })
 const host = await startWebHost({ dispatch, hub, rendererDir, logger })
 await (await services.backends.access()).listConnections()
 const embedded = services.backends.embedded()!

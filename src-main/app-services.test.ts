@@ -103,3 +103,26 @@ describe('AppServices.close', () => {
     }
   })
 })
+
+describe('app.reportError', () => {
+  it('writes a crashed screen’s report to the front door’s log, redacted', async () => {
+    const t = await openHandlerTestContext()
+    try {
+      const token = `scimc_${'k'.repeat(43)}`
+      value(
+        await call(t.dispatch, 'app.reportError', {
+          message: `Cannot read properties of undefined (token ${token})`,
+          stack: 'at TokenTable (TokenTable.tsx:10:5)',
+          screen: 'tokens',
+        }),
+      )
+      const line = t.logLines.find((l) => l.includes('renderer error'))
+      expect(line).toBeDefined()
+      expect(line).toContain('TokenTable.tsx:10:5')
+      expect(line).toContain('"screen":"tokens"')
+      expect(line).not.toContain(token)
+    } finally {
+      await t.close()
+    }
+  })
+})

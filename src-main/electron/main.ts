@@ -127,7 +127,7 @@ function start(): void {
         app.quit()
       })
     })
-    const dispatch = createDispatcher({ handlers: createHandlers(services), logger })
+    const dispatch = createDispatcher({ handlers: createHandlers(services, { logger }), logger })
 
     app.setAboutPanelOptions(
       aboutPanelOptions({

@@ -1,3 +1,4 @@
+import { ErrorBoundary } from './components/ErrorBoundary.tsx'
 import { MemoryStoreBanner } from './components/MemoryStoreBanner.tsx'
 import { ConformanceScreen } from './screens/ConformanceScreen.tsx'
 import { ConnectionScreen } from './screens/ConnectionScreen.tsx'
@@ -11,6 +12,7 @@ import { useActiveTarget } from './use-connections.ts'
 import { useMenuNavigation } from './use-menu-navigation.ts'
 import { useOnboardingLanding } from './use-onboarding.ts'
 import { useUiStore, type Screen } from './use-ui-store.ts'
+import './styles/shell.css'
 
 const nav: { id: Screen; label: string; text: string }[] = [
   { id: 'onboarding', label: 'Onboarding', text: '' },
@@ -38,7 +40,8 @@ const nav: { id: Screen; label: string; text: string }[] = [
 ]
 
 export function App() {
-  const { screen, setScreen } = useUiStore()
+  const screen = useUiStore((s) => s.screen)
+  const setScreen = useUiStore((s) => s.setScreen)
   const info = useAppInfo()
   useOnboardingLanding(useActiveTarget().target)
   useMenuNavigation()
@@ -73,21 +76,24 @@ export function App() {
       </nav>
       <main className="content">
         <MemoryStoreBanner />
-        {screen === 'onboarding' ? (
-          <OnboardingScreen />
-        ) : screen === 'metadata' ? (
-          <MetadataScreen />
-        ) : screen === 'connection' ? (
-          <ConnectionScreen />
-        ) : screen === 'tokens' ? (
-          <TokensScreen />
-        ) : screen === 'log' ? (
-          <LogScreen />
-        ) : screen === 'conformance' ? (
-          <ConformanceScreen />
-        ) : (
-          <PlaceholderScreen title={current.label} text={current.text} />
-        )}
+        {/* Keyed by screen: a crash on one screen is forgotten when the person moves on. */}
+        <ErrorBoundary key={current.id} screen={current.id} title={current.label}>
+          {screen === 'onboarding' ? (
+            <OnboardingScreen />
+          ) : screen === 'metadata' ? (
+            <MetadataScreen />
+          ) : screen === 'connection' ? (
+            <ConnectionScreen />
+          ) : screen === 'tokens' ? (
+            <TokensScreen />
+          ) : screen === 'log' ? (
+            <LogScreen />
+          ) : screen === 'conformance' ? (
+            <ConformanceScreen />
+          ) : (
+            <PlaceholderScreen title={current.label} text={current.text} />
+          )}
+        </ErrorBoundary>
       </main>
     </div>
   )

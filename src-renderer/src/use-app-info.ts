@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query'
-import { api, unwrap } from './api.ts'
+import { unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
 
 export function useAppInfo() {
+  const api = useApi()
   return useQuery({
     queryKey: ['app.info'],
     queryFn: () => unwrap(api['app.info']({})),

@@ -4,7 +4,9 @@ import { create } from 'zustand'
 import type { ChannelInput } from '../../src-shared/contract.ts'
 import type { AppErrorData } from '../../src-shared/errors.ts'
 import type { HarnessReport } from '../../src-shared/harness.ts'
-import { ApiError, api, unwrap } from './api.ts'
+import { ApiError, unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
+import { downloadFile } from './lib/download.ts'
 import { emptyProgress, reduceProgress, type RunProgress } from './lib/harness-progress.ts'
 
 /** Which run the screen shows; kept outside the screen so a run survives switching screens. */
@@ -23,6 +25,7 @@ const reportKey = (runId: string | null) => ['harness.report', runId] as const
  * so a progress event lost on the way (the stream connecting late) never leaves the screen stuck.
  */
 export function useConformanceRun() {
+  const api = useApi()
   const client = useQueryClient()
   const runId = useRunStore((s) => s.runId)
   const setRunId = useRunStore((s) => s.setRunId)
@@ -38,7 +41,7 @@ export function useConformanceRun() {
         if (event.type === 'run.finished')
           void client.invalidateQueries({ queryKey: reportKey(id) })
       }),
-    [client],
+    [api, client],
   )
 
   const progress = useQuery({
@@ -97,19 +100,10 @@ export function useConformanceRun() {
 
 /** Exports the finished run and hands the text to the browser as a download. */
 export function useExportReport(runId: string | null) {
+  const api = useApi()
   return useMutation({
     mutationFn: async (format: ExportFormat) => {
-      const out = await unwrap(api['harness.export']({ runId: runId!, format }))
-      const url = URL.createObjectURL(new Blob([out.text], { type: out.mimeType }))
-      const a = document.createElement('a')
-      a.href = url
-      a.download = out.fileName
-      document.body.append(a)
-      a.click()
-      a.remove()
-      // The click has handed the blob to the download by the time this runs.
-      setTimeout(() => URL.revokeObjectURL(url), 0)
-      return out.fileName
+      return downloadFile(await unwrap(api['harness.export']({ runId: runId!, format })))
     },
   })
 }

@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { ChannelInput } from '../../src-shared/contract.ts'
-import { api, unwrap } from './api.ts'
+import { unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
 import { useUiStore } from './use-ui-store.ts'
 
 export function useConnections() {
+  const api = useApi()
   return useQuery({
     queryKey: ['connections.list'],
     queryFn: () => unwrap(api['connections.list']({})),
@@ -12,6 +14,7 @@ export function useConnections() {
 
 /** Tenants of one connection; also the "test connection" call (health plus tenant list). */
 export function useConnectionTest(connection: string | null) {
+  const api = useApi()
   return useQuery({
     queryKey: ['connections.test', connection],
     queryFn: () => unwrap(api['connections.test']({ connection: connection! })),
@@ -63,6 +66,7 @@ function useInvalidateBackend() {
 }
 
 export function useSaveConnection(mode: 'add' | 'edit') {
+  const api = useApi()
   const invalidate = useInvalidateBackend()
   return useMutation({
     // The admin key passes through here once, on its way to the keychain; gcTime 0 drops it.
@@ -82,6 +86,7 @@ export function useSaveConnection(mode: 'add' | 'edit') {
 }
 
 export function useRemoveConnection() {
+  const api = useApi()
   const invalidate = useInvalidateBackend()
   return useMutation({
     mutationFn: (name: string) => unwrap(api['connections.remove']({ name })),
@@ -90,6 +95,7 @@ export function useRemoveConnection() {
 }
 
 export function useTenantOverview(target: ActiveTarget | null) {
+  const api = useApi()
   return useQuery({
     queryKey: ['connections.overview', target?.connection, target?.tenantId],
     queryFn: () => unwrap(api['connections.overview'](target!)),
@@ -98,6 +104,7 @@ export function useTenantOverview(target: ActiveTarget | null) {
 }
 
 export function useSecretStoreInfo() {
+  const api = useApi()
   return useQuery({
     queryKey: ['secrets.storeInfo'],
     queryFn: () => unwrap(api['secrets.storeInfo']({})),

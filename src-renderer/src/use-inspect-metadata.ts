@@ -1,7 +1,8 @@
 import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
 import type { ChannelInput } from '../../src-shared/contract.ts'
-import { api, unwrap } from './api.ts'
+import { unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
 
 export type InspectSource = ChannelInput<'metadata.inspect'>['source']
 
@@ -10,6 +11,7 @@ export type InspectSource = ChannelInput<'metadata.inspect'>['source']
  * aggregate with a different entity ID without the person importing it again.
  */
 export function useInspectMetadata() {
+  const api = useApi()
   const [lastSource, setLastSource] = useState<InspectSource | null>(null)
   const mutation = useMutation({
     mutationKey: ['metadata.inspect'],

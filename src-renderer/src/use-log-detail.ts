@@ -1,10 +1,13 @@
 import { useMutation, useQuery } from '@tanstack/react-query'
 import type { ChannelInput } from '../../src-shared/contract.ts'
 import type { EventFilter } from '../../src-shared/provisioning-event.ts'
-import { api, unwrap } from './api.ts'
+import { unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
+import { downloadFile } from './lib/download.ts'
 import type { ActiveTarget } from './use-connections.ts'
 
 export function useLogEvent(target: ActiveTarget | null, seq: number | null) {
+  const api = useApi()
   return useQuery({
     queryKey: ['log.getEvent', target?.connection, target?.tenantId, seq],
     queryFn: () => unwrap(api['log.getEvent']({ ...target!, seq: seq! })),
@@ -14,6 +17,7 @@ export function useLogEvent(target: ActiveTarget | null, seq: number | null) {
 
 /** Copy as curl: the command is built (and redacted) in main, then goes to the clipboard. */
 export function useCopyCurl(target: ActiveTarget | null) {
+  const api = useApi()
   return useMutation({
     mutationFn: async (seq: number) => {
       const { command } = await unwrap(api['log.curl']({ ...target!, seq }))
@@ -23,27 +27,16 @@ export function useCopyCurl(target: ActiveTarget | null) {
   })
 }
 
-/**
- * The export is produced in main (redacted) and saved by the renderer as a download, which the
- * browser and Electron both turn into a file the person chooses.
- */
+/** The export is produced in main (redacted) and saved by the renderer as a download. */
 export function useLogExport(target: ActiveTarget | null) {
+  const api = useApi()
   return useMutation({
     mutationFn: async (opts: {
       filter: EventFilter
       format: ChannelInput<'log.export'>['format']
     }) => {
       const file = await unwrap(api['log.export']({ ...target!, ...opts }))
-      const url = URL.createObjectURL(new Blob([file.text], { type: file.mimeType }))
-      const link = document.createElement('a')
-      link.href = url
-      link.download = file.fileName
-      document.body.append(link)
-      link.click()
-      link.remove()
-      // The browser reads the blob asynchronously (Electron after its save dialog): keep the URL
-      // alive for a while rather than racing the download.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+      downloadFile(file)
       return { fileName: file.fileName, count: file.count }
     },
   })

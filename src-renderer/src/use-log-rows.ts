@@ -1,7 +1,8 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query'
 import type { LogRow } from '../../src-shared/channels/log.ts'
 import type { EventFilter } from '../../src-shared/provisioning-event.ts'
-import { api, unwrap } from './api.ts'
+import { unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
 import type { ActiveTarget } from './use-connections.ts'
 
 /** Rows fetched per request; the table asks only for the pages its visible window touches. */
@@ -21,6 +22,7 @@ export function useLogRows(opts: {
   enabled: boolean
 }) {
   const { target, filter, generation, range, enabled } = opts
+  const api = useApi()
   const base = ['log.query', target?.connection, target?.tenantId, JSON.stringify(filter)]
   const count = useQuery({
     queryKey: [...base, 'count', generation],

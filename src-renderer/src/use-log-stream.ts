@@ -1,7 +1,8 @@
-import { useMutation, useQuery } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect } from 'react'
 import type { StreamNotice, StreamState } from '../../src-shared/provisioning-event.ts'
-import { api, unwrap } from './api.ts'
+import { useApi } from './api-context.tsx'
+import { unwrap } from './api-error.ts'
 import type { ActiveTarget } from './use-connections.ts'
 
 export interface LogStream {
@@ -18,46 +19,67 @@ export interface LogStream {
   toggling: boolean
 }
 
-const sameTarget = (t: ActiveTarget | null, p: { connection: string; tenantId: string }) =>
-  t !== null && t.connection === p.connection && t.tenantId === p.tenantId
+/** What main has told about one tenant's live log: the open answer, then its events. */
+export interface StreamSnapshot {
+  state: StreamState
+  size: number
+  generation: number
+}
 
-/** Opens the tenant's live log in main and follows its state and new-event announcements. */
+type TenantKey = { connection: string; tenantId: string } | null
+export const streamKey = (t: TenantKey) => ['log.stream', t?.connection, t?.tenantId] as const
+/** Notices apart: they may arrive while the first open still loads the history. */
+export const noticesKey = (t: TenantKey) => ['log.notices', t?.connection, t?.tenantId] as const
+
+/**
+ * Opens the tenant's live log in main and follows its state and new-event announcements. All of
+ * it is server state, so it lives in the query cache: the open answer is the query's data and the
+ * stream's events patch that same entry.
+ */
 export function useLogStream(target: ActiveTarget | null): LogStream {
-  const [state, setState] = useState<StreamState | null>(null)
-  const [generation, setGeneration] = useState(0)
-  const [size, setSize] = useState(0)
-  const [notices, setNotices] = useState<StreamNotice[]>([])
+  const api = useApi()
+  const client = useQueryClient()
   const opening = useQuery({
-    queryKey: ['log.open', target?.connection, target?.tenantId],
-    queryFn: async () => {
+    queryKey: streamKey(target),
+    queryFn: async (): Promise<StreamSnapshot> => {
       const opened = await unwrap(api['log.open'](target!))
-      setState(opened.state)
-      setSize(opened.size)
-      setGeneration((g) => g + 1)
-      return opened
+      // A re-open keeps counting generations, so no page cached under an older one is reused.
+      const prev = client.getQueryData<StreamSnapshot>(streamKey(target))
+      return { state: opened.state, size: opened.size, generation: (prev?.generation ?? 0) + 1 }
     },
     enabled: target !== null,
     // Coming back to the screen asks again: main answers at once with the stream's current state.
     staleTime: 0,
   })
+  const notices = useQuery({
+    queryKey: noticesKey(target),
+    queryFn: () => client.getQueryData<StreamNotice[]>(noticesKey(target)) ?? [],
+    enabled: false,
+  })
 
   useEffect(() => {
-    if (!target) return
+    // Events before the open answer are covered by it (it carries the current state and size).
+    const patch = (
+      p: { connection: string; tenantId: string },
+      change: (prev: StreamSnapshot) => Partial<StreamSnapshot>,
+    ) =>
+      client.setQueryData<StreamSnapshot>(streamKey(p), (prev) =>
+        prev ? { ...prev, ...change(prev) } : prev,
+      )
     const offs = [
-      api.on('log.state', (p) => {
-        if (sameTarget(target, p)) setState(p.state)
-      }),
-      api.on('log.event', (p) => {
-        if (!sameTarget(target, p)) return
-        setSize(p.size)
-        setGeneration((g) => g + 1)
-      }),
-      api.on('log.notice', (p) => {
-        if (sameTarget(target, p)) setNotices((n) => [...n.slice(-4), p.notice])
-      }),
+      api.on('log.state', (p) => patch(p, () => ({ state: p.state }))),
+      api.on('log.event', (p) =>
+        patch(p, (prev) => ({ size: p.size, generation: prev.generation + 1 })),
+      ),
+      api.on('log.notice', (p) =>
+        client.setQueryData<StreamNotice[]>(noticesKey(p), (prev = []) => [
+          ...prev.slice(-4),
+          p.notice,
+        ]),
+      ),
     ]
     return () => offs.forEach((off) => off())
-  }, [target?.connection, target?.tenantId]) // the target's identity is its two strings
+  }, [api, client])
 
   const toggle = useMutation({
     mutationFn: (action: 'pause' | 'resume') =>
@@ -65,17 +87,21 @@ export function useLogStream(target: ActiveTarget | null): LogStream {
     // Resuming changes the state asynchronously (reconnect), and the state events may overtake
     // this answer: a still-"paused" answer to resume must not overwrite a newer "live".
     onSuccess: (r, action) => {
-      if (!(action === 'resume' && r.state.state === 'paused')) setState(r.state)
+      if (!(action === 'resume' && r.state.state === 'paused') && target)
+        client.setQueryData<StreamSnapshot>(streamKey(target), (prev) =>
+          prev ? { ...prev, state: r.state } : prev,
+        )
     },
   })
 
+  const snapshot = opening.data
   return {
     loading: opening.isPending && target !== null,
     error: opening.error ?? toggle.error,
-    state: state ?? opening.data?.state ?? null,
-    generation,
-    size,
-    notices,
+    state: snapshot?.state ?? null,
+    generation: snapshot?.generation ?? 0,
+    size: snapshot?.size ?? 0,
+    notices: notices.data ?? [],
     pause: () => toggle.mutate('pause'),
     resume: () => toggle.mutate('resume'),
     toggling: toggle.isPending,

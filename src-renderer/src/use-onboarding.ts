@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
 import type { OktaApp, OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
-import { api, unwrap } from './api.ts'
+import { unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
+import { downloadFile } from './lib/download.ts'
 import type { ActiveTarget } from './use-connections.ts'
 import { useUiStore } from './use-ui-store.ts'
 
@@ -13,6 +15,7 @@ const statusKey = (target: ActiveTarget | null) =>
  * runs, or go-live waits for the IdP's first requests.
  */
 export function useOnboardingStatus(target: ActiveTarget | null) {
+  const api = useApi()
   const client = useQueryClient()
   // Other screens' panels change the backend too (the SSO push, tokens): any successful mutation
   // re-reads where the tenant stands, so a tick never waits for a reload.
@@ -52,6 +55,7 @@ function useStep<V>(target: ActiveTarget | null, call: (vars: V) => Promise<Onbo
 }
 
 export function useOnboardingActions(target: ActiveTarget | null) {
+  const api = useApi()
   const client = useQueryClient()
   const t = () => target!
   return {
@@ -68,16 +72,7 @@ export function useOnboardingActions(target: ActiveTarget | null) {
     }),
     exportHtml: useMutation({
       mutationFn: async () => {
-        const out = await unwrap(api['onboarding.export'](t()))
-        const url = URL.createObjectURL(new Blob([out.text], { type: out.mimeType }))
-        const a = document.createElement('a')
-        a.href = url
-        a.download = out.fileName
-        document.body.append(a)
-        a.click()
-        a.remove()
-        setTimeout(() => URL.revokeObjectURL(url), 0)
-        return out.fileName
+        return downloadFile(await unwrap(api['onboarding.export'](t())))
       },
     }),
   }
@@ -85,19 +80,33 @@ export function useOnboardingActions(target: ActiveTarget | null) {
 
 /** Checks done of the running pre-go-live test, from the `harness.progress` stream. */
 export function useTestProgress(runId: string | null): { done: number; total: number } {
-  const [progress, setProgress] = useState({ runId: '', done: 0, total: 0 })
+  const api = useApi()
+  const client = useQueryClient()
   useEffect(
     () =>
       api.on('harness.progress', ({ runId: id, event }) => {
         if (event.type === 'run.started')
-          setProgress({ runId: id, done: 0, total: event.checks.length })
+          client.setQueryData(testProgressKey(id), { done: 0, total: event.checks.length })
         else if (event.type === 'check.finished')
-          setProgress({ runId: id, done: event.done, total: event.total })
+          client.setQueryData(testProgressKey(id), { done: event.done, total: event.total })
       }),
-    [],
+    [api, client],
   )
-  return progress.runId === runId ? progress : { done: 0, total: 0 }
+  // Filled only by the events above; nothing to fetch.
+  const progress = useQuery({
+    queryKey: testProgressKey(runId),
+    queryFn: () => client.getQueryData<TestProgress>(testProgressKey(runId)) ?? noProgress,
+    enabled: false,
+  })
+  return progress.data ?? noProgress
 }
+
+interface TestProgress {
+  done: number
+  total: number
+}
+const noProgress: TestProgress = { done: 0, total: 0 }
+const testProgressKey = (runId: string | null) => ['onboarding.testProgress', runId] as const
 
 /**
  * The app opens on Onboarding; once the first status shows the tenant is onboarded, it moves on to

@@ -1,11 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { ChannelInput } from '../../src-shared/contract.ts'
-import { api, unwrap } from './api.ts'
+import { unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
 import type { ActiveTarget } from './use-connections.ts'
 
 export type PushSource = ChannelInput<'sso.diff'>['source']
 
 export function useSsoDiff() {
+  const api = useApi()
   return useMutation({
     mutationFn: (vars: ActiveTarget & { source: PushSource; entityId?: string }) =>
       unwrap(api['sso.diff'](vars)),
@@ -13,6 +15,7 @@ export function useSsoDiff() {
 }
 
 export function useSsoPush() {
+  const api = useApi()
   const client = useQueryClient()
   return useMutation({
     mutationFn: (

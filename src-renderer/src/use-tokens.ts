@@ -1,8 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, unwrap } from './api.ts'
+import { unwrap } from './api-error.ts'
+import { useApi } from './api-context.tsx'
 import type { ActiveTarget } from './use-connections.ts'
 
 export function useTokenList(target: ActiveTarget | null) {
+  const api = useApi()
   return useQuery({
     queryKey: ['tokens.list', target?.connection, target?.tenantId],
     queryFn: () => unwrap(api['tokens.list'](target!)),
@@ -24,6 +26,7 @@ function useRefreshTokens() {
  * the component that shows it is gone, so it lives only as long as it is on screen.
  */
 export function useCreateToken(target: ActiveTarget | null) {
+  const api = useApi()
   const refresh = useRefreshTokens()
   return useMutation({
     gcTime: 0,
@@ -33,6 +36,7 @@ export function useCreateToken(target: ActiveTarget | null) {
 }
 
 export function useRotateToken(target: ActiveTarget | null) {
+  const api = useApi()
   const refresh = useRefreshTokens()
   return useMutation({
     gcTime: 0,
@@ -42,6 +46,7 @@ export function useRotateToken(target: ActiveTarget | null) {
 }
 
 export function useRevokeToken(target: ActiveTarget | null) {
+  const api = useApi()
   const refresh = useRefreshTokens()
   return useMutation({
     mutationFn: (tokenId: string) => unwrap(api['tokens.revoke']({ ...target!, tokenId })),
@@ -50,6 +55,7 @@ export function useRevokeToken(target: ActiveTarget | null) {
 }
 
 export function useRevealToken(target: ActiveTarget | null) {
+  const api = useApi()
   return useMutation({
     gcTime: 0,
     mutationFn: (tokenId: string) => unwrap(api['tokens.reveal']({ ...target!, tokenId })),

@@ -45,6 +45,18 @@ export const appChannels = {
     input: z.object({ text: z.string().max(1_000_000) }).strict(),
     output: z.object({ written: z.literal(true) }),
   },
+  // The renderer logs through the contract: its error boundary reports a crashed screen here, and
+  // main writes it to its one logger (redacted at the sink like every other line).
+  'app.reportError': {
+    input: z
+      .object({
+        message: z.string().max(2_000),
+        stack: z.string().max(20_000).optional(),
+        screen: screenIdSchema.optional(),
+      })
+      .strict(),
+    output: z.object({ logged: z.literal(true) }),
+  },
 } as const
 
 export const appEvents = {

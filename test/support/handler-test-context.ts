@@ -65,10 +65,8 @@ export async function openHandlerTestContext(
     ...overrides,
   })
   const logLines: string[] = []
-  const dispatch = createDispatcher({
-    handlers: createHandlers(services),
-    logger: createLogger({ write: (l) => logLines.push(l), level: 'debug' }),
-  })
+  const logger = createLogger({ write: (l) => logLines.push(l), level: 'debug' })
+  const dispatch = createDispatcher({ handlers: createHandlers(services, { logger }), logger })
   return {
     dataDir,
     services,

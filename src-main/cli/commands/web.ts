@@ -77,7 +77,7 @@ async function runWeb(args: string[], io: CliIo): Promise<number> {
           msg: record.msg,
         }),
     })
-    const dispatch = createDispatcher({ handlers: createHandlers(services), logger })
+    const dispatch = createDispatcher({ handlers: createHandlers(services, { logger }), logger })
     const host = await startWebHost({
       dispatch,
       hub: services.events,

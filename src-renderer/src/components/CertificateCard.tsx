@@ -2,19 +2,24 @@ import type { CertificateInfo } from '../../../src-shared/metadata.ts'
 import { expiryBadgeText, expiryLabel, expiryState } from '../lib/expiry.ts'
 import { formatDate } from '../lib/format.ts'
 import { CopyButton } from './CopyButton.tsx'
+import { expiryTone, toneClass } from '../lib/tone.ts'
+import '../screens/metadata.css'
 
 export function CertificateCard({ cert, index }: { cert: CertificateInfo; index: number }) {
   const state = expiryState(cert)
   const key = cert.keySize ? `${cert.keyType} ${cert.keySize} bit` : cert.keyType
   return (
     <article
-      className={`card cert-card cert-${state}`}
+      className={`card cert-card ${toneClass(expiryTone(state), 'edge')}`}
       data-testid="certificate-card"
       data-expiry={state}
     >
       <header className="cert-header">
         <h3 className="cert-title">Signing certificate {index + 1}</h3>
-        <span className={`badge badge-${state}`} data-testid="cert-expiry-badge">
+        <span
+          className={`badge ${toneClass(expiryTone(state), 'fill')}`}
+          data-testid="cert-expiry-badge"
+        >
           {expiryBadgeText[state]}
         </span>
       </header>
@@ -28,7 +33,10 @@ export function CertificateCard({ cert, index }: { cert: CertificateInfo; index:
         <dt>Valid</dt>
         <dd>
           {formatDate(cert.notBefore)} – {formatDate(cert.notAfter)}
-          <span className={`days days-${state}`} data-testid="cert-days-left">
+          <span
+            className={`days ${toneClass(state === 'valid' ? 'neutral' : expiryTone(state), 'text')}`}
+            data-testid="cert-days-left"
+          >
             {expiryLabel(cert)}
           </span>
         </dd>

@@ -1,5 +1,7 @@
 import { expiryBadgeText, expiryLabel, expiryState } from '../lib/expiry.ts'
 import { formatDate } from '../lib/format.ts'
+import { expiryTone, toneClass } from '../lib/tone.ts'
+import '../screens/metadata.css'
 
 export interface CertSummary {
   sha256Fingerprint: string
@@ -14,9 +16,13 @@ export function CertificateLine({ cert, testId }: { cert: CertSummary; testId: s
   const state = expiryState(cert)
   return (
     <div className="cert-line" data-testid={testId} data-expiry={state}>
-      <span className={`badge badge-${state}`}>{expiryBadgeText[state]}</span>
+      <span className={`badge ${toneClass(expiryTone(state), 'fill')}`}>
+        {expiryBadgeText[state]}
+      </span>
       <span className="cert-line-subject mono-soft">{cert.subject}</span>
-      <span className={`days days-${state}`}>
+      <span
+        className={`days ${toneClass(state === 'valid' ? 'neutral' : expiryTone(state), 'text')}`}
+      >
         {expiryLabel(cert)} · {formatDate(cert.notAfter)}
       </span>
       <code className="fingerprint" title={cert.sha256Fingerprint}>

@@ -1,7 +1,8 @@
 import { useState } from 'react'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { useSaveConnection } from '../use-connections.ts'
 import { ErrorPanel } from './ErrorPanel.tsx'
+import '../screens/connection.css'
 
 /** Add a connection, or edit one (name fixed; an empty key field keeps the stored key). */
 export function ConnectionForm({

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { api } from '../api.ts'
+import { useApi } from '../api-context.tsx'
 
 type State = 'idle' | 'copied' | 'failed'
 
@@ -12,6 +12,7 @@ export function CopyButton({
   label: string
   testId?: string
 }) {
+  const api = useApi()
   return (
     <CopyStateButton
       label={label}

@@ -1,5 +1,6 @@
 import type { Finding } from '../../../src-shared/metadata.ts'
 import { sortBySeverity } from '../lib/format.ts'
+import { severityTone, toneClass } from '../lib/tone.ts'
 
 const severityLabel = { error: 'Error', warning: 'Warning', info: 'Note' } as const
 
@@ -16,12 +17,14 @@ export function FindingsList({ findings }: { findings: readonly Finding[] }) {
       {sortBySeverity(findings).map((f, i) => (
         <li
           key={`${f.code}-${i}`}
-          className={`finding finding-${f.severity}`}
+          className={`finding ${toneClass(severityTone(f.severity), 'edge')}`}
           data-testid="finding"
           data-severity={f.severity}
           data-code={f.code}
         >
-          <span className={`severity severity-${f.severity}`}>{severityLabel[f.severity]}</span>
+          <span className={`severity ${toneClass(severityTone(f.severity), 'fill')}`}>
+            {severityLabel[f.severity]}
+          </span>
           <div className="finding-body">
             <p className="finding-message">{f.message}</p>
             <p className="finding-hint">{f.hint}</p>

@@ -1,3 +1,5 @@
+import '../screens/metadata.css'
+
 export function IdpChooser({
   idps,
   selected,

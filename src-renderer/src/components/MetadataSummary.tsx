@@ -1,6 +1,7 @@
 import type { IdpMetadata } from '../../../src-shared/metadata.ts'
 import { formatDate, shortNameIdFormat } from '../lib/format.ts'
 import { CopyButton } from './CopyButton.tsx'
+import '../screens/metadata.css'
 
 function signatureText(sig: IdpMetadata['signature']): string {
   if (!sig.signed) return 'Not signed'

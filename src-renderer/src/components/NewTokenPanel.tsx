@@ -1,4 +1,5 @@
 import { SecretCopyButton } from './SecretCopyButton.tsx'
+import '../screens/tokens.css'
 
 /** A just-made token, on screen once: after "Done" only its label and hash prefix remain. */
 export function NewTokenPanel({
@@ -27,7 +28,7 @@ export function NewTokenPanel({
         <SecretCopyButton text={token.secret} label="token" testId="copy-new-token" />
       </div>
       {rotatedFrom ? (
-        <p className="rotate-note" data-testid="rotate-note">
+        <p className="rotate-note tone-fill tone-info" data-testid="rotate-note">
           Both tokens work now. Put the new one into Okta, then watch “Last used” below: once the
           new token shows a recent time (and the old one stops changing), revoke the old one.
         </p>

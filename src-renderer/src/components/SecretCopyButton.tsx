@@ -1,3 +1,4 @@
+import { useApi } from '../api-context.tsx'
 import { copySecret } from '../lib/secret-clipboard.ts'
 import { CopyStateButton } from './CopyButton.tsx'
 
@@ -11,6 +12,7 @@ export function SecretCopyButton({
   label: string
   testId?: string
 }) {
+  const api = useApi()
   return (
     <CopyStateButton
       label={label}
@@ -18,7 +20,7 @@ export function SecretCopyButton({
       title={`Copy ${label} (cleared from the clipboard after 60 seconds)`}
       copiedText="Copied · clears in 60 s"
       showOutcomeMs={2400}
-      copy={() => copySecret(text)}
+      copy={() => copySecret(api, text)}
     />
   )
 }

@@ -1,9 +1,10 @@
 import { useState, type DragEvent } from 'react'
 import type { AppErrorData } from '../../../src-shared/errors.ts'
-import { api } from '../api.ts'
+import { useApi } from '../api-context.tsx'
 import { readFileAsText } from '../lib/read-file.ts'
 import type { InspectSource } from '../use-inspect-metadata.ts'
 import { useUiStore, type SourceTab } from '../use-ui-store.ts'
+import '../screens/metadata.css'
 
 const tabs: { id: SourceTab; label: string }[] = [
   { id: 'file', label: 'File' },
@@ -20,7 +21,14 @@ export function SourcePicker({
   onError: (error: AppErrorData) => void
   busy: boolean
 }) {
-  const { sourceTab, setSourceTab, pasteDraft, setPasteDraft, urlDraft, setUrlDraft } = useUiStore()
+  const api = useApi()
+  // One selector each: typing a draft re-renders this picker, nothing above it.
+  const sourceTab = useUiStore((s) => s.sourceTab)
+  const setSourceTab = useUiStore((s) => s.setSourceTab)
+  const pasteDraft = useUiStore((s) => s.pasteDraft)
+  const setPasteDraft = useUiStore((s) => s.setPasteDraft)
+  const urlDraft = useUiStore((s) => s.urlDraft)
+  const setUrlDraft = useUiStore((s) => s.setUrlDraft)
   const [dragging, setDragging] = useState(false)
 
   const fromFile = (result: Awaited<ReturnType<typeof readFileAsText>>): void => {

@@ -1,4 +1,5 @@
 import { CopyButton } from './CopyButton.tsx'
+import '../screens/connection.css'
 
 interface Sp {
   acsUrl: string

@@ -1,5 +1,7 @@
 import type { ChannelOutput } from '../../../src-shared/contract.ts'
 import { CertificateLine } from './CertificateExpiry.tsx'
+import { severityTone, toneClass } from '../lib/tone.ts'
+import '../screens/connection.css'
 
 type Diff = ChannelOutput<'sso.diff'>['diff']
 
@@ -52,12 +54,12 @@ export function SsoDiffView({ diff }: { diff: Diff }) {
           {diff.warnings.map((w) => (
             <li
               key={w.code}
-              className={`finding finding-${w.severity}`}
+              className={`finding ${toneClass(severityTone(w.severity), 'edge')}`}
               data-testid="sso-warning"
               data-code={w.code}
               data-severity={w.severity}
             >
-              <span className={`severity severity-${w.severity}`}>
+              <span className={`severity ${toneClass(severityTone(w.severity), 'fill')}`}>
                 {w.severity === 'error' ? 'Stop' : 'Check'}
               </span>
               <div className="finding-body">

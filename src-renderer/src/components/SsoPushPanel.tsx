@@ -1,12 +1,13 @@
 import { useState } from 'react'
 import type { Finding } from '../../../src-shared/metadata.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { useActiveTarget, useTenantOverview } from '../use-connections.ts'
 import { useSsoDiff, useSsoPush, type PushSource } from '../use-sso-push.ts'
 import { ErrorPanel } from './ErrorPanel.tsx'
 import { FindingsList } from './FindingsList.tsx'
 import { SpValues } from './SpValues.tsx'
 import { SsoDiffView } from './SsoDiffView.tsx'
+import '../screens/connection.css'
 
 /**
  * After an inspection: compare with the tenant's current IdP configuration, then push. The diff
@@ -100,7 +101,7 @@ export function SsoPushPanel({
       ) : null}
 
       {push.isSuccess ? (
-        <div className="status-banner status-ok" data-testid="sso-push-done" role="status">
+        <div className="status-banner tone-good" data-testid="sso-push-done" role="status">
           <strong>Pushed: the tenant now trusts this IdP</strong>
           <span className="status-sub">
             {push.data.entityId} · {push.data.certificates} signing certificate

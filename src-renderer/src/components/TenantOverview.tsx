@@ -3,6 +3,8 @@ import { formatDateTime } from '../lib/format-time.ts'
 import { CertificateLine } from './CertificateExpiry.tsx'
 import { CopyButton } from './CopyButton.tsx'
 import { SpValues } from './SpValues.tsx'
+import { toneClass } from '../lib/tone.ts'
+import '../screens/connection.css'
 
 type Overview = ChannelOutput<'connections.overview'>
 
@@ -15,7 +17,7 @@ export function TenantOverview({ overview }: { overview: Overview }) {
         <section className="card" data-testid="overview-sso">
           <h2 className="card-title">Single sign-on</h2>
           <div
-            className={`status-pill ${sso.configured ? 'pill-ok' : 'pill-warn'}`}
+            className={`status-pill ${toneClass(sso.configured ? 'good' : 'warn', 'fill')}`}
             data-testid="overview-sso-status"
             data-configured={sso.configured}
           >
@@ -124,7 +126,9 @@ export function TenantOverview({ overview }: { overview: Overview }) {
                   </td>
                   <td>{e.userName ?? <span className="muted">—</span>}</td>
                   <td>
-                    <span className={`status-code ${e.status >= 400 ? 'code-bad' : 'code-ok'}`}>
+                    <span
+                      className={`status-code ${toneClass(e.status >= 400 ? 'bad' : 'good', 'text')}`}
+                    >
                       {e.status}
                     </span>{' '}
                     {e.outcome}

@@ -1,11 +1,12 @@
 import { useState } from 'react'
 import type { ChannelOutput } from '../../../src-shared/contract.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { formatDateTime } from '../lib/format-time.ts'
 import type { ActiveTarget } from '../use-connections.ts'
 import { useRevealToken, useRevokeToken } from '../use-tokens.ts'
 import { ErrorPanel } from './ErrorPanel.tsx'
 import { SecretCopyButton } from './SecretCopyButton.tsx'
+import '../screens/tokens.css'
 
 type Token = ChannelOutput<'tokens.list'>['tokens'][number]
 
@@ -77,7 +78,7 @@ export function TokenTable({
               </td>
               <td data-testid="token-in-keychain">
                 {t.inKeychain ? (
-                  <span className="tag tag-ok">stored</span>
+                  <span className="tag tone-fill tone-good">stored</span>
                 ) : (
                   <span className="tag" title="Made elsewhere, or its keychain entry was removed">
                     not here

@@ -20,7 +20,7 @@ describe('log screen formatting', () => {
   })
 
   it('colours the statuses that stop a user from showing up as bad', () => {
-    expect(statusTone(201)).toBe('ok')
+    expect(statusTone(201)).toBe('good')
     expect(statusTone(404)).toBe('warn')
     expect(statusTone(409)).toBe('bad')
     expect(statusTone(401)).toBe('bad')

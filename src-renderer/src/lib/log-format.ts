@@ -1,4 +1,5 @@
 import type { EventFilter, StreamState } from '../../../src-shared/provisioning-event.ts'
+import type { Tone } from './tone.ts'
 
 /** "2026-11-22T15:40:05.123Z" -> "15:40:05.123" (UTC, like the backend's log); date in the title. */
 export function formatEventTime(iso: string): string {
@@ -12,13 +13,11 @@ export function formatDuration(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
 }
 
-export type Tone = 'ok' | 'warn' | 'bad' | 'muted'
-
 export function statusTone(status: number): Tone {
   if (status >= 500 || status === 401 || status === 403 || status === 409) return 'bad'
   if (status >= 400) return 'warn'
-  if (status >= 200 && status < 400) return 'ok'
-  return 'muted'
+  if (status >= 200 && status < 400) return 'good'
+  return 'neutral'
 }
 
 /** The stream badge: what the person needs to know about the live connection, in words. */
@@ -27,12 +26,12 @@ export function describeStreamState(state: StreamState | null): {
   tone: Tone
   detail: string | null
 } {
-  if (!state) return { label: 'Connecting', tone: 'muted', detail: null }
+  if (!state) return { label: 'Connecting', tone: 'neutral', detail: null }
   switch (state.state) {
     case 'connecting':
-      return { label: 'Connecting', tone: 'muted', detail: null }
+      return { label: 'Connecting', tone: 'neutral', detail: null }
     case 'live':
-      return { label: 'Live', tone: 'ok', detail: null }
+      return { label: 'Live', tone: 'good', detail: null }
     case 'paused':
       return {
         label: 'Paused',

@@ -1,4 +1,4 @@
-import { api } from '../api.ts'
+import type { RendererApi } from '../../../src-shared/contract.ts'
 
 /** The promise: a copied token leaves the clipboard after a minute. */
 export const CLIPBOARD_CLEAR_MS = 60_000
@@ -8,6 +8,7 @@ export const CLIPBOARD_CLEAR_MS = 60_000
  * clipboard still holds this secret, so what the person copied since is left alone.
  */
 export async function copySecret(
+  api: Pick<RendererApi, 'clipboard.writeText' | 'clipboard.clearIfEquals'>,
   text: string,
   clearAfterMs = CLIPBOARD_CLEAR_MS,
 ): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { CleanupSummary } from '../components/conformance/CleanupSummary.tsx'
 import { ExportButtons } from '../components/conformance/ExportButtons.tsx'
 import { ResultsByArea } from '../components/conformance/ResultsByArea.tsx'
@@ -11,6 +11,8 @@ import { countStatuses } from '../lib/harness-progress.ts'
 import { useActiveTarget } from '../use-connections.ts'
 import { useConformanceRun } from '../use-conformance-run.ts'
 import { useTokenList } from '../use-tokens.ts'
+import '../components/conformance/conformance.css'
+import '../components/conformance/conformance-results.css'
 
 export function ConformanceScreen() {
   const { target } = useActiveTarget()

@@ -1,11 +1,13 @@
 import { useState } from 'react'
 import type { AppErrorData } from '../../../src-shared/errors.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { ConnectionForm } from '../components/ConnectionForm.tsx'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { TenantOverview } from '../components/TenantOverview.tsx'
 import { useActiveTarget, useRemoveConnection, useTenantOverview } from '../use-connections.ts'
 import { useUiStore } from '../use-ui-store.ts'
+import { toneClass } from '../lib/tone.ts'
+import './connection.css'
 
 function errorOf(err: unknown) {
   return err instanceof ApiError ? err.data : null
@@ -77,7 +79,7 @@ export function ConnectionScreen() {
                       onChange={() => setTarget(c.name, null)}
                     />
                     <span className="connection-name">{c.name}</span>
-                    <span className={`tag ${c.embedded ? 'tag-info' : ''}`}>
+                    <span className={`tag ${c.embedded ? toneClass('info', 'fill') : ''}`}>
                       {c.embedded ? 'embedded' : 'saved'}
                     </span>
                   </label>
@@ -141,7 +143,7 @@ export function ConnectionScreen() {
 
           <div className="connection-status">
             <div
-              className={`status-pill ${test.isSuccess ? 'pill-ok' : test.isError ? 'pill-bad' : ''}`}
+              className={`status-pill ${toneClass(test.isSuccess ? 'good' : test.isError ? 'bad' : 'neutral', 'fill')}`}
               data-testid="test-result"
               data-ok={test.isSuccess}
             >

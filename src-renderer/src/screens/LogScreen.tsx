@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { EventDetail } from '../components/log/EventDetail.tsx'
 import { ExportButtons } from '../components/log/ExportButtons.tsx'
@@ -10,11 +10,18 @@ import { UserStoryPanel } from '../components/log/UserStoryPanel.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useLogStream } from '../use-log-stream.ts'
 import { useLogUi } from '../use-log-ui.ts'
+import '../components/log/log.css'
+import '../components/log/log-detail.css'
 
 export function LogScreen() {
   const { target, list } = useActiveTarget()
   const stream = useLogStream(target)
-  const { filter, setFilter, selectedSeq, select, storyQuery, openStory } = useLogUi()
+  const filter = useLogUi((s) => s.filter)
+  const setFilter = useLogUi((s) => s.setFilter)
+  const selectedSeq = useLogUi((s) => s.selectedSeq)
+  const select = useLogUi((s) => s.select)
+  const storyQuery = useLogUi((s) => s.storyQuery)
+  const openStory = useLogUi((s) => s.openStory)
   const [storyDraft, setStoryDraft] = useState(storyQuery ?? '')
   const error =
     [list.error, stream.error]
@@ -79,7 +86,7 @@ export function LogScreen() {
       </form>
 
       {stream.notices.length ? (
-        <ul className="log-notices" data-testid="stream-notices">
+        <ul className="log-notices tone-fill tone-info" data-testid="stream-notices">
           {stream.notices.map((n) => (
             <li key={`${n.time}-${n.kind}`}>
               <code>{n.kind}</code> {n.message}

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { AppErrorData } from '../../../src-shared/errors.ts'
 import type { IdpMetadata } from '../../../src-shared/metadata.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { CertificateCard } from '../components/CertificateCard.tsx'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { FindingsList } from '../components/FindingsList.tsx'
@@ -11,6 +11,7 @@ import { SourcePicker } from '../components/SourcePicker.tsx'
 import { SsoPushPanel } from '../components/SsoPushPanel.tsx'
 import { countBySeverity, describeSource, formatBytes } from '../lib/format.ts'
 import { useInspectMetadata } from '../use-inspect-metadata.ts'
+import './metadata.css'
 
 export function MetadataScreen() {
   const inspection = useInspectMetadata()
@@ -106,7 +107,7 @@ function MetadataResult({
   return (
     <div className="result" data-testid="metadata-result">
       <div
-        className={`status-banner ${metadata.ok ? 'status-ok' : 'status-bad'}`}
+        className={`status-banner ${metadata.ok ? 'tone-good' : 'tone-bad'}`}
         data-testid="metadata-status"
         data-ok={metadata.ok}
       >

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { OnboardingStepId } from '../../../src-shared/channels/onboarding.ts'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { ConnectStep } from '../components/onboarding/ConnectStep.tsx'
 import { GoLiveStep } from '../components/onboarding/GoLiveStep.tsx'
 import { OnboardingChecklist } from '../components/onboarding/OnboardingChecklist.tsx'
@@ -11,6 +11,8 @@ import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useOnboardingActions, useOnboardingStatus } from '../use-onboarding.ts'
 import { useUiStore } from '../use-ui-store.ts'
+import { toneClass } from '../lib/tone.ts'
+import '../components/onboarding/onboarding.css'
 
 /**
  * The path an IT admin walks to connect a tenant to Okta, as one checklist. The open step follows
@@ -60,7 +62,7 @@ export function OnboardingScreen() {
         {data ? (
           <div className="ob-header-actions">
             <span
-              className={`ob-pill ${data.complete ? 'pill-ok' : 'pill-warn'}`}
+              className={`ob-pill ${toneClass(data.complete ? 'good' : 'warn', 'fill')}`}
               data-testid="ob-overall"
               data-complete={data.complete}
             >

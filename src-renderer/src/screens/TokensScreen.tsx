@@ -1,11 +1,12 @@
 import { useState } from 'react'
-import { ApiError } from '../api.ts'
+import { ApiError } from '../api-error.ts'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { NewTokenPanel } from '../components/NewTokenPanel.tsx'
 import { TokenTable } from '../components/TokenTable.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useCreateToken, useRotateToken, useTokenList } from '../use-tokens.ts'
+import './tokens.css'
 
 export function TokensScreen() {
   const { target, list } = useActiveTarget()

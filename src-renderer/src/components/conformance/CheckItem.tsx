@@ -1,5 +1,8 @@
 import type { CheckResult, CheckStatus, Exchange } from '../../../../src-shared/harness.ts'
 import { ExchangeInspector } from './ExchangeInspector.tsx'
+import { checkTone, toneClass } from '../../lib/tone.ts'
+import './conformance.css'
+import './conformance-results.css'
 
 const statusLabel: Record<CheckStatus, string> = {
   pass: 'Pass',
@@ -42,7 +45,7 @@ export function CheckItem({
         data-testid="conf-check-toggle"
         onClick={onToggle}
       >
-        <span className={`conf-status conf-status-${check.status}`}>
+        <span className={`conf-status ${toneClass(checkTone(check.status), 'fill')}`}>
           {statusLabel[check.status]}
         </span>
         <span className="conf-check-title">{check.title}</span>

@@ -1,4 +1,6 @@
 import type { HarnessReport } from '../../../../src-shared/harness.ts'
+import './conformance.css'
+import './conformance-results.css'
 
 /** What the harness deleted after itself, and anything it could not, with ids to remove by hand. */
 export function CleanupSummary({ cleanup }: { cleanup: HarnessReport['cleanup'] }) {

@@ -1,6 +1,9 @@
 import { useState } from 'react'
 import type { Exchange } from '../../../../src-shared/harness.ts'
 import { prettyBody } from '../../lib/harness-progress.ts'
+import { toneClass } from '../../lib/tone.ts'
+import './conformance.css'
+import './conformance-results.css'
 
 /** One request and its response, as the harness recorded them (already redacted in main). */
 export function ExchangeInspector({ exchanges }: { exchanges: Exchange[] }) {
@@ -25,7 +28,7 @@ export function ExchangeInspector({ exchanges }: { exchanges: Exchange[] }) {
               <span className="conf-method">{x.request.method}</span>
               <span className="conf-exchange-url">{pathOf(x.request.url)}</span>
               <span
-                className={`status-code ${status !== undefined && status < 400 ? 'code-ok' : 'code-bad'}`}
+                className={`status-code ${toneClass(status !== undefined && status < 400 ? 'good' : 'bad', 'text')}`}
               >
                 {status ?? x.error?.code ?? '—'}
               </span>

@@ -1,6 +1,8 @@
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import { useExportReport, type ExportFormat } from '../../use-conformance-run.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import './conformance.css'
+import './conformance-results.css'
 
 const formats: { id: ExportFormat; label: string; title: string }[] = [
   { id: 'json', label: 'JSON', title: 'The versioned report, for tools' },

@@ -3,6 +3,8 @@ import type { CheckResult, Exchange } from '../../../../src-shared/harness.ts'
 import { areaLabels, groupByArea } from '../../lib/harness-progress.ts'
 import { CheckItem } from './CheckItem.tsx'
 import { StatusCounts } from './StatusCounts.tsx'
+import './conformance.css'
+import './conformance-results.css'
 
 /** Results grouped by area; failures open by default so what to fix is in view at once. */
 export function ResultsByArea({

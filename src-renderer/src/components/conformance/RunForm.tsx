@@ -2,6 +2,8 @@ import { useState } from 'react'
 import type { ChannelInput } from '../../../../src-shared/contract.ts'
 import type { HarnessProfile } from '../../../../src-shared/harness.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
+import './conformance.css'
+import './conformance-results.css'
 
 export interface KeychainToken {
   id: string

@@ -1,4 +1,6 @@
 import type { HarnessReport } from '../../../../src-shared/harness.ts'
+import './conformance.css'
+import './conformance-results.css'
 
 const idpName = { okta: 'Okta', entra: 'Entra ID', rfc: 'the SCIM RFCs' } as const
 
@@ -53,7 +55,7 @@ export function RunOutcomeBanner({ report }: { report: HarnessReport }) {
     const ran = report.checks.filter((c) => c.status !== 'skip').length
     return (
       <div
-        className="status-banner conf-status-neutral"
+        className="status-banner tone-neutral"
         data-testid="conf-outcome"
         data-outcome="cancelled"
       >
@@ -65,7 +67,7 @@ export function RunOutcomeBanner({ report }: { report: HarnessReport }) {
   const failed = report.outcome === 'failed'
   return (
     <div
-      className={`status-banner ${failed ? 'status-bad' : 'status-ok'}`}
+      className={`status-banner ${failed ? 'tone-bad' : 'tone-good'}`}
       data-testid="conf-outcome"
       data-outcome={report.outcome}
     >

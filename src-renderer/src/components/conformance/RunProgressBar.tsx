@@ -1,4 +1,5 @@
 import { percentDone, type RunProgress } from '../../lib/harness-progress.ts'
+import './conformance.css'
 
 /** The streaming part: how far the run is and which check it is on. */
 export function RunProgressBar({

@@ -1,9 +1,12 @@
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import { formatDuration, prettyBody, readablePath, statusTone } from '../../lib/log-format.ts'
 import { formatDateTime } from '../../lib/format-time.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useCopyCurl, useLogEvent } from '../../use-log-detail.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import { methodTone, outcomeTone, toneClass } from '../../lib/tone.ts'
+import './log.css'
+import './log-detail.css'
 
 /** One event: the request and response as the backend recorded them (redacted), and curl. */
 export function EventDetail({
@@ -36,10 +39,10 @@ export function EventDetail({
       {e ? (
         <>
           <div className="log-request-line">
-            <span className={`method method-${e.method.toLowerCase()}`}>{e.method}</span>
+            <span className={`method ${toneClass(methodTone(e.method), 'text')}`}>{e.method}</span>
             <code className="log-path-full">{readablePath(e.path)}</code>
             <span
-              className={`status-code tone-${statusTone(e.status)}`}
+              className={`status-code ${toneClass(statusTone(e.status), 'text')}`}
               data-testid="detail-status"
             >
               {e.status}
@@ -52,7 +55,11 @@ export function EventDetail({
             <dd>{formatDuration(e.durationMs)}</dd>
             <dt>Outcome</dt>
             <dd>
-              <span className={`outcome outcome-${e.outcome}`}>{e.outcome.replace('_', ' ')}</span>
+              <span
+                className={`outcome outcome-${e.outcome} ${toneClass(outcomeTone(e.outcome), 'text')}`}
+              >
+                {e.outcome.replace('_', ' ')}
+              </span>
             </dd>
             <dt>User</dt>
             <dd>

@@ -1,8 +1,10 @@
 import type { EventFilter } from '../../../../src-shared/provisioning-event.ts'
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useLogExport } from '../../use-log-detail.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import './log.css'
+import './log-detail.css'
 
 const FORMATS = [
   { id: 'jsonl', label: 'JSON lines' },

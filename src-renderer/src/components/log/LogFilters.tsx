@@ -7,6 +7,8 @@ import {
   type StatusClass,
 } from '../../../../src-shared/provisioning-event.ts'
 import { cleanFilter, localInputToIso, toggleValue } from '../../lib/log-format.ts'
+import './log.css'
+import './log-detail.css'
 
 const STATUS_CLASSES: StatusClass[] = ['2xx', '4xx', '5xx']
 

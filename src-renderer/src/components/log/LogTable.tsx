@@ -4,6 +4,9 @@ import { formatDuration, formatEventTime, statusTone, readablePath } from '../..
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useFixedRowWindow } from '../../use-fixed-row-window.ts'
 import { useLogRows } from '../../use-log-rows.ts'
+import { methodTone, outcomeTone, toneClass } from '../../lib/tone.ts'
+import './log.css'
+import './log-detail.css'
 
 export const ROW_HEIGHT = 30
 /** Rows from the bottom that still count as "at the latest" (follow mode stays on). */
@@ -125,13 +128,17 @@ export function LogTable({
                 <span className="mono" title={row.time}>
                   {formatEventTime(row.time)}
                 </span>
-                <span className={`method method-${row.method.toLowerCase()}`}>{row.method}</span>
+                <span className={`method ${toneClass(methodTone(row.method), 'text')}`}>
+                  {row.method}
+                </span>
                 <span className="mono log-path" title={row.path}>
                   {readablePath(row.path)}
                 </span>
-                <span className={`status-code tone-${tone}`}>{row.status}</span>
+                <span className={`status-code ${toneClass(tone, 'text')}`}>{row.status}</span>
                 <span className="log-user">{row.userName ?? <span className="muted">—</span>}</span>
-                <span className={`outcome outcome-${row.outcome}`}>
+                <span
+                  className={`outcome outcome-${row.outcome} ${toneClass(outcomeTone(row.outcome), 'text')}`}
+                >
                   {row.outcome.replace('_', ' ')}
                 </span>
                 <span className="num mono">{formatDuration(row.durationMs)}</span>

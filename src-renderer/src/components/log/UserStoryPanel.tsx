@@ -1,11 +1,14 @@
 import { useState } from 'react'
 import type { ChannelOutput } from '../../../../src-shared/contract.ts'
 import type { Finding } from '../../../../src-shared/provisioning-diagnosis.ts'
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import { formatEventTime, statusTone, readablePath } from '../../lib/log-format.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useReplayUser, useUserStory } from '../../use-user-story.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import { methodTone, toneClass } from '../../lib/tone.ts'
+import './log.css'
+import './log-detail.css'
 
 type Story = ChannelOutput<'log.userStory'>
 
@@ -94,7 +97,7 @@ function StoryBody({
     <div className="log-story-grid">
       <div className="stack">
         <div
-          className={`status-banner ${d.verdict === 'healthy' ? 'status-ok' : d.verdict === 'problem' ? 'status-bad' : 'status-warn'}`}
+          className={`status-banner ${d.verdict === 'healthy' ? 'tone-good' : d.verdict === 'problem' ? 'tone-bad' : 'tone-warn'}`}
           data-testid="story-verdict"
           data-verdict={d.verdict}
         >
@@ -150,9 +153,13 @@ function StoryBody({
                   onClick={() => onSelect(e.seq)}
                 >
                   <span className="mono muted">{formatEventTime(e.time)}</span>
-                  <span className={`method method-${e.method.toLowerCase()}`}>{e.method}</span>
+                  <span className={`method ${toneClass(methodTone(e.method), 'text')}`}>
+                    {e.method}
+                  </span>
                   <span className="mono log-path">{readablePath(e.path)}</span>
-                  <span className={`status-code tone-${statusTone(e.status)}`}>{e.status}</span>
+                  <span className={`status-code ${toneClass(statusTone(e.status), 'text')}`}>
+                    {e.status}
+                  </span>
                 </button>
               </li>
             ))}
@@ -174,7 +181,7 @@ function FindingCard({
 }) {
   return (
     <div
-      className={`finding ${finding.resolved ? 'finding-resolved' : 'finding-error'}`}
+      className={`finding ${finding.resolved ? `finding-resolved ${toneClass('neutral', 'edge')}` : toneClass('bad', 'edge')}`}
       data-testid="story-finding"
       data-cause={finding.cause}
       data-resolved={finding.resolved}
@@ -190,7 +197,7 @@ function FindingCard({
             <li key={ev.seq}>
               <button
                 type="button"
-                className={`link-button mono ${ev.seq === selectedSeq ? 'log-selected' : ''}`}
+                className={`link-button ${ev.seq === selectedSeq ? 'log-selected' : ''}`}
                 data-testid="story-evidence"
                 data-seq={ev.seq}
                 onClick={() => onSelect(ev.seq)}
@@ -217,7 +224,7 @@ function CurrentState({ story }: { story: Story }) {
           <dt>Status</dt>
           <dd>
             <span
-              className={`tag ${c.user.active ? 'tag-ok' : 'tag-bad'}`}
+              className={`tag ${toneClass(c.user.active ? 'good' : 'bad', 'fill')}`}
               data-testid="story-active"
             >
               {c.user.active ? 'active' : 'inactive'}

@@ -1,6 +1,7 @@
 import type { OnboardingStatus } from '../../../../src-shared/channels/onboarding.ts'
 import { useUiStore } from '../../use-ui-store.ts'
 import { StepFrame } from './StepFrame.tsx'
+import './onboarding.css'
 
 export function ConnectStep({
   status,

@@ -2,6 +2,7 @@ import type { OnboardingStatus } from '../../../../src-shared/channels/onboardin
 import { useLogUi } from '../../use-log-ui.ts'
 import { useUiStore } from '../../use-ui-store.ts'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
+import './onboarding.css'
 
 export function GoLiveStep({
   status,
@@ -17,7 +18,7 @@ export function GoLiveStep({
   const { startedAt, firstUser, events } = status.goLive
   return (
     <StepFrame step={step} ownResult>
-      <div className="ob-reminder" role="note" data-testid="ob-sso-reminder">
+      <div className="ob-reminder tone-fill tone-warn" role="note" data-testid="ob-sso-reminder">
         Assign the same people and groups to the SAML (SSO) app as to the SCIM app. A user assigned
         to the SCIM app but not to the SSO app is created here but <strong>cannot log in</strong>.
       </div>
@@ -46,7 +47,7 @@ export function GoLiveStep({
       ) : (
         <>
           {firstUser ? (
-            <div className="status-banner status-ok" role="status" data-testid="ob-first-user">
+            <div className="status-banner tone-good" role="status" data-testid="ob-first-user">
               <strong>First user arrived: {firstUser.userName}</strong>
               <span className="status-sub">
                 {new Date(firstUser.time).toLocaleString()} · event #{firstUser.seq}. The tenant is

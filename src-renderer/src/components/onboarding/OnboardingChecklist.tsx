@@ -3,12 +3,22 @@ import type {
   OnboardingStepId,
   StepStatus,
 } from '../../../../src-shared/channels/onboarding.ts'
+import { toneClass } from '../../lib/tone.ts'
+import './onboarding.css'
 
 const STATUS_TEXT: Record<StepStatus, string> = {
   done: 'Done',
   current: 'Next',
   ready: 'Ready',
   blocked: 'Blocked',
+}
+
+/** The current step is drawn in the accent colour (onboarding.css), the others by tone. */
+const stepTone: Record<StepStatus, string> = {
+  done: toneClass('good', 'fill'),
+  current: '',
+  ready: toneClass('neutral', 'fill'),
+  blocked: toneClass('bad', 'fill'),
 }
 
 /** Where the tenant stands; any step can be opened, so the flow resumes wherever the person is. */
@@ -33,7 +43,7 @@ export function OnboardingChecklist({
             aria-current={open === s.id ? 'step' : undefined}
             onClick={() => onOpen(s.id)}
           >
-            <span className="ob-step-n" aria-hidden="true">
+            <span className={`ob-step-n ${stepTone[s.status]}`} aria-hidden="true">
               {s.status === 'done' ? '✓' : s.n}
             </span>
             <span className="ob-step-body">
@@ -45,7 +55,9 @@ export function OnboardingChecklist({
                 </span>
               ) : null}
             </span>
-            <span className={`ob-status ob-status-${s.status}`}>{STATUS_TEXT[s.status]}</span>
+            <span className={`ob-status ob-status-${s.status} ${stepTone[s.status]}`}>
+              {STATUS_TEXT[s.status]}
+            </span>
           </button>
         </li>
       ))}

@@ -1,12 +1,13 @@
 import { useState } from 'react'
 import type { OktaApp, OnboardingStatus } from '../../../../src-shared/channels/onboarding.ts'
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useCreateToken, useTokenList } from '../../use-tokens.ts'
 import { CopyButton } from '../CopyButton.tsx'
 import { ErrorPanel } from '../ErrorPanel.tsx'
 import { SecretCopyButton } from '../SecretCopyButton.tsx'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
+import './onboarding.css'
 
 /** The two catalog apps the vendors' Okta guides use, and what each token field takes. */
 const APPS: Record<OktaApp, { name: string; field: string; paste: string }> = {

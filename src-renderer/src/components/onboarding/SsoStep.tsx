@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { OnboardingStatus } from '../../../../src-shared/channels/onboarding.ts'
 import type { AppErrorData } from '../../../../src-shared/errors.ts'
-import { ApiError } from '../../api.ts'
+import { ApiError } from '../../api-error.ts'
 import { countBySeverity } from '../../lib/format.ts'
 import { useInspectMetadata } from '../../use-inspect-metadata.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
@@ -10,6 +10,7 @@ import { SourcePicker } from '../SourcePicker.tsx'
 import { SpValues } from '../SpValues.tsx'
 import { SsoPushPanel } from '../SsoPushPanel.tsx'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
+import './onboarding.css'
 
 /**
  * Okta needs the SP values to create the SAML app, and only then offers the IdP metadata: so the
@@ -79,7 +80,7 @@ export function SsoStep({
       {metadata && counts ? (
         <>
           <div
-            className={`status-banner ${metadata.ok ? 'status-ok' : 'status-bad'}`}
+            className={`status-banner ${metadata.ok ? 'tone-good' : 'tone-bad'}`}
             data-testid="ob-metadata-status"
             data-ok={metadata.ok}
           >

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import type { OnboardingStep } from '../../../../src-shared/channels/onboarding.ts'
+import './onboarding.css'
 
 /** The open step: its title and status, what blocks it, then its content. */
 export function StepFrame({
@@ -23,12 +24,12 @@ export function StepFrame({
         <h2 className="ob-panel-title">{step.title}</h2>
       </header>
       {step.status === 'done' && step.summary && !ownResult ? (
-        <div className="status-banner status-ok ob-done" role="status">
+        <div className="status-banner tone-good ob-done" role="status">
           <strong>{step.summary}</strong>
         </div>
       ) : null}
       {step.blockedBy ? (
-        <div className="ob-blocked" role="note">
+        <div className="ob-blocked tone-fill tone-bad" role="note">
           {step.blockedBy}
         </div>
       ) : null}

@@ -3,6 +3,8 @@ import type { AppErrorData } from '../../../../src-shared/errors.ts'
 import { useTestProgress } from '../../use-onboarding.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
 import { StepFrame } from './StepFrame.tsx'
+import { toneClass } from '../../lib/tone.ts'
+import './onboarding.css'
 
 const OUTCOME: Record<string, string> = {
   passed: 'Passed: Okta’s requests will work',
@@ -64,9 +66,7 @@ export function TestStep({
           data-testid="ob-test-result"
           data-outcome={test.outcome ?? ''}
         >
-          <div
-            className={`status-banner ${test.outcome === 'passed' ? 'status-ok' : 'status-bad'}`}
-          >
+          <div className={`status-banner ${test.outcome === 'passed' ? 'tone-good' : 'tone-bad'}`}>
             <strong>{test.outcome ? OUTCOME[test.outcome] : 'No result'}</strong>
             {test.summary ? (
               <span className="status-sub">
@@ -90,7 +90,9 @@ export function TestStep({
             <ul className="ob-problems" data-testid="ob-test-problems">
               {[...blocking, ...warnings].map((p) => (
                 <li key={p.id} className={`ob-problem ob-problem-${p.status}`}>
-                  <span className={`ob-pill ${p.status === 'warn' ? 'pill-warn' : 'pill-bad'}`}>
+                  <span
+                    className={`ob-pill ${toneClass(p.status === 'warn' ? 'warn' : 'bad', 'fill')}`}
+                  >
                     {p.status}
                   </span>{' '}
                   <strong>{p.title}</strong>

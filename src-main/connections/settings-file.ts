@@ -13,11 +13,13 @@ export const connectionSchema = z.strictObject({
     .string()
     .regex(CONNECTION_NAME, 'letters, digits, ".", "_" or "-", starting with a letter or digit'),
   adminBaseUrl: z.url({ protocol: /^https?$/ }),
+  /** The explicit opt-in for plain http on a private network (`connection add --allow-insecure-http`). */
+  allowInsecureHttp: z.boolean().optional(),
 })
 
 /**
  * Unknown top-level keys are kept (other parts of the app add their own settings); a connection
- * must be exactly `{ name, adminBaseUrl }`, so an admin key pasted into the file is refused
+ * must be exactly `{ name, adminBaseUrl, allowInsecureHttp? }`, so an admin key pasted into the file is refused
  * rather than silently used from disk.
  */
 export const settingsSchema = z.looseObject({

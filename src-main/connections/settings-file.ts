@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { open, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { AppError } from '../../src-shared/errors.ts'
+import { ensurePrivateDataDir } from './data-dir.ts'
 
 export const SETTINGS_FILE = 'settings.json'
 
@@ -81,7 +82,7 @@ function formatPath(path: PropertyKey[]): string {
  */
 export async function writeSettings(dataDir: string, settings: Settings): Promise<void> {
   const checked = settingsSchema.parse(settings)
-  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  await ensurePrivateDataDir(dataDir)
   const file = settingsPath(dataDir)
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   const handle = await open(temp, 'w', 0o600)

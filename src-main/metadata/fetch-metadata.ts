@@ -11,8 +11,8 @@ import { pinnedAgent } from '../../src-domain/net/pinned-agent.ts'
 
 export interface FetchOptions {
   /**
-   * A fetch that honours undici's `dispatcher` init option (Node's global fetch does). The
-   * default is undici's own fetch, the one the address-pinning Agent is built for.
+   * A fetch that honours undici's `dispatcher` init option, for tests of the fetch layer. The
+   * default, and what passing the global fetch gets, is undici's own fetch.
    */
   fetch?: typeof fetch
   timeoutMs: number
@@ -119,7 +119,12 @@ export async function fetchMetadataDocument(
   opts: FetchOptions,
 ): Promise<FetchedDocument> {
   const maxRedirects = opts.maxRedirects ?? 3
-  const doFetch = opts.fetch ?? (undiciFetch as unknown as typeof fetch)
+  // The global fetch may come from an older undici bundled with the runtime (Electron's Node)
+  // than the Agent that pins the address: undici's own fetch is the one that Agent is built for.
+  const doFetch =
+    opts.fetch && opts.fetch !== globalThis.fetch
+      ? opts.fetch
+      : (undiciFetch as unknown as typeof fetch)
   let url = checkMetadataUrl(rawUrl)
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs)

@@ -16,6 +16,7 @@ describe('checkMetadataUrl', () => {
     'http://127.255.0.9/metadata',
     'http://localhost:3000/metadata',
     'http://[::1]:3000/metadata',
+    'http://[::ffff:127.0.0.1]:3000/metadata',
   ])('allows %s', (url) => {
     expect(checkMetadataUrl(url).href).toBeTruthy()
   })

@@ -1,12 +1,11 @@
 import { fetch as undiciFetch, type Agent } from 'undici'
 import { AppError } from '../../src-shared/errors.ts'
-import { ADDRESS_CLASS_LABEL } from '../../src-domain/net/address-policy.ts'
+import { ADDRESS_CLASS_LABEL, urlNamesLoopback } from '../../src-domain/net/address-policy.ts'
 import {
   checkDestination,
   type HostLookup,
   type ResolvedAddress,
 } from '../../src-domain/net/checked-destination.ts'
-import { isLoopbackHost } from '../../src-domain/net/loopback.ts'
 import { pinnedAgent } from '../../src-domain/net/pinned-agent.ts'
 
 export interface FetchOptions {
@@ -56,7 +55,7 @@ export function checkMetadataUrl(raw: string, base?: URL): URL {
     )
   }
   if (url.protocol === 'https:') return url
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url
+  if (url.protocol === 'http:' && urlNamesLoopback(url)) return url
   if (url.protocol === 'http:') {
     throw new AppError(
       'network.forbidden_url',

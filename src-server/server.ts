@@ -5,7 +5,14 @@ import { registerSecret } from '../src-shared/redact.ts'
 import { ADMIN_KEY_SETTING, ADMIN_PREFIX, createAdminHandler } from './admin/admin-routes.ts'
 import { openDatabase } from './db.ts'
 import { EventFeed } from './event-feed.ts'
-import { RateLimiter } from './rate-limit.ts'
+import {
+  DEFAULT_TENANT_RATE,
+  DEFAULT_UNAUTH_RATE,
+  limitUnauthenticated,
+  RateLimiter,
+  resolveRate,
+  type RateOption,
+} from './rate-limit.ts'
 import { createScimHandler, SCIM_CONTENT_TYPE, SCIM_PREFIX } from './scim-http.ts'
 import { ERROR_SCHEMA } from './scim/scim-error.ts'
 import { EventStore } from './store/events.ts'
@@ -21,8 +28,10 @@ export interface ServerOptions {
   adminKey?: string
   /** Registers this SCIM token for the demo tenant; without it one is generated on first start. */
   demoToken?: string
-  /** Requests per second per tenant; 429 with Retry-After beyond it. */
-  rateLimit?: number
+  /** Per tenant; 429 with Retry-After beyond it. Default DEFAULT_TENANT_RATE; 'off' for none. */
+  rateLimit?: RateOption
+  /** Per client address, requests without a valid token. Default DEFAULT_UNAUTH_RATE. */
+  unauthRateLimit?: RateOption
   /** Maximum provisioning events kept per tenant. */
   retention?: number
   heartbeatMs?: number
@@ -137,14 +146,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const streams = new Set<ServerResponse>()
   const { demoTenantId, generated, createdStore } = bootstrap(tenants, opts)
 
-  const handleScim = createScimHandler({
-    tenants,
-    resources,
-    hub,
-    limiter: opts.rateLimit ? new RateLimiter(opts.rateLimit) : undefined,
-    bodyLimitBytes: opts.bodyLimitBytes ?? 1024 * 1024,
-    log,
-  })
+  const tenantRate = resolveRate(opts.rateLimit, DEFAULT_TENANT_RATE)
+  const unauthRate = resolveRate(opts.unauthRateLimit, DEFAULT_UNAUTH_RATE)
+  const handleScim = limitUnauthenticated(
+    createScimHandler({
+      tenants,
+      resources,
+      hub,
+      limiter: tenantRate ? new RateLimiter(tenantRate) : undefined,
+      bodyLimitBytes: opts.bodyLimitBytes ?? 1024 * 1024,
+      log,
+    }),
+    unauthRate ? new RateLimiter(unauthRate) : undefined,
+    (hash) => tenants.tokenByHash(hash)?.revokedAt === null,
+  )
   const handleAdmin = createAdminHandler({
     tenants,
     resources,

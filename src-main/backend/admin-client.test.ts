@@ -191,7 +191,7 @@ describe('admin client failure modes', () => {
 
   it('reports an unknown host name as network.unreachable', async () => {
     const client = createAdminClient({
-      baseUrl: 'http://scim-console-test.invalid/admin/v1',
+      baseUrl: 'https://scim-console-test.invalid/admin/v1',
       adminKey: ADMIN_KEY,
     })
     const err = await failure(client.health())
@@ -337,6 +337,66 @@ describe('admin client failure modes', () => {
       await stop(server as unknown as Server)
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('admin client transport policy', () => {
+  it('refuses to send the admin key over plain http to another host, before any request', () => {
+    let fetched = false
+    let caught: unknown
+    try {
+      createAdminClient({
+        baseUrl: 'http://example.com/admin/v1',
+        adminKey: ADMIN_KEY,
+        fetch: async () => {
+          fetched = true
+          return new Response('{}')
+        },
+      })
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toBeInstanceOf(AppError)
+    expect((caught as AppError).code).toBe('network.forbidden_url')
+    expect((caught as AppError).message).toMatch(/admin key over plain HTTP to example\.com/)
+    expect((caught as AppError).hint).toMatch(
+      /https:\/\/example\.com\/admin\/v1.*--allow-insecure-http/,
+    )
+    expect(fetched).toBe(false)
+  })
+
+  it('with the opt-in, checks on every call that the name still resolves to a private address', async () => {
+    // Fake DNS and a recording fetch (no host named admin.test exists here): the test is about
+    // what the client decides to send, not about reaching a LAN.
+    let answer = ['10.0.0.5']
+    const sent: string[] = []
+    const client = createAdminClient({
+      baseUrl: 'http://admin.test:8787/admin/v1',
+      adminKey: ADMIN_KEY,
+      allowInsecureHttp: true,
+      lookup: async () => answer.map((address) => ({ address, family: 4 as const })),
+      fetch: async (request) => {
+        sent.push(request.url)
+        return new Response('{"tenants":[]}', { headers: { 'Content-Type': 'application/json' } })
+      },
+    })
+    expect(await client.listTenants()).toEqual([])
+    answer = ['10.0.0.5', '93.184.216.34']
+    const err = await failure(client.listTenants())
+    expect(err.code).toBe('network.forbidden_url')
+    expect(err.message).toMatch(
+      /93\.184\.216\.34 \(admin\.test resolves to it\).*private networks only/,
+    )
+    expect(sent).toHaveLength(1)
+  })
+
+  it('keeps http to this machine working without any opt-in', () => {
+    expect(() =>
+      createAdminClient({ baseUrl: 'http://127.0.0.1:8787/admin/v1', adminKey: ADMIN_KEY }),
+    ).not.toThrow()
+    expect(() =>
+      createAdminClient({ baseUrl: 'http://localhost:8787/admin/v1', adminKey: ADMIN_KEY }),
+    ).not.toThrow()
   })
 })
 

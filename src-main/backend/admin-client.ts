@@ -1,5 +1,12 @@
 import createClient from 'openapi-fetch'
 import { AppError } from '../../src-shared/errors.ts'
+import type { HostLookup } from '../../src-domain/net/checked-destination.ts'
+import {
+  plainHttpRefusal,
+  plainHttpRefusalAfterDns,
+  type PlainHttpRefusal,
+} from '../../src-domain/net/secret-transport.ts'
+import { isInsecureHttpOptedIn } from './insecure-http-opt-in.ts'
 import type { components, operations, paths } from './admin-api.d.ts'
 import { httpError, networkError, notJsonError } from './admin-client-errors.ts'
 
@@ -24,6 +31,24 @@ export interface AdminClientOptions {
   fetch?: (input: Request) => Promise<Response>
   /** Per call, covering connect, headers and body. */
   timeoutMs?: number
+  /**
+   * The connection's explicit opt-in for plain http on a private network. Without it the admin
+   * key goes over https, or plain http to this machine only. Defaults to what the connection
+   * recorded when it was resolved (`insecure-http-opt-in.ts`).
+   */
+  allowInsecureHttp?: boolean
+  /** DNS for the opted-in plain-http check; tests inject a fake resolver. */
+  lookup?: HostLookup
+}
+
+export const INSECURE_HTTP_OPT_IN =
+  'save the connection with `scim-console connection add --allow-insecure-http` (in the app: "Allow plain HTTP on a private network")'
+
+function refusalError(refusal: PlainHttpRefusal): AppError {
+  return new AppError('network.forbidden_url', refusal.message, {
+    hint: refusal.hint,
+    details: refusal.details,
+  })
 }
 
 export interface AdminClient {
@@ -58,7 +83,7 @@ export function normalizeAdminBaseUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new AppError('connection.bad_input', `"${raw}" is not an http(s) URL.`, {
-      hint: 'The admin API is served over HTTPS (or HTTP on loopback), e.g. https://scim.example.com/admin/v1',
+      hint: 'The admin API is served over HTTPS (or HTTP on this machine), e.g. https://scim.example.com/admin/v1',
     })
   }
   if (url.username || url.password || url.search || url.hash) {
@@ -77,17 +102,31 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   const baseUrl = normalizeAdminBaseUrl(options.baseUrl)
   const timeoutMs = options.timeoutMs ?? DEFAULT_ADMIN_TIMEOUT_MS
   const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
+  // The admin key never travels in clear text beyond this machine unless the connection opted
+  // in, and then only to private addresses (checked on every call: DNS may change).
+  const transport = {
+    allowInsecureHttp: options.allowInsecureHttp ?? isInsecureHttpOptedIn(baseUrl),
+    what: 'the admin key',
+    optIn: INSECURE_HTTP_OPT_IN,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  }
+  const refusal = plainHttpRefusal(new URL(baseUrl), transport)
+  if (refusal) throw refusalError(refusal)
+  const checkEveryCall = transport.allowInsecureHttp && baseUrl.startsWith('http:')
   const client = createClient<paths>({
     baseUrl,
     headers: { Authorization: `Bearer ${options.adminKey}`, Accept: 'application/json' },
     // Following a redirect would carry the admin key to wherever it points; httpError explains.
     redirect: 'manual',
     fetch: async (request) => {
+      let late: PlainHttpRefusal | undefined
       try {
-        return await baseFetch(request)
+        if (checkEveryCall) late = await plainHttpRefusalAfterDns(new URL(request.url), transport)
+        if (!late) return await baseFetch(request)
       } catch (err) {
         throw networkError(err, request.url, timeoutMs)
       }
+      throw refusalError(late)
     },
   })
 

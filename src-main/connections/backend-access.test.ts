@@ -106,6 +106,75 @@ describe('backend access', () => {
     expect((err as AppError).code).toBe('secrets.not_found')
   })
 
+  it("reveals a stored token only for its tenant's SCIM base URL", async () => {
+    const tenantId = backend.demoTenantId
+    const created = await access.createToken('embedded', tenantId, 'Harness')
+    expect(await access.revealTokenFor('embedded', tenantId, created.id, backend.scimBaseUrl)).toBe(
+      created.secret,
+    )
+    // Normalised: a trailing slash or an upper-case scheme is the same place.
+    const variant = `${backend.scimBaseUrl.replace('http://', 'HTTP://')}/`
+    expect(await access.revealTokenFor('embedded', tenantId, created.id, variant)).toBe(
+      created.secret,
+    )
+    const elsewhere = [
+      'https://attacker.example/scim/v2',
+      backend.scimBaseUrl.replace(/:(\d+)\//, (_m, port: string) => `:${Number(port) + 1}/`),
+      `${backend.scimBaseUrl}/Users`,
+      `${backend.scimBaseUrl}?x=1`,
+      'not a url',
+    ]
+    for (const destination of elsewhere) {
+      const err = await access
+        .revealTokenFor('embedded', tenantId, created.id, destination)
+        .catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(AppError)
+      expect((err as AppError).code).toBe('network.forbidden_url')
+      expect((err as AppError).message).toContain(`tenant ${tenantId} is sent only to`)
+      expect((err as AppError).message).not.toContain(created.secret)
+      expect((err as AppError).hint).toContain(backend.scimBaseUrl)
+    }
+    await access.revokeToken('embedded', tenantId, created.id)
+  })
+
+  it('does not send a stored token over plain http to a host that is not this machine', async () => {
+    // A real backend whose public URL (what it reports as the tenant's SCIM base URL) is plain
+    // http on another host, as behind a misconfigured proxy.
+    const dir = mkdtempSync(join(tmpdir(), 'scim-console-access-public-'))
+    const proxied = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: dir,
+      adminKey: ADMIN_KEY,
+      demoToken: DEMO_TOKEN,
+      publicUrl: 'http://scim.example.test',
+    })
+    const localDir = mkdtempSync(join(tmpdir(), 'scim-console-access-app2-'))
+    const local = createBackendAccess({
+      dataDir: localDir,
+      store: createMemorySecretStore(),
+      embedded: { name: 'proxied', adminBaseUrl: proxied.url + '/admin/v1', adminKey: ADMIN_KEY },
+    })
+    try {
+      const created = await local.createToken('proxied', proxied.demoTenantId, 'Harness')
+      const err = await local
+        .revealTokenFor(
+          'proxied',
+          proxied.demoTenantId,
+          created.id,
+          'http://scim.example.test/scim/v2',
+        )
+        .catch((e: unknown) => e)
+      expect((err as AppError).code).toBe('network.forbidden_url')
+      expect((err as AppError).message).toMatch(/SCIM token over plain HTTP to scim\.example\.test/)
+      expect((err as AppError).hint).toContain('https://scim.example.test/scim/v2')
+    } finally {
+      await proxied.close()
+      rmSync(dir, { recursive: true, force: true })
+      rmSync(localDir, { recursive: true, force: true })
+    }
+  })
+
   it('names an unknown connection', async () => {
     const err = await access.client('nope').catch((e: unknown) => e)
     expect((err as AppError).code).toBe('connection.not_found')

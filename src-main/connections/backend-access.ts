@@ -14,6 +14,7 @@ import {
   type ConnectionService,
   type ResolvedConnection,
 } from './connection-service.ts'
+import { checkTokenDestination } from './token-destination.ts'
 
 /**
  * The main process's one door to backends, keyed by connection name: what the contract handlers
@@ -45,6 +46,17 @@ export interface BackendAccess {
     tokenId: string,
   ): ReturnType<TokenService['revokeToken']>
   revealTokenSecret(connectionName: string, tenantId: string, tokenId: string): Promise<string>
+  /**
+   * The secret of a stored token, for sending to `destinationUrl`: only when that is the SCIM
+   * base URL of the token's tenant (as the backend reports it, compared normalised) and the
+   * transport is https (or http to loopback, or opted-in private http). What the harness uses.
+   */
+  revealTokenFor(
+    connectionName: string,
+    tenantId: string,
+    tokenId: string,
+    destinationUrl: string,
+  ): Promise<string>
 }
 
 export interface BackendAccessOptions {
@@ -78,6 +90,7 @@ export function createBackendAccess(options: BackendAccessOptions): BackendAcces
     return createAdminClient({
       baseUrl: t.adminBaseUrl,
       adminKey: t.adminKey,
+      ...(t.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     })
@@ -123,6 +136,17 @@ export function createBackendAccess(options: BackendAccessOptions): BackendAcces
       }),
     revokeToken: async (name, tenantId, tokenId) =>
       tokens.revokeToken({ connection: await target(name), tenantId, tokenId }),
+    revealTokenFor: async (name, tenantId, tokenId, destinationUrl) => {
+      const t = await target(name)
+      const tenant = await (await client(name)).getTenant(tenantId)
+      await checkTokenDestination({
+        tenantId,
+        tenantScimBaseUrl: tenant.scimBaseUrl,
+        destinationUrl,
+        allowInsecureHttp: t.allowInsecureHttp === true,
+      })
+      return tokens.getTokenSecret({ adminBaseUrl: t.adminBaseUrl, tenantId, tokenId })
+    },
     revealTokenSecret: async (name, tenantId, tokenId) =>
       tokens.getTokenSecret({
         adminBaseUrl: (await target(name)).adminBaseUrl,

@@ -168,6 +168,95 @@ it.skipIf(!process.env.DBUS_SESSION_BUS_ADDRESS)(
   },
 )
 
+describe('plain http for the admin key', () => {
+  it('refuses http to another host, says how to fix it, and saves nothing', async () => {
+    const connections = createConnectionService({ dataDir, store })
+    const err = await failure(
+      connections.add({
+        name: 'public',
+        adminBaseUrl: 'http://example.com/admin/v1',
+        adminKey: 'admin-key-public-1234',
+      }),
+      'connection.bad_input',
+    )
+    expect(err.message).toMatch(/Refusing to send the admin key over plain HTTP to example\.com/)
+    expect(err.hint).toContain('https://example.com/admin/v1')
+    expect(err.hint).toContain('--allow-insecure-http')
+    expect(await connections.list()).toEqual([])
+    expect(await store.get(adminKeyAccount('public'))).toBeUndefined()
+  })
+
+  it('takes http on a private network with the opt-in, stores it and shows it', async () => {
+    const connections = createConnectionService({ dataDir, store })
+    const saved = await connections.add({
+      name: 'lan',
+      adminBaseUrl: 'http://10.0.0.5:8787/admin/v1',
+      adminKey: 'admin-key-lan-12345',
+      allowInsecureHttp: true,
+    })
+    expect(saved).toEqual({
+      name: 'lan',
+      adminBaseUrl: 'http://10.0.0.5:8787/admin/v1',
+      allowInsecureHttp: true,
+    })
+    expect(JSON.parse(readFileSync(settingsPath(dataDir), 'utf8')).connections[0]).toEqual(saved)
+    expect((await connections.list())[0]).toMatchObject({ allowInsecureHttp: true })
+    expect(await connections.resolve('lan')).toMatchObject({ allowInsecureHttp: true })
+    // Dropping the opt-in while the URL is still plain http is refused and changes nothing.
+    await failure(connections.edit('lan', { allowInsecureHttp: false }), 'connection.bad_input')
+    expect((await connections.get('lan')).allowInsecureHttp).toBe(true)
+  })
+
+  it('keeps the opt-in to private networks: a public address is refused even with it', async () => {
+    const connections = createConnectionService({ dataDir, store })
+    const err = await failure(
+      connections.add({
+        name: 'wan',
+        adminBaseUrl: 'http://8.8.8.8/admin/v1',
+        adminKey: 'admin-key-wan-12345',
+        allowInsecureHttp: true,
+      }),
+      'connection.bad_input',
+    )
+    expect(err.message).toMatch(/covers private networks only.*public address/)
+  })
+
+  it('needs no opt-in for https or for this machine, and stores none', async () => {
+    const connections = createConnectionService({ dataDir, store })
+    for (const [name, url] of [
+      ['tls', 'https://scim.example.com/admin/v1'],
+      ['loop', 'http://127.0.0.1:8787/admin/v1'],
+      ['local', 'http://localhost:8787/admin/v1'],
+    ] as const) {
+      expect(
+        await connections.add({ name, adminBaseUrl: url, adminKey: 'admin-key-123456' }),
+      ).toEqual({ name, adminBaseUrl: url })
+    }
+  })
+
+  it('applies the same rule to a settings file edited by hand', async () => {
+    writeFileSync(
+      settingsPath(dataDir),
+      JSON.stringify({ connections: [{ name: 'hand', adminBaseUrl: 'http://example.com/admin' }] }),
+    )
+    await store.set(adminKeyAccount('hand'), 'admin-key-hand-1234')
+    const connections = createConnectionService({ dataDir, store })
+    await failure(connections.resolve('hand'), 'connection.bad_input')
+  })
+
+  it('refuses an ad-hoc --backend over plain http to another host', async () => {
+    const err = await failure(
+      resolveTarget({
+        backend: 'http://example.com/admin/v1',
+        env: { SCIM_CONSOLE_ADMIN_KEY: 'env-admin-key' },
+        connections: () => createConnectionService({ dataDir, store }),
+      }),
+      'connection.bad_input',
+    )
+    expect(err.hint).toMatch(/--allow-insecure-http.*--connection NAME/)
+  })
+})
+
 describe('resolveTarget', () => {
   const connections = () => createConnectionService({ dataDir, store })
 

@@ -1,6 +1,8 @@
 import { AppError } from '../../src-shared/errors.ts'
 import { registerSecret } from '../../src-shared/redact.ts'
+import { plainHttpRefusal } from '../../src-domain/net/secret-transport.ts'
 import { normalizeAdminBaseUrl } from '../backend/admin-client.ts'
+import { recordInsecureHttpOptIn } from '../backend/insecure-http-opt-in.ts'
 import { adminKeyAccount, type SecretStatus, type SecretStore } from '../secrets/secret-store.ts'
 import {
   CONNECTION_NAME,
@@ -16,6 +18,8 @@ export interface ResolvedConnection {
   name: string | undefined
   adminBaseUrl: string
   adminKey: string
+  /** The connection's opt-in for plain http on a private network; absent means no. */
+  allowInsecureHttp?: boolean
 }
 
 export interface ConnectionListing extends SavedConnection {
@@ -25,11 +29,16 @@ export interface ConnectionListing extends SavedConnection {
 export interface ConnectionService {
   list(): Promise<ConnectionListing[]>
   get(name: string): Promise<SavedConnection>
-  add(input: { name: string; adminBaseUrl: string; adminKey: string }): Promise<SavedConnection>
-  /** Changes the URL and/or the key; what is not given stays as it is. */
+  add(input: {
+    name: string
+    adminBaseUrl: string
+    adminKey: string
+    allowInsecureHttp?: boolean | undefined
+  }): Promise<SavedConnection>
+  /** Changes the URL, the key and/or the plain-http opt-in; what is not given stays as it is. */
   edit(
     name: string,
-    changes: { adminBaseUrl?: string; adminKey?: string },
+    changes: { adminBaseUrl?: string; adminKey?: string; allowInsecureHttp?: boolean | undefined },
   ): Promise<SavedConnection>
   /** Removes the settings entry and the admin key from the keychain. */
   remove(name: string): Promise<void>
@@ -52,6 +61,31 @@ function checkKey(adminKey: string): string {
     })
   }
   return key
+}
+
+/**
+ * The admin key goes over https, or plain http to this machine; plain http elsewhere only with
+ * the connection's explicit opt-in and only to a private address (names are checked again by the
+ * admin client on every call, when DNS answers).
+ */
+export function checkConnectionTransport(adminBaseUrl: string, allowInsecureHttp: boolean): void {
+  const refusal = plainHttpRefusal(new URL(adminBaseUrl), {
+    allowInsecureHttp,
+    what: 'the admin key',
+    optIn:
+      'add --allow-insecure-http to `scim-console connection add` (in the app: "Allow plain HTTP on a private network")',
+  })
+  if (refusal) {
+    throw new AppError('connection.bad_input', refusal.message, {
+      hint: refusal.hint,
+      details: refusal.details,
+    })
+  }
+}
+
+/** The saved form: the opt-in is stored only when given, so the file shows it where it applies. */
+function savedConnection(name: string, adminBaseUrl: string, allow: boolean): SavedConnection {
+  return allow ? { name, adminBaseUrl, allowInsecureHttp: true } : { name, adminBaseUrl }
 }
 
 export function createConnectionService(options: {
@@ -90,6 +124,7 @@ export function createConnectionService(options: {
     async add(input) {
       checkName(input.name)
       const adminBaseUrl = normalizeAdminBaseUrl(input.adminBaseUrl)
+      checkConnectionTransport(adminBaseUrl, input.allowInsecureHttp === true)
       const adminKey = checkKey(input.adminKey)
       const settings = await readSettings(dataDir)
       if (settings.connections.some((c) => c.name === input.name)) {
@@ -104,7 +139,7 @@ export function createConnectionService(options: {
       // Key first: if the keychain is unavailable nothing is written at all.
       await store.set(adminKeyAccount(input.name), adminKey)
       registerSecret(adminKey)
-      const saved = { name: input.name, adminBaseUrl }
+      const saved = savedConnection(input.name, adminBaseUrl, input.allowInsecureHttp === true)
       try {
         await writeSettings(dataDir, { ...settings, connections: [...settings.connections, saved] })
       } catch (err) {
@@ -116,19 +151,23 @@ export function createConnectionService(options: {
 
     async edit(name, changes) {
       const current = await find(name)
-      const updated: SavedConnection = {
+      const updated = savedConnection(
         name,
-        adminBaseUrl:
-          changes.adminBaseUrl === undefined
-            ? current.adminBaseUrl
-            : normalizeAdminBaseUrl(changes.adminBaseUrl),
-      }
+        changes.adminBaseUrl === undefined
+          ? current.adminBaseUrl
+          : normalizeAdminBaseUrl(changes.adminBaseUrl),
+        changes.allowInsecureHttp ?? current.allowInsecureHttp === true,
+      )
+      checkConnectionTransport(updated.adminBaseUrl, updated.allowInsecureHttp === true)
       const adminKey = changes.adminKey === undefined ? undefined : checkKey(changes.adminKey)
       if (adminKey !== undefined) {
         await store.set(adminKeyAccount(name), adminKey)
         registerSecret(adminKey)
       }
-      if (updated.adminBaseUrl !== current.adminBaseUrl) {
+      if (
+        updated.adminBaseUrl !== current.adminBaseUrl ||
+        updated.allowInsecureHttp !== current.allowInsecureHttp
+      ) {
         const settings = await readSettings(dataDir)
         await writeSettings(dataDir, {
           ...settings,
@@ -164,7 +203,16 @@ export function createConnectionService(options: {
         )
       }
       registerSecret(adminKey)
-      return { name, adminBaseUrl: saved.adminBaseUrl, adminKey }
+      const allowInsecureHttp = saved.allowInsecureHttp === true
+      // A settings file edited by hand gets the same rule as `connection add`.
+      checkConnectionTransport(saved.adminBaseUrl, allowInsecureHttp)
+      if (allowInsecureHttp) recordInsecureHttpOptIn(normalizeAdminBaseUrl(saved.adminBaseUrl))
+      return {
+        name,
+        adminBaseUrl: saved.adminBaseUrl,
+        adminKey,
+        ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
+      }
     },
   }
 }
@@ -192,7 +240,20 @@ export async function resolveTarget(options: {
     }
     const key = checkKey(adminKey)
     registerSecret(key)
-    return { name: undefined, adminBaseUrl: normalizeAdminBaseUrl(backend), adminKey: key }
+    const adminBaseUrl = normalizeAdminBaseUrl(backend)
+    // An ad-hoc --backend URL has no saved opt-in: https, or http to this machine.
+    const refusal = plainHttpRefusal(new URL(adminBaseUrl), {
+      allowInsecureHttp: false,
+      what: 'the admin key',
+      optIn: `save it as a connection with \`scim-console connection add --name NAME --backend ${adminBaseUrl} --allow-insecure-http\` and pass --connection NAME`,
+    })
+    if (refusal) {
+      throw new AppError('connection.bad_input', refusal.message, {
+        hint: refusal.hint,
+        details: refusal.details,
+      })
+    }
+    return { name: undefined, adminBaseUrl, adminKey: key }
   }
   if (connection !== undefined) return options.connections().resolve(connection)
   throw new AppError('cli.usage', 'Say which backend to use: --connection NAME or --backend URL.', {

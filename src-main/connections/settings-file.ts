@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { AppError } from '../../src-shared/errors.ts'
 import { writeFileAtomic } from '../fs/atomic-write.ts'
+import { ensurePrivateDataDir } from './data-dir.ts'
 
 export const SETTINGS_FILE = 'settings.json'
 
@@ -13,11 +14,13 @@ export const connectionSchema = z.strictObject({
     .string()
     .regex(CONNECTION_NAME, 'letters, digits, ".", "_" or "-", starting with a letter or digit'),
   adminBaseUrl: z.url({ protocol: /^https?$/ }),
+  /** The explicit opt-in for plain http on a private network (`connection add --allow-insecure-http`). */
+  allowInsecureHttp: z.boolean().optional(),
 })
 
 /**
  * Unknown top-level keys are kept (other parts of the app add their own settings); a connection
- * must be exactly `{ name, adminBaseUrl }`, so an admin key pasted into the file is refused
+ * must be exactly `{ name, adminBaseUrl, allowInsecureHttp? }`, so an admin key pasted into the file is refused
  * rather than silently used from disk.
  */
 export const settingsSchema = z.looseObject({
@@ -79,5 +82,6 @@ function formatPath(path: PropertyKey[]): string {
  */
 export async function writeSettings(dataDir: string, settings: Settings): Promise<void> {
   const checked = settingsSchema.parse(settings)
+  await ensurePrivateDataDir(dataDir)
   await writeFileAtomic(settingsPath(dataDir), JSON.stringify(checked, null, 2) + '\n')
 }

@@ -30,6 +30,7 @@ export function connectionsHandlers({
         adminBaseUrl: c.adminBaseUrl,
         embedded: c.embedded,
         adminKeyStored: c.adminKey.present,
+        allowInsecureHttp: c.allowInsecureHttp ?? false,
         defaultTenantId: c.embedded && embedded ? embedded.tenantId : null,
       }))
       return {

@@ -12,13 +12,14 @@ export function harnessHandlers({
 }: AppServices): DomainHandlers<typeof harnessChannels> {
   return {
     'harness.start': async ({ token, ...settings }) => {
-      // A token the console holds is read from the keychain here: its secret never crosses IPC.
+      // A token the console holds is read from the keychain here: its secret never crosses IPC,
+      // and it is only ever sent to the SCIM base URL of the tenant it belongs to.
       const secret =
         token.source === 'pasted'
           ? token.value
           : await (
               await backends.access()
-            ).revealTokenSecret(token.connection, token.tenantId, token.tokenId)
+            ).revealTokenFor(token.connection, token.tenantId, token.tokenId, settings.baseUrl)
       return harness.start({ ...settings, token: secret })
     },
     'harness.cancel': async ({ runId }) => harness.cancel(runId),

@@ -1,11 +1,28 @@
+import { fetch as undiciFetch, type Agent } from 'undici'
 import { AppError } from '../../src-shared/errors.ts'
-import { isLoopbackHost } from '../../src-domain/net/loopback.ts'
+import { ADDRESS_CLASS_LABEL, urlNamesLoopback } from '../../src-domain/net/address-policy.ts'
+import {
+  checkDestination,
+  type HostLookup,
+  type ResolvedAddress,
+} from '../../src-domain/net/checked-destination.ts'
+import { pinnedAgent } from '../../src-domain/net/pinned-agent.ts'
 
 export interface FetchOptions {
-  fetch: typeof fetch
+  /**
+   * A fetch that honours undici's `dispatcher` init option, for tests of the fetch layer. The
+   * default, and what passing the global fetch gets, is undici's own fetch.
+   */
+  fetch?: typeof fetch
   timeoutMs: number
   maxBytes: number
   maxRedirects?: number
+  /** DNS, all addresses of a host; tests inject a fake resolver (the only fake in those tests). */
+  lookup?: HostLookup
+  /** Test-only: addresses treated as public so a server on 127.0.0.1 can stand in for an IdP. */
+  testOnlyPublicAddresses?: readonly string[]
+  /** Test-only: the CA of a test server's self-signed certificate. */
+  testOnlyCa?: string
 }
 
 export type FetchedDocument =
@@ -38,7 +55,7 @@ export function checkMetadataUrl(raw: string, base?: URL): URL {
     )
   }
   if (url.protocol === 'https:') return url
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url
+  if (url.protocol === 'http:' && urlNamesLoopback(url)) return url
   if (url.protocol === 'http:') {
     throw new AppError(
       'network.forbidden_url',
@@ -59,27 +76,74 @@ export function checkMetadataUrl(raw: string, base?: URL): URL {
 
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
 
-/** Fetches a metadata document: manual redirects re-checked at every hop, a size cap, a deadline. */
+/**
+ * Resolves the host and refuses internal addresses: a URL naming another host must resolve only
+ * to public addresses (no 169.254.169.254, 10/8, fd00::/8...), a URL naming this machine only to
+ * loopback. What is checked is what the connection is pinned to.
+ */
+async function checkedAddresses(url: URL, opts: FetchOptions): Promise<ResolvedAddress[]> {
+  let check
+  try {
+    check = await checkDestination(url, {
+      ...(opts.lookup ? { lookup: opts.lookup } : {}),
+      ...(opts.testOnlyPublicAddresses
+        ? { testOnlyPublicAddresses: opts.testOnlyPublicAddresses }
+        : {}),
+    })
+  } catch (err) {
+    throw networkError(err, url, false, opts.timeoutMs)
+  }
+  if (check.ok) return check.addresses
+  const host = url.hostname
+  const via = check.address === host.replace(/^\[|\]$/g, '') ? '' : ` (${host} resolves to it)`
+  throw new AppError(
+    'network.forbidden_url',
+    check.urlIsLoopback
+      ? `Refusing to fetch metadata from ${check.address}${via}: a URL naming this machine must resolve to a loopback address, and this is ${ADDRESS_CLASS_LABEL[check.addressClass]}.`
+      : `Refusing to fetch metadata from ${check.address}${via}: it is ${ADDRESS_CLASS_LABEL[check.addressClass]}, and metadata URLs are fetched only from public addresses.`,
+    {
+      hint: `Fetching internal addresses on a URL from elsewhere is how an app gets turned against its network. For an IdP on your intranet, ${PASTE_HINT.charAt(0).toLowerCase()}${PASTE_HINT.slice(1)} For an IdP on this machine, use http://localhost or http://127.0.0.1.`,
+      details: { address: check.address, addressClass: check.addressClass },
+    },
+  )
+}
+
+/**
+ * Fetches a metadata document: every hop's URL and resolved addresses checked, the connection
+ * pinned to those addresses, https never followed to http, manual redirects (at most 3), a size
+ * cap, a deadline.
+ */
 export async function fetchMetadataDocument(
   rawUrl: string,
   opts: FetchOptions,
 ): Promise<FetchedDocument> {
   const maxRedirects = opts.maxRedirects ?? 3
+  // The global fetch may come from an older undici bundled with the runtime (Electron's Node)
+  // than the Agent that pins the address: undici's own fetch is the one that Agent is built for.
+  const doFetch =
+    opts.fetch && opts.fetch !== globalThis.fetch
+      ? opts.fetch
+      : (undiciFetch as unknown as typeof fetch)
   let url = checkMetadataUrl(rawUrl)
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs)
+  const agents: Agent[] = []
   try {
     for (let hop = 0; ; hop++) {
+      const addresses = await checkedAddresses(url, opts)
+      const agent = pinnedAgent(addresses, { ca: opts.testOnlyCa })
+      agents.push(agent)
       let res: Response
       try {
-        res = await opts.fetch(url, {
+        res = await doFetch(url, {
           redirect: 'manual',
           signal: controller.signal,
           headers: {
             accept:
               'application/samlmetadata+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
           },
-        })
+          dispatcher: agent,
+        } as RequestInit)
       } catch (err) {
         throw networkError(err, url, controller.signal.aborted, opts.timeoutMs)
       }
@@ -104,7 +168,17 @@ export async function fetchMetadataDocument(
             },
           )
         }
-        url = checkMetadataUrl(location, url)
+        const next = checkMetadataUrl(location, url)
+        if (url.protocol === 'https:' && next.protocol !== 'https:') {
+          throw new AppError(
+            'network.forbidden_url',
+            `${url.host} redirected from https to plain HTTP (${next.host}); that redirect is not followed.`,
+            {
+              hint: `A downgrade to http lets anyone on the way swap the metadata. Use the final https:// address, or ${PASTE_HINT.charAt(0).toLowerCase()}${PASTE_HINT.slice(1)}`,
+            },
+          )
+        }
+        url = next
         continue
       }
       if (res.status < 200 || res.status > 299) {
@@ -126,6 +200,7 @@ export async function fetchMetadataDocument(
     }
   } finally {
     clearTimeout(timer)
+    for (const agent of agents) void agent.destroy().catch(() => undefined)
   }
 }
 
@@ -178,8 +253,10 @@ function networkError(err: unknown, url: URL, aborted: boolean, timeoutMs: numbe
       },
     )
   }
-  const cause = (err as { cause?: { code?: string } })?.cause
-  const code = cause?.code ?? ''
+  // fetch wraps the socket error in `cause`; a DNS failure from the address check arrives bare.
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined
+  const raw = e?.cause?.code ?? e?.code
+  const code = typeof raw === 'string' ? raw : ''
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code)) {
     return new AppError(
       'network.tls',

@@ -74,7 +74,7 @@ export async function inspectMetadata(
     }
     case 'url': {
       const doc = await fetchMetadataDocument(source.url, {
-        fetch: opts.fetch ?? globalThis.fetch,
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
         timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         maxBytes,
       })

@@ -135,7 +135,12 @@ export class OnboardingService {
       return { runId: previous.runId }
     }
     const access = await this.#access()
-    const secret = await access.revealTokenSecret(key.connection, key.tenantId, scim.tokenId)
+    const secret = await access.revealTokenFor(
+      key.connection,
+      key.tenantId,
+      scim.tokenId,
+      live.tokens.scimBaseUrl,
+    )
     registerSecret(secret)
     const { runId } = this.#harness.start({
       baseUrl: live.tokens.scimBaseUrl,

@@ -31,7 +31,7 @@ export async function replayWithHeldToken(
       },
     )
   }
-  const token = await access.revealTokenSecret(connection, tenantId, held.id)
+  const token = await access.revealTokenFor(connection, tenantId, held.id, list.scimBaseUrl)
   const result = await replayUser({ baseUrl: list.scimBaseUrl, token, profile, user: { userName } })
   return {
     outcome: result.outcome,

@@ -89,7 +89,6 @@ async function readMetadata(input: SsoDiffInput): Promise<{ xml: string; metadat
     return { xml: input.source.text, metadata: await inspectMetadata(input.source, entity) }
   }
   const doc = await fetchMetadataDocument(input.source.url, {
-    fetch: globalThis.fetch,
     timeoutMs: DEFAULT_TIMEOUT_MS,
     maxBytes: DEFAULT_MAX_BYTES,
   })

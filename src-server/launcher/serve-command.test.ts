@@ -76,6 +76,7 @@ describe('scim-console backend serve', () => {
     for (const args of [
       ['--port', 'abc'],
       ['--rate-limit', 'fast'],
+      ['--unauth-rate-limit', 'lots'],
       ['--bogus'],
       ['--admin-key', 'short'],
       ['--public-url', 'ftp://scim.example.com'],

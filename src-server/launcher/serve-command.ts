@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { ParseArgsOptionsConfig } from 'node:util'
 import { redactString } from '../../src-shared/redact.ts'
-import { parseRateLimit } from '../rate-limit.ts'
+import {
+  DEFAULT_TENANT_RATE,
+  DEFAULT_UNAUTH_RATE,
+  describeRate,
+  parseRateLimit,
+  resolveRate,
+  type RateOption,
+} from '../rate-limit.ts'
 import { parsePublicUrl, startServer } from '../server.ts'
 
 export interface ServeIo {
@@ -14,7 +21,7 @@ export interface ServeIo {
 }
 
 export const SERVE_USAGE =
-  'backend serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--admin-key KEY] [--demo-token TOKEN] [--rate-limit N/s] [--retention N] [--public-url URL]'
+  'backend serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--admin-key KEY] [--demo-token TOKEN] [--rate-limit N/s|off] [--unauth-rate-limit N/s|off] [--retention N] [--public-url URL]'
 
 /**
  * The options of `backend serve`. The console's CLI parses them with its one option parser
@@ -27,6 +34,7 @@ export const SERVE_OPTIONS = {
   'admin-key': { type: 'string' },
   'demo-token': { type: 'string' },
   'rate-limit': { type: 'string' },
+  'unauth-rate-limit': { type: 'string' },
   retention: { type: 'string' },
   'public-url': { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig
@@ -57,14 +65,17 @@ function intOption(
 export async function runBackendServe(values: ServeFlags, io: ServeIo): Promise<number> {
   const port = intOption(values.port, 'port', 0, 65535) ?? 8787
   const retention = intOption(values.retention, 'retention', 1, 100_000_000)
-  let rateLimit: number | undefined
-  if (values['rate-limit'] !== undefined) {
+  const rateOption = (name: 'rate-limit' | 'unauth-rate-limit'): RateOption => {
+    const text = values[name]
+    if (text === undefined) return undefined
     try {
-      rateLimit = parseRateLimit(values['rate-limit'])
+      return parseRateLimit(text, `--${name}`) ?? 'off'
     } catch (err) {
       throw new UsageError((err as Error).message)
     }
   }
+  const rateLimit = rateOption('rate-limit')
+  const unauthRateLimit = rateOption('unauth-rate-limit')
   let publicUrl: string | undefined
   if (values['public-url'] !== undefined) {
     try {
@@ -95,6 +106,7 @@ export async function runBackendServe(values: ServeFlags, io: ServeIo): Promise<
     adminKey,
     demoToken,
     rateLimit,
+    unauthRateLimit,
     retention,
     publicUrl,
     log: (entry) =>
@@ -121,7 +133,10 @@ export async function runBackendServe(values: ServeFlags, io: ServeIo): Promise<
   out(
     `  Data folder:     ${dataDir}${temporary ? '  (temporary: no --data given, deleted on exit)' : ''}`,
   )
-  if (rateLimit) out(`  Rate limit:      ${rateLimit} requests/s per tenant`)
+  out(`  Rate limit:      ${describeRate(resolveRate(rateLimit, DEFAULT_TENANT_RATE), 'tenant')}`)
+  out(
+    `  Without a token: ${describeRate(resolveRate(unauthRateLimit, DEFAULT_UNAUTH_RATE), 'client address')}`,
+  )
   if (server.generated.adminKey || server.generated.demoToken) {
     out('')
     out('New store: these secrets are shown ONCE and stored only as SHA-256 hashes. Keep them now.')

@@ -22,6 +22,8 @@ const connectionListing = z.strictObject({
   adminBaseUrl: z.string(),
   embedded: z.boolean(),
   adminKeyStored: z.boolean(),
+  /** Plain http on a private network was explicitly allowed for this connection: show it. */
+  allowInsecureHttp: z.boolean().optional(),
   /** The embedded backend's demo tenant; saved connections pick a tenant from connections.tenants. */
   defaultTenantId: z.string().nullable(),
 })
@@ -89,6 +91,8 @@ export const connectionsChannels = {
         name: connectionName,
         adminBaseUrl: z.string().min(1).max(2048),
         adminKey: z.string().min(1).max(4096),
+        /** The explicit opt-in for plain http on a private network; https otherwise. */
+        allowInsecureHttp: z.boolean().optional(),
       })
       .strict(),
     output: z.strictObject({ name: z.string(), adminBaseUrl: z.string() }),
@@ -99,6 +103,7 @@ export const connectionsChannels = {
         name: connectionName,
         adminBaseUrl: z.string().min(1).max(2048).optional(),
         adminKey: z.string().min(1).max(4096).optional(),
+        allowInsecureHttp: z.boolean().optional(),
       })
       .strict(),
     output: z.strictObject({ name: z.string(), adminBaseUrl: z.string() }),

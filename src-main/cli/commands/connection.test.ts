@@ -129,6 +129,60 @@ describe('scim-console connection', () => {
     expect(unknown.err).toContain('connection.not_found')
   })
 
+  it('refuses --backend over plain http to another host, with the fix, and saves nothing', async () => {
+    const r = await run(
+      ['connection', 'add', '--name', 'clear', '--backend', 'http://example.com/admin/v1'],
+      { SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY },
+    )
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('connection.bad_input')
+    expect(r.err).toMatch(/admin key over plain HTTP to example\.com/)
+    expect(r.err).toContain('https://example.com/admin/v1')
+    expect(r.err).toContain('--allow-insecure-http')
+    expect(r.err).not.toContain(ADMIN_KEY)
+    expect((await run(['connection', 'list'])).out).not.toContain('clear')
+  })
+
+  it('saves plain http on a private network only with --allow-insecure-http, and lists it visibly', async () => {
+    const args = [
+      'connection',
+      'add',
+      '--name',
+      'lan',
+      '--backend',
+      'http://192.168.10.20:8787/admin/v1',
+      '--skip-verify',
+    ]
+    expect((await run(args, { SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY })).code).toBe(2)
+    const added = await run([...args, '--allow-insecure-http'], {
+      SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY,
+    })
+    expect(added.code).toBe(0)
+    expect(added.out).toContain('Plain HTTP allowed for this connection')
+    const listed = await run(['connection', 'list'])
+    expect(listed.out).toMatch(
+      /lan {2}http:\/\/192\.168\.10\.20:8787\/admin\/v1 .*PLAIN HTTP ALLOWED \(private network\)/,
+    )
+    const json = JSON.parse((await run(['connection', 'list', '--json'])).out)
+    expect(json).toContainEqual(expect.objectContaining({ name: 'lan', allowInsecureHttp: true }))
+    const publicHost = await run(
+      [
+        'connection',
+        'add',
+        '--name',
+        'wan',
+        '--backend',
+        'http://8.8.8.8/admin/v1',
+        '--allow-insecure-http',
+        '--skip-verify',
+      ],
+      { SCIM_CONSOLE_ADMIN_KEY: ADMIN_KEY },
+    )
+    expect(publicHost.code).toBe(2)
+    expect(publicHost.err).toMatch(/private networks only/)
+    await run(['connection', 'remove', '--name', 'lan'])
+  })
+
   it('names the settings file and field when the file is broken, and leaves it alone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-console-conn-cli-broken-'))
     const broken = JSON.stringify({ connections: [{ name: 'x', adminBaseUrl: 42 }] })

@@ -1,7 +1,11 @@
 import type { ParseArgsOptionsConfig } from 'node:util'
 import { AppError } from '../../../src-shared/errors.ts'
 import { createAdminClient } from '../../backend/admin-client.ts'
-import { createConnectionService } from '../../connections/connection-service.ts'
+import { normalizeAdminBaseUrl } from '../../backend/admin-client.ts'
+import {
+  checkConnectionTransport,
+  createConnectionService,
+} from '../../connections/connection-service.ts'
 import { openCliStore } from '../open-cli-store.ts'
 import { parseOptions } from '../parse-options.ts'
 import { EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
@@ -26,7 +30,7 @@ async function readAdminKey(io: CliIo, fromStdin: boolean): Promise<string | und
 }
 
 const addUsage =
-  'connection add --name NAME --backend URL [--admin-key-stdin] [--replace] [--skip-verify]'
+  'connection add --name NAME --backend URL [--admin-key-stdin] [--replace] [--skip-verify] [--allow-insecure-http]'
 const connectionAdd: CliCommand = {
   path: ['connection', 'add'],
   usage: addUsage,
@@ -39,6 +43,7 @@ const connectionAdd: CliCommand = {
       'admin-key-stdin': boolean
       replace: boolean
       'skip-verify': boolean
+      'allow-insecure-http': boolean
     }>(
       args,
       {
@@ -47,6 +52,7 @@ const connectionAdd: CliCommand = {
         'admin-key-stdin': { type: 'boolean', default: false },
         replace: { type: 'boolean', default: false },
         'skip-verify': { type: 'boolean', default: false },
+        'allow-insecure-http': { type: 'boolean', default: false },
       },
       addUsage,
     )
@@ -61,10 +67,14 @@ const connectionAdd: CliCommand = {
         hint: 'Put the admin API key in SCIM_CONSOLE_ADMIN_KEY, or pipe it in with --admin-key-stdin.',
       })
     }
+    const allowInsecureHttp = o['allow-insecure-http']
+    // Before anything is sent: the admin key goes over https, or plain http only to this
+    // machine or (opted in) a private network.
+    checkConnectionTransport(normalizeAdminBaseUrl(o.backend), allowInsecureHttp)
     const { connections } = await services(io)
     // Check URL and key before saving, so a typo is caught now rather than at go-live.
     if (!o['skip-verify']) {
-      await createAdminClient({ baseUrl: o.backend, adminKey }).listTenants()
+      await createAdminClient({ baseUrl: o.backend, adminKey, allowInsecureHttp }).listTenants()
     }
     const exists = (await connections.list()).some((c) => c.name === o.name)
     if (exists && !o.replace) {
@@ -73,11 +83,21 @@ const connectionAdd: CliCommand = {
       })
     }
     const saved = exists
-      ? await connections.edit(o.name, { adminBaseUrl: o.backend, adminKey })
-      : await connections.add({ name: o.name, adminBaseUrl: o.backend, adminKey })
+      ? await connections.edit(o.name, { adminBaseUrl: o.backend, adminKey, allowInsecureHttp })
+      : await connections.add({
+          name: o.name,
+          adminBaseUrl: o.backend,
+          adminKey,
+          allowInsecureHttp,
+        })
     io.stdout.write(
       `${exists ? 'Updated' : 'Saved'} connection ${saved.name} → ${saved.adminBaseUrl}${o['skip-verify'] ? ' (not verified)' : ' (admin key verified)'}.\n`,
     )
+    if (saved.allowInsecureHttp && saved.adminBaseUrl.startsWith('http:')) {
+      io.stdout.write(
+        'Plain HTTP allowed for this connection: the admin key crosses the private network unencrypted.\n',
+      )
+    }
     return EXIT_OK
   },
 }
@@ -107,7 +127,8 @@ const connectionList: CliCommand = {
       const key = c.adminKey.present
         ? `admin key stored (…${c.adminKey.last4 ?? ''})`
         : 'admin key MISSING'
-      io.stdout.write(`${c.name}  ${c.adminBaseUrl}  ${key}\n`)
+      const insecure = c.allowInsecureHttp ? '  PLAIN HTTP ALLOWED (private network)' : ''
+      io.stdout.write(`${c.name}  ${c.adminBaseUrl}  ${key}${insecure}\n`)
     }
     return EXIT_OK
   },

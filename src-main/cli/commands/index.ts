@@ -38,7 +38,7 @@ export const commands: CliCommandEntry[] = [
   {
     path: ['connection', 'add'],
     usage:
-      'connection add --name NAME --backend URL [--admin-key-stdin] [--replace] [--skip-verify]',
+      'connection add --name NAME --backend URL [--admin-key-stdin] [--replace] [--skip-verify] [--allow-insecure-http]',
     summary:
       'Save a backend connection; its admin key (SCIM_CONSOLE_ADMIN_KEY or stdin) goes to the keychain',
     load: async () =>
@@ -110,7 +110,7 @@ export const commands: CliCommandEntry[] = [
   {
     path: ['backend', 'serve'],
     usage:
-      'backend serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--admin-key KEY] [--demo-token TOKEN] [--rate-limit N/s] [--retention N] [--public-url URL]',
+      'backend serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--admin-key KEY] [--demo-token TOKEN] [--rate-limit N/s|off] [--unauth-rate-limit N/s|off] [--retention N] [--public-url URL]',
     summary: 'Run the reference hosted backend (SCIM 2.0 + admin API) on node:sqlite',
     load: async () => (await import('./backend-serve.ts')).backendServeCommand,
   },

@@ -7,6 +7,7 @@ import { openDatabase } from './db.ts'
 import { EventFeed } from './event-feed.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { createScimHandler, SCIM_CONTENT_TYPE, SCIM_PREFIX } from './scim-http.ts'
+import { createSsoHandler, isSsoPath } from './sso/sso-routes.ts'
 import { ERROR_SCHEMA } from './scim/scim-error.ts'
 import { EventStore } from './store/events.ts'
 import { generateSecret, sha256Hex } from './store/hash.ts'
@@ -145,6 +146,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bodyLimitBytes: opts.bodyLimitBytes ?? 1024 * 1024,
     log,
   })
+  const handleSso = createSsoHandler({ tenants, resources, log })
   const handleAdmin = createAdminHandler({
     tenants,
     resources,
@@ -179,9 +181,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const task =
       lower === SCIM_PREFIX || lower.startsWith(`${SCIM_PREFIX}/`)
         ? handleScim(req, res, url, publicOrigin)
-        : under(ADMIN_PREFIX)
-          ? handleAdmin(req, res, url, publicOrigin)
-          : Promise.resolve(notFound(res, p))
+        : isSsoPath(p)
+          ? handleSso(req, res, url, publicOrigin)
+          : under(ADMIN_PREFIX)
+            ? handleAdmin(req, res, url, publicOrigin)
+            : Promise.resolve(notFound(res, p))
     task.catch((err: unknown) => {
       log({ level: 'error', msg: 'request failed', error: String(err) })
       if (!res.headersSent) {

@@ -84,6 +84,13 @@ describe('validateSamlResponse: accepted responses', () => {
     expect(v.signature.certificate?.sha256Fingerprint).toBe(next.fingerprint)
   })
 
+  it('trusts a certificate known only by fingerprint when the response carries exactly that one', () => {
+    const byFingerprint = [{ sha256Fingerprint: idp.key.fingerprint }]
+    expect(check(signResponse(response(), idp.key), { certificates: byFingerprint }).reason).toBeNull()
+    const other = check(signResponse(response(), stranger), { certificates: byFingerprint })
+    expect(other.reason?.code).toBe('saml.wrong_certificate')
+  })
+
   it('accepts the URL-encoded form body as captured from a browser, with its RelayState', () => {
     const form = new URLSearchParams({
       SAMLResponse: encodePost(signResponse(response(), idp.key)),

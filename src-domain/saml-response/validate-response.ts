@@ -28,8 +28,11 @@ export const DEFAULT_SKEW_SECONDS = 180
 export interface SamlExpectations {
   /** The IdP's entity ID from its metadata; null skips the issuer check. */
   idpEntityId: string | null
-  /** Current and, during a rotation, next IdP signing certificates. */
-  certificates: TrustedCertificate[]
+  /**
+   * Current and, during a rotation, next IdP signing certificates. null only in the inspector
+   * with nothing to trust: the signature is then reported as not checked, never as valid.
+   */
+  certificates: TrustedCertificate[] | null
   /** This SP's values; null (the inspector with IdP metadata only) skips audience, recipient and destination. */
   sp: { entityId: string; acsUrl: string } | null
   now: Date
@@ -126,7 +129,8 @@ export function validateSamlResponse(
   out.response = readResponse(root)
   const finish = (): SamlValidation => {
     out.reason = failures[0] ?? null
-    out.valid = failures.length === 0
+    // Never valid without a verified signature, even when nothing else is wrong.
+    out.valid = failures.length === 0 && out.verified
     return out
   }
 
@@ -191,10 +195,13 @@ export function validateSamlResponse(
         'Okta signs the assertion by default: the SAML app > General > SAML Settings > Show Advanced Settings > Assertion Signature: Signed. Entra: Single sign-on > SAML Certificates > Signing Option "Sign SAML assertion".',
       ),
     )
+  } else if (expect.certificates === null) {
+    out.skipped.push('signature: no IdP certificate to check it against (give IdP metadata)')
   } else {
+    const certificates = expect.certificates
     for (const target of ['response', 'assertion'] as const) {
       if (target === 'response' ? !responseSigned : !assertionSigned) continue
-      const verdict = verifyEnvelopedSignature(message.xml, target, expect.certificates)
+      const verdict = verifyEnvelopedSignature(message.xml, target, certificates)
       if (!verdict.ok) {
         failures.push(verdict.failure)
         continue

@@ -7,8 +7,12 @@ import { DSIG_NS, SAML_NS } from './saml-ns.ts'
 
 /** A certificate the tenant trusts for this IdP: the current one, or the next one during a rotation. */
 export interface TrustedCertificate {
-  /** Base64 DER, as stored from the IdP metadata. */
-  der: string
+  /**
+   * Base64 DER, as stored from the IdP metadata. Absent when only the fingerprint is known (the
+   * admin API serves fingerprints): the certificate the message carries is then used if, and only
+   * if, its SHA-256 fingerprint is this one.
+   */
+  der?: string
   sha256Fingerprint: string
   subject?: string
   notAfter?: string
@@ -57,9 +61,18 @@ export function verifyEnvelopedSignature(
 
   const tried: string[] = []
   let digestMismatch = false
+  const carried = carriedCertificate(sig)
   for (const cert of trusted) {
-    const der = decodeCertificateText(cert.der)
-    if (!der) continue
+    const der =
+      cert.der !== undefined
+        ? decodeCertificateText(cert.der)
+        : carried && sameFingerprint(carried.fingerprint, cert.sha256Fingerprint)
+          ? carried.der
+          : null
+    if (!der) {
+      tried.push(cert.sha256Fingerprint)
+      continue
+    }
     tried.push(cert.sha256Fingerprint)
     const outcome = check(xml, sig, toPem(der))
     if (outcome.kind === 'ok') return { ok: true, certificate: cert, signedXml: outcome.signed }
@@ -82,7 +95,6 @@ export function verifyEnvelopedSignature(
 
   // No trusted certificate verifies. If the certificate the message carries does, the IdP signs
   // with a key the tenant does not know: a rotation whose new certificate was never pushed.
-  const carried = carriedCertificate(sig)
   if (carried && check(xml, sig, toPem(carried.der)).kind === 'ok') {
     return {
       ok: false,
@@ -172,6 +184,11 @@ function carriedCertificate(
   } catch {
     return null
   }
+}
+
+function sameFingerprint(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase()
+  return norm(a) === norm(b)
 }
 
 function toPem(der: Buffer): string {

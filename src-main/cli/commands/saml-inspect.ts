@@ -180,7 +180,7 @@ function toJson(r: SamlInspection): unknown {
 }
 
 const row = (label: string, value: string | null | undefined): string =>
-  `${label.padEnd(16)}${value ?? '-'}`
+  `${label.padEnd(18)}${value ?? '-'}`
 
 function format(r: SamlInspection, o: Values): string {
   const out: string[] = []

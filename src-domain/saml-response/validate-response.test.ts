@@ -86,7 +86,9 @@ describe('validateSamlResponse: accepted responses', () => {
 
   it('trusts a certificate known only by fingerprint when the response carries exactly that one', () => {
     const byFingerprint = [{ sha256Fingerprint: idp.key.fingerprint }]
-    expect(check(signResponse(response(), idp.key), { certificates: byFingerprint }).reason).toBeNull()
+    expect(
+      check(signResponse(response(), idp.key), { certificates: byFingerprint }).reason,
+    ).toBeNull()
     const other = check(signResponse(response(), stranger), { certificates: byFingerprint })
     expect(other.reason?.code).toBe('saml.wrong_certificate')
   })
@@ -273,6 +275,17 @@ describe('validateSamlResponse: signature wrapping', () => {
     )
     const v = check(wrapped)
     expect(v.reason?.code).toBe('saml.wrapping')
+  })
+
+  it('reads the NameID whole when a comment was slipped into it after signing', () => {
+    // The classic comment-truncation attack: c14n drops comments, so the digest still matches;
+    // a reader that takes the first text node would see "ada@example.com".
+    const signed = signResponse(response({ nameId: 'ada@example.com.evil.test' }), idp.key)
+    const v = check(
+      signed.replace('ada@example.com.evil.test<', 'ada@example.com<!---->.evil.test<'),
+    )
+    expect(v.reason).toBeNull()
+    expect(v.user?.nameId).toBe('ada@example.com.evil.test')
   })
 
   it('refuses a signature whose reference points at another element', () => {

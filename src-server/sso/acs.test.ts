@@ -9,7 +9,9 @@ import {
   encodePost,
   idpMetadataXml,
   postToAcs,
+  readAutoPostForm,
   readRedirectRequest,
+  startTestIdpServer,
   signResponse,
   type ResponseOptions,
   type SigningKey,
@@ -102,6 +104,33 @@ describe('the backend as a SAML SP', () => {
     const again = signResponse(response({ inResponseTo: request.id }), idp.key)
     const second = await postToAcs(sp.acsUrl, encodePost(again))
     expect(reasonOf(second.text)).toBe('saml.in_response_to_unknown')
+  })
+
+  it('SP-initiated end to end through an IdP on loopback: login → IdP → auto-posted form → ACS', async () => {
+    const idpServer = await startTestIdpServer(idp)
+    try {
+      const t = (await (
+        await admin('/tenants', { method: 'POST', body: JSON.stringify({ name: 'e2e' }) })
+      ).json()) as { id: string }
+      const put = await admin(`/tenants/${t.id}/sso`, {
+        method: 'PUT',
+        body: JSON.stringify({ metadataXml: idpMetadataXml({ ...idp, ssoUrl: idpServer.ssoUrl }) }),
+      })
+      expect(put.status).toBe(200)
+      const login = await fetch(`${server.publicUrl}/sso/${t.id}/saml/login`, {
+        redirect: 'manual',
+      })
+      const atIdp = await fetch(login.headers.get('location')!)
+      const form = readAutoPostForm(await atIdp.text())
+      expect(form.action).toBe(`${server.publicUrl}/sso/${t.id}/saml/acs`)
+      const res = await postToAcs(form.action, form.fields.SAMLResponse!, form.fields.RelayState)
+      expect(res.status).toBe(200)
+      // Tenant "e2e" has no SCIM users: the person signs in but is not provisioned there.
+      expect(res.text).toContain('Signed in as ada@example.com (not provisioned)')
+      expect(res.text).toContain('Flow: sp-initiated')
+    } finally {
+      await idpServer.close()
+    }
   })
 
   it('IdP-initiated sign-in of someone SCIM never provisioned says so', async () => {

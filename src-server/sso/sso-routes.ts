@@ -279,11 +279,11 @@ export function createSsoHandler(deps: SsoDeps) {
         })
         return
       }
-      listEvents(req, res, url, decodeURIComponent(events[1]!))
+      listEvents(req, res, url, safeDecode(events[1]!))
       return
     }
     const m = SSO_PATH.exec(url.pathname)!
-    const tenantId = decodeURIComponent(m[1]!)
+    const tenantId = safeDecode(m[1]!)
     const action = m[2]!
     const expected = action === 'acs' ? 'POST' : 'GET'
     if (method !== expected && !(method === 'HEAD' && expected === 'GET')) {
@@ -315,6 +315,15 @@ export function createSsoHandler(deps: SsoDeps) {
         'application/samlmetadata+xml; charset=utf-8',
         spMetadataXml(spUrls(origin, tenantId)),
       )
+  }
+}
+
+/** A malformed %-escape names no tenant; it must not become a 500. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
   }
 }
 

@@ -196,3 +196,73 @@ export function readRedirectRequest(location: string): {
     xml,
   }
 }
+
+export interface TestIdpServer {
+  /** The IdP's SSO URL (Redirect binding): put it in the metadata pushed to the tenant. */
+  ssoUrl: string
+  close(): Promise<void>
+}
+
+/**
+ * The IdP as an HTTP endpoint on loopback: it answers an AuthnRequest (Redirect binding) with the
+ * auto-submitting form a real IdP sends, carrying a signed response to the request's ACS URL.
+ * `who` picks the signed-in person; `tweak` changes the response (to provoke a refusal).
+ */
+export async function startTestIdpServer(
+  idp: TestIdp,
+  opts: { who?: string; tweak?: Partial<ResponseOptions>; sign?: SignWhat } = {},
+): Promise<TestIdpServer> {
+  const { createServer } = await import('node:http')
+  const server = createServer((req, res) => {
+    try {
+      const request = readRedirectRequest(`http://idp.test${req.url ?? '/'}`)
+      const acsUrl = request.acsUrl ?? ''
+      const xml = buildResponse({
+        issuer: idp.entityId,
+        audience: request.issuer ?? '',
+        acsUrl,
+        inResponseTo: request.id,
+        nameId: opts.who ?? 'ada@example.com',
+        ...opts.tweak,
+      })
+      const value = encodePost(signResponse(xml, idp.key, opts.sign ?? 'assertion'))
+      const relay =
+        request.relayState === null
+          ? ''
+          : `<input type="hidden" name="RelayState" value="${esc(request.relayState)}"/>`
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      res.end(
+        `<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${esc(acsUrl)}"><input type="hidden" name="SAMLResponse" value="${value}"/>${relay}<noscript><button type="submit">Continue</button></noscript></form></body></html>`,
+      )
+    } catch (err) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' })
+      res.end(`The test IdP could not read the AuthnRequest: ${(err as Error).message}`)
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return {
+    ssoUrl: `http://127.0.0.1:${port}/sso/saml`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+/** The action and fields of the IdP's auto-submitting form, as a browser would read them. */
+export function readAutoPostForm(html: string): { action: string; fields: Record<string, string> } {
+  const unesc = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+  const action = unesc(/<form[^>]*action="([^"]*)"/.exec(html)?.[1] ?? '')
+  const fields: Record<string, string> = {}
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+    fields[m[1]!] = unesc(m[2]!)
+  }
+  return { action, fields }
+}

@@ -94,7 +94,17 @@ export function checkContent(
   const irt = r.inResponseTo ?? bearer?.inResponseTo ?? null
   out.inResponseTo = irt
   out.idpInitiated = irt === null
-  if (irt !== null && expect.isPendingRequest) {
+  const confirmed = bearer?.inResponseTo ?? null
+  if (r.inResponseTo !== null && confirmed !== null && r.inResponseTo !== confirmed) {
+    failures.push(
+      failure(
+        'saml.in_response_to_unknown',
+        `The response answers request ${r.inResponseTo} but its assertion was issued for ${confirmed}.`,
+        'The assertion was taken from another sign-in; start again from the SP login URL.',
+        { expected: r.inResponseTo, got: confirmed },
+      ),
+    )
+  } else if (irt !== null && expect.isPendingRequest) {
     if (!expect.isPendingRequest(irt)) {
       failures.push(
         failure(

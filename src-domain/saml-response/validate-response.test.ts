@@ -190,6 +190,22 @@ describe('validateSamlResponse: each refusal has its reason and evidence', () =>
       code: 'saml.in_response_to_unknown',
       evidence: { got: '_forged' },
     })
+    const spliced = signResponse(response({ inResponseTo: '_req2' }), idp.key).replace(
+      /(<saml2:SubjectConfirmationData[^>]*InResponseTo=")_req2"/,
+      '$1_other"',
+    )
+    // Changing the signed assertion breaks its digest: splice into the unsigned envelope instead.
+    expect(check(spliced).reason?.code).toBe('saml.signature_invalid')
+    const mixed = check(
+      signResponse(response({ inResponseTo: '_req2' }), idp.key).replace(
+        'InResponseTo="_req2">',
+        'InResponseTo="_req3">',
+      ),
+    )
+    expect(mixed.reason).toMatchObject({
+      code: 'saml.in_response_to_unknown',
+      evidence: { expected: '_req3', got: '_req2' },
+    })
     const unsolicited = check(signResponse(response(), idp.key), { allowIdpInitiated: false })
     expect(unsolicited.reason?.code).toBe('saml.in_response_to_unknown')
   })

@@ -78,11 +78,11 @@ export interface SamlValidation {
   idpInitiated: boolean
 }
 
-function empty(reason: SamlFailure): SamlValidation {
+function empty(reason: SamlFailure | null): SamlValidation {
   return {
     valid: false,
     reason,
-    failures: [reason],
+    failures: reason ? [reason] : [],
     skipped: [],
     encoding: null,
     relayState: null,
@@ -122,8 +122,8 @@ export function validateSamlResponse(
     )
   }
   const root = message.root
-  const failures: SamlFailure[] = []
-  const out: SamlValidation = { ...empty(failure('saml.malformed', '', '')), failures }
+  const out = empty(null)
+  const failures = out.failures
   out.encoding = message.encoding
   out.relayState = message.relayState
   out.response = readResponse(root)

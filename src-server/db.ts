@@ -159,6 +159,24 @@ const migrations: string[] = [
   CREATE INDEX events_tenant_status ON events(tenant_id, status, seq);
   CREATE INDEX events_tenant_time ON events(tenant_id, time_ms);
   `,
+  // 4: SSO events: every sign-in attempt at the ACS, with the decoded, redacted assertion.
+  `
+  CREATE TABLE sso_events (
+    id INTEGER PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    user_name TEXT,
+    user_name_lower TEXT,
+    assertion_id TEXT,
+    json TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX sso_events_tenant_seq ON sso_events(tenant_id, seq);
+  CREATE INDEX sso_events_tenant_user ON sso_events(tenant_id, user_name_lower, seq);
+  CREATE INDEX sso_events_tenant_assertion ON sso_events(tenant_id, assertion_id);
+  `,
 ]
 
 export const schemaVersion = migrations.length

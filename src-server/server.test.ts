@@ -152,7 +152,7 @@ describe('storage', () => {
     await a.stop(true)
     // Roll the folder back to schema 1 (before event_members existed).
     const db = new DatabaseSync(join(dataDir, 'scim-backend.sqlite'))
-    db.exec('DROP TABLE event_members; PRAGMA user_version = 1')
+    db.exec('DROP TABLE event_members; DROP TABLE IF EXISTS sso_events; PRAGMA user_version = 1')
     db.close()
     const b = await startTestServer({ dataDir })
     running.push(b)

@@ -14,6 +14,7 @@ import {
   type RateOption,
 } from './rate-limit.ts'
 import { createScimHandler, SCIM_CONTENT_TYPE, SCIM_PREFIX } from './scim-http.ts'
+import { createSsoHandler, isSsoPath } from './sso/sso-routes.ts'
 import { ERROR_SCHEMA } from './scim/scim-error.ts'
 import { EventStore } from './store/events.ts'
 import { generateSecret, sha256Hex } from './store/hash.ts'
@@ -160,6 +161,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     unauthRate ? new RateLimiter(unauthRate) : undefined,
     (hash) => tenants.tokenByHash(hash)?.revokedAt === null,
   )
+  const handleSso = createSsoHandler({ tenants, resources, log })
   const handleAdmin = createAdminHandler({
     tenants,
     resources,
@@ -194,9 +196,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const task =
       lower === SCIM_PREFIX || lower.startsWith(`${SCIM_PREFIX}/`)
         ? handleScim(req, res, url, publicOrigin)
-        : under(ADMIN_PREFIX)
-          ? handleAdmin(req, res, url, publicOrigin)
-          : Promise.resolve(notFound(res, p))
+        : isSsoPath(p)
+          ? handleSso(req, res, url, publicOrigin)
+          : under(ADMIN_PREFIX)
+            ? handleAdmin(req, res, url, publicOrigin)
+            : Promise.resolve(notFound(res, p))
     task.catch((err: unknown) => {
       log({ level: 'error', msg: 'request failed', error: String(err) })
       if (!res.headersSent) {

@@ -41,6 +41,8 @@ export const errorCodes = [
   'backend.unavailable',
   'sso.confirmation_required',
   'sso.rejected',
+  'sso.not_configured',
+  'saml.read_failed',
   'scim.http_error',
   'scim.not_scim',
   'harness.bad_input',

@@ -245,6 +245,32 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/tenants/{tenantId}/sso-events': {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        tenantId: components['parameters']['TenantId']
+      }
+      cookie?: never
+    }
+    /**
+     * SSO events (sign-in attempts at the ACS), newest first, cursor-paginated by sequence number
+     * @description One event per SAML response posted to the tenant's ACS, accepted or refused. A refusal
+     *     carries a stable `reason` code (`saml.audience_mismatch`, `saml.wrong_certificate`,
+     *     `saml.expired`, ...) with its `evidence` (expected vs got, certificate fingerprints, clock
+     *     difference). The decoded assertion is included with its attributes; signature values and
+     *     certificates are not. Sequence numbers are per tenant.
+     */
+    get: operations['listSsoEvents']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -424,6 +450,75 @@ export interface components {
     }
     EventPage: {
       items: components['schemas']['ProvisioningEvent'][]
+      nextCursor: string | null
+    }
+    SsoEvent: {
+      seq: number
+      /** Format: date-time */
+      time: string
+      tenantId: string
+      /** @enum {string} */
+      outcome: 'success' | 'failure'
+      /** @description A saml.* reason code (saml.unsigned, saml.signature_invalid, saml.wrong_certificate, saml.wrapping, saml.issuer_mismatch, saml.destination_mismatch, saml.recipient_mismatch, saml.audience_mismatch, saml.not_yet_valid, saml.expired, saml.in_response_to_unknown, saml.replayed, saml.nameid_not_email, saml.attribute_missing, saml.status_error, saml.assertion_encrypted, saml.malformed, saml.dtd, saml.too_large, saml.not_a_response) or sso.not_configured; null on success */
+      reason: string | null
+      message: string
+      hint: string | null
+      /** @description Expected vs got (expected, got), certificate SHA-256 fingerprints (signedWith, expectedCertificates), clock difference (now, notBefore, notOnOrAfter, skewSeconds, clockDifferenceSeconds), missing attributes (missing, present) */
+      evidence: {
+        [key: string]: unknown
+      }
+      /** @description Every failure found, the first being `reason` */
+      failures: {
+        code: string
+        message: string
+      }[]
+      /** @enum {string} */
+      flow: 'sp-initiated' | 'idp-initiated' | 'unknown'
+      /** @description The e-mail (or NameID) the assertion names */
+      userName: string | null
+      scimUser: null | {
+        id: string
+        userName: string
+        active: boolean
+      }
+      inResponseTo: string | null
+      relayState: string | null
+      signature: {
+        /** @enum {string} */
+        signed: 'none' | 'response' | 'assertion' | 'both'
+        /** @description The trusted certificate that verified the signature */
+        certificateSha256: string | null
+      }
+      assertion: null | components['schemas']['SamlAssertion']
+      /** @description True when `assertion` was read from the signed */
+      verified: boolean
+    }
+    SamlAssertion: {
+      id: string | null
+      issuer: string | null
+      issueInstant: string | null
+      nameId: string | null
+      nameIdFormat: string | null
+      subjectConfirmations: {
+        method: string | null
+        recipient: string | null
+        notBefore: string | null
+        notOnOrAfter: string | null
+        inResponseTo: string | null
+      }[]
+      notBefore: string | null
+      notOnOrAfter: string | null
+      audiences: string[]
+      authnInstant: string | null
+      sessionIndex: string | null
+      attributes: {
+        name: string
+        friendlyName: string | null
+        values: string[]
+      }[]
+    }
+    SsoEventPage: {
+      items: components['schemas']['SsoEvent'][]
       nextCursor: string | null
     }
   }
@@ -855,6 +950,37 @@ export interface operations {
           'text/event-stream': string
         }
       }
+      401: components['responses']['Unauthorized']
+      404: components['responses']['NotFound']
+    }
+  }
+  listSsoEvents: {
+    parameters: {
+      query?: {
+        /** @description `nextCursor` of the previous page, or any sequence number: events below it */
+        cursor?: string
+        limit?: components['parameters']['Limit']
+        /** @description userName or e-mail (case-insensitive), externalId or SCIM id; matches attempts naming that user or any e-mail of the SCIM user it resolves to */
+        user?: string
+      }
+      header?: never
+      path: {
+        tenantId: components['parameters']['TenantId']
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description A page of SSO events */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SsoEventPage']
+        }
+      }
+      400: components['responses']['BadRequest']
       401: components['responses']['Unauthorized']
       404: components['responses']['NotFound']
     }

@@ -20,6 +20,21 @@ export const commands: CliCommandEntry[] = [
     load: async () => (await import('./metadata-inspect.ts')).metadataInspectCommand,
   },
   {
+    path: ['saml', 'inspect'],
+    usage:
+      'saml inspect <file|-> [--tenant ID (--backend URL | --connection NAME) | --metadata FILE] [--json]',
+    summary:
+      'Decode a captured SAMLResponse or AuthnRequest locally and validate it as the ACS would: exit 0 valid, 1 not.',
+    load: async () => (await import('./saml-inspect.ts')).samlInspectCommand,
+  },
+  {
+    path: ['sso', 'explain'],
+    usage: 'sso explain --tenant ID --user NAME [--json] [--backend URL | --connection NAME]',
+    summary:
+      "Tell one user's sign-in story from the SSO events and explain each refusal, with the fix in Okta's and Entra's terms: exit 0 signs in, 1 does not.",
+    load: async () => (await import('./sso-explain.ts')).ssoExplainCommand,
+  },
+  {
     path: ['check'],
     usage:
       'check --url URL [--token-env NAME | --token-stdin] [--profile okta|entra|rfc] [--read-only] [--report FILE.json] [--junit FILE] [--html FILE] [--har FILE] [--concurrency N] [--timeout SECONDS] [--only ID,ID]',

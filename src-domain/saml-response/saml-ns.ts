@@ -1,0 +1,7 @@
+export const SAMLP_NS = 'urn:oasis:names:tc:SAML:2.0:protocol'
+export const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion'
+export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#'
+export const NAMEID_EMAIL = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'
+export const NAMEID_UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'
+export const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success'
+export const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer'

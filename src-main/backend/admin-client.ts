@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch'
 import { AppError } from '../../src-shared/errors.ts'
+import type { ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
 import type { components, operations, paths } from './admin-api.d.ts'
 import { httpError, networkError, notJsonError } from './admin-client-errors.ts'
 
@@ -11,8 +12,11 @@ export type ScimToken = components['schemas']['ScimToken']
 export type UserPage = components['schemas']['UserPage']
 export type GroupPage = components['schemas']['GroupPage']
 export type Department = components['schemas']['Department']
-export type EventPage = components['schemas']['EventPage']
-export type ProvisioningEvent = components['schemas']['ProvisioningEvent']
+/** The one event type of the console (zod-validated where the log receives events). */
+export type { ProvisioningEvent }
+export type EventPage = Omit<components['schemas']['EventPage'], 'items'> & {
+  items: ProvisioningEvent[]
+}
 export type UserQuery = NonNullable<operations['listUsers']['parameters']['query']>
 export type GroupQuery = NonNullable<operations['listGroups']['parameters']['query']>
 export type EventQuery = NonNullable<operations['listEvents']['parameters']['query']>

@@ -25,7 +25,8 @@ import { seedFromFilter, ValueIndex } from './patch-values.ts'
 
 export type OpName = 'add' | 'replace' | 'remove'
 
-export const LENIENT: CoerceOptions = { lenientShapes: true }
+const LENIENT: CoerceOptions = { lenientShapes: true }
+
 function isReadOnly(resolved: ResolvedAttribute): boolean {
   return resolved.attribute.mutability === 'readOnly' || resolved.leaf.mutability === 'readOnly'
 }

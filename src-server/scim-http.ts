@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { redact, redactString } from '../src-shared/redact.ts'
+import type { ScimErrorReason } from '../src-shared/scim-error-reasons.ts'
 import { readBody } from './http/body.ts'
 import { exceedsDepth, MAX_JSON_DEPTH } from './http/json-depth.ts'
 import type { EventFeed } from './event-feed.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { ScimError } from './scim/scim-error.ts'
+import type { ScimErrorBody } from './scim/scim-error.ts'
 import { scimRouter } from './scim-routes.ts'
 import type { EventDraft, ScimContext, ScimResult } from './scim-routes.ts'
 import { capBody } from './store/events.ts'
@@ -53,29 +55,47 @@ function bearerToken(req: IncomingMessage): string | undefined {
 }
 
 /**
- * The 401 detail for an Authorization header that is not "Bearer <token>". The provisioning log's
- * diagnosis recognises these sentences (`src-main/provisioning-log/diagnosis.ts`): keep them in step.
+ * The 401 for an Authorization header that is not "Bearer <token>". The reason code says which
+ * setup mistake it is (the provisioning log's diagnosis branches on it); the detail explains it.
  */
-function misformedAuthDetail(words: string[], known: TokenRecord | undefined): string {
+function misformedAuth(words: string[], known: TokenRecord | undefined): ScimError {
   const revoked = known !== undefined && known.revokedAt !== null
   const doubled = words.length >= 3 && /^bearer$/i.test(words[0]!) && /^bearer$/i.test(words[1]!)
   if (known && doubled) {
     return revoked
-      ? 'The token was sent as "Bearer Bearer …" and it is revoked: remove the "Bearer " you pasted into the IdP\'s token field and paste the tenant\'s current token instead.'
-      : 'The token is right but was sent as "Bearer Bearer …": remove the "Bearer " you pasted into the IdP\'s token field (Okta and Entra add the scheme themselves).'
+      ? unauthorized(
+          'The token was sent as "Bearer Bearer …" and it is revoked: remove the "Bearer " you pasted into the IdP\'s token field and paste the tenant\'s current token instead.',
+          'auth.bearer_doubled_revoked',
+        )
+      : unauthorized(
+          'The token is right but was sent as "Bearer Bearer …": remove the "Bearer " you pasted into the IdP\'s token field (Okta and Entra add the scheme themselves).',
+          'auth.bearer_doubled',
+        )
   }
   if (known && words.length === 1) {
     return revoked
-      ? 'The token was sent without the "Bearer " scheme and it is revoked: paste the tenant\'s current token into the IdP and use bearer authentication (Okta: "HTTP Header" auth, Entra: "Secret Token").'
-      : 'The token is right but was sent without the "Bearer " scheme: use the IdP\'s bearer authentication so it sends "Authorization: Bearer <token>" (Okta: "HTTP Header" auth, Entra: "Secret Token").'
+      ? unauthorized(
+          'The token was sent without the "Bearer " scheme and it is revoked: paste the tenant\'s current token into the IdP and use bearer authentication (Okta: "HTTP Header" auth, Entra: "Secret Token").',
+          'auth.scheme_missing_revoked',
+        )
+      : unauthorized(
+          'The token is right but was sent without the "Bearer " scheme: use the IdP\'s bearer authentication so it sends "Authorization: Bearer <token>" (Okta: "HTTP Header" auth, Entra: "Secret Token").',
+          'auth.scheme_missing',
+        )
   }
   return known && !revoked
-    ? 'The token is right but the Authorization header is not "Bearer <token>". Send it with the Bearer scheme (Okta: "HTTP Header" auth with the Bearer prefix, Entra: "Secret Token").'
-    : 'The Authorization header is not "Bearer <token>". Paste the token in the IdP with the Bearer scheme (Okta: "HTTP Header" auth, Entra: "Secret Token").'
+    ? unauthorized(
+        'The token is right but the Authorization header is not "Bearer <token>". Send it with the Bearer scheme (Okta: "HTTP Header" auth with the Bearer prefix, Entra: "Secret Token").',
+        'auth.scheme_wrong',
+      )
+    : unauthorized(
+        'The Authorization header is not "Bearer <token>". Paste the token in the IdP with the Bearer scheme (Okta: "HTTP Header" auth, Entra: "Secret Token").',
+        'auth.header_malformed',
+      )
 }
 
-function unauthorized(detail: string): ScimError {
-  return new ScimError(401, detail)
+function unauthorized(detail: string, reason: ScimErrorReason): ScimError {
+  return new ScimError(401, detail, undefined, reason)
 }
 
 /** The SCIM front door: auth → rate limit → route → content type → body → handler → event. */
@@ -117,13 +137,14 @@ export function createScimHandler(deps: ScimDeps) {
             tokenHashPrefix = hash.slice(0, 8)
             const known = deps.tenants.tokenByHash(hash)
             if (known) tenantId = known.tenantId
-            return errorResult(unauthorized(misformedAuthDetail(words, known)), {
+            return errorResult(misformedAuth(words, known), {
               'WWW-Authenticate': 'Bearer realm="scim"',
             })
           }
           return errorResult(
             unauthorized(
               'No bearer token. Send Authorization: Bearer <SCIM token> on every request.',
+              'auth.no_token',
             ),
             { 'WWW-Authenticate': 'Bearer realm="scim"' },
           )
@@ -141,6 +162,7 @@ export function createScimHandler(deps: ScimDeps) {
               record
                 ? "This SCIM token was revoked. Put the tenant's current token into the IdP."
                 : 'This SCIM token is not registered with any tenant. Check it was copied whole and registered in the console.',
+              record ? 'auth.token_revoked' : 'auth.token_unknown',
             ),
             { 'WWW-Authenticate': 'Bearer realm="scim", error="invalid_token"' },
           )
@@ -170,6 +192,8 @@ export function createScimHandler(deps: ScimDeps) {
             new ScimError(
               404,
               `No SCIM endpoint at ${SCIM_PREFIX}${pathname}. This server serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas under ${origin}${SCIM_PREFIX}.`,
+              undefined,
+              'request.no_endpoint',
             ),
           )
         }
@@ -283,11 +307,13 @@ export function createScimHandler(deps: ScimDeps) {
     if (!res.headersSent && !res.destroyed) send(req, res, result)
 
     const isError = result.status >= 400
-    let error: EventError | null = null
+    // The reason travels inside the stored error JSON (store/events.ts keeps it as given).
+    let error: (EventError & { reason?: ScimErrorReason }) | null = null
     if (isError && result.body && typeof result.body === 'object') {
-      const b = result.body as { status?: string; scimType?: string; detail?: string }
+      const b = result.body as Partial<ScimErrorBody>
       error = { status: String(b.status ?? result.status), detail: String(b.detail ?? '') }
       if (b.scimType) error.scimType = b.scimType
+      if (b.reason) error.reason = b.reason
     }
     try {
       deps.hub.record({

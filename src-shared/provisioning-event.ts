@@ -46,6 +46,11 @@ export const provisioningEventSchema = z.object({
       status: z.string(),
       scimType: z.string().optional(),
       detail: z.string(),
+      /**
+       * The backend's machine reason (src-shared/scim-error-reasons.ts); absent on events recorded
+       * before reasons existed. A string, not an enum, so a newer backend's code is kept, not refused.
+       */
+      reason: z.string().optional(),
     })
     .nullable(),
   tokenHashPrefix: z.string().nullable(),

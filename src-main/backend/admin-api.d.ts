@@ -417,6 +417,41 @@ export interface components {
       | 'read'
       | 'lookup_empty'
       | 'rejected'
+    /**
+     * @description The machine reason of a SCIM error: the backend's error bodies carry it as the extension
+     *     member `reason` beside RFC 7644's schemas/status/scimType/detail, and the event records it.
+     *     Branch on it, never on `detail`. Absent on events recorded before reasons existed; clients
+     *     must accept codes not listed here (a newer backend may add some). Known codes:
+     *     - `auth.no_token`: The request carried no Authorization header.
+     *     - `auth.bearer_doubled`: A registered, active token was sent as "Bearer Bearer <token>": "Bearer " was pasted into the IdP's token field.
+     *     - `auth.bearer_doubled_revoked`: A revoked token was sent as "Bearer Bearer <token>": both the pasted scheme and the token are wrong.
+     *     - `auth.scheme_missing`: A registered, active token was sent without the "Bearer " scheme (the bare token in the header).
+     *     - `auth.scheme_missing_revoked`: A revoked token was sent without the "Bearer " scheme.
+     *     - `auth.scheme_wrong`: A registered, active token was sent with another scheme or shape than "Bearer <token>" (such as Basic).
+     *     - `auth.header_malformed`: The Authorization header is not "Bearer <token>" and holds no active token of any tenant.
+     *     - `auth.token_revoked`: The bearer token was registered but has been revoked.
+     *     - `auth.token_unknown`: The bearer token is not registered with any tenant.
+     *     - `request.rate_limited`: The tenant's rate limit was exceeded; the response carries Retry-After.
+     *     - `request.no_endpoint`: No SCIM endpoint at that path.
+     *     - `request.method_not_allowed`: The endpoint does not support that method.
+     *     - `request.media_type`: The Content-Type is neither application/scim+json nor application/json.
+     *     - `request.body_too_large`: The request body exceeds the server's body limit.
+     *     - `resource.not_found`: No such resource (user, group, schema or resource type) in this tenant.
+     *     - `resource.version_mismatch`: If-Match names another version than the current one.
+     *     - `scim.invalid_filter`: RFC 7644 scimType invalidFilter: the filter is malformed or unsupported.
+     *     - `scim.too_many`: RFC 7644 scimType tooMany.
+     *     - `scim.uniqueness`: RFC 7644 scimType uniqueness: a unique attribute (userName) is taken.
+     *     - `scim.mutability`: RFC 7644 scimType mutability: a read-only or immutable attribute.
+     *     - `scim.invalid_syntax`: RFC 7644 scimType invalidSyntax: the body or request is malformed.
+     *     - `scim.invalid_path`: RFC 7644 scimType invalidPath: a PATCH path is malformed or unknown.
+     *     - `scim.no_target`: RFC 7644 scimType noTarget: a PATCH path matched nothing.
+     *     - `scim.invalid_value`: RFC 7644 scimType invalidValue: an attribute has a wrong type or value.
+     *     - `scim.invalid_vers`: RFC 7644 scimType invalidVers.
+     *     - `scim.sensitive`: RFC 7644 scimType sensitive.
+     *     - `server.internal`: The server hit an unexpected error; the request changed nothing.
+     *     - `request.rejected`: Any other refusal (a status without a more specific reason).
+     */
+    ScimErrorReason: string
     ProvisioningEvent: {
       /** @description The tenant's own sequence: 1, 2, 3, ... without gaps (continues across restarts). A jump from n to m > n+1 on the stream means events n+1 .. m-1 were missed; they can be read with `cursor=m`. Retention deletes a tenant's oldest events, so numbers below the oldest stored event are pruned, not missing. */
       seq: number
@@ -438,6 +473,7 @@ export interface components {
         status: string
         scimType?: string
         detail: string
+        reason?: components['schemas']['ScimErrorReason']
       }
       /** @description First 8 hex of the SHA-256 of the bearer token sent */
       tokenHashPrefix: string | null

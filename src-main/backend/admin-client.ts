@@ -7,6 +7,7 @@ import {
   type PlainHttpRefusal,
 } from '../../src-domain/net/secret-transport.ts'
 import { isInsecureHttpOptedIn } from './insecure-http-opt-in.ts'
+import type { ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
 import type { components, operations, paths } from './admin-api.d.ts'
 import { httpError, networkError, notJsonError } from './admin-client-errors.ts'
 
@@ -18,8 +19,11 @@ export type ScimToken = components['schemas']['ScimToken']
 export type UserPage = components['schemas']['UserPage']
 export type GroupPage = components['schemas']['GroupPage']
 export type Department = components['schemas']['Department']
-export type EventPage = components['schemas']['EventPage']
-export type ProvisioningEvent = components['schemas']['ProvisioningEvent']
+/** The one event type of the console (zod-validated where the log receives events). */
+export type { ProvisioningEvent }
+export type EventPage = Omit<components['schemas']['EventPage'], 'items'> & {
+  items: ProvisioningEvent[]
+}
 export type UserQuery = NonNullable<operations['listUsers']['parameters']['query']>
 export type GroupQuery = NonNullable<operations['listGroups']['parameters']['query']>
 export type EventQuery = NonNullable<operations['listEvents']['parameters']['query']>

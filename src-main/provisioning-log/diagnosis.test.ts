@@ -128,6 +128,7 @@ describe('diagnosis against the reference backend with real IdP request sequence
     expect(f.explanation).toMatch(/"Bearer " was pasted into the IdP's token field/)
     expect(f.explanation).toMatch(/sent as "Bearer Bearer …"/)
     expect(f.fix).toMatch(/Remove the "Bearer " you pasted into the IdP's token field/)
+    expect(story.events.find((e) => e.status === 401)?.error?.reason).toBe('auth.bearer_doubled')
     expect(f.evidence.map((e) => e.summary)).toEqual([
       expect.stringMatching(/GET \/Users\?filter=.* → 401/),
     ])
@@ -147,6 +148,40 @@ describe('diagnosis against the reference backend with real IdP request sequence
     const f = story.diagnosis.findings[0]!
     expect(f.explanation).toMatch(/without the "Bearer " scheme/)
     expect(f.fix).toMatch(/"HTTP Header" auth/)
+    expect(story.events.find((e) => e.status === 401)?.error?.reason).toBe('auth.scheme_missing')
+  })
+
+  it('the token sent with the Basic scheme: the reason is auth.scheme_wrong and the fix names bearer authentication', async () => {
+    const b = await backend()
+    const t = await createTenant(b, 'Acme')
+    const sent = await oktaAssign(b.scim, 'jane@acme.com', { authorization: `Basic ${t.token}` })
+    expect(sent).toBeUndefined()
+    const story = await explain(b, 'jane@acme.com', t.tenantId)
+    expect(causes(story)).toEqual(['auth_rejected'])
+    expect(story.events.find((e) => e.status === 401)?.error?.reason).toBe('auth.scheme_wrong')
+    const f = story.diagnosis.findings[0]!
+    expect(f.explanation).toMatch(/another authentication scheme \(such as Basic\)/)
+    expect(f.fix).toMatch(/Switch the IdP app to bearer authentication/)
+  })
+
+  it('a revoked token sent as "Bearer Bearer …": both mistakes are named', async () => {
+    const b = await backend()
+    const t = await createTenant(b, 'Acme')
+    const revoke = await b.admin(`/tenants/${t.tenantId}/scim/tokens/${t.tokenId}`, {
+      method: 'DELETE',
+    })
+    expect(revoke.status).toBe(204)
+    const sent = await oktaAssign(b.scim, 'jane@acme.com', {
+      authorization: `Bearer Bearer ${t.token}`,
+    })
+    expect(sent).toBeUndefined()
+    const story = await explain(b, 'jane@acme.com', t.tenantId)
+    expect(story.events.find((e) => e.status === 401)?.error?.reason).toBe(
+      'auth.bearer_doubled_revoked',
+    )
+    const f = story.diagnosis.findings[0]!
+    expect(f.explanation).toMatch(/Bearer Bearer …"; that token is also revoked/)
+    expect(f.fix).toMatch(/current SCIM token \(without "Bearer "\)/)
   })
 
   it('the IdP uses the token of another tenant: the requests are found there', async () => {
@@ -364,7 +399,11 @@ describe('diagnosis of causes the reference backend cannot produce (synthetic ev
         path: oktaLookupPath('jane@acme.com'),
         status: 401,
         outcome: 'rejected',
-        error: { status: '401', detail: 'This SCIM token was revoked.' },
+        error: {
+          status: '401',
+          detail: 'This SCIM token was revoked.',
+          reason: 'auth.token_revoked',
+        },
       }),
       synthetic(2, { path: oktaLookupPath('jane@acme.com'), outcome: 'lookup_empty' }),
       synthetic(3, {
@@ -394,6 +433,49 @@ describe('diagnosis of causes the reference backend cannot produce (synthetic ev
     })
     expect(d.verdict).toBe('healthy')
     expect(d.findings.map((f) => [f.cause, f.resolved])).toEqual([['auth_rejected', true]])
+  })
+})
+
+describe('the diagnosis branches on reason codes, not on the wording of the detail (synthetic events)', () => {
+  async function authFindingFor(error: ProvisioningEvent['error']) {
+    const index = new EventIndex({ capacity: 10 })
+    index.insertMany([
+      synthetic(1, {
+        path: oktaLookupPath('jane@acme.com'),
+        status: 401,
+        outcome: 'rejected',
+        error,
+      }),
+    ])
+    const story = await buildUserStory({ index, query: 'jane@acme.com', tenantId: 't1' })
+    const d = diagnose(story)
+    expect(d.findings.map((f) => f.cause)).toEqual(['auth_rejected'])
+    return d.findings[0]!
+  }
+
+  it('a reworded detail with the reason auth.bearer_doubled is still the doubled scheme', async () => {
+    const f = await authFindingFor({
+      status: '401',
+      detail: 'Wrong header (reworded by a newer backend).',
+      reason: 'auth.bearer_doubled',
+    })
+    expect(f.explanation).toMatch(/"Bearer " was pasted into the IdP's token field/)
+  })
+
+  it('a detail that reads like the doubled scheme but carries another reason follows the reason', async () => {
+    const f = await authFindingFor({
+      status: '401',
+      detail: 'The token is right but was sent as "Bearer Bearer …".',
+      reason: 'auth.token_unknown',
+    })
+    expect(f.explanation).toMatch(/not registered with any tenant/)
+    expect(f.explanation).not.toMatch(/was pasted into/)
+  })
+
+  it('an event recorded before reasons existed gets the general token advice and quotes the detail', async () => {
+    const f = await authFindingFor({ status: '401', detail: 'Sent as "Bearer Bearer …".' })
+    expect(f.explanation).toMatch(/wrong or expired/)
+    expect(f.explanation).toContain('the backend said: "Sent as "Bearer Bearer …"."')
   })
 })
 

@@ -5,33 +5,28 @@ import {
   type EventFilter,
   type ProvisioningEvent,
 } from '../../src-shared/provisioning-event.ts'
+import { DEFAULT_BODY_BUDGET, EventSummaries, textMatcher } from './event-summaries.ts'
+import type { IndexPage, IndexQuery, IndexStats } from './event-index-types.ts'
 import { flatUserKeys } from './user-keys.ts'
+
+export { DEFAULT_BODY_BUDGET } from './event-summaries.ts'
+export type { IndexPage, IndexQuery, IndexStats } from './event-index-types.ts'
 
 /**
  * A bounded in-memory index of provisioning events (a ring: the oldest are evicted).
  *
  * Memory: the fields the filters need live in typed-array columns (about 70 bytes per event);
- * the event's summary (everything but its bodies) is kept as JSON text (one flat string, no
- * object graph) and parsed only when a row is shown. Request and response bodies are what makes
- * real events big (0.5-2 KB from Okta and Entra, up to the backend's 16 KB cap), so they are
- * kept apart, as one JSON string per event, within a byte budget: over it, the oldest events'
- * bodies are dropped (their summaries stay for the whole capacity). `bodiesHeld(seq)` tells
- * whether an event is complete; `ProvisioningLog` reads dropped bodies back from the backend.
- * Free text matches bodies only while they are held; the summary (path, user, error detail)
- * always. Lookup by user walks a per-user chain threaded through the columns: each
- * event keeps, for each of its user keys, the ordinal of the previous event with the same key,
- * so finding one user's events costs their number, not the index size. No Map per event.
+ * the summary and the bodies are JSON text in event-summaries.ts, the bodies within a byte
+ * budget (`bodiesHeld(seq)` tells whether an event is complete; `ProvisioningLog` reads dropped
+ * bodies back from the backend). Lookup by user walks a per-user chain threaded through the
+ * columns: each event keeps, for each of its user keys, the ordinal of the previous event with
+ * the same key, so finding one user's events costs their number, not the index size.
  *
  * Events must arrive in ascending seq order (ProvisioningEventStream guarantees it); an event
  * whose seq is not above the newest is ignored, which also makes inserts idempotent.
  */
 
 export const DEFAULT_CAPACITY = 1_000_000
-/** Bytes (UTF-16 code units, as V8 counts one-byte strings) of bodies kept for the newest events. */
-export const DEFAULT_BODY_BUDGET = 128 * 1024 * 1024
-/** Flags of which bodies an event stored apart from its summary (null bodies stay inline). */
-const REQ_BODY = 1
-const RES_BODY = 2
 /** User keys kept per event (id, userName, email, externalId; or a group change's members). */
 const KEYS = 4
 const NONE = -1
@@ -39,36 +34,6 @@ const NONE = -1
 const METHOD_CODE = new Map<string, number>(eventMethods.map((m, i) => [m, i]))
 const RESOURCE_CODE = new Map<string, number>(eventResourceTypes.map((r, i) => [r, i]))
 const OUTCOME_CODE = new Map<string, number>(eventOutcomes.map((o, i) => [o, i]))
-
-export interface IndexQuery {
-  filter?: EventFilter
-  offset?: number
-  limit?: number
-  /** 'asc' = oldest first (the table's natural order); 'desc' = newest first. */
-  order?: 'asc' | 'desc'
-}
-
-export interface IndexPage {
-  /** Matches in the whole index, for the virtualized table's scroll height. */
-  total: number
-  offset: number
-  events: ProvisioningEvent[]
-}
-
-export interface IndexStats {
-  size: number
-  capacity: number
-  inserted: number
-  evicted: number
-  oldestSeq: number | null
-  newestSeq: number | null
-  distinctUserKeys: number
-  /** Bytes of bodies held, and the budget they are kept within. */
-  bodyBytes: number
-  bodyBudget: number
-  /** The oldest seq whose bodies are held (older events keep only their summary); null if none. */
-  bodiesHeldFromSeq: number | null
-}
 
 interface MatchCache {
   key: string
@@ -90,13 +55,9 @@ export class EventIndex {
   readonly #prev: Float64Array
   /** 1 where an event named more user keys than KEYS (a large group change): scanned, not chained. */
   readonly #overflow: Uint8Array
-  readonly #summary: Array<string | undefined>
-  readonly #bodies: Array<string | undefined>
-  readonly #bodyFlags: Uint8Array
+  /** Summaries and bodies (event-summaries.ts): the text side of each event. */
+  readonly #text: EventSummaries
   readonly bodyBudget: number
-  #bodyBytes = 0
-  /** Bodies are held for ordinals from here on (eviction is oldest-first, so they are contiguous). */
-  #bodyFloor = 0
   #inserted = 0
   #keyIds = new Map<string, number>()
   #keyHead = new Float64Array(1024)
@@ -127,9 +88,7 @@ export class EventIndex {
     this.#keys = new Int32Array(capacity * KEYS).fill(NONE)
     this.#prev = new Float64Array(capacity * KEYS).fill(NONE)
     this.#overflow = new Uint8Array(capacity)
-    this.#summary = new Array<string | undefined>(capacity)
-    this.#bodies = new Array<string | undefined>(capacity)
-    this.#bodyFlags = new Uint8Array(capacity)
+    this.#text = new EventSummaries(capacity, budget)
   }
 
   get size(): number {
@@ -150,7 +109,7 @@ export class EventIndex {
     if (newest !== null && event.seq <= newest) return false
     const ord = this.#inserted
     const slot = ord % this.capacity
-    if (ord >= this.capacity) this.#dropBodies(ord - this.capacity)
+    if (ord >= this.capacity) this.#text.dropUpTo(ord - this.capacity)
     this.#seq[slot] = event.seq
     const t = Date.parse(event.time)
     this.#time[slot] = Number.isNaN(t) ? 0 : t
@@ -159,7 +118,7 @@ export class EventIndex {
     this.#resource[slot] = RESOURCE_CODE.get(event.resourceType) ?? 3
     this.#outcome[slot] = OUTCOME_CODE.get(event.outcome) ?? 0
     this.#duration[slot] = event.durationMs
-    this.#storeBodies(ord, slot, event)
+    this.#text.store(ord, event)
     const keys = flatUserKeys(event)
     if (event.userName) {
       const id = this.#intern(event.userName.trim().toLowerCase())
@@ -201,12 +160,12 @@ export class EventIndex {
       oldestSeq: this.size === 0 ? null : this.#seq[this.#oldestOrd % this.capacity]!,
       newestSeq: this.newestSeq,
       distinctUserKeys: this.#keyIds.size,
-      bodyBytes: this.#bodyBytes,
+      bodyBytes: this.#text.bytes,
       bodyBudget: this.bodyBudget,
       bodiesHeldFromSeq:
-        this.size === 0 || this.#bodyFloor >= this.#inserted
+        this.size === 0 || this.#text.floor >= this.#inserted
           ? null
-          : this.#seq[Math.max(this.#bodyFloor, this.#oldestOrd) % this.capacity]!,
+          : this.#seq[Math.max(this.#text.floor, this.#oldestOrd) % this.capacity]!,
     }
   }
 
@@ -216,13 +175,13 @@ export class EventIndex {
    */
   bodiesHeld(seq: number): boolean | undefined {
     const ord = this.#ordOf(seq)
-    return ord === undefined ? undefined : this.#held(ord)
+    return ord === undefined ? undefined : this.#text.held(ord)
   }
 
   /** The event with this seq, if it is still in the index. */
   getBySeq(seq: number): ProvisioningEvent | undefined {
     const ord = this.#ordOf(seq)
-    return ord === undefined ? undefined : this.#event(ord)
+    return ord === undefined ? undefined : this.#text.read(ord)
   }
 
   #ordOf(seq: number): number | undefined {
@@ -248,7 +207,8 @@ export class EventIndex {
       else hi = mid
     }
     const out: ProvisioningEvent[] = []
-    for (let ord = lo; ord < this.#inserted && out.length < limit; ord++) out.push(this.#event(ord))
+    for (let ord = lo; ord < this.#inserted && out.length < limit; ord++)
+      out.push(this.#text.read(ord))
     return out
   }
 
@@ -277,14 +237,14 @@ export class EventIndex {
   }
 
   eventsForUserKeys(keys: Iterable<string>): ProvisioningEvent[] {
-    return this.ordinalsForUserKeys(keys).map((o) => this.#event(o))
+    return this.ordinalsForUserKeys(keys).map((o) => this.#text.read(o))
   }
 
   /** Events that named more user keys than the chains hold (big group changes), oldest first. */
   overflowEvents(): ProvisioningEvent[] {
     const out: ProvisioningEvent[] = []
     for (let ord = this.#oldestOrd; ord < this.#inserted; ord++)
-      if (this.#overflow[ord % this.capacity] === 1) out.push(this.#event(ord))
+      if (this.#overflow[ord % this.capacity] === 1) out.push(this.#text.read(ord))
     return out
   }
 
@@ -324,14 +284,14 @@ export class EventIndex {
     const events: ProvisioningEvent[] = []
     for (let i = offset; i < Math.min(total, offset + limit); i++) {
       const ord = q.order === 'desc' ? ords[total - 1 - i]! : ords[i]!
-      events.push(this.#event(ord))
+      events.push(this.#text.read(ord))
     }
     return { total, offset, events }
   }
 
   /** Every event matching the filter, oldest first (exports, the CLI). */
   *iterate(filter: EventFilter = {}): Generator<ProvisioningEvent> {
-    for (const ord of this.matchOrdinals(filter)) yield this.#event(ord)
+    for (const ord of this.matchOrdinals(filter)) yield this.#text.read(ord)
   }
 
   /**
@@ -402,80 +362,12 @@ export class EventIndex {
     }
     if (filter.text) {
       const re = textMatcher(filter.text)
-      checks.push((s) => {
-        if (re.test(this.#summary[s]!)) return true
-        const bodies = this.#bodies[s]
-        return bodies !== undefined && re.test(bodies)
-      })
+      checks.push((s) => this.#text.matches(s, re))
     }
     return (ord) => {
       const slot = ord % cap
       for (const check of checks) if (!check(slot)) return false
       return true
-    }
-  }
-
-  #event(ord: number): ProvisioningEvent {
-    const slot = ord % this.capacity
-    const event = JSON.parse(this.#summary[slot]!) as Record<string, unknown>
-    const flags = this.#bodyFlags[slot]!
-    if (flags === 0) return event as ProvisioningEvent
-    const bodies = this.#bodies[slot]
-    const held = bodies === undefined ? undefined : (JSON.parse(bodies) as [unknown, unknown])
-    // The summary holds a placeholder where each body was, so the keys keep the event's order.
-    if (flags & REQ_BODY) {
-      if (held) event.requestBody = held[0]
-      else delete event.requestBody
-    }
-    if (flags & RES_BODY) {
-      if (held) event.responseBody = held[1]
-      else delete event.responseBody
-    }
-    return event as ProvisioningEvent
-  }
-
-  #held(ord: number): boolean {
-    return this.#bodyFlags[ord % this.capacity] === 0 || ord >= this.#bodyFloor
-  }
-
-  #storeBodies(ord: number, slot: number, event: ProvisioningEvent): void {
-    const req = event.requestBody
-    const res = event.responseBody
-    const flags =
-      (req !== null && req !== undefined ? REQ_BODY : 0) |
-      (res !== null && res !== undefined ? RES_BODY : 0)
-    this.#bodyFlags[slot] = flags
-    this.#bodies[slot] = undefined
-    if (flags === 0) {
-      this.#summary[slot] = JSON.stringify(event)
-      return
-    }
-    this.#summary[slot] = JSON.stringify({
-      ...event,
-      ...(flags & REQ_BODY ? { requestBody: 0 } : {}),
-      ...(flags & RES_BODY ? { responseBody: 0 } : {}),
-    })
-    const bodies = JSON.stringify([req ?? null, res ?? null])
-    while (this.#bodyFloor < ord && this.#bodyBytes + bodies.length > this.bodyBudget)
-      this.#dropBodies(this.#bodyFloor)
-    if (bodies.length > this.bodyBudget) {
-      // Larger than the whole budget: the summary alone, like an evicted event.
-      this.#bodyFloor = ord + 1
-      return
-    }
-    this.#bodies[slot] = bodies
-    this.#bodyBytes += bodies.length
-  }
-
-  /** Drops the bodies of every event up to and including this ordinal. */
-  #dropBodies(upTo: number): void {
-    for (; this.#bodyFloor <= upTo; this.#bodyFloor++) {
-      const slot = this.#bodyFloor % this.capacity
-      const bodies = this.#bodies[slot]
-      if (bodies !== undefined) {
-        this.#bodyBytes -= bodies.length
-        this.#bodies[slot] = undefined
-      }
     }
   }
 
@@ -506,14 +398,4 @@ export class EventIndex {
     }
     return i === -1 ? 255 : eventMethods.length + i
   }
-}
-
-/**
- * Free text is matched against the stored JSON, where quotes are escaped and paths are
- * URL-encoded; the needle is tried in each of those spellings, case-insensitively.
- */
-function textMatcher(text: string): RegExp {
-  const variants = new Set([text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)])
-  const alternatives = [...variants].map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  return new RegExp(alternatives.join('|'), 'i')
 }

@@ -1,13 +1,24 @@
-import { AppError } from '../../src-shared/errors.ts'
-import {
-  provisioningEventSchema,
-  type ProvisioningEvent,
-  type StreamNotice,
-  type StreamState,
+import type { AppError } from '../../src-shared/errors.ts'
+import type {
+  ProvisioningEvent,
+  StreamNotice,
+  StreamState,
 } from '../../src-shared/provisioning-event.ts'
 import { redactString } from '../../src-shared/redact.ts'
-import { fetchEventPage, openEventStream, type LogBackend } from './events-api.ts'
-import { SseParser } from './sse-parser.ts'
+import type { EventStreamOptions, EventStreamStats } from './event-stream-options.ts'
+import { fetchEventRange, unrecoverableInGap, type RangeQuery } from './event-range.ts'
+import { fetchEventPage, openEventStream } from './events-api.ts'
+import { parseStreamMessage, readSseBody } from './stream-reader.ts'
+import {
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  describeFailure,
+  isFatal,
+  type BackoffOptions,
+} from './stream-reconnect.ts'
+
+export { backoffDelay, type BackoffOptions } from './stream-reconnect.ts'
+export type { EventStreamOptions, EventStreamStats } from './event-stream-options.ts'
 
 /**
  * The live provisioning event feed of one tenant: history from the paginated query, then the SSE
@@ -18,58 +29,10 @@ import { SseParser } from './sse-parser.ts'
  * delivered first (`stream.gap_filled`). What the query no longer has is reported, not waited
  * for: below its oldest retained event it was pruned by retention; between retained events it is
  * lost. A (re)connect resumes with Last-Event-ID and the backend replays from there.
+ *
+ * The pieces: stream-reconnect.ts (backoff, fatal failures), stream-reader.ts (the SSE body and
+ * its messages), event-range.ts (history and gap fill from the paginated query).
  */
-
-export interface BackoffOptions {
-  initialMs: number
-  maxMs: number
-  factor: number
-}
-
-export interface EventStreamOptions {
-  backend: LogBackend
-  tenantId: string
-  /** Called with events in ascending seq order; each seq at most once over the object's life. */
-  onEvents(events: ProvisioningEvent[]): void
-  onState?(state: StreamState): void
-  onNotice?(notice: StreamNotice): void
-  /** Most recent events to load before going live (default 1,000,000; 0 = live only). */
-  history?: number
-  /** Resume after this seq instead of loading history (e.g. the index already has events). */
-  afterSeq?: number
-  backoff?: Partial<BackoffOptions>
-  /** No byte (not even a heartbeat) for this long means the connection is dead (default 45 s). */
-  idleTimeoutMs?: number
-  /**
-   * How long stream events are collected into one delivery (default 0: what one network read
-   * brought is one delivery).
-   */
-  settleMs?: number
-  pageLimit?: number
-  /** false: load history only and never connect (one-shot questions such as `log explain`). */
-  live?: boolean
-  random?: () => number
-}
-
-export interface EventStreamStats {
-  delivered: number
-  duplicates: number
-  malformed: number
-  gapFilled: number
-  reconnects: number
-}
-
-const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2 }
-
-/** Exponential backoff with "equal jitter": bounded above by maxMs and never below half the step. */
-export function backoffDelay(
-  attempt: number,
-  opts: BackoffOptions,
-  random: () => number = Math.random,
-): number {
-  const step = Math.min(opts.maxMs, opts.initialMs * opts.factor ** Math.max(0, attempt - 1))
-  return Math.round(step / 2 + (random() * step) / 2)
-}
 
 export class ProvisioningEventStream {
   readonly #o: EventStreamOptions
@@ -88,6 +51,7 @@ export class ProvisioningEventStream {
   #flushQueued = false
   #flushFailing = false
   #loop: Promise<void> | null = null
+  readonly #range: RangeQuery
   readonly stats: EventStreamStats = {
     delivered: 0,
     duplicates: 0,
@@ -98,6 +62,12 @@ export class ProvisioningEventStream {
 
   constructor(options: EventStreamOptions) {
     this.#o = options
+    this.#range = {
+      backend: options.backend,
+      tenantId: options.tenantId,
+      pageLimit: options.pageLimit,
+      onMalformed: (seq, why) => this.#reportMalformed(seq, 'the paginated query', why),
+    }
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff }
     if (options.afterSeq !== undefined) this.#lastSeq = options.afterSeq
   }
@@ -123,7 +93,10 @@ export class ProvisioningEventStream {
         this.#setState({ state: 'stopped', reason: (err as AppError).message })
         throw err
       }
-      this.#notice('stream.error', `Could not load the history yet: ${describe(err)}. Retrying.`)
+      this.#notice(
+        'stream.error',
+        `Could not load the history yet: ${describeFailure(err)}. Retrying.`,
+      )
     }
     if (this.#o.live === false) {
       this.#setState({ state: 'stopped', reason: 'history only' })
@@ -179,7 +152,7 @@ export class ProvisioningEventStream {
     if (this.#lastSeq !== null) {
       // Resuming after a known seq: the stream's replay brings the rest, unless there is no stream.
       if (this.#o.live === false) {
-        const { events } = await this.#fetchRange(this.#lastSeq, null, Infinity)
+        const { events } = await fetchEventRange(this.#range, this.#lastSeq, null, Infinity)
         this.#deliver(events, new Set())
       }
       return
@@ -192,55 +165,9 @@ export class ProvisioningEventStream {
       this.#lastSeq = typeof seq === 'number' ? seq : 0
       return
     }
-    const { events } = await this.#fetchRange(null, null, want)
+    const { events } = await fetchEventRange(this.#range, null, null, want)
     this.#deliver(events, new Set())
     if (this.#lastSeq === null) this.#lastSeq = 0
-  }
-
-  /**
-   * Events with after < seq < before (null = unbounded), newest-first pages, returned in
-   * ascending order; at most `max` of the newest. `reachedFloor`: the query went down to `after`
-   * itself (so whatever is missing in between is not merely older than its oldest event).
-   */
-  async #fetchRange(
-    after: number | null,
-    before: number | null,
-    max: number,
-  ): Promise<{ events: ProvisioningEvent[]; reachedFloor: boolean }> {
-    const out: ProvisioningEvent[] = []
-    let cursor: string | undefined = before === null ? undefined : String(before)
-    // A gap needs at most its own size plus the floor event: one small page in the usual case.
-    const span = after !== null && before !== null ? before - after : Infinity
-    const limit = Math.min(this.#o.pageLimit ?? 500, span)
-    let floor = false
-    for (;;) {
-      const page = await fetchEventPage(this.#o.backend, this.#o.tenantId, { cursor, limit })
-      let reachedFloor = false
-      for (const item of page.items) {
-        const seq = (item as { seq?: unknown } | null)?.seq
-        if (typeof seq === 'number' && after !== null && seq <= after) {
-          reachedFloor = true
-          floor = true
-          break
-        }
-        const parsed = provisioningEventSchema.safeParse(item)
-        if (parsed.success) out.push(parsed.data)
-        else
-          this.#reportMalformed(
-            typeof seq === 'number' ? seq : undefined,
-            'the paginated query',
-            parsed.error.issues[0]?.message,
-          )
-        if (out.length >= max) {
-          reachedFloor = true
-          break
-        }
-      }
-      if (reachedFloor || !page.nextCursor || page.items.length === 0) break
-      cursor = page.nextCursor
-    }
-    out.sort((a, b) => a.seq - b.seq)
-    return { events: out, reachedFloor: floor }
   }
 
   // ---- the connection loop ----
@@ -281,7 +208,7 @@ export class ProvisioningEventStream {
           )
           return
         }
-        reason = describe(err)
+        reason = describeFailure(err)
       } finally {
         this.#connection = null
       }
@@ -299,68 +226,20 @@ export class ProvisioningEventStream {
     }
   }
 
-  async #read(body: ReadableStream<Uint8Array>, connection: AbortController): Promise<void> {
-    const idleMs = this.#o.idleTimeoutMs ?? 45_000
-    let lastActivity = Date.now()
-    const watchdog = setInterval(
-      () => {
-        if (Date.now() - lastActivity > idleMs)
-          connection.abort(new Error(`no data or heartbeat for ${idleMs} ms`))
-      },
-      Math.max(50, Math.min(5_000, idleMs / 4)),
+  #read(body: ReadableStream<Uint8Array>, connection: AbortController): Promise<void> {
+    return readSseBody(body, connection, this.#o.idleTimeoutMs ?? 45_000, (type, data, id) =>
+      this.#onMessage(type, data, id),
     )
-    const parser = new SseParser({
-      message: (msg) => this.#onMessage(msg.event, msg.data, msg.id),
-      comment: () => undefined,
-    })
-    const reader = body.pipeThrough(new TextDecoderStream()).getReader()
-    const onAbort = (): void => void reader.cancel().catch(() => undefined)
-    connection.signal.addEventListener('abort', onAbort, { once: true })
-    try {
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) break
-        lastActivity = Date.now()
-        parser.feed(value)
-      }
-    } finally {
-      clearInterval(watchdog)
-      connection.signal.removeEventListener('abort', onAbort)
-      reader.releaseLock()
-    }
-    if (connection.signal.aborted && connection.signal.reason instanceof Error)
-      throw connection.signal.reason
   }
 
   #onMessage(type: string, data: string, id: string | undefined): void {
-    if (type !== 'provisioning' && type !== 'message') return
-    const idSeq = id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined
-    let json: unknown
-    try {
-      json = JSON.parse(data)
-    } catch {
-      this.#reportMalformed(idSeq, 'the stream', 'the data is not JSON')
+    const message = parseStreamMessage(type, data, id)
+    if (message.kind === 'ignored') return
+    if (message.kind === 'malformed') {
+      this.#reportMalformed(message.seq, 'the stream', message.why)
       return
     }
-    const parsed = provisioningEventSchema.safeParse(json)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      this.#reportMalformed(
-        idSeq,
-        'the stream',
-        issue ? `${issue.path.join('.') || 'event'}: ${issue.message}` : undefined,
-      )
-      return
-    }
-    const event = parsed.data
-    if (idSeq !== undefined && idSeq !== event.seq) {
-      this.#reportMalformed(
-        idSeq,
-        'the stream',
-        `its id (${idSeq}) differs from its seq (${event.seq})`,
-      )
-      return
-    }
+    const event = message.event
     if (this.#lastSeq !== null && event.seq <= this.#lastSeq) {
       this.stats.duplicates += 1
       return
@@ -420,33 +299,10 @@ export class ProvisioningEventStream {
    * reported. Never waits: the event at `before` follows at once.
    */
   async #fillGap(after: number, before: number): Promise<void> {
-    const { events, reachedFloor } = await this.#fetchRange(after, before, Infinity)
-    const found = new Set(events.map((e) => e.seq))
-    this.#deliver(events, found)
-    // With the floor reached everything in range that the query lacks is lost; otherwise the log
-    // ends above `after`, and what lies below its oldest event in range went to retention.
-    const retainedFrom = reachedFloor ? after + 1 : (events[0]?.seq ?? before)
-    let pruned = 0
-    for (let s = after + 1; s < retainedFrom; s++) if (!this.#malformedSeqs.has(s)) pruned += 1
-    const lost: number[] = []
-    for (let s = retainedFrom; s < before; s++)
-      if (!found.has(s) && !this.#malformedSeqs.has(s)) lost.push(s)
-    if (pruned > 0) {
-      const range =
-        retainedFrom - 1 === after + 1 ? `${after + 1}` : `${after + 1}–${retainedFrom - 1}`
-      this.#notice(
-        'stream.error',
-        `${pruned} event${pruned === 1 ? ' was' : 's were'} (seq ${range}) missed by the stream and already removed by the backend's retention, so they cannot be shown. Later events are complete.`,
-        pruned <= 1000 ? seqRange(after + 1, retainedFrom - 1) : undefined,
-      )
-    }
-    if (lost.length > 0) {
-      this.#notice(
-        'stream.error',
-        `${lost.length} event${lost.length === 1 ? ' is' : 's are'} missing from both the stream and the backend's log (seq ${lost.slice(0, 10).join(', ')}${lost.length > 10 ? ', …' : ''}); the backend lost them. Later events are complete.`,
-        lost.slice(0, 1000),
-      )
-    }
+    const found = await fetchEventRange(this.#range, after, before, Infinity)
+    this.#deliver(found.events, new Set(found.events.map((e) => e.seq)))
+    for (const n of unrecoverableInGap(after, before, found, this.#malformedSeqs))
+      this.#notice('stream.error', n.message, n.seqs)
   }
 
   /** Keeps the events for the next try (or the replay after a reconnect) and says so once. */
@@ -463,7 +319,7 @@ export class ProvisioningEventStream {
     if (!this.#lifetime.signal.aborted && !this.#flushFailing) {
       this.#notice(
         'stream.error',
-        `Could not load events the stream skipped yet: ${describe(err)}. Retrying.`,
+        `Could not load events the stream skipped yet: ${describeFailure(err)}. Retrying.`,
       )
     }
     this.#flushFailing = true
@@ -539,21 +395,4 @@ export class ProvisioningEventStream {
   #notice(kind: StreamNotice['kind'], message: string, seqs?: number[]): void {
     this.#o.onNotice?.({ kind, message, ...(seqs ? { seqs } : {}), time: new Date().toISOString() })
   }
-}
-
-function seqRange(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
-}
-
-function isFatal(err: unknown): boolean {
-  if (!(err instanceof AppError)) return false
-  if (err.code === 'backend.unauthorized') return true
-  const status = (err.details as { status?: number } | undefined)?.status
-  return err.code === 'backend.http_error' && (status === 404 || status === 400)
-}
-
-function describe(err: unknown): string {
-  if (err instanceof AppError) return err.message
-  if (err instanceof Error) return err.message
-  return String(err)
 }

@@ -4,6 +4,18 @@
  * fast path for the `attr eq "value"` filter every IdP sends on every match.
  */
 import { ScimError } from './scim-error.ts'
+import { parseSimpleEquality } from './filter-fast-path.ts'
+import {
+  bareValue,
+  decodeEscapes,
+  describe,
+  isDelimiter,
+  isSpace,
+  type Token,
+  type TokenKind,
+} from './filter-lexing.ts'
+
+export { parseSimpleEquality } from './filter-fast-path.ts'
 
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le'
 export type FilterValue = string | number | boolean | null
@@ -47,31 +59,7 @@ const MAX_FILTER_LENGTH = 4096
 const MAX_DEPTH = 50
 
 // ---------------------------------------------------------------------------------------------
-// Tokenizer
-
-type TokenKind = 'word' | 'string' | '(' | ')' | '[' | ']' | 'end'
-interface Token {
-  kind: TokenKind
-  /** The source text (for strings: the decoded value). */
-  text: string
-  /** 0-based offset in the filter. */
-  start: number
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13
-}
-
-/** Characters that end a bare word: space, parentheses, brackets, quote. */
-function isDelimiter(c: number): boolean {
-  return isSpace(c) || c === 40 || c === 41 || c === 91 || c === 93 || c === 34
-}
-
-function describe(token: Token): string {
-  if (token.kind === 'end') return 'the end of the filter'
-  if (token.kind === 'string') return `the string ${JSON.stringify(token.text)}`
-  return `"${token.text}"`
-}
+// Parser (tokens and lexical helpers in filter-lexing.ts, the fast path in filter-fast-path.ts)
 
 class Parser {
   text: string
@@ -282,130 +270,6 @@ class Parser {
       raw: valueToken.text,
     }
   }
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-}
-
-/**
- * JSON string escapes. A backslash that starts no valid escape is kept as written, because
- * clients put Windows account names (DOMAIN\user) into filters without escaping them.
- */
-function decodeEscapes(body: string): string {
-  let out = ''
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string
-    if (c !== '\\' || i + 1 >= body.length) {
-      out += c
-      continue
-    }
-    const next = body[i + 1] as string
-    const simple = SIMPLE_ESCAPES[next]
-    if (simple !== undefined) {
-      out += simple
-      i++
-    } else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 2, i + 6))) {
-      out += String.fromCharCode(parseInt(body.slice(i + 2, i + 6), 16))
-      i += 5
-    } else {
-      out += c
-    }
-  }
-  return out
-}
-
-/** true/false/null and JSON numbers keep their type; anything else is a string (Entra). */
-function bareValue(text: string): FilterValue {
-  const lower = text.toLowerCase()
-  if (lower === 'true') return true
-  if (lower === 'false') return false
-  if (lower === 'null') return null
-  return isJsonNumber(text) ? Number(text) : text
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57
-}
-
-function isJsonNumber(text: string): boolean {
-  let i = 0
-  const n = text.length
-  if (text.charCodeAt(i) === 45) i++
-  if (i >= n || !isDigit(text.charCodeAt(i))) return false
-  if (text.charCodeAt(i) === 48 && i + 1 < n && isDigit(text.charCodeAt(i + 1))) return false
-  while (i < n && isDigit(text.charCodeAt(i))) i++
-  if (i < n && text.charCodeAt(i) === 46) {
-    i++
-    if (i >= n || !isDigit(text.charCodeAt(i))) return false
-    while (i < n && isDigit(text.charCodeAt(i))) i++
-  }
-  if (i < n && (text.charCodeAt(i) | 32) === 101) {
-    i++
-    if (i < n && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++
-    if (i >= n || !isDigit(text.charCodeAt(i))) return false
-    while (i < n && isDigit(text.charCodeAt(i))) i++
-  }
-  return i === n
-}
-
-function isPathChar(c: number): boolean {
-  return (
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    isDigit(c) ||
-    c === 46 /* . */ ||
-    c === 58 /* : */ ||
-    c === 95 /* _ */ ||
-    c === 36 /* $ */ ||
-    c === 45 /* - */
-  )
-}
-
-/**
- * The shape every IdP sends on every match: `attr eq "value"` with no escapes. Recognised in
- * one pass without building tokens; returns undefined for anything else (which parseFilter
- * hands to the full parser). Does not check the attribute against a schema.
- */
-export function parseSimpleEquality(text: string): FilterNode | undefined {
-  const n = text.length
-  let i = 0
-  while (i < n && text.charCodeAt(i) === 32) i++
-  const pathStart = i
-  const first = text.charCodeAt(i)
-  if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return undefined
-  while (i < n && isPathChar(text.charCodeAt(i))) i++
-  const pathEnd = i
-  if (i >= n || text.charCodeAt(i) !== 32) return undefined
-  while (i < n && text.charCodeAt(i) === 32) i++
-  if (i + 2 >= n || (text.charCodeAt(i) | 32) !== 101 || (text.charCodeAt(i + 1) | 32) !== 113) {
-    return undefined
-  }
-  i += 2
-  if (text.charCodeAt(i) !== 32) return undefined
-  while (i < n && text.charCodeAt(i) === 32) i++
-  if (text.charCodeAt(i) !== 34) return undefined
-  const valueStart = ++i
-  while (i < n) {
-    const c = text.charCodeAt(i)
-    if (c === 92) return undefined
-    if (c === 34) break
-    i++
-  }
-  if (i >= n) return undefined
-  const valueEnd = i++
-  while (i < n && text.charCodeAt(i) === 32) i++
-  if (i !== n) return undefined
-  const path = text.slice(pathStart, pathEnd)
-  if (path.endsWith('.') || path.endsWith(':')) return undefined
-  return { type: 'compare', path, op: 'eq', value: text.slice(valueStart, valueEnd) }
 }
 
 /**

@@ -70,7 +70,7 @@ function sourceFiles(dir: string): string[] {
 
 function barePackages(file: string): string[] {
   const text = readFileSync(file, 'utf8')
-  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'".][^'"]*)['"]/g)].map(
+  const specifiers = [...text.matchAll(/(?:from|import)(?:\s*\()?\s*['"]([^'".][^'"]*)['"]/g)].map(
     (m) => m[1]!,
   )
   return specifiers

@@ -1,6 +1,6 @@
 /** `N/s` (or a bare number) → requests per second; throws a message naming the expected form. */
 export function parseRateLimit(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*s(?:ec(?:ond)?)?)?\s*$/i.exec(text)
+  const m = /^\s*(\d+(?:\.\d+)?)(?:\s*\/\s*s(?:ec(?:ond)?)?)?\s*$/i.exec(text)
   const n = m ? Number(m[1]) : NaN
   if (!Number.isFinite(n) || n <= 0) {
     throw new Error(

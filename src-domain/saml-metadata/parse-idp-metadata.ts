@@ -650,7 +650,7 @@ function certificateFindings(certs: CertificateInfo[], now: Date): Finding[] {
 }
 
 const PLACEHOLDER =
-  /^(idp entity ?id|entity ?id|issuer|changeme|change_me|placeholder|todo|tbd|test|different_idp_entity_id)$|YOUR_|EXAMPLE_|<[^>]*>|\bexample\.(com|org|net)\b/i
+  /^(idp entity ?id|entity ?id|issuer|changeme|change_me|placeholder|todo|tbd|test|different_idp_entity_id)$|YOUR_|EXAMPLE_|<[^<>]*>|\bexample\.(com|org|net)\b/i
 
 function entityIdFindings(entityId: string, source: string): Finding[] {
   const out: Finding[] = []
@@ -676,7 +676,11 @@ function entityIdFindings(entityId: string, source: string): Finding[] {
       ),
     )
   }
-  const norm = (u: string): string => u.trim().replace(/\/+$/, '').toLowerCase()
+  const norm = (u: string): string =>
+    u
+      .trim()
+      .replace(/(?<!\/)\/+$/, '')
+      .toLowerCase()
   const fromUrl = /^https?:\/\//i.test(source)
   if (
     (fromUrl && norm(entityId) === norm(source)) ||

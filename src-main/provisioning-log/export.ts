@@ -37,7 +37,7 @@ function csvCell(value: unknown): string {
 }
 
 function absoluteUrl(path: string, opts: ExportOptions): string {
-  const base = (opts.scimBaseUrl ?? 'https://scim.invalid/scim/v2').replace(/\/+$/, '')
+  const base = (opts.scimBaseUrl ?? 'https://scim.invalid/scim/v2').replace(/(?<!\/)\/+$/, '')
   return `${base}${path.startsWith('/') ? '' : '/'}${path}`
 }
 

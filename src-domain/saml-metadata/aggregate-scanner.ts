@@ -1,4 +1,4 @@
-import { DS_NS, MAX_DEPTH, MD_NS, XmlSyntaxError, decodeXmlText } from './xml-tree.ts'
+import { DS_NS, MAX_DEPTH, MD_NS, XmlSyntaxError, decodeXmlText, tooDeep } from './xml-tree.ts'
 
 /**
  * The fast path for big federation aggregates (tens of MB, tens of thousands of entities): one
@@ -31,15 +31,42 @@ export interface ScanResult {
   entities: ScannedEntity[]
 }
 
-const ATTR = /([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g
-
-function parseAttrs(text: string): Record<string, string> {
+/**
+ * `name="value"` pairs of one start tag, read by hand in one pass: the regex this replaces
+ * rescanned a run of name characters from each of its positions when no `=` followed, which is
+ * quadratic (a 2.2 MB start tag of `AAAA…` did not finish in 120 s; issue #12). Anything that is
+ * not a pair is skipped; well-formedness is the validator's job.
+ */
+export function parseAttrs(text: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>
-  ATTR.lastIndex = 0
-  for (let m = ATTR.exec(text); m; m = ATTR.exec(text)) {
-    out[m[1]!] = decodeXmlText(m[2] ?? m[3] ?? '')
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    while (i < n && isNameStop(text.charCodeAt(i))) i++
+    const nameStart = i
+    while (i < n && !isNameStop(text.charCodeAt(i))) i++
+    const name = text.slice(nameStart, i)
+    while (i < n && isSpace(text.charCodeAt(i))) i++
+    if (text.charCodeAt(i) !== 61 /* = */) continue
+    i++
+    while (i < n && isSpace(text.charCodeAt(i))) i++
+    const quote = text.charCodeAt(i)
+    if (quote !== 34 && quote !== 39) continue
+    const close = text.indexOf(quote === 34 ? '"' : "'", i + 1)
+    if (close < 0) break
+    if (name !== '') out[name] = decodeXmlText(text.slice(i + 1, close))
+    i = close + 1
   }
   return out
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13
+}
+
+/** What ends an attribute name (`[^\s=/]` in the old pattern), plus quotes and `>`. */
+function isNameStop(c: number): boolean {
+  return isSpace(c) || c === 61 || c === 47 || c === 34 || c === 39 || c === 62
 }
 
 function split(qname: string): [string, string] {
@@ -169,7 +196,7 @@ export function scanAggregate(xml: string): ScanResult {
       else if (kind === KIND_ENTITIES) ancestorAttrs.pop()
     } else {
       if (names.length >= MAX_DEPTH) {
-        throw new XmlSyntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`)
+        throw tooDeep()
       }
       names.push(qname)
       scopes.push(scope)

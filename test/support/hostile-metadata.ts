@@ -1,0 +1,32 @@
+/**
+ * Hostile SAML metadata from issue #12, generated (never committed): the tests use small sizes,
+ * bench/metadata.bench.ts the sizes of the report.
+ */
+const MD = 'urn:oasis:names:tc:SAML:2.0:metadata'
+
+/** `<md:EntitiesDescriptor xmlns:md="…" AAAA…>`: one start tag with a name run and no `=`. */
+export function attributeRunDocument(bytes: number): string {
+  const head = `<md:EntitiesDescriptor xmlns:md="${MD}" `
+  const tail = '></md:EntitiesDescriptor>'
+  return head + 'A'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail
+}
+
+/** One EntityDescriptor with `count` attributes (12 MB for 1M, 51 MB for 4M in the report). */
+export function manyAttributesDocument(count: number): string {
+  const parts: string[] = [`<md:EntityDescriptor xmlns:md="${MD}" entityID="https://idp.test/"`]
+  for (let i = 0; i < count; i++) parts.push(` a${i}="v${i}"`)
+  parts.push('/>')
+  return parts.join('')
+}
+
+/** A well-formed EntityDescriptor with `count` small child elements, each under the caps. */
+export function manyElementsDocument(count: number): string {
+  const parts: string[] = [`<md:EntityDescriptor xmlns:md="${MD}" entityID="https://idp.test/">`]
+  for (let i = 0; i < count; i++) {
+    parts.push(
+      `<md:Extensions><x${i % 10} a="${i}" b="${'v'.repeat(20)}">t</x${i % 10}></md:Extensions>`,
+    )
+  }
+  parts.push('</md:EntityDescriptor>')
+  return parts.join('')
+}

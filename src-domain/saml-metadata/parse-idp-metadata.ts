@@ -17,6 +17,7 @@ import {
   signatureFindings,
 } from './finding-rules.ts'
 import { finding, refusal, sortFindings } from './findings.ts'
+import type { ShapeLimits } from './markup-shape.ts'
 import { checkMetadataSignature } from './signature.ts'
 import { DS_NS, MD_NS, XmlSyntaxError, type XmlElement } from './xml-tree.ts'
 
@@ -30,6 +31,8 @@ export interface ParseOptions {
   maxBytes?: number
   /** Content-Type of the HTTP answer when the document came from a URL. */
   contentType?: string
+  /** Element and attribute caps of the guard (defaults in markup-shape.ts). */
+  limits?: ShapeLimits
 }
 
 const SAML2_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol'
@@ -77,6 +80,7 @@ export function parseIdpMetadata(xml: string | Uint8Array, opts: ParseOptions): 
     maxBytes: opts.maxBytes,
     contentType: opts.contentType,
     fromUrl: /^https?:/i.test(opts.source),
+    limits: opts.limits,
   })
   const model = emptyModel(opts.source, guarded.sizeBytes)
   if (!guarded.ok) return finish(model, [guarded.finding])

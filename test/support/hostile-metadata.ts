@@ -11,10 +11,14 @@ export function attributeRunDocument(bytes: number): string {
   return head + 'A'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail
 }
 
-/** One EntityDescriptor with `count` attributes (12 MB for 1M, 51 MB for 4M in the report). */
-export function manyAttributesDocument(count: number): string {
+/**
+ * One EntityDescriptor with `count` attributes, values padded to about `bytes` in all (the
+ * report: 12 MB with 1M attributes, 51 MB with 4M).
+ */
+export function manyAttributesDocument(count: number, bytes = 0): string {
   const parts: string[] = [`<md:EntityDescriptor xmlns:md="${MD}" entityID="https://idp.test/"`]
-  for (let i = 0; i < count; i++) parts.push(` a${i}="v${i}"`)
+  const pad = 'v'.repeat(Math.max(0, Math.floor(bytes / count) - 10))
+  for (let i = 0; i < count; i++) parts.push(` a${i.toString(36)}="${pad}${i % 10}"`)
   parts.push('/>')
   return parts.join('')
 }

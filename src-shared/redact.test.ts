@@ -38,9 +38,14 @@ describe('redactString', () => {
       `Authorization: Bearer Bearer ${REDACTED}`,
     )
     expect(isTokenShaped('Token')).toBe(false)
-    expect(isTokenShaped('abcdefgh')).toBe(false)
+    expect(isTokenShaped('Authentication')).toBe(false)
+    expect(isTokenShaped('PASSWORDS')).toBe(false)
+    expect(isTokenShaped('abcdefgh')).toBe(true)
     expect(isTokenShaped('abcdefg1')).toBe(true)
     expect(isTokenShaped('a1b2')).toBe(false)
+    // Prose casing (`the bearer token`) needs a longer, non-word credential.
+    expect(isTokenShaped('authentication', 'bearer')).toBe(false)
+    expect(isTokenShaped('AbCdEfGhIjKlMnOp1', 'bearer')).toBe(true)
   })
 
   it('drops the password of a URL with credentials but keeps the user and host', () => {

@@ -47,11 +47,16 @@ export function forgetSecret(value: string): void {
 export const REDACT_MAX_CHARS = 1024 * 1024
 
 /**
- * Whether the word after `Bearer`/`Basic` is a credential: at least 8 characters of the token68
- * alphabet, and not an ordinary word (letters only, at most a leading capital) such as "Token".
+ * Whether the word after an auth scheme is a credential, never an ordinary word: after `Bearer`
+ * or `Basic` as a header writes them, 8 or more characters of the token68 alphabet that are not
+ * a capitalised or upper-case word ("OAuth Bearer Token" is an app name); after any other casing
+ * (`bearer`, prose), 16 or more, as before.
  */
-export function isTokenShaped(word: string): boolean {
-  return word.length >= 8 && !/^[A-Za-z][a-z]*$/.test(word)
+export function isTokenShaped(word: string, scheme = 'Bearer'): boolean {
+  if (scheme === 'Bearer' || scheme === 'Basic') {
+    return word.length >= 8 && !/^[A-Z](?:[a-z]+|[A-Z]+)$/.test(word)
+  }
+  return word.length >= 16 && !/^[A-Za-z][a-z]+$/.test(word)
 }
 
 function redactAuthSchemes(text: string): string {
@@ -60,7 +65,7 @@ function redactAuthSchemes(text: string): string {
   let from = 0
   for (let m = AUTH_SCHEME.exec(text); m; m = AUTH_SCHEME.exec(text)) {
     const [, scheme, gap, word] = m as unknown as [string, string, string, string]
-    if (isTokenShaped(word)) {
+    if (isTokenShaped(word, scheme)) {
       out += `${text.slice(from, m.index)}${scheme} ${REDACTED}`
       from = AUTH_SCHEME.lastIndex
     } else {

@@ -5,6 +5,8 @@
  * federation aggregate about half a million, each with a handful of attributes).
  */
 
+import { MAX_DEPTH } from './xml-tree.ts'
+
 export const MAX_ELEMENTS = 2_000_000
 export const MAX_ATTRIBUTES_PER_ELEMENT = 256
 
@@ -23,8 +25,9 @@ export interface ShapeLimits {
 }
 
 /**
- * Unterminated comments, CDATA sections or tags end the count without an error: the
- * well-formedness check that follows words those problems better.
+ * Unterminated comments, CDATA sections or tags end the count without an error, and so does
+ * nesting deeper than MAX_DEPTH: the parsers that follow word those problems better (and refuse
+ * over-deep nesting after a few hundred bytes).
  */
 export function measureMarkup(
   text: string,
@@ -35,6 +38,7 @@ export function measureMarkup(
   const maxAttributes = limits.maxAttributesPerElement ?? MAX_ATTRIBUTES_PER_ELEMENT
   let elements = 0
   let widest = 0
+  let depth = 0
   let at = 0
   const advance = (to: number): number => {
     if (work) work.steps += Math.max(1, to - at)
@@ -53,6 +57,7 @@ export function measureMarkup(
       end = text.indexOf('?>', i + 2)
     } else if (c === 47 /* / */) {
       end = text.indexOf('>', i + 2)
+      depth--
     } else {
       elements++
       if (elements > maxElements) {
@@ -82,6 +87,7 @@ export function measureMarkup(
       if (work) work.steps += k - i
       at = k
       if (attributes > widest) widest = attributes
+      if (end > 0 && text.charCodeAt(end - 1) !== 47 /* / */ && ++depth > MAX_DEPTH) break
     }
     if (end < 0) break
     advance(end)

@@ -5,7 +5,7 @@ import { parseAttrs, scanAggregate } from './aggregate-scanner.ts'
 import { guardDocument } from './document-guard.ts'
 import { measureMarkup } from './markup-shape.ts'
 import { parseIdpMetadata } from './parse-idp-metadata.ts'
-import { XmlSyntaxError } from './xml-tree.ts'
+import { parseXmlTree, XmlSyntaxError } from './xml-tree.ts'
 
 /** `FC_NUM_RUNS=20000 npm run fuzz` for a long run; bounded in `npm test`. */
 const RUNS = Number(process.env.FC_NUM_RUNS ?? 100)
@@ -85,6 +85,22 @@ describe('metadata guard and aggregate scanner (properties)', () => {
       }),
       { numRuns: RUNS },
     )
+  })
+
+  it('over-deep nesting is refused with the reason code too_deep, by the scanner and the tree parser', () => {
+    const deep = `<md:EntitiesDescriptor xmlns:md="${MD}">${'<a>'.repeat(100)}`
+    for (const read of [() => scanAggregate(deep), () => parseXmlTree(deep)]) {
+      let err: unknown
+      try {
+        read()
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(XmlSyntaxError)
+      expect((err as XmlSyntaxError).reason).toBe('too_deep')
+    }
+    const cut = `<md:EntitiesDescriptor xmlns:md="${MD}"><a>`
+    expect(() => scanAggregate(cut)).toThrow(expect.objectContaining({ reason: 'truncated' }))
   })
 
   it('parseAttrs reads the same pairs as the regex it replaced, on well-formed attribute lists', () => {

@@ -15,6 +15,9 @@ export default defineConfig({
           // packaged app has no TypeScript sources and its RunAsNode fuse is off, so the backend
           // needs a bundled entry of its own. The key is EMBEDDED_BACKEND_BUNDLE.
           'embedded-backend': resolve(root, 'src-server/launcher/embedded-entry.ts'),
+          // Untrusted metadata is parsed in a worker thread; parse-in-worker.ts finds this
+          // bundle beside index.js. The key is METADATA_WORKER_BUNDLE.
+          'metadata-worker': resolve(root, 'src-main/metadata/metadata-worker.ts'),
         },
       },
     },

@@ -1,5 +1,6 @@
 import js from '@eslint/js'
 import globals from 'globals'
+import regexpPlugin from 'eslint-plugin-regexp'
 import tseslint from 'typescript-eslint'
 
 const reactBan = {
@@ -42,6 +43,20 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Every regular expression that can see input from outside must run in linear time (issue #12:
+  // one quadratic pattern in the redactor froze the backend for every tenant).
+  regexpPlugin.configs['flat/recommended'],
+  {
+    rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignorePartial: false }],
+      // Style only, with dozens of hits in files other sessions own: off, to keep merges clean.
+      'regexp/no-unused-capturing-group': 'off',
+      'regexp/prefer-w': 'off',
+      'regexp/use-ignore-case': 'off',
+      'regexp/control-character-escape': 'off',
+    },
+  },
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {

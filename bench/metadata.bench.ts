@@ -3,12 +3,25 @@
 //
 // The aggregate is measured in a child process so its peak RSS is its own, not the parent's.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseIdpMetadata } from '../src-domain/saml-metadata/parse-idp-metadata.ts'
 import { IDP_METADATA_DIR } from '../test/fixtures/index.ts'
+import { attributeRunDocument, manyAttributesDocument } from '../test/support/hostile-metadata.ts'
+import {
+  parseIdpMetadataInWorker,
+  stopMetadataWorker,
+} from '../src-main/metadata/parse-in-worker.ts'
 
 const OKTA_FIXTURE = join(IDP_METADATA_DIR, 'okta-app-trial-org.xml')
 const ENTITIES = 20_000
@@ -182,14 +195,104 @@ function mainBench(): number {
         `${pass ? 'PASS' : 'FAIL'}  ${`hostile: ${h.name}`.padEnd(38)} ${`${h.ms.toFixed(1)} ms`.padStart(10)}  < 1000 ms (${h.code})`,
       )
     }
+    allPass = hostileWorkerBench() && allPass
     return allPass ? 0 : 1
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
+interface WorkerChildResult {
+  ms: number
+  code: string
+  message: string
+  maxRssMb: number
+}
+
+/** One hostile file through the worker (as `metadata inspect` runs it), in its own process. */
+async function workerChild(file: string, uncapped: boolean): Promise<void> {
+  const bytes = readFileSync(file)
+  const t0 = performance.now()
+  const model = await parseIdpMetadataInWorker(bytes, {
+    source: `file:${file}`,
+    ...(uncapped ? { limits: { maxElements: Infinity, maxAttributesPerElement: Infinity } } : {}),
+  })
+  const ms = performance.now() - t0
+  await stopMetadataWorker()
+  const result: WorkerChildResult = {
+    ms,
+    code: model.findings[0]?.code ?? 'none',
+    message: model.findings[0]?.message.slice(0, 90) ?? '',
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }
+  process.stdout.write(JSON.stringify(result))
+}
+
+/**
+ * Issue #12's hostile files, written to bench/results/ (git-ignored), each parsed in the worker
+ * from a fresh process: refused or stopped within the worker's budget, peak RSS under 1 GB.
+ * "caps lifted" turns the guard's attribute cap off to show the worker's memory budget alone.
+ */
+function hostileWorkerBench(): boolean {
+  const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'results', 'hostile-metadata')
+  mkdirSync(dir, { recursive: true })
+  const cases: [string, string, () => string, boolean][] = [
+    [
+      '2.2 MB start tag of AAAA…',
+      'attribute-run-2.2mb.xml',
+      () => attributeRunDocument(2_200_000),
+      false,
+    ],
+    [
+      '12 MB, 1M attributes',
+      'attributes-1m-12mb.xml',
+      () => manyAttributesDocument(1_000_000, 12_000_000),
+      false,
+    ],
+    [
+      '51 MB, 4M attributes',
+      'attributes-4m-51mb.xml',
+      () => manyAttributesDocument(4_000_000, 51_000_000),
+      false,
+    ],
+    [
+      '51 MB, 4M attributes, caps lifted',
+      'attributes-4m-51mb.xml',
+      () => manyAttributesDocument(4_000_000, 51_000_000),
+      true,
+    ],
+  ]
+  let allPass = true
+  for (const [name, fileName, make, uncapped] of cases) {
+    const file = join(dir, fileName)
+    if (!existsSync(file)) writeFileSync(file, make())
+    const sizeMb = statSync(file).size / 1e6
+    const run = spawnSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--worker-child', file, uncapped ? 'uncapped' : ''],
+      { encoding: 'utf8', maxBuffer: 1024 * 1024 },
+    )
+    if (run.status !== 0) {
+      process.stderr.write(run.stderr)
+      allPass = false
+      continue
+    }
+    const r = JSON.parse(run.stdout) as WorkerChildResult
+    const pass = r.code !== 'none' && r.maxRssMb < 1024
+    allPass &&= pass
+    console.log(
+      `${pass ? 'PASS' : 'FAIL'}  ${`worker: ${name}`.padEnd(44)} ${sizeMb.toFixed(1)} MB  ${r.ms.toFixed(0).padStart(6)} ms  peak RSS ${r.maxRssMb.toFixed(0)} MB  ${r.code}: ${r.message}`,
+    )
+  }
+  return allPass
+}
+
 if (process.argv[2] === '--child') {
   child(process.argv[3]!)
+} else if (process.argv[2] === '--worker-child') {
+  await workerChild(process.argv[3]!, process.argv[4] === 'uncapped')
+} else if (process.argv[2] === '--hostile') {
+  process.exitCode = hostileWorkerBench() ? 0 : 1
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.exitCode = mainBench()
 }

@@ -15,6 +15,7 @@ import { Arch, type Configuration } from 'electron-builder'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import viteConfig from '../electron.vite.config.ts'
 import { EMBEDDED_BACKEND_BUNDLE } from '../src-server/launcher/embedded-protocol.ts'
+import { METADATA_WORKER_BUNDLE } from '../src-main/metadata/parse-in-worker.ts'
 import config, {
   RENDERER_ONLY_DEPENDENCIES,
   TEST_BUILD_ENV,
@@ -74,7 +75,7 @@ function sourceFiles(dir: string): string[] {
 
 function barePackages(file: string): string[] {
   const text = readFileSync(file, 'utf8')
-  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'".][^'"]*)['"]/g)].map(
+  const specifiers = [...text.matchAll(/(?:from|import)(?:\s*\()?\s*['"]([^'".][^'"]*)['"]/g)].map(
     (m) => m[1]!,
   )
   return specifiers
@@ -129,7 +130,14 @@ describe('electron-builder config', () => {
     // so the backend's process needs a bundled entry of its own inside the asar.
     const input = (viteConfig as { main?: { build?: { rollupOptions?: { input?: unknown } } } })
       .main?.build?.rollupOptions?.input as Record<string, string>
-    expect(Object.keys(input).sort()).toEqual([EMBEDDED_BACKEND_BUNDLE, 'index'].sort())
+    expect(Object.keys(input).sort()).toEqual(
+      [EMBEDDED_BACKEND_BUNDLE, METADATA_WORKER_BUNDLE, 'index'].sort(),
+    )
+    // The metadata parse worker (src-main/metadata/parse-in-worker.ts) is a bundle too.
+    expect(relative(root, input[METADATA_WORKER_BUNDLE]!)).toBe(
+      join('src-main', 'metadata', 'metadata-worker.ts'),
+    )
+    expect(shipped(`out/main/${METADATA_WORKER_BUNDLE}.js`)).toBe(true)
     expect(relative(root, input[EMBEDDED_BACKEND_BUNDLE]!)).toBe(
       join('src-server', 'launcher', 'embedded-entry.ts'),
     )

@@ -27,8 +27,9 @@ export const DEFAULT_UNAUTH_RATE: RateSetting = { rate: 10, burst: 50 }
  * bursts up to one second's worth. Throws a message naming the option and the expected form.
  */
 export function parseRateLimit(text: string, option = '--rate-limit'): RateSetting | undefined {
-  if (/^\s*off\s*$/i.test(text)) return undefined
-  const m = /^\s*(\d{1,9}(?:\.\d{1,6})?)\s*(?:\/\s*s(?:ec(?:ond)?)?)?\s*$/i.exec(text)
+  const trimmed = text.trim()
+  if (/^off$/i.test(trimmed)) return undefined
+  const m = /^(\d{1,9}(?:\.\d{1,6})?)(?:\s*\/\s*s(?:ec(?:ond)?)?)?$/i.exec(trimmed)
   const n = m ? Number(m[1]) : NaN
   if (!Number.isFinite(n) || n <= 0) {
     throw new Error(

@@ -130,7 +130,7 @@ export function parsePublicUrl(value: string): string {
       `The public URL "${value}" cannot be used: ${problem}. Give a plain http(s) address such as https://scim.example.com (a path prefix is fine).`,
     )
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, '')}`
 }
 
 /** Starts the reference backend: SCIM 2.0 at /scim/v2, the admin API at /admin/v1. */

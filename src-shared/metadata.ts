@@ -12,6 +12,8 @@ export type Severity = z.infer<typeof severitySchema>
 export const metadataFindingCodes = {
   error: [
     'metadata.too_large',
+    /** Over the element or attribute caps, or the parse worker's time or memory budget. */
+    'metadata.too_complex',
     'metadata.not_xml',
     'metadata.html',
     'metadata.json',

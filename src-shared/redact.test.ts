@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { forgetSecret, REDACTED, redact, redactString, registerSecret } from './redact.ts'
+import {
+  forgetSecret,
+  isTokenShaped,
+  REDACTED,
+  redact,
+  redactCapped,
+  redactString,
+  registerSecret,
+} from './redact.ts'
 
 const TOKEN = 'scimc_AbC_dEf-ghIJklmnOPqrstuvWXyz0123456789_abcd'
 
@@ -17,6 +25,27 @@ describe('redactString', () => {
   it('leaves prose about bearer tokens readable', () => {
     const prose = 'Paste the bearer token into Okta; basic checks passed.'
     expect(redactString(prose)).toBe(prose)
+  })
+
+  it('keeps the ordinary word after "Bearer" (an app named "OAuth Bearer Token"), but not a token after it', () => {
+    const name = 'SCIM 2.0 Test App (OAuth Bearer Token)'
+    expect(redactString(name)).toBe(name)
+    expect(redactString('Bearer Authentication is configured')).toBe(
+      'Bearer Authentication is configured',
+    )
+    // The scheme pasted twice: the second "Bearer" is a word, the token after it is redacted.
+    expect(redactString('Authorization: Bearer Bearer abc.def-ghi')).toBe(
+      `Authorization: Bearer Bearer ${REDACTED}`,
+    )
+    expect(isTokenShaped('Token')).toBe(false)
+    expect(isTokenShaped('Authentication')).toBe(false)
+    expect(isTokenShaped('PASSWORDS')).toBe(false)
+    expect(isTokenShaped('abcdefgh')).toBe(true)
+    expect(isTokenShaped('abcdefg1')).toBe(true)
+    expect(isTokenShaped('a1b2')).toBe(false)
+    // Prose casing (`the bearer token`) needs a longer, non-word credential.
+    expect(isTokenShaped('authentication', 'bearer')).toBe(false)
+    expect(isTokenShaped('AbCdEfGhIjKlMnOp1', 'bearer')).toBe(true)
   })
 
   it('drops the password of a URL with credentials but keeps the user and host', () => {
@@ -42,6 +71,16 @@ describe('redactString', () => {
     const out = redactString(malformed)
     expect(out).not.toContain('hunter2')
     expect(out).toBe(`{"userName":"a@example.com", "password" : "${REDACTED}",}`)
+  })
+
+  it('redactCapped cuts long text before redacting, and a password cut in half is still redacted', () => {
+    const body = `{"password":"hunter2hunter2${'x'.repeat(100)}"}`
+    const out = redactCapped(body, 20)
+    expect(out).not.toContain('hunter2')
+    expect(out).toMatch(
+      /^\{"password":"\[REDACTED\]"\n\[scim-console: \d+ more characters cut off\]$/,
+    )
+    expect(redactCapped('short Bearer abcdefgh1234')).toBe(`short Bearer ${REDACTED}`)
   })
 
   it('leaves keys that only contain a sensitive word alone', () => {

@@ -7,20 +7,28 @@ export const REDACTED = '[REDACTED]'
 
 const SENSITIVE_HEADER =
   /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-admin-key)$/i
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g
-// Auth schemes are case-insensitive (RFC 9110), so servers echo `bearer …` too; the length floor
-// keeps prose such as "the bearer token" readable.
-const ANY_CASE_BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{16,}/gi
-const PREFIXED_SECRET = /\bscimc_[A-Za-z0-9_-]{10,}/g
+// Auth schemes are case-insensitive (RFC 9110), so servers echo `bearer …` too. Whether what
+// follows is a credential is decided by `isTokenShaped`, so that prose ("the bearer token", an app
+// named "OAuth Bearer Token") stays readable. The word is not consumed when it is not a token:
+// "Bearer Bearer <token>" still finds the second one.
+const AUTH_SCHEME = /\b(bearer|basic)(\s+)([\w.~+/=-]*)/gi
+const PREFIXED_SECRET = /\bscimc_[\w-]{10,}/g
 // `https://user:password@host`: keeps the user name (useful when debugging), drops the password.
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi
+// It starts at `://`, never at each letter of a would-be scheme: a scheme-first pattern rescans
+// `a.a.a.…` from every position (quadratic; issue #12). Every character class stops at the next
+// `/`, so each character is read by at most one attempt.
+const URL_PASSWORD = /(:\/\/[^\s/?#@:]*):[^\s/?#@]*@/g
 const SENSITIVE_NAMES =
   'password|secret|token|access_token|accesstoken|refresh_token|refreshtoken|client_secret|clientsecret|' +
   'demotoken|apikey|api_key|adminkey|admin_key|bearer'
 // The same names inside text that is not (yet) an object: a query string or form body
 // (`?access_token=…`), and JSON that could not be parsed (a malformed SCIM body with `password`).
 const QUERY_SECRET = new RegExp(`([?&#;]|^)(${SENSITIVE_NAMES})=[^&#\\s]*`, 'gi')
-const JSON_SECRET = new RegExp(`("(?:${SENSITIVE_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi')
+// A string cut off by a length cap has no closing quote: the end of the text closes it.
+const JSON_SECRET = new RegExp(
+  `("(?:${SENSITIVE_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)`,
+  'gi',
+)
 
 const SENSITIVE_KEY = new RegExp(`^(${SENSITIVE_NAMES})$`, 'i')
 
@@ -35,9 +43,45 @@ export function forgetSecret(value: string): void {
   known.delete(value)
 }
 
+/** Texts longer than this are cut (with a note) by `redactCapped` before they are redacted. */
+export const REDACT_MAX_CHARS = 1024 * 1024
+
+/**
+ * Whether the word after an auth scheme is a credential, never an ordinary word: after `Bearer`
+ * or `Basic` as a header writes them, 8 or more characters of the token68 alphabet that are not
+ * a capitalised or upper-case word ("OAuth Bearer Token" is an app name); after any other casing
+ * (`bearer`, prose), 16 or more, as before.
+ */
+export function isTokenShaped(word: string, scheme = 'Bearer'): boolean {
+  if (scheme === 'Bearer' || scheme === 'Basic') {
+    return word.length >= 8 && !/^[A-Z](?:[a-z]+|[A-Z]+)$/.test(word)
+  }
+  return word.length >= 16 && !/^[A-Za-z][a-z]+$/.test(word)
+}
+
+function redactAuthSchemes(text: string): string {
+  AUTH_SCHEME.lastIndex = 0
+  let out = ''
+  let from = 0
+  for (let m = AUTH_SCHEME.exec(text); m; m = AUTH_SCHEME.exec(text)) {
+    const [, scheme, gap, word] = m as unknown as [string, string, string, string]
+    if (isTokenShaped(word, scheme)) {
+      out += `${text.slice(from, m.index)}${scheme} ${REDACTED}`
+      from = AUTH_SCHEME.lastIndex
+    } else {
+      // Resume right after the scheme name, so that the word itself can be a scheme.
+      AUTH_SCHEME.lastIndex = m.index + scheme.length + gap.length
+    }
+  }
+  return from === 0 ? text : out + text.slice(from)
+}
+
+/**
+ * Scrubs credentials from free text. Linear in the length of the text (every pattern here is
+ * checked by eslint-plugin-regexp's super-linear rules, and `redact.property.test.ts` measures it).
+ */
 export function redactString(text: string): string {
-  const scheme = (_m: string, name: string): string => `${name} ${REDACTED}`
-  let out = text.replace(BEARER, scheme).replace(ANY_CASE_BEARER, scheme)
+  let out = redactAuthSchemes(text)
   out = out.replace(PREFIXED_SECRET, REDACTED)
   out = out.replace(URL_PASSWORD, `$1:${REDACTED}@`)
   out = out.replace(QUERY_SECRET, `$1$2=${REDACTED}`)
@@ -46,6 +90,17 @@ export function redactString(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   }
   return out
+}
+
+/**
+ * For text from outside (request and response bodies): cut to `maxChars` first, then redact, so
+ * that the work per text is bounded whatever its size. A secret cut in half is still redacted
+ * (a JSON string without its closing quote ends at the cut).
+ */
+export function redactCapped(text: string, maxChars = REDACT_MAX_CHARS): string {
+  if (text.length <= maxChars) return redactString(text)
+  const cut = text.length - maxChars
+  return `${redactString(text.slice(0, maxChars))}\n[scim-console: ${cut} more characters cut off]`
 }
 
 /**

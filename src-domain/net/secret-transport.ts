@@ -5,6 +5,7 @@ import {
   urlNamesLoopback,
 } from './address-policy.ts'
 import { systemLookup, type HostLookup } from './checked-destination.ts'
+import { trimTrailingSlashes } from '../../src-shared/text.ts'
 
 /** Why a secret may not be sent to a URL, worded for a person; undefined when it may. */
 export interface PlainHttpRefusal {
@@ -32,7 +33,7 @@ export function plainHttpRefusal(
   opts: SecretTransportOptions,
 ): PlainHttpRefusal | undefined {
   if (url.protocol !== 'http:' || urlNamesLoopback(url)) return undefined
-  const where = `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '')
+  const where = trimTrailingSlashes(`${url.protocol}//${url.host}${url.pathname}`)
   if (!opts.allowInsecureHttp) {
     return {
       message: `Refusing to send ${opts.what} over plain HTTP to ${url.host}: anyone on the network path could read it.`,
@@ -68,7 +69,7 @@ function publicRefusal(
   address: string,
   cls: ReturnType<typeof classifyAddress>,
 ): PlainHttpRefusal {
-  const where = `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '')
+  const where = trimTrailingSlashes(`${url.protocol}//${url.host}${url.pathname}`)
   const via = address === url.hostname ? '' : ` (${url.hostname} resolves to it)`
   return {
     message: `Refusing to send ${opts.what} over plain HTTP to ${address}${via}: the plain-http opt-in covers private networks only, and this is ${ADDRESS_CLASS_LABEL[cls]}.`,

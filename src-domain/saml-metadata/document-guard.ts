@@ -1,5 +1,6 @@
 import type { Finding } from '../../src-shared/metadata.ts'
 import { refusal } from './findings.ts'
+import { measureMarkup, type ShapeLimits, type WorkCounter } from './markup-shape.ts'
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -11,12 +12,17 @@ export interface GuardOptions {
   /** Content-Type of an HTTP answer, when the document came from a URL. */
   contentType?: string
   fromUrl?: boolean
+  /** Element and attribute caps (tests lower them); defaults in markup-shape.ts. */
+  limits?: ShapeLimits
+  /** Counts the work of the shape pass (property tests check it grows linearly). */
+  work?: WorkCounter
 }
 
 /**
  * Everything decided before an XML parser sees the document: size, encoding, BOM, and the
  * look of what was given instead of metadata (HTML, JSON). DOCTYPE and ENTITY are refused here
- * so that no parser ever gets the chance to expand an entity.
+ * so that no parser ever gets the chance to expand an entity, and documents with more elements,
+ * or more attributes on one element, than any real metadata are refused before a tree is built.
  */
 export function guardDocument(
   input: string | Uint8Array,
@@ -53,6 +59,8 @@ export function guardDocument(
   // Anywhere in the document, not only the prolog: a parser must never be the one to notice.
   if (/<!\s*(DOCTYPE|ENTITY)/i.test(text)) return refuse(refusal.dtd())
   if (head[0] !== '<') return refuse(refusal.notXml())
+  const shape = measureMarkup(text, opts.limits, opts.work)
+  if (!shape.ok) return refuse(refusal.tooComplex(shape.reason, shape.limit))
   return { ok: true, text, sizeBytes }
 }
 

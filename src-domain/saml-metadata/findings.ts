@@ -28,6 +28,11 @@ function formatBytes(n: number): string {
     : `${Math.max(1, Math.round(n / 1024))} KB`
 }
 
+/** A parser's message can quote megabytes of the document (a hostile attribute name). */
+function clip(detail: string): string {
+  return detail.length > 200 ? `${detail.slice(0, 160)}… (${detail.length} characters)` : detail
+}
+
 const PASTE_INSTEAD =
   'Paste or drop the IdP metadata XML instead: in Okta, open the SAML app > Sign On > SAML Signing Certificates > Actions > View IdP metadata (a document starting with <md:EntityDescriptor>).'
 
@@ -79,11 +84,27 @@ export const refusal = {
       'The document contains a DOCTYPE or ENTITY declaration; it was refused without being parsed.',
       'Real IdP metadata never needs a DTD, and entity declarations are how XML entity-expansion and external-entity attacks work. Download the metadata again straight from the IdP (in Okta: Sign On > View IdP metadata).',
     ),
+  /** Also the finding when parsing runs over the worker's time or memory budget. */
+  tooComplex: (
+    reason: 'too_many_elements' | 'too_many_attributes' | 'time_budget' | 'memory_budget',
+    limit: number,
+  ) =>
+    finding(
+      'error',
+      'metadata.too_complex',
+      {
+        too_many_elements: `The document has more than ${limit.toLocaleString('en-US')} elements, far more than any IdP metadata; it was not parsed.`,
+        too_many_attributes: `An element of the document has more than ${limit} attributes, far more than any IdP metadata; it was not parsed.`,
+        time_budget: `Reading the document took longer than ${limit / 1000} s, so it was stopped.`,
+        memory_budget: `Reading the document needed more than ${limit} MB of memory, so it was stopped.`,
+      }[reason],
+      'Real IdP metadata is small and simple; this document is either damaged or built to stall the console. Download the metadata of your one IdP straight from the IdP (in Okta: Sign On > View IdP metadata) instead of a federation aggregate or an edited file.',
+    ),
   malformed: (detail: string, where: string, truncated: boolean) =>
     finding(
       'error',
       'metadata.malformed',
-      `The XML is not well-formed${where}: ${detail}.`,
+      `The XML is not well-formed${where}: ${clip(detail)}.`,
       truncated
         ? 'The file looks cut off (a partial download or copy). Download or copy the whole metadata document again.'
         : 'The document was probably edited by hand or damaged in transit. Download the metadata again straight from the IdP rather than fixing it by hand.',

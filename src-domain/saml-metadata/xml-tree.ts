@@ -39,17 +39,35 @@ const parser = new XMLParser({
   maxNestedTags: MAX_DEPTH,
 })
 
+/**
+ * Why a document could not be read, for code to branch on (the message is for people):
+ * `too_deep` (nesting over MAX_DEPTH), `truncated` (ends before its elements are closed),
+ * `syntax` (anything else that is not well-formed).
+ */
+export type XmlSyntaxReason = 'too_deep' | 'truncated' | 'syntax'
+
 export class XmlSyntaxError extends Error {
   readonly line: number | undefined
   readonly col: number | undefined
   readonly truncated: boolean
-  constructor(message: string, opts: { line?: number; col?: number; truncated?: boolean } = {}) {
+  readonly reason: XmlSyntaxReason
+  constructor(
+    message: string,
+    opts: { line?: number; col?: number; truncated?: boolean; reason?: XmlSyntaxReason } = {},
+  ) {
     super(message)
     this.name = 'XmlSyntaxError'
     this.line = opts.line
     this.col = opts.col
     this.truncated = opts.truncated ?? false
+    this.reason = opts.reason ?? (this.truncated ? 'truncated' : 'syntax')
   }
+}
+
+export function tooDeep(): XmlSyntaxError {
+  return new XmlSyntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`, {
+    reason: 'too_deep',
+  })
 }
 
 const UNDECLARED_ENTITY = /&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;/
@@ -190,7 +208,7 @@ export function parseXmlTree(xml: string): XmlElement {
   } catch (err) {
     const msg = (err as Error).message
     if (/nested tags/i.test(msg)) {
-      throw new XmlSyntaxError(`elements are nested more than ${MAX_DEPTH} levels deep`)
+      throw tooDeep()
     }
     throw new XmlSyntaxError(msg)
   }

@@ -2,8 +2,9 @@ import { failure, type SamlFailure } from './reasons.ts'
 import { BEARER, NAMEID_EMAIL, NAMEID_UNSPECIFIED } from './saml-ns.ts'
 import { attributeValue, DEFAULT_REQUIRED_ATTRIBUTES } from './required-attributes.ts'
 import type { SamlExpectations, SamlValidation } from './validate-response.ts'
+import { EMAIL_SHAPE } from '../../src-shared/text.ts'
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const EMAIL = EMAIL_SHAPE
 const OKTA_AUDIENCE =
   'Okta: the SAML app > General > SAML Settings > Edit > "Audience URI (SP Entity ID)". Entra: Single sign-on > Basic SAML Configuration > "Identifier (Entity ID)".'
 const OKTA_ACS =

@@ -18,6 +18,7 @@ import {
 import { checkContent } from './check-content.ts'
 import { SAML_NS, SAMLP_NS, STATUS_SUCCESS } from './saml-ns.ts'
 import { verifyEnvelopedSignature, type TrustedCertificate } from './verify-signature.ts'
+import { EMAIL_SHAPE } from '../../src-shared/text.ts'
 
 /**
  * Clocks of an IdP and an SP drift; 3 minutes is what most SPs allow (Okta's own SP toolkit
@@ -251,7 +252,7 @@ export function validateSamlResponse(
 }
 
 function emailOrNull(v: string | null): string | null {
-  return v !== null && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? v : null
+  return v !== null && EMAIL_SHAPE.test(v) ? v : null
 }
 
 function short(uri: string | null): string {

@@ -81,7 +81,7 @@ export function httpError(response: Response, body: unknown, operation: string):
   const url = response.url
   const api = (body !== null && typeof body === 'object' ? body : {}) as ApiErrorBody
   const backendMessage =
-    typeof api.message === 'string' ? api.message.replace(/\.+$/, '') : undefined
+    typeof api.message === 'string' ? api.message.replace(/(?<!\.)\.+$/, '') : undefined
   const backendHint = typeof api.hint === 'string' ? api.hint : undefined
   const details = {
     status,

@@ -97,7 +97,7 @@ export function normalizeAdminBaseUrl(raw: string): string {
       { hint: 'Give only the base URL; the admin key is stored separately in the keychain.' },
     )
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, '')}`
 }
 
 type Outcome<T> = { data?: T; error?: unknown; response: Response }

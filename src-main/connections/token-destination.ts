@@ -1,6 +1,7 @@
 import { AppError } from '../../src-shared/errors.ts'
 import type { HostLookup } from '../../src-domain/net/checked-destination.ts'
 import { plainHttpRefusalAfterDns } from '../../src-domain/net/secret-transport.ts'
+import { trimTrailingSlashes } from '../../src-shared/text.ts'
 
 /**
  * A SCIM base URL reduced to what decides where a request goes: scheme, host, port (the URL
@@ -16,7 +17,7 @@ export function normalizeScimBaseUrl(raw: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined
   if (url.username || url.password || url.search || url.hash) return undefined
-  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`
+  return `${url.protocol}//${url.host}${trimTrailingSlashes(url.pathname)}`
 }
 
 /**

@@ -116,7 +116,7 @@ export class HttpCapture {
   #fetch: typeof fetch
 
   constructor(opts: HttpCaptureOptions) {
-    this.baseUrl = opts.baseUrl.replace(/\/+$/, '')
+    this.baseUrl = opts.baseUrl.replace(/(?<!\/)\/+$/, '')
     this.#token = opts.token
     this.#opts = opts
     this.#sem = new Semaphore(opts.concurrency)

@@ -102,7 +102,7 @@ export function validateHarnessInput(input: Pick<RunHarnessInput, 'baseUrl' | 't
       hint: 'Pass the bearer secret the IdP will use (SCIM_TOKEN, --token-env or --token-stdin).',
     })
   }
-  return { baseUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, ''), token, hadBearer }
+  return { baseUrl: `${url.origin}${url.pathname}`.replace(/(?<!\/)\/+$/, ''), token, hadBearer }
 }
 
 function notScim(url: string, res: ScimResponse): AppError {

@@ -15,7 +15,12 @@
  *   `network.timeout`, `network.unreachable`, `network.tls`, `network.http_status` (non-2xx),
  *   `network.too_many_redirects`.
  * An oversized file or download is a document problem (`metadata.too_large`): it is refused
- * without being read past the limit.
+ * without being read past the limit. So is a document over the element or attribute caps, or one
+ * whose parsing runs over the worker's time or memory budget (`metadata.too_complex`).
+ *
+ * Parsing runs in a worker thread (parse-in-worker.ts). The re-exported synchronous
+ * `parseIdpMetadata` is for callers whose input is already small and trusted-size: the reference
+ * backend's admin route parses request bodies capped by its body limit synchronously.
  */
 import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
@@ -24,10 +29,8 @@ import type { IdpMetadata, MetadataSource } from '../../src-shared/metadata.ts'
 import { DEFAULT_MAX_BYTES } from '../../src-domain/saml-metadata/document-guard.ts'
 import { fetchMetadataDocument } from './fetch-metadata.ts'
 import { refusal } from '../../src-domain/saml-metadata/findings.ts'
-import {
-  parseIdpMetadata,
-  refusedMetadata,
-} from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
+import { refusedMetadata } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
+import { parseIdpMetadataInWorker, type WorkerBudget } from './parse-in-worker.ts'
 
 // Re-exported so callers need one import for both entry points.
 export { parseIdpMetadata } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
@@ -39,6 +42,8 @@ export interface InspectOptions {
   fetch?: typeof fetch
   timeoutMs?: number
   maxBytes?: number
+  /** Time and memory for parsing, in a worker thread (parse-in-worker.ts). */
+  budget?: WorkerBudget
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000
@@ -48,14 +53,17 @@ export async function inspectMetadata(
   opts: InspectOptions = {},
 ): Promise<IdpMetadata> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
-  const parse = (input: string | Uint8Array, name: string, contentType?: string): IdpMetadata =>
-    parseIdpMetadata(input, {
-      entityId: opts.entityId,
-      now: opts.now,
-      source: name,
-      maxBytes,
-      contentType,
-    })
+  // Off this thread: the document is untrusted and the caller is the UI's main process.
+  const parse = (
+    input: string | Uint8Array,
+    name: string,
+    contentType?: string,
+  ): Promise<IdpMetadata> =>
+    parseIdpMetadataInWorker(
+      input,
+      { entityId: opts.entityId, now: opts.now, source: name, maxBytes, contentType },
+      opts.budget,
+    )
 
   switch (source.kind) {
     case 'text':

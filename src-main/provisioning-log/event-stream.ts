@@ -227,8 +227,16 @@ export class ProvisioningEventStream {
   }
 
   #read(body: ReadableStream<Uint8Array>, connection: AbortController): Promise<void> {
-    return readSseBody(body, connection, this.#o.idleTimeoutMs ?? 45_000, (type, data, id) =>
-      this.#onMessage(type, data, id),
+    return readSseBody(
+      body,
+      connection,
+      this.#o.idleTimeoutMs ?? 45_000,
+      (type, data, id) => this.#onMessage(type, data, id),
+      (what, limit) =>
+        this.#notice(
+          'stream.malformed',
+          `The stream sent ${what === 'line' ? 'a line' : 'an event'} over ${Math.round(limit / 1024 / 1024)} MB; it was dropped, and the event is read back from the paginated query.`,
+        ),
     )
   }
 

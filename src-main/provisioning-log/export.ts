@@ -1,3 +1,4 @@
+import { AppError } from '../../src-shared/errors.ts'
 import type { ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
 import { redact, redactString } from '../../src-shared/redact.ts'
 
@@ -37,7 +38,7 @@ function csvCell(value: unknown): string {
 }
 
 function absoluteUrl(path: string, opts: ExportOptions): string {
-  const base = (opts.scimBaseUrl ?? 'https://scim.invalid/scim/v2').replace(/\/+$/, '')
+  const base = (opts.scimBaseUrl ?? 'https://scim.invalid/scim/v2').replace(/(?<!\/)\/+$/, '')
   return `${base}${path.startsWith('/') ? '' : '/'}${path}`
 }
 
@@ -162,25 +163,45 @@ function harEntry(raw: ProvisioningEvent, opts: ExportOptions): unknown {
   }
 }
 
-function shellQuote(text: string): string {
+/** POSIX single quotes: nothing inside is expanded; a quote is closed, escaped and reopened. */
+export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`
 }
+
+/** RFC 9110 §9.1: a method is a `token` (tchar+); anything else is not an HTTP method. */
+const HTTP_METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
  * One event as a runnable curl command. The token is never in it: the header reads the
  * SCIM_TOKEN environment variable, so the command can be shared and still be replayed.
+ *
+ * Inert whatever the event holds: the method must be an HTTP method, and every field from the
+ * event is redacted and then single-quoted (redacting after quoting could drop a `'\''` and
+ * unbalance the quotes). The only unquoted `$` is the constant `$SCIM_TOKEN`.
  */
 export function curlCommand(raw: ProvisioningEvent, opts: ExportOptions = {}): string {
   const e = redact(raw)
+  if (typeof e.method !== 'string' || !HTTP_METHOD.test(e.method)) {
+    throw new AppError(
+      'log.bad_input',
+      `Event ${e.seq} has the method ${JSON.stringify(String(e.method).slice(0, 40))}, which is not an HTTP method, so it cannot be copied as curl.`,
+      {
+        hint: 'The stored event is damaged or was not written by a SCIM client; copy its request from the detail view instead.',
+      },
+    )
+  }
+  const field = (text: string): string => shellQuote(redactString(text))
+  // A plain method (`POST`) reads better bare; a token with shell characters (`GET|x`) is quoted.
+  const method = /^[A-Z0-9a-z-]+$/.test(e.method) ? e.method : shellQuote(e.method)
   const parts = [
-    `curl -X ${e.method} ${shellQuote(absoluteUrl(e.path, opts))}`,
+    `curl -X ${method} ${field(absoluteUrl(e.path, opts))}`,
     `-H "Authorization: Bearer $SCIM_TOKEN"`,
     `-H 'Accept: application/scim+json'`,
   ]
   const body = bodyText(e.requestBody)
   if (body !== undefined && e.method !== 'GET' && e.method !== 'DELETE') {
     parts.push(`-H 'Content-Type: application/scim+json'`)
-    parts.push(`--data-raw ${shellQuote(body)}`)
+    parts.push(`--data-raw ${field(body)}`)
   }
-  return redactString(parts.join(' \\\n  '))
+  return parts.join(' \\\n  ')
 }

@@ -18,45 +18,102 @@ export interface SseHandlers {
   comment?(text: string): void
   /** The server's `retry:` hint in milliseconds. */
   retry?(ms: number): void
+  /** A line or an event over its cap was dropped (the stream goes on with the next one). */
+  oversize?(what: 'line' | 'event', limit: number): void
 }
 
+/** Work done, in characters examined; property tests use it to check linear time. */
+export interface WorkCounter {
+  steps: number
+}
+
+export interface SseLimits {
+  /** Longest line kept, in characters; the rest of a longer line is skipped. */
+  maxLineChars?: number
+  /** Most `data` characters in one event; a larger event is dropped whole. */
+  maxEventChars?: number
+}
+
+export const DEFAULT_MAX_LINE_CHARS = 4 * 1024 * 1024
+export const DEFAULT_MAX_EVENT_CHARS = 8 * 1024 * 1024
+
+/**
+ * Each character of each chunk is examined once: a line that arrives in many chunks is kept as a
+ * list of pieces and only the new chunk is searched for its end (the parser used to rescan its
+ * whole buffer on every chunk, quadratic for a long line), and lines and events are capped.
+ */
 export class SseParser {
-  #buffer = ''
+  #pieces: string[] = []
+  #pieceChars = 0
+  /** The rest of an over-long line is being skipped. */
+  #skipping = false
+  /** The last chunk ended with CR: an LF at the start of the next one belongs to it. */
+  #afterCr = false
   #data: string[] = []
+  #dataChars = 0
+  #eventTooLarge = false
   #event = ''
   #id: string | undefined
   #hasData = false
   readonly #handlers: SseHandlers
+  readonly #maxLine: number
+  readonly #maxEvent: number
+  readonly #work: WorkCounter | undefined
 
-  constructor(handlers: SseHandlers) {
+  constructor(handlers: SseHandlers, limits: SseLimits = {}, work?: WorkCounter) {
     this.#handlers = handlers
+    this.#maxLine = limits.maxLineChars ?? DEFAULT_MAX_LINE_CHARS
+    this.#maxEvent = limits.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
+    this.#work = work
   }
 
   feed(chunk: string): void {
-    this.#buffer += chunk
-    let start = 0
-    for (;;) {
-      const nl = this.#findEol(start)
-      if (nl === -1) break
-      const line = this.#buffer.slice(start, nl.index)
-      start = nl.index + nl.length
-      this.#line(line)
+    let pos = 0
+    if (this.#afterCr && chunk.charCodeAt(0) === 10) pos = 1
+    this.#afterCr = false
+    while (pos < chunk.length) {
+      let eol = pos
+      while (eol < chunk.length) {
+        const c = chunk.charCodeAt(eol)
+        if (c === 10 || c === 13) break
+        eol++
+      }
+      if (this.#work) this.#work.steps += eol - pos + 1
+      if (eol === chunk.length) {
+        this.#keep(chunk.slice(pos))
+        return
+      }
+      if (this.#skipping) {
+        this.#skipping = false
+      } else if (this.#pieces.length === 0) {
+        this.#line(chunk.slice(pos, eol))
+      } else {
+        this.#pieces.push(chunk.slice(pos, eol))
+        const line = this.#pieces.join('')
+        this.#pieces = []
+        this.#pieceChars = 0
+        this.#line(line)
+      }
+      if (chunk.charCodeAt(eol) === 13) {
+        if (eol + 1 === chunk.length) this.#afterCr = true
+        else if (chunk.charCodeAt(eol + 1) === 10) eol++
+      }
+      pos = eol + 1
     }
-    this.#buffer = this.#buffer.slice(start)
   }
 
-  #findEol(from: number): { index: number; length: number } | -1 {
-    const buf = this.#buffer
-    for (let i = from; i < buf.length; i++) {
-      const c = buf.charCodeAt(i)
-      if (c === 10) return { index: i, length: 1 }
-      if (c === 13) {
-        // A lone CR at the end of a chunk may be the first half of CRLF: wait for more.
-        if (i + 1 >= buf.length) return -1
-        return { index: i, length: buf.charCodeAt(i + 1) === 10 ? 2 : 1 }
-      }
+  /** Keeps the start of a line whose end has not arrived yet, up to the cap. */
+  #keep(piece: string): void {
+    if (this.#skipping || piece === '') return
+    this.#pieceChars += piece.length
+    if (this.#pieceChars > this.#maxLine) {
+      this.#pieces = []
+      this.#pieceChars = 0
+      this.#skipping = true
+      this.#handlers.oversize?.('line', this.#maxLine)
+      return
     }
-    return -1
+    this.#pieces.push(piece)
   }
 
   #line(line: string): void {
@@ -74,8 +131,13 @@ export class SseParser {
     if (value.startsWith(' ')) value = value.slice(1)
     switch (field) {
       case 'data':
-        this.#data.push(value)
         this.#hasData = true
+        this.#dataChars += value.length + 1
+        if (this.#dataChars > this.#maxEvent) {
+          this.#eventTooLarge = true
+          this.#data = []
+        }
+        if (!this.#eventTooLarge) this.#data.push(value)
         break
       case 'event':
         this.#event = value
@@ -95,12 +157,19 @@ export class SseParser {
     const id = this.#id
     const event = this.#event || 'message'
     const hasData = this.#hasData
+    const tooLarge = this.#eventTooLarge
     const data = this.#data.join('\n')
     this.#data = []
+    this.#dataChars = 0
+    this.#eventTooLarge = false
     this.#event = ''
     this.#id = undefined
     this.#hasData = false
     if (!hasData) return
+    if (tooLarge) {
+      this.#handlers.oversize?.('event', this.#maxEvent)
+      return
+    }
     this.#handlers.message({ event, data, id })
   }
 }

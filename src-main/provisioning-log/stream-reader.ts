@@ -54,6 +54,8 @@ export async function readSseBody(
   connection: AbortController,
   idleMs: number,
   onMessage: (type: string, data: string, id: string | undefined) => void,
+  /** A line or event over the parser's cap was dropped (the gap fill reads it back by seq). */
+  onOversize?: (what: 'line' | 'event', limit: number) => void,
 ): Promise<void> {
   let lastActivity = Date.now()
   const watchdog = setInterval(
@@ -66,6 +68,7 @@ export async function readSseBody(
   const parser = new SseParser({
     message: (msg) => onMessage(msg.event, msg.data, msg.id),
     comment: () => undefined,
+    ...(onOversize ? { oversize: onOversize } : {}),
   })
   const reader = body.pipeThrough(new TextDecoderStream()).getReader()
   const onAbort = (): void => void reader.cancel().catch(() => undefined)

@@ -17,12 +17,12 @@ export interface UserKeys {
   ids: string[]
 }
 
-const FILTER_TERM = /([A-Za-z][\w.:]*)\s+eq\s+(?:"((?:[^"\\]|\\.)*)"|([^\s)]+))/gi
+const FILTER_TERM = /(?<![\w.:])([a-z][\w.:]*)\s+eq\s+(?:"((?:[^"\\]|\\.)*)"|([^\s)]+))/gi
 
 /** Values compared with `eq` in a SCIM filter, by the attribute they were compared to. */
 export function filterTerms(filter: string): Array<{ attribute: string; value: string }> {
   // A value filter (`emails[type eq "work"].value`) selects which email; its own term is not a user.
-  const flat = filter.replace(/\[[^\]]*\]/g, '')
+  const flat = filter.replace(/\[[^[\]]*\]/g, '')
   const out: Array<{ attribute: string; value: string }> = []
   for (const m of flat.matchAll(FILTER_TERM)) {
     const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!

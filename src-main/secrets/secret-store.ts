@@ -45,7 +45,7 @@ const enc = encodeURIComponent
 /** The backend part of an account name, from an admin API base URL. */
 export function backendIdFromUrl(adminBaseUrl: string): string {
   const url = new URL(adminBaseUrl)
-  const path = url.pathname.replace(/\/+$/, '')
+  const path = url.pathname.replace(/(?<!\/)\/+$/, '')
   return `${url.host.toLowerCase()}${path}`
 }
 

@@ -7,11 +7,8 @@ import { DEFAULT_MAX_BYTES } from '../../src-domain/saml-metadata/document-guard
 import { diffSsoConfig } from '../backend/sso-diff.ts'
 import type { BackendAccess } from '../connections/backend-access.ts'
 import { fetchMetadataDocument } from '../metadata/fetch-metadata.ts'
-import {
-  DEFAULT_TIMEOUT_MS,
-  inspectMetadata,
-  parseIdpMetadata,
-} from '../metadata/inspect-metadata.ts'
+import { DEFAULT_TIMEOUT_MS, inspectMetadata } from '../metadata/inspect-metadata.ts'
+import { parseIdpMetadataInWorker } from '../metadata/parse-in-worker.ts'
 
 export type SsoPushInput = z.output<(typeof ssoChannels)['sso.push']['input']>
 export type SsoDiffInput = z.output<(typeof ssoChannels)['sso.diff']['input']>
@@ -93,7 +90,8 @@ async function readMetadata(input: SsoDiffInput): Promise<{ xml: string; metadat
     maxBytes: DEFAULT_MAX_BYTES,
   })
   if (doc.tooLarge) throw notUsable()
-  const metadata = parseIdpMetadata(doc.bytes, {
+  // Fetched bytes are untrusted like a file: parsed off the event loop, within the worker's budget.
+  const metadata = await parseIdpMetadataInWorker(doc.bytes, {
     ...entity,
     source: input.source.url,
     maxBytes: DEFAULT_MAX_BYTES,

@@ -676,7 +676,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    baseUrl: `http://127.0.0.1:${port}${upstream.pathname.replace(/\/+$/, '')}`,
+    baseUrl: `http://127.0.0.1:${port}${upstream.pathname.replace(/(?<!\/)\/+$/, '')}`,
     requests,
     state,
     close: () =>

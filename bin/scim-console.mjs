@@ -50,6 +50,12 @@ function newestSourceMtime() {
 
 function useBuilt() {
   const choice = process.env.SCIM_CONSOLE_CLI
+  if (choice && choice !== 'source' && choice !== 'built') {
+    process.stderr.write(
+      `cli.usage: SCIM_CONSOLE_CLI is "${choice}", which is not a way to run scim-console.\nhint: Set it to "source" (the TypeScript sources) or "built" (out/cli), or unset it to let bin/ choose.\n`,
+    )
+    process.exit(2)
+  }
   if (choice === 'source') return false
   if (choice === 'built' || !existsSync(join(root, 'src-main'))) return true
   if (!existsSync(builtEntry)) return false

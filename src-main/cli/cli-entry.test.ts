@@ -94,4 +94,12 @@ describe('bin/scim-console.mjs picks the built CLI only when it is current', () 
     expect(r.err).toMatch(/no built CLI at .*main\.mjs/)
     expect(r.err).toContain('npm run build')
   })
+
+  it('refuses an unknown SCIM_CONSOLE_CLI with the values it takes, and runs nothing', () => {
+    const r = runBin({ SCIM_CONSOLE_CLI: 'bundle' })
+    expect(r.code).toBe(2)
+    expect(r.out).toBe('')
+    expect(r.err).toContain('SCIM_CONSOLE_CLI is "bundle"')
+    expect(r.err).toContain('"source"')
+  })
 })

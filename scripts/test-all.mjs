@@ -89,7 +89,11 @@ if (existsSync(vitestJson)) {
 }
 
 // Browser tests: build the app, then Playwright in Debian's Chromium through the web host.
-const built = step('build', bin('electron-vite'), ['build'], { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' })
+// The same two builds as `npm run build`: the app, then the CLI bundle (out/cli), so the e2e specs
+// that spawn bin/scim-console.mjs run the built CLI.
+const built =
+  step('build', bin('electron-vite'), ['build'], { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }) &&
+  step('build (cli)', bin('vite'), ['build', '--config', 'vite.cli.config.ts'])
 if (!built) {
   failed++
   failures.push('build')

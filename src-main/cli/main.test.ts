@@ -60,5 +60,7 @@ describe('the lazy command list', () => {
     expect(
       ours.filter((u) => /app-services|\/src-server\/|\/harness\/|main-context/.test(u)),
     ).toEqual([])
+    // Not even a dependency: zod alone is ~95 files, built by errors.ts only when a command fails.
+    expect(result.loaded.filter((u) => u.includes('/node_modules/'))).toEqual([])
   })
 })

@@ -1,4 +1,5 @@
-import { AppError, toErrorData } from '../../src-shared/errors.ts'
+// errors.ts is loaded only when a command fails: it builds zod schemas at import, which `--help`
+// does not need (a test checks what help loads).
 import { redactString } from '../../src-shared/redact.ts'
 import { EXIT_USAGE, type CliCommandEntry, type CliIo } from './command.ts'
 import { commands } from './commands/index.ts'
@@ -53,6 +54,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     const command = await found.command.load()
     return await command.run(found.rest, fullIo)
   } catch (err) {
+    const { AppError, toErrorData } = await import('../../src-shared/errors.ts')
     const data = toErrorData(err)
     const hint = data.hint ? `\nhint: ${data.hint}` : ''
     fullIo.stderr.write(redactString(`${data.code}: ${data.message}${hint}\n`))

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process'
+import { readFile, rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { IDP_METADATA_DIR } from '../../test/fixtures/index.ts'
+import {
+  startMemoryScimServer,
+  type MemoryScimServer,
+} from '../../test/support/memory-scim-server.ts'
+
+// The CLI bundle (vite.cli.config.ts) built into a directory of its own, two levels below the
+// package root like out/cli, so this test neither needs `npm run build` nor touches out/cli.
+const root = resolve(import.meta.dirname, '../..')
+const outDir = join(root, 'out', `.cli-test-${process.pid}`)
+const builtMain = pathToFileURL(join(outDir, 'main.mjs')).href
+const sourceMain = pathToFileURL(join(root, 'src-main', 'cli', 'main.ts')).href
+
+let server: MemoryScimServer
+beforeAll(async () => {
+  await build({
+    configFile: join(root, 'vite.cli.config.ts'),
+    logLevel: 'silent',
+    build: { outDir },
+  })
+  server = await startMemoryScimServer()
+}, 180_000)
+afterAll(async () => {
+  await server?.close()
+  await rm(outDir, { recursive: true, force: true })
+})
+
+interface Run {
+  code: number | null
+  out: string
+  err: string
+}
+
+/** A real process running `main(args)` from the given entry, as bin/scim-console.mjs does. */
+function run(entry: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const script = `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(${JSON.stringify(args)})`
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => (out += String(d)))
+    child.stderr.on('data', (d: Buffer) => (err += String(d)))
+    child.on('error', fail)
+    child.on('close', (code) => done({ code, out, err }))
+  })
+}
+
+/** stderr without Node's own warnings (type stripping may print one for the sources). */
+const ownStderr = (text: string): string =>
+  text
+    .split('\n')
+    .filter((l) => !/ExperimentalWarning|--trace-warnings/.test(l))
+    .join('\n')
+
+describe('the built CLI answers like the sources', () => {
+  it('--help', async () => {
+    const [source, built] = await Promise.all([
+      run(sourceMain, ['--help']),
+      run(builtMain, ['--help']),
+    ])
+    expect(built.code, built.err).toBe(0)
+    expect(built.out).toContain('metadata inspect <file-or-url|->')
+    expect(built).toEqual({ ...source, err: ownStderr(source.err) })
+  })
+
+  it('metadata inspect --json of the Okta file, and its error for a missing file', async () => {
+    const okta = join(IDP_METADATA_DIR, 'okta-app-trial-org.xml')
+    const missing = join(IDP_METADATA_DIR, 'no-such-file.xml')
+    for (const args of [
+      ['metadata', 'inspect', okta, '--json'],
+      ['metadata', 'inspect', missing],
+    ]) {
+      const [source, built] = await Promise.all([run(sourceMain, args), run(builtMain, args)])
+      expect({ ...built, err: ownStderr(built.err) }).toEqual({
+        ...source,
+        err: ownStderr(source.err),
+      })
+      if (args.includes('--json')) {
+        expect(built.code).toBe(0)
+        expect(JSON.parse(built.out)).toMatchObject({
+          ok: true,
+          entityId: expect.stringContaining('okta.com'),
+        })
+      } else {
+        expect(built.code).toBe(2)
+        expect(built.err).toContain('no-such-file.xml')
+      }
+    }
+  })
+
+  it('check --profile okta against a SCIM server: same exit code and the same check outcomes', async () => {
+    const outcomes = async (entry: string, name: string) => {
+      const report = join(outDir, `${name}.json`)
+      const r = await run(
+        entry,
+        ['check', '--url', server.baseUrl, '--profile', 'okta', '--report', report],
+        { SCIM_TOKEN: server.token },
+      )
+      const parsed = JSON.parse(await readFile(report, 'utf8')) as {
+        outcome: string
+        checks: { id: string; status: string }[]
+      }
+      return {
+        code: r.code,
+        outcome: parsed.outcome,
+        checks: parsed.checks.map((c) => `${c.id}: ${c.status}`),
+      }
+    }
+    // One after the other: both write to the same server.
+    const source = await outcomes(sourceMain, 'source')
+    const built = await outcomes(builtMain, 'built')
+    expect(built.code).toBe(0)
+    expect(built.checks.length).toBeGreaterThan(10)
+    expect(built).toEqual(source)
+  })
+})

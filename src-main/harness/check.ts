@@ -6,6 +6,7 @@ import type {
   Severity,
 } from '../../src-shared/harness.ts'
 import type { HttpCapture, RateLimitEvent, ScimRequest, ScimResponse } from './http-capture.ts'
+import type { ResourceLedger } from './ledger.ts'
 import type { Profile, UserSeed } from './profiles.ts'
 
 /** What one check concluded before the profile's severity is applied. */
@@ -81,6 +82,8 @@ export interface HarnessOptions {
   latencyWarnMs: number
   latencyFailMs: number
   pageUsers: number
+  /** Users the import rehearsal creates (groups: half as many); above common page caps. */
+  importSize: number
 }
 
 export interface CheckContext {
@@ -113,9 +116,18 @@ export interface CheckContext {
   primaryUser(): Promise<CreatedUser>
   /** Any existing user (first page of /Users), for read-only runs. */
   anyUser(): Promise<Record<string, unknown> | undefined>
+  /** A fixture shared by several checks, built once by whichever check asks first. */
+  fixture<T>(key: string, build: () => Promise<T>): Promise<T>
+  /** Everything this run created and the identity it last gave it: the ground truth. */
+  ledger: ResourceLedger
   exchanges(): Exchange[]
   rateLimits(): RateLimitEvent[]
   http: HttpCapture
+}
+
+/** `/Users/{id}` or `/Groups/{id}` with the id encoded: ids come from the server under test. */
+export function resPath(type: 'Users' | 'Groups', id: string): string {
+  return `/${type}/${encodeURIComponent(id)}`
 }
 
 export function get(obj: unknown, path: string): unknown {

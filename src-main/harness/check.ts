@@ -30,6 +30,11 @@ export interface CheckDef {
   /** The IdP behaviour this check protects, in one sentence. */
   protects: string
   severity: Record<HarnessProfile, Severity>
+  /**
+   * The check judges an RFC 7643/7644 (or RFC 6750) MUST/SHALL: by the severity policy it is at
+   * least `warn` in every profile that runs it, never `info`.
+   */
+  rfcMust?: boolean
   /** Creates or modifies resources: skipped in read-only mode. */
   writes: boolean
   /**

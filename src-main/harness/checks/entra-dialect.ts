@@ -217,7 +217,8 @@ export const entraDialectChecks: CheckDef[] = [
     area: 'users',
     spec: 'RFC 7643 §3.1 (id is issued by the provider); RFC 7644 §3.3 (readOnly attributes SHALL be ignored)',
     protects: 'Ids stay server-issued and unique whatever the client sends.',
-    severity: sev('info', 'info', 'warn'),
+    severity: sev('warn', 'warn', 'warn'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const sentId = `${ctx.runPrefix}client-chosen-id`

@@ -244,7 +244,24 @@ export const identityChecks: CheckDef[] = [
         body: ctx.profile.updateNameAndEmail(seed.familyName, newMail),
       })
       expectStatus(mail, [200, 204], { what: `PATCH /Users/${id} new e-mail` })
-      await readBack(ctx, id, 'emails.0.value', newMail, 'the e-mail change')
+      const read = await ctx.send({ method: 'GET', path: resPath('Users', id) })
+      expectStatus(read, 200, { what: `GET /Users/${id} after the e-mail change` })
+      const emails = get(read.json, 'emails')
+      const list = Array.isArray(emails) ? emails : []
+      const primaries = list.filter((e) => get(e, 'primary') === true)
+      check(
+        list.some((e) => get(e, 'value') === newMail) &&
+          !list.some((e) => get(e, 'value') === seed.email) &&
+          primaries.length <= 1,
+        `After the e-mail change, emails read ${show(emails)}.`,
+        {
+          expected: `the work e-mail ${newMail} alone (replace, not add; at most one primary)`,
+          actual: show(emails),
+          idpImpact:
+            'The old address stays (or two addresses are primary): notifications and SSO matching use the wrong one.',
+          fix: 'A replace of emails replaces the values (RFC 7644 §3.5.2.3); "primary" is true at most once (RFC 7643 §2.4).',
+        },
+      )
       const newExt = `${seed.externalId}-new`
       const ext = await ctx.send({
         method: 'PATCH',

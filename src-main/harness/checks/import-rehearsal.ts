@@ -81,8 +81,11 @@ async function walk(ctx: CheckContext, collection: Collection, own: string[]): P
     const page = await read(startIndex)
     pages.push(page)
     ids.push(...page.ids)
-    // A short page ends the walk, whatever totalResults claims: that is how a gap shows.
+    // A short page ends the walk, whatever totalResults claims: that is how a gap shows. Past
+    // both totalResults and what the run created, there is nothing an IdP would ask for.
     if (page.status !== 200 || page.ids.length < count) break
+    const claimed = typeof page.totalResults === 'number' ? page.totalResults : 0
+    if (startIndex + count > Math.max(claimed, own.length)) break
     // A server that ignores count keeps answering full pages of everything: stop once it repeats.
     if (
       page.ids.length > count ||

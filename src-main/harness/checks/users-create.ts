@@ -21,6 +21,7 @@ export const userCreateChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.3; Okta SPEC test step 6; Entra Logic App test 17',
     protects: 'The IdP stores the returned id and uses it for every later update.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const created = await ctx.primaryUser()
@@ -54,6 +55,7 @@ export const userCreateChecks: CheckDef[] = [
     spec: 'RFC 7643 §3.1; RFC 7644 §3.3; Okta SPEC test step 6',
     protects: 'The IdP links its user to yours by the returned id and checks the values it sent.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const created = await ctx.primaryUser()
@@ -118,7 +120,8 @@ export const userCreateChecks: CheckDef[] = [
     area: 'users',
     spec: 'RFC 7644 §3.3; RFC 7643 §3.1',
     protects: 'Clients that follow Location or meta.location find the new resource.',
-    severity: sev('info', 'info', 'warn'),
+    severity: sev('warn', 'warn', 'warn'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const created = await ctx.primaryUser()
@@ -154,6 +157,7 @@ export const userCreateChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.3, §3.12; Okta SPEC test step 8',
     protects: 'A retried create cannot make a second account for the same person.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const created = await ctx.primaryUser()
@@ -220,7 +224,8 @@ export const userCreateChecks: CheckDef[] = [
     area: 'users',
     spec: 'RFC 7643 §4.1 (userName REQUIRED); Entra Postman "Post no username"',
     protects: 'Broken IdP mappings surface as clear errors instead of nameless users.',
-    severity: sev('info', 'info', 'warn'),
+    severity: sev('warn', 'warn', 'warn'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const res = await ctx.send({

@@ -29,6 +29,7 @@ const listChecks: CheckDef[] = [
     protects:
       'Okta "Test API Credentials", Entra "Test Connection" and user import parse the list.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const t = ctx.profile.connectionTest
@@ -120,6 +121,7 @@ const readAndChangeChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.4.1; Okta SPEC test steps 2 and 7',
     protects: "Okta's PUT flow reads the user first and sends back what it read.",
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const subject = await subjectUser(ctx)
@@ -168,6 +170,7 @@ const readAndChangeChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.4.1, §3.12; Okta SPEC test steps 4 and 12',
     protects: 'The IdP can tell "this user is gone" from a server failure.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const res = await ctx.send({ method: 'GET', path: `/Users/${UNKNOWN_USER_ID}` })
@@ -193,7 +196,8 @@ const readAndChangeChecks: CheckDef[] = [
     area: 'users',
     spec: 'RFC 7644 §3.5.1; Okta SCIM 2.0 reference (AIW apps update with GET then PUT)',
     protects: 'Okta profile updates (and AIW deactivations) apply without suspending the user.',
-    severity: sev('fail', 'info', 'fail'),
+    severity: sev('fail', 'warn', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const seed = { ...ctx.userSeed('put'), title: 'Engineer' }
@@ -263,6 +267,7 @@ const readAndChangeChecks: CheckDef[] = [
     spec: 'RFC 7643 §4.1.1; Okta CRUD test steps 7-13; Entra Logic App tests 3 and 6',
     protects: 'Unassigning a user in the IdP is a soft delete that can be undone.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const seed = ctx.userSeed('life')
@@ -348,7 +353,8 @@ const readAndChangeChecks: CheckDef[] = [
     area: 'users',
     spec: 'RFC 7644 §3.6; Entra Logic App test 4',
     protects: 'Entra hard-deletes users 30 days after soft delete. Okta never deletes users.',
-    severity: sev('info', 'fail', 'fail'),
+    severity: sev('warn', 'fail', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const seed = ctx.userSeed('del')

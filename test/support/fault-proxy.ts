@@ -695,6 +695,39 @@ export const faults = {
         ? error(400, 'Only eq is supported', 'invalidFilter')
         : req,
   },
+  /** POST /Users answers with another, existing user (state.foreignId) instead of the new one. */
+  'create-answers-foreign-user': {
+    response: async (req, res, ctx) => {
+      if (req.method !== 'POST' || kind(req).collection !== 'Users' || res.status !== 201)
+        return res
+      const other = await ctx.forward({
+        ...req,
+        method: 'GET',
+        body: '',
+        url: new URL(`${req.url.pathname}/${String(ctx.state.foreignId)}`, req.url),
+      })
+      return { ...res, body: other.body }
+    },
+  },
+  /**
+   * Ids carry characters that must be encoded in a path ("#", "/"): a client that puts an id into
+   * a path unencoded loses the rest at "#" and gets 404.
+   */
+  'ids-need-encoding': {
+    request: (req) => {
+      const { collection, id } = kind(req)
+      if (!id) return req
+      const raw = decodeURIComponent(id)
+      if (!raw.endsWith('#a/b')) return error(404, `No ${collection} ${raw}`)
+      const url = new URL(req.url)
+      url.pathname = url.pathname.replace(`/${id}`, `/${raw.slice(0, -4)}`)
+      return { ...req, url }
+    },
+    response: (_req, res) => ({
+      ...res,
+      body: res.body.replace(/"id":"([0-9a-f-]{36})"/g, '"id":"$1#a/b"'),
+    }),
+  },
   /** Every request gets a 200 HTML page: not a SCIM server at all. */
   'html-site': {
     request: () => ({

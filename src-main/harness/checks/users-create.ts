@@ -130,7 +130,7 @@ export const userCreateChecks: CheckDef[] = [
       const meta = get(created.res.json, 'meta')
       const problems: string[] = []
       if (!location) problems.push('no Location header')
-      else if (!location.endsWith(`/Users/${id}`))
+      else if (!decodeURIComponent(location).endsWith(`/Users/${id}`))
         problems.push(`Location ${location} does not end in /Users/${id}`)
       if (get(meta, 'resourceType') !== 'User')
         problems.push(`meta.resourceType is ${show(get(meta, 'resourceType'))}`)

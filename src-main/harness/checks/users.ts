@@ -9,6 +9,7 @@ import {
   sev,
   show,
   type CheckDef,
+  resPath,
 } from '../check.ts'
 import { ERROR_SCHEMA, LIST_SCHEMA } from '../profiles.ts'
 import { createdId, subjectUser } from './subject.ts'
@@ -202,7 +203,7 @@ const readAndChangeChecks: CheckDef[] = [
     async run(ctx) {
       const seed = { ...ctx.userSeed('put'), title: 'Engineer' }
       const id = createdId(await ctx.createUser(seed))
-      const before = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const before = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(before, 200, { what: `GET /Users/${id}` })
       check(isObject(before.json), 'GET returned no JSON body.', {
         actual: describeResponse(before),
@@ -213,7 +214,7 @@ const readAndChangeChecks: CheckDef[] = [
         name: { ...(before.json.name as object), givenName: 'Updated' },
       }
       delete next.title
-      const res = await ctx.send({ method: 'PUT', path: `/Users/${id}`, body: next })
+      const res = await ctx.send({ method: 'PUT', path: resPath('Users', id), body: next })
       expectStatus(res, 200, {
         what: `PUT /Users/${id}`,
         idpImpact:
@@ -225,7 +226,7 @@ const readAndChangeChecks: CheckDef[] = [
       check(get(res.json, 'id') === id, `PUT changed the id to ${show(get(res.json, 'id'))}.`, {
         expected: id,
       })
-      const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const after = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(after, 200, { what: `GET /Users/${id} after PUT` })
       check(
         get(after.json, 'name.givenName') === 'Updated',
@@ -274,7 +275,7 @@ const readAndChangeChecks: CheckDef[] = [
       const id = createdId(await ctx.createUser(seed))
       const off = await ctx.send({
         method: 'PATCH',
-        path: `/Users/${id}`,
+        path: resPath('Users', id),
         body: ctx.profile.setActive(false),
       })
       expectStatus(off, [200, 204], {
@@ -287,7 +288,7 @@ const readAndChangeChecks: CheckDef[] = [
               ? 'Accept capitalised ops ("Replace") and the string booleans "True"/"False" for active.'
               : 'Support PATCH replace on active.',
       })
-      const read = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const read = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(read, 200, {
         what: `GET /Users/${id} after deactivation`,
         idpImpact:
@@ -321,11 +322,11 @@ const readAndChangeChecks: CheckDef[] = [
       )
       const on = await ctx.send({
         method: 'PATCH',
-        path: `/Users/${id}`,
+        path: resPath('Users', id),
         body: ctx.profile.setActive(true),
       })
       expectStatus(on, [200, 204], { what: `PATCH /Users/${id} reactivate` })
-      const again = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const again = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(again, 200, { what: `GET /Users/${id} after reactivation` })
       check(
         get(again.json, 'active') === true,
@@ -359,13 +360,13 @@ const readAndChangeChecks: CheckDef[] = [
     async run(ctx) {
       const seed = ctx.userSeed('del')
       const id = createdId(await ctx.createUser(seed))
-      const del = await ctx.send({ method: 'DELETE', path: `/Users/${id}` })
+      const del = await ctx.send({ method: 'DELETE', path: resPath('Users', id) })
       expectStatus(del, 204, {
         what: `DELETE /Users/${id}`,
         fix: 'Answer DELETE with 204 No Content.',
       })
       ctx.forget({ type: 'Users', id, name: seed.userName })
-      const read = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const read = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(read, 404, {
         what: `GET /Users/${id} after DELETE`,
         idpImpact: 'Deleted users linger and keep matching lookups.',

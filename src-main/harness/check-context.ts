@@ -65,8 +65,8 @@ export function makeCheckContext(scope: RunScope, def: CheckDef, s: CheckScratch
     }
     return p
   }
-  const createUser: CheckContext['createUser'] = async (seed, transform) => {
-    const made = await guard(ledger.createUser(seed, def.id, transform))
+  const createUser: CheckContext['createUser'] = async (seed, transform, opts) => {
+    const made = await guard(ledger.createUser(seed, def.id, transform, opts?.bulk))
     return { seed, ...made }
   }
   return {
@@ -85,8 +85,8 @@ export function makeCheckContext(scope: RunScope, def: CheckDef, s: CheckScratch
     userSeed: (tag) => ledger.userSeed(tag),
     groupName: (tag) => ledger.groupName(tag),
     createUser,
-    createGroup: async (name) => {
-      const made = await guard(ledger.createGroup(name, def.id))
+    createGroup: async (name, opts) => {
+      const made = await guard(ledger.createGroup(name, def.id, opts?.bulk))
       return { displayName: name, ...made }
     },
     track: (ref: ResourceRef) => void ledger.track(ref),

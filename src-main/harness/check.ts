@@ -87,7 +87,7 @@ export interface HarnessOptions {
   latencyWarnMs: number
   latencyFailMs: number
   pageUsers: number
-  /** Users the import rehearsal creates (groups: half as many); above common page caps. */
+  /** Users the import rehearsal creates (groups: a quarter as many); above common page caps. */
   importSize: number
 }
 
@@ -111,8 +111,9 @@ export interface CheckContext {
   createUser(
     seed: UserSeed,
     transform?: (body: Record<string, unknown>) => Record<string, unknown>,
+    opts?: { bulk?: boolean },
   ): Promise<CreatedUser>
-  createGroup(displayName: string): Promise<CreatedGroup>
+  createGroup(displayName: string, opts?: { bulk?: boolean }): Promise<CreatedGroup>
   /** Registers a resource for cleanup (e.g. a duplicate the server should have refused). */
   track(ref: ResourceRef): void
   /** Unregisters a resource the check deleted itself. */

@@ -40,7 +40,7 @@ export async function cleanUp(
   const verified: Record<ResourceRef['type'], number> = { Users: 0, Groups: 0 }
   const distrust: Record<ResourceRef['type'], boolean> = { Users: false, Groups: false }
   const send = (req: Parameters<HttpCapture['request']>[0]) =>
-    http.request({ ...req, checkId: 'cleanup', detached: true })
+    http.request({ ...req, checkId: 'cleanup', detached: true, bulk: true })
   const refOf = (e: LedgerEntry): ResourceRef => ({
     type: e.type,
     name: e.name,

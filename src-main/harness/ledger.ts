@@ -96,6 +96,7 @@ export class ResourceLedger {
     seed: UserSeed,
     checkId: string,
     transform?: (b: Record<string, unknown>) => Record<string, unknown>,
+    bulk = false,
   ): Promise<Created & { body: Record<string, unknown> }> {
     const base = this.profile.createUser(seed)
     const body = transform ? transform(base) : base
@@ -105,11 +106,11 @@ export class ResourceLedger {
       email: seed.email,
       externalId: seed.externalId,
     })
-    const res = await this.http.request({ method: 'POST', path: '/Users', body, checkId })
+    const res = await this.http.request({ method: 'POST', path: '/Users', body, checkId, bulk })
     return { body, ...this.settle(entry, res, 'userName') }
   }
 
-  async createGroup(displayName: string, checkId: string): Promise<Created> {
+  async createGroup(displayName: string, checkId: string, bulk = false): Promise<Created> {
     const externalId = this.nextExternalId()
     const entry = this.track({ type: 'Groups', name: displayName, externalId })
     const res = await this.http.request({
@@ -117,6 +118,7 @@ export class ResourceLedger {
       path: '/Groups',
       body: this.profile.createGroup(displayName, externalId),
       checkId,
+      bulk,
     })
     return this.settle(entry, res, 'displayName')
   }

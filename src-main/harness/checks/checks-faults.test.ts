@@ -282,7 +282,7 @@ const cases: Case[] = [
     fault: 'total-results-capped',
     profile: 'rfc',
     expected: 'fail',
-    state: { cap: 5 },
+    state: { cap: 2 },
   },
   {
     check: 'import.items_per_page',

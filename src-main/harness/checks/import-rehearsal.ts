@@ -9,7 +9,7 @@ import {
 } from '../check.ts'
 
 /**
- * The import rehearsal: as many users (and half as many groups) as a real import pages through,
+ * The import rehearsal: as many users (and a quarter as many groups) as a real import pages through,
  * more than common server page caps, created concurrently, then listed the way Okta and Entra
  * import (startIndex/count, up to 100 per page, several pages). The pages are judged against
  * what the run itself created, not against the server's own account of its size.
@@ -97,15 +97,23 @@ async function walk(ctx: CheckContext, collection: Collection, own: string[]): P
   return { collection, count, pages, ids, firstAgain, truncated, own }
 }
 
+/**
+ * Groups: a quarter of the users (tenants have far fewer groups than users). Still several pages:
+ * the walk pages them in pages of half their number.
+ */
+export const groupCount = (users: number): number => Math.max(2, Math.ceil(users / 4))
+
 /** Creates the rehearsal's resources (write mode) and walks both collections once per run. */
 export function rehearsal(ctx: CheckContext): Promise<Rehearsal> {
   return ctx.fixture('import-rehearsal', async () => {
     if (!ctx.readOnly) {
       const n = ctx.options.importSize
       await Promise.all([
-        ...Array.from({ length: n }, (_, i) => ctx.createUser(ctx.userSeed(`imp${i}`))),
-        ...Array.from({ length: Math.ceil(n / 2) }, (_, i) =>
-          ctx.createGroup(ctx.groupName(`impg${i}`)),
+        ...Array.from({ length: n }, (_, i) =>
+          ctx.createUser(ctx.userSeed(`imp${i}`), undefined, { bulk: true }),
+        ),
+        ...Array.from({ length: groupCount(n) }, (_, i) =>
+          ctx.createGroup(ctx.groupName(`impg${i}`), { bulk: true }),
         ),
       ])
     }

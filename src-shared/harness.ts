@@ -173,8 +173,6 @@ export const harnessStartInputSchema = z.object({
   readOnly: z.boolean().default(false),
   concurrency: z.number().int().min(1).max(32).default(4),
   timeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
-  /** Users the import rehearsal creates (the runner's default, 120, when absent). */
-  importSize: z.number().int().min(2).max(1000).optional(),
 })
 export type HarnessStartInput = z.infer<typeof harnessStartInputSchema>
 

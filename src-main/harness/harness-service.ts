@@ -70,7 +70,6 @@ export function createHarnessService(opts: {
         readOnly: input.readOnly,
         concurrency: input.concurrency,
         timeoutMs: input.timeoutMs,
-        ...(input.importSize !== undefined ? { importSize: input.importSize } : {}),
         signal: controller.signal,
         onProgress: (event) => opts.onProgress({ runId, event }),
         ...(opts.tuning ? { tuning: opts.tuning } : {}),

@@ -7,99 +7,29 @@ import type { AddressInfo } from 'node:net'
  * every request (for the read-only and cleanup tests) and can add latency (for the bench).
  */
 
-type Json = Record<string, unknown>
+import {
+  LIST,
+  SCIM,
+  edit,
+  emptyList,
+  error,
+  filterOf,
+  isList,
+  json,
+  kind,
+  parse,
+  patchOps,
+  withQuery,
+  type Fault,
+  type FaultContext,
+  type Json,
+  type ProxyRequest,
+  type ProxyResponse,
+} from './fault-helpers.ts'
+import { groundTruthFaults } from './ground-truth-faults.ts'
 
-export interface ProxyRequest {
-  method: string
-  /** Path and query as received, e.g. /scim/v2/Users?filter=... */
-  url: URL
-  headers: Record<string, string>
-  body: string
-}
+export type { Fault, FaultContext, ProxyRequest, ProxyResponse } from './fault-helpers.ts'
 
-export interface ProxyResponse {
-  status: number
-  headers: Record<string, string>
-  body: string
-}
-
-export interface FaultContext {
-  forward(req: ProxyRequest): Promise<ProxyResponse>
-  /** The upstream token, for faults that change authentication. */
-  token: string
-  state: Record<string, unknown>
-}
-
-export interface Fault {
-  /** Return a response to answer without (or after) forwarding, or a request to forward. */
-  request?(
-    req: ProxyRequest,
-    ctx: FaultContext,
-  ): ProxyRequest | ProxyResponse | Promise<ProxyRequest | ProxyResponse>
-  response?(
-    req: ProxyRequest,
-    res: ProxyResponse,
-    ctx: FaultContext,
-  ): ProxyResponse | Promise<ProxyResponse>
-}
-
-const SCIM = 'application/scim+json; charset=utf-8'
-const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
-
-const json = (
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): ProxyResponse => ({
-  status,
-  headers: { 'content-type': SCIM, ...headers },
-  body: JSON.stringify(body),
-})
-const parse = (text: string): Json | undefined => {
-  try {
-    return JSON.parse(text) as Json
-  } catch {
-    return undefined
-  }
-}
-const edit = (res: ProxyResponse, fn: (body: Json) => void): ProxyResponse => {
-  const body = parse(res.body)
-  if (!body) return res
-  fn(body)
-  return { ...res, body: JSON.stringify(body), headers: { ...res.headers, 'content-length': '' } }
-}
-const kind = (req: ProxyRequest): { collection: string | undefined; id: string | undefined } => {
-  const parts = req.url.pathname.replace(/^.*\/scim\/v2/, '').split('/')
-  return { collection: parts[1], id: parts[2] }
-}
-const isList = (req: ProxyRequest, collection = 'Users'): boolean =>
-  req.method === 'GET' && kind(req).collection === collection && !kind(req).id
-const filterOf = (req: ProxyRequest): string => req.url.searchParams.get('filter') ?? ''
-const emptyList = {
-  schemas: [LIST],
-  totalResults: 0,
-  startIndex: 1,
-  itemsPerPage: 0,
-  Resources: [],
-}
-const withQuery = (req: ProxyRequest, fn: (q: URLSearchParams) => void): ProxyRequest => {
-  const url = new URL(req.url)
-  fn(url.searchParams)
-  return { ...req, url }
-}
-const patchOps = (req: ProxyRequest): Json[] => {
-  const ops = parse(req.body)?.Operations
-  return Array.isArray(ops) ? (ops as Json[]) : []
-}
-const error = (status: number, detail: string, scimType?: string): ProxyResponse =>
-  json(status, {
-    schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
-    status: String(status),
-    ...(scimType ? { scimType } : {}),
-    detail,
-  })
-
-/** Each fault breaks one behaviour; the key names what a broken server does. */
 export const faults = {
   /** Authentication is not enforced: the proxy puts the valid token on every request. */
   'auth-not-enforced': {
@@ -557,177 +487,7 @@ export const faults = {
   'unknown-endpoint-200': {
     request: (req) => (/ScimcNoSuchEndpoint/.test(req.url.pathname) ? json(200, {}) : req),
   },
-  /** totalResults is the size of the current page (Okta and Entra stop after page 1). */
-  'total-results-page-size': {
-    response: (req, res) =>
-      isList(req) || isList(req, 'Groups')
-        ? edit(res, (b) => {
-            b.totalResults = ((b.Resources as unknown[]) ?? []).length
-          })
-        : res,
-  },
-  /** totalResults is capped at the server's page limit (state.cap, default 10). */
-  'total-results-capped': {
-    response: (req, res, ctx) =>
-      isList(req) || isList(req, 'Groups')
-        ? edit(res, (b) => {
-            b.totalResults = Math.min(Number(b.totalResults), Number(ctx.state.cap ?? 10))
-          })
-        : res,
-  },
-  /** ListResponses come without itemsPerPage. */
-  'items-per-page-missing': {
-    response: (req, res) =>
-      isList(req) || isList(req, 'Groups') ? edit(res, (b) => delete b.itemsPerPage) : res,
-  },
-  /** /Groups ignores startIndex and count: every page is all groups. */
-  'groups-count-ignored': {
-    request: (req) =>
-      isList(req, 'Groups')
-        ? withQuery(req, (q) => {
-            q.delete('count')
-            q.delete('startIndex')
-          })
-        : req,
-  },
-  /** Location, meta.location and $ref name the internal host behind the load balancer. */
-  'internal-host-location': {
-    response: (req, res) => {
-      const pub = `http://${req.headers.host ?? ''}`
-      const internal = 'http://scim-internal.lb.local:8080'
-      const out = { ...res, body: res.body.split(pub).join(internal) }
-      if (res.headers.location)
-        out.headers = { ...res.headers, location: res.headers.location.split(pub).join(internal) }
-      return out
-    },
-  },
-  /**
-   * userName is really the first e-mail (a shipping directory-sync product): the userName filter
-   * compares e-mails and uniqueness is keyed on the e-mail.
-   */
-  'user-name-is-email': {
-    request: (req) => {
-      const m = isList(req) ? /^userName eq "([^"]*)"$/.exec(filterOf(req)) : null
-      return m ? withQuery(req, (q) => q.set('filter', `emails.value eq "${m[1]}"`)) : req
-    },
-    response: async (req, res, ctx) => {
-      if (req.method !== 'POST' || kind(req).collection !== 'Users' || res.status !== 409)
-        return res
-      const b = parse(req.body)
-      const email = String(((b?.emails as Json[] | undefined) ?? [])[0]?.value ?? '')
-      const sameMail = await ctx.forward(
-        withQuery({ ...req, method: 'GET', body: '' }, (q) =>
-          q.set('filter', `emails.value eq "${email}"`),
-        ),
-      )
-      if (Number(parse(sameMail.body)?.totalResults ?? 0) > 0) return res
-      const other = await ctx.forward(
-        withQuery({ ...req, method: 'GET', body: '' }, (q) =>
-          q.set('filter', `userName eq "${String(b?.userName)}"`),
-        ),
-      )
-      return json(201, (parse(other.body)?.Resources as Json[] | undefined)?.[0])
-    },
-  },
-  /** The lookup index is not updated on rename: the new name is not found, the old one is. */
-  'stale-rename-index': {
-    request: async (req, ctx) => {
-      const { collection, id } = kind(req)
-      const attr = collection === 'Groups' ? 'displayName' : 'userName'
-      if ((req.method === 'PUT' || req.method === 'PATCH') && id) {
-        const cur = await ctx.forward({ ...req, method: 'GET', body: '' })
-        const old = parse(cur.body)?.[attr]
-        return { ...req, headers: { ...req.headers, 'x-old-name': String(old) } }
-      }
-      const m =
-        isList(req, collection ?? 'Users') &&
-        new RegExp(`^${attr} eq "([^"]*)"$`).exec(filterOf(req))
-      if (!m) return req
-      const renames = (ctx.state.renames ??= []) as Array<{ old: string; now: string }>
-      if (renames.some((r) => r.now === m[1])) return json(200, emptyList)
-      const r = renames.find((x) => x.old === m[1])
-      return r ? withQuery(req, (q) => q.set('filter', `${attr} eq "${r.now}"`)) : req
-    },
-    response: async (req, res, ctx) => {
-      const old = req.headers['x-old-name']
-      if (!old || res.status >= 300) return res
-      const cur = await ctx.forward({ ...req, method: 'GET', body: '' })
-      const attr = kind(req).collection === 'Groups' ? 'displayName' : 'userName'
-      const now = String(parse(cur.body)?.[attr])
-      if (now !== old) ((ctx.state.renames ??= []) as unknown[]).push({ old, now })
-      return res
-    },
-  },
-  /** attributes and excludedAttributes are ignored: whole resources come back. */
-  'attributes-ignored': {
-    request: (req) =>
-      req.method === 'GET'
-        ? withQuery(req, (q) => {
-            q.delete('attributes')
-            q.delete('excludedAttributes')
-          })
-        : req,
-  },
-  /** 401 without WWW-Authenticate. */
-  'www-authenticate-missing': {
-    response: (_req, res) => {
-      if (res.status !== 401) return res
-      const headers = { ...res.headers }
-      delete headers['www-authenticate']
-      return { ...res, headers }
-    },
-  },
-  /** meta.lastModified never moves: it always equals meta.created. */
-  'last-modified-frozen': {
-    response: (_req, res) =>
-      edit(res, (b) => {
-        for (const r of [b, ...((b.Resources as Json[] | undefined) ?? [])]) {
-          const meta = r.meta as Json | undefined
-          if (meta?.created) meta.lastModified = meta.created
-        }
-      }),
-  },
-  /** Only eq works although /ServiceProviderConfig advertises filtering. */
-  'filter-operators-eq-only': {
-    request: (req) =>
-      isList(req) &&
-      /\b(sw|co|ew|ne|gt|ge|lt|le|pr|or|not)\b/.test(filterOf(req).replace(/"[^"]*"/g, '""'))
-        ? error(400, 'Only eq is supported', 'invalidFilter')
-        : req,
-  },
-  /** POST /Users answers with another, existing user (state.foreignId) instead of the new one. */
-  'create-answers-foreign-user': {
-    response: async (req, res, ctx) => {
-      if (req.method !== 'POST' || kind(req).collection !== 'Users' || res.status !== 201)
-        return res
-      const other = await ctx.forward({
-        ...req,
-        method: 'GET',
-        body: '',
-        url: new URL(`${req.url.pathname}/${String(ctx.state.foreignId)}`, req.url),
-      })
-      return { ...res, body: other.body }
-    },
-  },
-  /**
-   * Ids carry characters that must be encoded in a path ("#", "/"): a client that puts an id into
-   * a path unencoded loses the rest at "#" and gets 404.
-   */
-  'ids-need-encoding': {
-    request: (req) => {
-      const { collection, id } = kind(req)
-      if (!id) return req
-      const raw = decodeURIComponent(id)
-      if (!raw.endsWith('#a/b')) return error(404, `No ${collection} ${raw}`)
-      const url = new URL(req.url)
-      url.pathname = url.pathname.replace(`/${id}`, `/${raw.slice(0, -4)}`)
-      return { ...req, url }
-    },
-    response: (_req, res) => ({
-      ...res,
-      body: res.body.replace(/"id":"([0-9a-f-]{36})"/g, '"id":"$1#a/b"'),
-    }),
-  },
+  ...groundTruthFaults,
   /** Every request gets a 200 HTML page: not a SCIM server at all. */
   'html-site': {
     request: () => ({

@@ -388,7 +388,6 @@ export async function startMemoryScimServer(
   const token = opts.token ?? `memory-test-${randomUUID()}`
   const users = new Map<string, Rec>()
   const groups = new Map<string, Rec>()
-  let base = ''
   let ownBase = ''
 
   const send = (
@@ -442,7 +441,7 @@ export async function startMemoryScimServer(
     delete rest.password
     return project(rest, q)
   }
-  const outGroup = (g: Rec, q: URLSearchParams): Json =>
+  const outGroup = (g: Rec, q: URLSearchParams, base: string): Json =>
     project(
       {
         ...g,
@@ -453,7 +452,7 @@ export async function startMemoryScimServer(
       },
       q,
     )
-  const meta = (type: string, id: string, created?: unknown): Json => {
+  const meta = (base: string, type: string, id: string, created?: unknown): Json => {
     const now = new Date().toISOString()
     return {
       resourceType: type,
@@ -487,7 +486,7 @@ export async function startMemoryScimServer(
     // Behind a proxy, resource URLs are built from the public host the client used.
     const fwdHost = req.headers['x-forwarded-host']
     const fwdProto = req.headers['x-forwarded-proto']
-    base =
+    const base =
       typeof fwdHost === 'string'
         ? `${typeof fwdProto === 'string' ? fwdProto : 'http'}://${fwdHost}/scim/v2`
         : ownBase
@@ -610,7 +609,7 @@ export async function startMemoryScimServer(
     const isUsers = collection === 'Users'
     const store = isUsers ? users : groups
     const type = isUsers ? 'User' : 'Group'
-    const out = (r: Rec): Json => (isUsers ? outUser(r, q) : outGroup(r, q))
+    const out = (r: Rec): Json => (isUsers ? outUser(r, q) : outGroup(r, q, base))
 
     if (!id) {
       if (m === 'GET') {
@@ -634,7 +633,7 @@ export async function startMemoryScimServer(
             ...b,
             schemas: (b.schemas as unknown[]) ?? [USER],
             id: newId,
-            meta: meta(type, newId),
+            meta: meta(base, type, newId),
           }
         } else {
           const b = dropNulls(body as Json)
@@ -646,7 +645,7 @@ export async function startMemoryScimServer(
             schemas: [GROUP],
             id: newId,
             members: Array.isArray(b.members) ? b.members : [],
-            meta: meta(type, newId),
+            meta: meta(base, type, newId),
           }
         }
         store.set(newId, rec)
@@ -671,7 +670,7 @@ export async function startMemoryScimServer(
       const b = isUsers ? cleanUser(body as Json) : dropNulls(body as Json)
       if (isUsers) uniqueUser(b.userName, id)
       delete b.meta
-      const rec: Rec = { ...b, id, meta: meta(type, id, (current.meta as Json).created) }
+      const rec: Rec = { ...b, id, meta: meta(base, type, id, (current.meta as Json).created) }
       store.set(id, rec)
       return send(res, 200, out(rec))
     }
@@ -686,7 +685,7 @@ export async function startMemoryScimServer(
           ...(x.display ? { display: x.display } : {}),
         }))
       }
-      next.meta = meta(type, id, (current.meta as Json).created)
+      next.meta = meta(base, type, id, (current.meta as Json).created)
       store.set(id, next)
       return send(res, 200, out(next))
     }
@@ -711,9 +710,9 @@ export async function startMemoryScimServer(
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  ownBase = base = `http://127.0.0.1:${port}/scim/v2`
+  ownBase = `http://127.0.0.1:${port}/scim/v2`
   return {
-    baseUrl: base,
+    baseUrl: ownBase,
     token,
     users,
     groups,

@@ -125,6 +125,8 @@ export const harnessReportSchema = z.object({
   error: z
     .object({ code: z.string(), message: z.string(), hint: z.string().optional() })
     .optional(),
+  /** Set when authentication failed: the run stopped early and `notRun` checks could not run. */
+  stoppedEarly: z.object({ reason: z.string(), notRun: z.number().int() }).optional(),
   summary: summarySchema,
   checks: z.array(checkResultSchema),
   exchanges: z.array(exchangeSchema),

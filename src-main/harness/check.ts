@@ -6,6 +6,7 @@ import type {
   Severity,
 } from '../../src-shared/harness.ts'
 import type { HttpCapture, RateLimitEvent, ScimRequest, ScimResponse } from './http-capture.ts'
+import type { ResourceLedger } from './ledger.ts'
 import type { Profile, UserSeed } from './profiles.ts'
 
 /** What one check concluded before the profile's severity is applied. */
@@ -29,6 +30,11 @@ export interface CheckDef {
   /** The IdP behaviour this check protects, in one sentence. */
   protects: string
   severity: Record<HarnessProfile, Severity>
+  /**
+   * The check judges an RFC 7643/7644 (or RFC 6750) MUST/SHALL: by the severity policy it is at
+   * least `warn` in every profile that runs it, never `info`.
+   */
+  rfcMust?: boolean
   /** Creates or modifies resources: skipped in read-only mode. */
   writes: boolean
   /**
@@ -81,6 +87,8 @@ export interface HarnessOptions {
   latencyWarnMs: number
   latencyFailMs: number
   pageUsers: number
+  /** Users the import rehearsal creates (groups: a quarter as many); above common page caps. */
+  importSize: number
 }
 
 export interface CheckContext {
@@ -103,8 +111,9 @@ export interface CheckContext {
   createUser(
     seed: UserSeed,
     transform?: (body: Record<string, unknown>) => Record<string, unknown>,
+    opts?: { bulk?: boolean },
   ): Promise<CreatedUser>
-  createGroup(displayName: string): Promise<CreatedGroup>
+  createGroup(displayName: string, opts?: { bulk?: boolean }): Promise<CreatedGroup>
   /** Registers a resource for cleanup (e.g. a duplicate the server should have refused). */
   track(ref: ResourceRef): void
   /** Unregisters a resource the check deleted itself. */
@@ -113,9 +122,18 @@ export interface CheckContext {
   primaryUser(): Promise<CreatedUser>
   /** Any existing user (first page of /Users), for read-only runs. */
   anyUser(): Promise<Record<string, unknown> | undefined>
+  /** A fixture shared by several checks, built once by whichever check asks first. */
+  fixture<T>(key: string, build: () => Promise<T>): Promise<T>
+  /** Everything this run created and the identity it last gave it: the ground truth. */
+  ledger: ResourceLedger
   exchanges(): Exchange[]
   rateLimits(): RateLimitEvent[]
   http: HttpCapture
+}
+
+/** `/Users/{id}` or `/Groups/{id}` with the id encoded: ids come from the server under test. */
+export function resPath(type: 'Users' | 'Groups', id: string): string {
+  return `/${type}/${encodeURIComponent(id)}`
 }
 
 export function get(obj: unknown, path: string): unknown {

@@ -25,6 +25,11 @@ export interface ScimRequest {
   noRetry?: boolean
   /** Ignore the run's cancel signal: cleanup must still go out after Ctrl-C. */
   detached?: boolean
+  /**
+   * Part of a bulk step that runs alone (the import rehearsal's creates, cleanup's deletes):
+   * queued behind the bulk bound instead of the checks' bound.
+   */
+  bulk?: boolean
 }
 
 export interface ScimResponse {
@@ -50,6 +55,8 @@ export interface HttpCaptureOptions {
   timeoutMs: number
   /** Requests in flight at once; checks queue behind this bound. */
   concurrency: number
+  /** Bulk requests in flight at once (default twice `concurrency`); bulk steps run alone. */
+  bulkConcurrency?: number
   signal?: AbortSignal
   /** Profile headers sent on every request (User-Agent, Accept...). */
   defaultHeaders?: Record<string, string>
@@ -112,6 +119,7 @@ export class HttpCapture {
   #token: string
   #opts: HttpCaptureOptions
   #sem: Semaphore
+  #bulkSem: Semaphore
   #seq = 0
   #fetch: typeof fetch
 
@@ -120,6 +128,7 @@ export class HttpCapture {
     this.#token = opts.token
     this.#opts = opts
     this.#sem = new Semaphore(opts.concurrency)
+    this.#bulkSem = new Semaphore(opts.bulkConcurrency ?? opts.concurrency * 2)
     this.#fetch = opts.fetch ?? globalThis.fetch
   }
 
@@ -191,7 +200,8 @@ export class HttpCapture {
 
     const id = `x${++this.#seq}`
     const outer = req.detached ? signal : this.#anySignal(signal)
-    await this.#sem.acquire()
+    const sem = req.bulk ? this.#bulkSem : this.#sem
+    await sem.acquire()
     const startedAt = new Date()
     const t0 = performance.now()
     let status = 0
@@ -227,7 +237,7 @@ export class HttpCapture {
           message: `Could not reach ${new URL(url).host}: ${describeCause(err)}`,
         }
     } finally {
-      this.#sem.release()
+      sem.release()
     }
     const durationMs = Math.round((performance.now() - t0) * 10) / 10
     let json: unknown

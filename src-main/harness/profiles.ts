@@ -47,6 +47,9 @@ export interface Profile {
   addMembers(members: Array<{ id: string; display: string }>): Json
   removeMember(id: string): Json
   renameGroup(id: string, displayName: string): Json
+  /** userName change as the IdP's PATCH (a rename in the directory). */
+  renameUser(userName: string): Json
+  setExternalId(externalId: string): Json
   /** Okta updates profiles with PUT (AIW apps); Entra uses PATCH only. */
   updatesUsersWithPut: boolean
 }
@@ -106,6 +109,8 @@ const okta: Profile = {
     }),
   removeMember: (id) => patch({ op: 'remove', path: `members[value eq "${id}"]` }),
   renameGroup: (id, displayName) => patch({ op: 'replace', value: { id, displayName } }),
+  renameUser: (userName) => patch({ op: 'replace', value: { userName } }),
+  setExternalId: (externalId) => patch({ op: 'replace', value: { externalId } }),
   updatesUsersWithPut: true,
 }
 
@@ -166,6 +171,8 @@ const entra: Profile = {
     patch({ op: 'Remove', path: 'members', value: [{ $ref: null, value: id }] }),
   renameGroup: (_id, displayName) =>
     patch({ op: 'Replace', path: 'displayName', value: displayName }),
+  renameUser: (userName) => patch({ op: 'Replace', path: 'userName', value: userName }),
+  setExternalId: (externalId) => patch({ op: 'Replace', path: 'externalId', value: externalId }),
   updatesUsersWithPut: false,
 }
 
@@ -210,6 +217,8 @@ const rfc: Profile = {
   removeMember: (id) => patch({ op: 'remove', path: `members[value eq "${id}"]` }),
   renameGroup: (_id, displayName) =>
     patch({ op: 'replace', path: 'displayName', value: displayName }),
+  renameUser: (userName) => patch({ op: 'replace', path: 'userName', value: userName }),
+  setExternalId: (externalId) => patch({ op: 'replace', path: 'externalId', value: externalId }),
   updatesUsersWithPut: true,
 }
 

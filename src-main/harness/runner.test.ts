@@ -161,6 +161,111 @@ describe('safety: read-only mode and cleanup (recording proxy in front of the se
   })
 })
 
+describe('cleanup deletes only what carries the run prefix', () => {
+  it('a create answered with someone else (no run prefix) is never deleted', async () => {
+    await withFaultProxy(
+      {
+        target: server.baseUrl,
+        token: server.token,
+        fault: 'create-answers-foreign-user',
+        state: { foreignId: existingId },
+      },
+      async (lying) => {
+        const report = await runHarness({
+          baseUrl: lying.baseUrl,
+          token: server.token,
+          profile: 'okta',
+          only: ['users.create.status'],
+        })
+        expect(server.users.get(existingId)).toBeDefined()
+        expect(lying.requests.filter((r) => r.method === 'DELETE')).toEqual([])
+        expect(report.cleanup.leftovers).toEqual([
+          expect.objectContaining({
+            id: existingId,
+            reason: expect.stringMatching(/^Not deleted: .*does not show the run prefix/),
+          }),
+        ])
+      },
+    )
+  })
+
+  it('ids from the server are encoded into paths, in the checks and in cleanup', async () => {
+    await withFaultProxy(
+      { target: server.baseUrl, token: server.token, fault: 'ids-need-encoding' },
+      async (odd) => {
+        const report = await runHarness({
+          baseUrl: odd.baseUrl,
+          token: server.token,
+          profile: 'okta',
+          only: ['users.get.by_id', 'users.put.replace', 'identity.rename_patch', 'groups.rename'],
+        })
+        expect(report.checks.map((c) => `${c.id} ${c.status}`)).toEqual([
+          'users.get.by_id pass',
+          'users.put.replace pass',
+          'identity.rename_patch pass',
+          'groups.rename pass',
+        ])
+        expect(odd.requests.some((r) => r.path.includes('%23a%2Fb'))).toBe(true)
+        expect(report.cleanup.leftovers).toEqual([])
+        expect([...server.users.keys()]).toEqual([existingId])
+        expect(server.groups.size).toBe(0)
+      },
+    )
+  })
+})
+
+describe('the import rehearsal', () => {
+  it('cancelled while it creates its users, it still removes every one of them', async () => {
+    const controller = new AbortController()
+    let posts = 0
+    const report = await runHarness({
+      baseUrl: proxy.baseUrl,
+      token: server.token,
+      profile: 'okta',
+      importSize: 60,
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.type === 'exchange' && e.exchange.method === 'POST' && ++posts === 30)
+          controller.abort()
+      },
+    })
+    expect(report.outcome).toBe('cancelled')
+    expect(report.cleanup.removed.filter((r) => /-imp\d+-/.test(r.name)).length).toBeGreaterThan(10)
+    expect(report.cleanup.leftovers).toEqual([])
+    expect([...server.users.keys()]).toEqual([existingId])
+    expect(server.groups.size).toBe(0)
+  })
+
+  it('in read-only mode pages existing data with GET only and judges its consistency', async () => {
+    const report = await runHarness({
+      baseUrl: proxy.baseUrl,
+      token: server.token,
+      profile: 'okta',
+      readOnly: true,
+      only: ['import.users', 'import.groups', 'import.items_per_page'],
+    })
+    expect(proxy.requests.every((r) => r.method === 'GET')).toBe(true)
+    expect(report.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass'])
+    expect(report.checks[0]!.message).toMatch(/Paged 1 users/)
+  })
+
+  it('a full run creates more users than a 100-per-page import reads at once, and removes them', async () => {
+    const report = await runHarness({
+      baseUrl: proxy.baseUrl,
+      token: server.token,
+      profile: 'entra',
+    })
+    const posts = proxy.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Users'))
+    expect(posts.length).toBeGreaterThan(100)
+    expect(report.checks.find((c) => c.id === 'import.users')!.message).toMatch(
+      /in [2-9] page\(s\)/,
+    )
+    expect(report.cleanup.leftovers).toEqual([])
+    expect([...server.users.keys()]).toEqual([existingId])
+    expect(server.groups.size).toBe(0)
+  })
+})
+
 describe('cleanup when the server does not really delete', () => {
   it('a user it cannot DELETE is deactivated and listed with its id', async () => {
     await withFaultProxy(

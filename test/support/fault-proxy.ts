@@ -7,99 +7,29 @@ import type { AddressInfo } from 'node:net'
  * every request (for the read-only and cleanup tests) and can add latency (for the bench).
  */
 
-type Json = Record<string, unknown>
+import {
+  LIST,
+  SCIM,
+  edit,
+  emptyList,
+  error,
+  filterOf,
+  isList,
+  json,
+  kind,
+  parse,
+  patchOps,
+  withQuery,
+  type Fault,
+  type FaultContext,
+  type Json,
+  type ProxyRequest,
+  type ProxyResponse,
+} from './fault-helpers.ts'
+import { groundTruthFaults } from './ground-truth-faults.ts'
 
-export interface ProxyRequest {
-  method: string
-  /** Path and query as received, e.g. /scim/v2/Users?filter=... */
-  url: URL
-  headers: Record<string, string>
-  body: string
-}
+export type { Fault, FaultContext, ProxyRequest, ProxyResponse } from './fault-helpers.ts'
 
-export interface ProxyResponse {
-  status: number
-  headers: Record<string, string>
-  body: string
-}
-
-export interface FaultContext {
-  forward(req: ProxyRequest): Promise<ProxyResponse>
-  /** The upstream token, for faults that change authentication. */
-  token: string
-  state: Record<string, unknown>
-}
-
-export interface Fault {
-  /** Return a response to answer without (or after) forwarding, or a request to forward. */
-  request?(
-    req: ProxyRequest,
-    ctx: FaultContext,
-  ): ProxyRequest | ProxyResponse | Promise<ProxyRequest | ProxyResponse>
-  response?(
-    req: ProxyRequest,
-    res: ProxyResponse,
-    ctx: FaultContext,
-  ): ProxyResponse | Promise<ProxyResponse>
-}
-
-const SCIM = 'application/scim+json; charset=utf-8'
-const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
-
-const json = (
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): ProxyResponse => ({
-  status,
-  headers: { 'content-type': SCIM, ...headers },
-  body: JSON.stringify(body),
-})
-const parse = (text: string): Json | undefined => {
-  try {
-    return JSON.parse(text) as Json
-  } catch {
-    return undefined
-  }
-}
-const edit = (res: ProxyResponse, fn: (body: Json) => void): ProxyResponse => {
-  const body = parse(res.body)
-  if (!body) return res
-  fn(body)
-  return { ...res, body: JSON.stringify(body), headers: { ...res.headers, 'content-length': '' } }
-}
-const kind = (req: ProxyRequest): { collection: string | undefined; id: string | undefined } => {
-  const parts = req.url.pathname.replace(/^.*\/scim\/v2/, '').split('/')
-  return { collection: parts[1], id: parts[2] }
-}
-const isList = (req: ProxyRequest, collection = 'Users'): boolean =>
-  req.method === 'GET' && kind(req).collection === collection && !kind(req).id
-const filterOf = (req: ProxyRequest): string => req.url.searchParams.get('filter') ?? ''
-const emptyList = {
-  schemas: [LIST],
-  totalResults: 0,
-  startIndex: 1,
-  itemsPerPage: 0,
-  Resources: [],
-}
-const withQuery = (req: ProxyRequest, fn: (q: URLSearchParams) => void): ProxyRequest => {
-  const url = new URL(req.url)
-  fn(url.searchParams)
-  return { ...req, url }
-}
-const patchOps = (req: ProxyRequest): Json[] => {
-  const ops = parse(req.body)?.Operations
-  return Array.isArray(ops) ? (ops as Json[]) : []
-}
-const error = (status: number, detail: string, scimType?: string): ProxyResponse =>
-  json(status, {
-    schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
-    status: String(status),
-    ...(scimType ? { scimType } : {}),
-    detail,
-  })
-
-/** Each fault breaks one behaviour; the key names what a broken server does. */
 export const faults = {
   /** Authentication is not enforced: the proxy puts the valid token on every request. */
   'auth-not-enforced': {
@@ -557,6 +487,7 @@ export const faults = {
   'unknown-endpoint-200': {
     request: (req) => (/ScimcNoSuchEndpoint/.test(req.url.pathname) ? json(200, {}) : req),
   },
+  ...groundTruthFaults,
   /** Every request gets a 200 HTML page: not a SCIM server at all. */
   'html-site': {
     request: () => ({
@@ -619,7 +550,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const state = opts.state ?? {}
   const forward = async (req: ProxyRequest): Promise<ProxyResponse> => {
     const url = `${upstream.origin}${req.url.pathname}${req.url.search}`
-    const headers = { ...req.headers }
+    const headers: Record<string, string> = { ...req.headers }
+    // A well-configured reverse proxy tells the server the public host the client used.
+    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host
+    headers['x-forwarded-proto'] = 'http'
     delete headers.host
     delete headers['content-length']
     const res = await fetch(url, {

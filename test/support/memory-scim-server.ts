@@ -388,7 +388,7 @@ export async function startMemoryScimServer(
   const token = opts.token ?? `memory-test-${randomUUID()}`
   const users = new Map<string, Rec>()
   const groups = new Map<string, Rec>()
-  let base = ''
+  let ownBase = ''
 
   const send = (
     res: ServerResponse,
@@ -417,20 +417,42 @@ export async function startMemoryScimServer(
       Resources: page,
     }
   }
-  const outUser = (u: Rec): Json => {
+  /** attributes / excludedAttributes (RFC 7644 §3.4.2.5) on top-level names; id and schemas stay. */
+  const project = (r: Json, q: URLSearchParams): Json => {
+    const names = (v: string | null) =>
+      (v ?? '')
+        .split(',')
+        .map((a) => a.trim().split('.')[0]!.toLowerCase())
+        .filter(Boolean)
+    const only = names(q.get('attributes'))
+    const drop = names(q.get('excludedAttributes'))
+    const out: Json = {}
+    for (const [k, v] of Object.entries(r)) {
+      const key = k.toLowerCase()
+      const always = key === 'id' || key === 'schemas'
+      if (!always && only.length > 0 && !only.includes(key)) continue
+      if (!always && drop.includes(key)) continue
+      out[k] = v
+    }
+    return out
+  }
+  const outUser = (u: Rec, q: URLSearchParams): Json => {
     const rest: Json = { ...u }
     delete rest.password
-    return rest
+    return project(rest, q)
   }
-  const outGroup = (g: Rec, q: URLSearchParams): Json => {
-    if (q.get('excludedAttributes')?.split(',').includes('members')) {
-      const rest: Json = { ...g }
-      delete rest.members
-      return rest
-    }
-    return g
-  }
-  const meta = (type: string, id: string, created?: unknown): Json => {
+  const outGroup = (g: Rec, q: URLSearchParams, base: string): Json =>
+    project(
+      {
+        ...g,
+        members: ((g.members as Json[]) ?? []).map((m) => ({
+          ...m,
+          $ref: `${base}/Users/${String(m.value)}`,
+        })),
+      },
+      q,
+    )
+  const meta = (base: string, type: string, id: string, created?: unknown): Json => {
     const now = new Date().toISOString()
     return {
       resourceType: type,
@@ -461,6 +483,13 @@ export async function startMemoryScimServer(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://x')
+    // Behind a proxy, resource URLs are built from the public host the client used.
+    const fwdHost = req.headers['x-forwarded-host']
+    const fwdProto = req.headers['x-forwarded-proto']
+    const base =
+      typeof fwdHost === 'string'
+        ? `${typeof fwdProto === 'string' ? fwdProto : 'http'}://${fwdHost}/scim/v2`
+        : ownBase
     const path = url.pathname.replace(/^\/scim\/v2/, '')
     const q = url.searchParams
     if (req.headers.authorization !== `Bearer ${token}`)
@@ -580,7 +609,7 @@ export async function startMemoryScimServer(
     const isUsers = collection === 'Users'
     const store = isUsers ? users : groups
     const type = isUsers ? 'User' : 'Group'
-    const out = (r: Rec): Json => (isUsers ? outUser(r) : outGroup(r, q))
+    const out = (r: Rec): Json => (isUsers ? outUser(r, q) : outGroup(r, q, base))
 
     if (!id) {
       if (m === 'GET') {
@@ -604,7 +633,7 @@ export async function startMemoryScimServer(
             ...b,
             schemas: (b.schemas as unknown[]) ?? [USER],
             id: newId,
-            meta: meta(type, newId),
+            meta: meta(base, type, newId),
           }
         } else {
           const b = dropNulls(body as Json)
@@ -616,7 +645,7 @@ export async function startMemoryScimServer(
             schemas: [GROUP],
             id: newId,
             members: Array.isArray(b.members) ? b.members : [],
-            meta: meta(type, newId),
+            meta: meta(base, type, newId),
           }
         }
         store.set(newId, rec)
@@ -641,7 +670,7 @@ export async function startMemoryScimServer(
       const b = isUsers ? cleanUser(body as Json) : dropNulls(body as Json)
       if (isUsers) uniqueUser(b.userName, id)
       delete b.meta
-      const rec: Rec = { ...b, id, meta: meta(type, id, (current.meta as Json).created) }
+      const rec: Rec = { ...b, id, meta: meta(base, type, id, (current.meta as Json).created) }
       store.set(id, rec)
       return send(res, 200, out(rec))
     }
@@ -656,7 +685,7 @@ export async function startMemoryScimServer(
           ...(x.display ? { display: x.display } : {}),
         }))
       }
-      next.meta = meta(type, id, (current.meta as Json).created)
+      next.meta = meta(base, type, id, (current.meta as Json).created)
       store.set(id, next)
       return send(res, 200, out(next))
     }
@@ -666,19 +695,24 @@ export async function startMemoryScimServer(
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const e = err instanceof ScimError ? err : new ScimError(500, 'Internal error')
-      send(res, e.status, {
-        schemas: [ERROR],
-        status: String(e.status),
-        ...(e.scimType ? { scimType: e.scimType } : {}),
-        detail: e.message,
-      })
+      send(
+        res,
+        e.status,
+        {
+          schemas: [ERROR],
+          status: String(e.status),
+          ...(e.scimType ? { scimType: e.scimType } : {}),
+          detail: e.message,
+        },
+        e.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="scim"' } : {},
+      )
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  base = `http://127.0.0.1:${port}/scim/v2`
+  ownBase = `http://127.0.0.1:${port}/scim/v2`
   return {
-    baseUrl: base,
+    baseUrl: ownBase,
     token,
     users,
     groups,

@@ -80,6 +80,34 @@ describe('scim-console check', () => {
     )
   })
 
+  it('--fail-on warn exits 1 for a run whose only findings are warnings; the default exits 0', async () => {
+    await withFaultProxy(
+      { target: server.baseUrl, token: server.token, fault: 'www-authenticate-missing' },
+      async (proxy) => {
+        const args = ['check', '--url', proxy.baseUrl, '--only', 'auth.www_authenticate']
+        const plain = captureIo({ SCIM_TOKEN: server.token })
+        expect(await main(args, plain.io)).toBe(0)
+        expect(plain.out()).toMatch(/warn auth\.www_authenticate/)
+        const strict = captureIo({ SCIM_TOKEN: server.token })
+        expect(await main([...args, '--fail-on', 'warn'], strict.io)).toBe(1)
+        expect(strict.out()).toMatch(/--fail-on warn: 1 check\(s\) warned/)
+        const bad = captureIo({ SCIM_TOKEN: server.token })
+        expect(await main([...args, '--fail-on', 'info'], bad.io)).toBe(2)
+        expect(bad.err()).toMatch(/--fail-on must be "fail" or "warn"/)
+      },
+    )
+  })
+
+  it('says plainly that a rejected token stopped the run early and how many checks did not run', async () => {
+    const c = captureIo({ SCIM_TOKEN: 'not-the-token' })
+    const code = await main(['check', '--url', server.baseUrl], c.io)
+    expect(code).toBe(1)
+    expect(c.out()).toMatch(
+      /Stopped early: The token was rejected \(HTTP 401\): the run stopped after the authentication checks; \d+ of \d+ checks could not run\./,
+    )
+    expect(server.users.size).toBe(0)
+  })
+
   it('reads the token from stdin with --token-stdin', async () => {
     const c = captureIo({}, `${server.token}\n`)
     const code = await main(

@@ -13,12 +13,12 @@ import { toHtmlReport } from '../../harness/reports/html.ts'
 import { toJsonReport } from '../../harness/reports/json.ts'
 import { toJunitXml } from '../../harness/reports/junit.ts'
 import { allChecks } from '../../harness/checks/index.ts'
-import { runHarness } from '../../harness/runner.ts'
+import { DEFAULT_IMPORT_SIZE, runHarness } from '../../harness/runner.ts'
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../command.ts'
 import { parseOptions } from '../parse-options.ts'
 
 const USAGE =
-  'check --url URL [--token-env NAME | --token-stdin] [--profile okta|entra|rfc] [--read-only] [--report FILE.json] [--junit FILE] [--html FILE] [--har FILE] [--concurrency N] [--timeout SECONDS] [--only ID,ID]'
+  'check --url URL [--token-env NAME | --token-stdin] [--profile okta|entra|rfc] [--read-only] [--report FILE.json] [--junit FILE] [--html FILE] [--har FILE] [--concurrency N] [--timeout SECONDS] [--only ID,ID] [--import-size N] [--fail-on fail|warn]'
 
 function usageError(message: string): AppError {
   return new AppError('cli.usage', message, { hint: `Usage: scim-console ${USAGE}` })
@@ -118,6 +118,7 @@ export function formatSummary(report: HarnessReport): string {
     if (report.error.hint) out.push(`hint: ${report.error.hint}`)
     return `${out.join('\n')}\n`
   }
+  if (report.stoppedEarly) out.push('', `Stopped early: ${report.stoppedEarly.reason}`)
   out.push('', `${'area'.padEnd(12)} pass fail  err warn info skip`)
   for (const area of checkAreas) {
     const cs = report.checks.filter((c) => c.area === area)
@@ -202,6 +203,8 @@ export const checkCommand: CliCommand = {
         concurrency: { type: 'string' },
         timeout: { type: 'string' },
         only: { type: 'string' },
+        'import-size': { type: 'string' },
+        'fail-on': { type: 'string' },
       },
       USAGE,
     )
@@ -219,6 +222,16 @@ export const checkCommand: CliCommand = {
       4,
     )
     const timeoutS = intOption(values.timeout as string | undefined, '--timeout', 1, 120, 30)
+    const importSize = intOption(
+      values['import-size'] as string | undefined,
+      '--import-size',
+      2,
+      1000,
+      DEFAULT_IMPORT_SIZE,
+    )
+    const failOn = (values['fail-on'] as string | undefined) ?? 'fail'
+    if (failOn !== 'fail' && failOn !== 'warn')
+      throw usageError(`--fail-on must be "fail" or "warn", not "${failOn}".`)
     const only = (values.only as string | undefined)
       ?.split(',')
       .map((x) => x.trim())
@@ -239,6 +252,7 @@ export const checkCommand: CliCommand = {
         readOnly: values['read-only'] === true,
         concurrency,
         timeoutMs: timeoutS * 1000,
+        importSize,
         signal: io.signal,
         onProgress: progressPrinter(io),
         ...(only ? { only } : {}),
@@ -257,6 +271,10 @@ export const checkCommand: CliCommand = {
     await writeOut(values.junit as string | undefined, () => toJunitXml(report), 'JUnit report', io)
     await writeOut(values.html as string | undefined, () => toHtmlReport(report), 'HTML report', io)
     await writeOut(values.har as string | undefined, () => toHar(report), 'HAR file', io)
+    if (report.outcome === 'passed' && failOn === 'warn' && report.summary.warn > 0) {
+      io.stdout.write(`--fail-on warn: ${report.summary.warn} check(s) warned.\n`)
+      return EXIT_FAIL
+    }
     if (report.outcome === 'passed') return EXIT_OK
     if (report.outcome === 'failed') return EXIT_FAIL
     return EXIT_USAGE

@@ -37,7 +37,7 @@ export const commands: CliCommandEntry[] = [
   {
     path: ['check'],
     usage:
-      'check --url URL [--token-env NAME | --token-stdin] [--profile okta|entra|rfc] [--read-only] [--report FILE.json] [--junit FILE] [--html FILE] [--har FILE] [--concurrency N] [--timeout SECONDS] [--only ID,ID]',
+      'check --url URL [--token-env NAME | --token-stdin] [--profile okta|entra|rfc] [--read-only] [--report FILE.json] [--junit FILE] [--html FILE] [--har FILE] [--concurrency N] [--timeout SECONDS] [--only ID,ID] [--import-size N] [--fail-on fail|warn]',
     summary:
       'Run the SCIM conformance harness against a base URL (exit 0 pass, 1 failures, 2 could not run).',
     load: async () => (await import('./check.ts')).checkCommand,

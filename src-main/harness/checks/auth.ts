@@ -64,6 +64,7 @@ export const authChecks: CheckDef[] = [
     spec: 'RFC 7644 §2, §3.12; Okta SPEC test step 11',
     protects: 'Only the IdP holding the token can read or change users.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       await expect401(ctx, 'none')
@@ -78,6 +79,7 @@ export const authChecks: CheckDef[] = [
     protects:
       'Okta "Test API Credentials" and Entra "Test Connection" report bad credentials clearly.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       await expect401(ctx, 'wrong')

@@ -260,6 +260,119 @@ const cases: Case[] = [
     with: ['users.create.status'],
     tuning: { fallbackRetryMs: 10 },
   },
+  // Ground truth: the pages are judged against what the run itself created.
+  {
+    check: 'pagination.pages',
+    fault: 'total-results-page-size',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  { check: 'import.users', fault: 'total-results-page-size', profile: 'okta', expected: 'fail' },
+  {
+    check: 'import.users',
+    fault: 'total-results-capped',
+    profile: 'entra',
+    expected: 'fail',
+    state: { cap: 5 },
+  },
+  { check: 'import.users', fault: 'pagination-count-ignored', profile: 'okta', expected: 'fail' },
+  { check: 'import.groups', fault: 'groups-count-ignored', profile: 'okta', expected: 'fail' },
+  {
+    check: 'import.groups',
+    fault: 'total-results-capped',
+    profile: 'rfc',
+    expected: 'fail',
+    state: { cap: 2 },
+  },
+  {
+    check: 'import.items_per_page',
+    fault: 'items-per-page-missing',
+    profile: 'rfc',
+    expected: 'fail',
+  },
+  {
+    check: 'import.items_per_page',
+    fault: 'items-per-page-missing',
+    profile: 'okta',
+    expected: 'warn',
+  },
+  // Identity across change.
+  {
+    check: 'identity.user_name_not_email',
+    fault: 'user-name-is-email',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'identity.same_user_name_other_email',
+    fault: 'user-name-is-email',
+    profile: 'entra',
+    expected: 'fail',
+  },
+  { check: 'identity.rename_put', fault: 'stale-rename-index', profile: 'okta', expected: 'fail' },
+  {
+    check: 'identity.rename_patch',
+    fault: 'stale-rename-index',
+    profile: 'entra',
+    expected: 'fail',
+  },
+  {
+    check: 'identity.rename_patch',
+    fault: 'stale-rename-index',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  {
+    check: 'identity.email_external_id',
+    fault: 'filter-ignored',
+    profile: 'entra',
+    expected: 'fail',
+  },
+  {
+    check: 'identity.group_rename',
+    fault: 'stale-rename-index',
+    profile: 'okta',
+    expected: 'fail',
+  },
+  // Responses that point at the tenant.
+  {
+    check: 'responses.location',
+    fault: 'internal-host-location',
+    profile: 'rfc',
+    expected: 'fail',
+  },
+  {
+    check: 'responses.location',
+    fault: 'internal-host-location',
+    profile: 'okta',
+    expected: 'warn',
+  },
+  { check: 'responses.meta', fault: 'last-modified-frozen', profile: 'rfc', expected: 'fail' },
+  { check: 'responses.attributes', fault: 'attributes-ignored', profile: 'rfc', expected: 'fail' },
+  {
+    check: 'responses.attributes',
+    fault: 'attributes-ignored',
+    profile: 'entra',
+    expected: 'warn',
+  },
+  {
+    check: 'auth.www_authenticate',
+    fault: 'www-authenticate-missing',
+    profile: 'okta',
+    expected: 'warn',
+  },
+  {
+    check: 'auth.www_authenticate',
+    fault: 'www-authenticate-missing',
+    profile: 'rfc',
+    expected: 'fail',
+  },
+  {
+    check: 'filters.advertised_operators',
+    fault: 'filter-operators-eq-only',
+    profile: 'rfc',
+    expected: 'fail',
+  },
   {
     check: 'transport.server_errors',
     fault: 'server-error-once',
@@ -283,7 +396,7 @@ async function runWith(c: Pick<Case, 'check' | 'fault' | 'profile' | 'with' | 's
         token: server.token,
         profile: c.profile,
         only: [c.check, ...(c.with ?? [])],
-        tuning: { pageUsers: 7, ...c.tuning },
+        tuning: { pageUsers: 7, importSize: 12, ...c.tuning },
       })
     },
   )

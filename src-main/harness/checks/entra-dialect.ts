@@ -8,6 +8,7 @@ import {
   show,
   type CheckContext,
   type CheckDef,
+  resPath,
 } from '../check.ts'
 import { ENTERPRISE_SCHEMA, PATCH_SCHEMA } from '../profiles.ts'
 import { createdId } from './subject.ts'
@@ -24,7 +25,7 @@ const managerOf = (json: unknown): unknown => {
 }
 
 async function readUser(ctx: CheckContext, id: string): Promise<unknown> {
-  const res = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+  const res = await ctx.send({ method: 'GET', path: resPath('Users', id) })
   expectStatus(res, 200, { what: `GET /Users/${id}` })
   return res.json
 }
@@ -55,7 +56,7 @@ export const entraDialectChecks: CheckDef[] = [
           },
         ],
       }
-      const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
+      const res = await ctx.send({ method: 'PATCH', path: resPath('Users', id), body })
       expectStatus(res, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(body)}`,
         idpImpact: 'Entra cannot set managers; every user with a manager logs an update failure.',
@@ -115,7 +116,7 @@ export const entraDialectChecks: CheckDef[] = [
           },
         ],
       }
-      const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
+      const res = await ctx.send({ method: 'PATCH', path: resPath('Users', id), body })
       expectStatus(res, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(body)}`,
         idpImpact: 'With aadOptscim062020 on, every Entra attribute update fails.',
@@ -148,7 +149,7 @@ export const entraDialectChecks: CheckDef[] = [
       const seed = { ...ctx.userSeed('clear'), title: 'Engineer' }
       const id = createdId(await ctx.createUser(seed))
       const remove = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'title' }] }
-      const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body: remove })
+      const res = await ctx.send({ method: 'PATCH', path: resPath('Users', id), body: remove })
       expectStatus(res, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(remove)}`,
         fix: 'Support op "remove" on a simple attribute.',
@@ -186,13 +187,13 @@ export const entraDialectChecks: CheckDef[] = [
       const uid = createdId(u)
       const add = await ctx.send({
         method: 'PATCH',
-        path: `/Groups/${gid}`,
+        path: resPath('Groups', gid),
         body: ctx.profile.addMembers([{ id: uid, display: u.seed.userName }]),
       })
       expectStatus(add, [200, 204], { what: `PATCH /Groups/${gid} add member` })
       const res = await ctx.send({
         method: 'GET',
-        path: `/Groups/${gid}`,
+        path: resPath('Groups', gid),
         query: { excludedAttributes: 'members' },
       })
       expectStatus(res, 200, { what: `GET /Groups/${gid}?excludedAttributes=members` })
@@ -217,7 +218,8 @@ export const entraDialectChecks: CheckDef[] = [
     area: 'users',
     spec: 'RFC 7643 §3.1 (id is issued by the provider); RFC 7644 §3.3 (readOnly attributes SHALL be ignored)',
     protects: 'Ids stay server-issued and unique whatever the client sends.',
-    severity: sev('info', 'info', 'warn'),
+    severity: sev('warn', 'warn', 'warn'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const sentId = `${ctx.runPrefix}client-chosen-id`

@@ -17,7 +17,8 @@ export const errorChecks: CheckDef[] = [
     area: 'errors',
     spec: 'RFC 7644 §3.12 ("status … expressed as a JSON string")',
     protects: 'Strict SCIM clients parse your errors. Okta and Entra accept a number too.',
-    severity: sev('info', 'info', 'fail'),
+    severity: sev('warn', 'warn', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const res = await ctx.send({ method: 'GET', path: `/Users/${UNKNOWN_USER_ID}` })
@@ -47,7 +48,8 @@ export const errorChecks: CheckDef[] = [
     area: 'errors',
     spec: 'RFC 7644 §3.12 (invalidSyntax); Entra Postman "Post junk"',
     protects: "A broken request is reported as the client's error, not a 500.",
-    severity: sev('info', 'info', 'warn'),
+    severity: sev('warn', 'warn', 'warn'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const res = await ctx.send({

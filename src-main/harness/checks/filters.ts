@@ -58,6 +58,7 @@ export const filterChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.4.2.2; Okta SCIM 2.0 reference (create: match first); Entra tutorial',
     protects: 'Before every create the IdP looks the user up by userName.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const s = await subjectUser(ctx)
@@ -76,6 +77,7 @@ export const filterChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.4.2; Okta SPEC test steps 3 and 5; Entra Test Connection (random GUID)',
     protects: 'Create flows and the connection test: "not found" must be an empty list, not 404.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const absent =
@@ -123,6 +125,7 @@ export const filterChecks: CheckDef[] = [
     spec: 'RFC 7643 §4.1 (userName caseExact false), §7; Okta SPEC test step 9',
     protects: 'An IdP that sends "Jane.Doe@Acme.com" finds the user stored as "jane.doe@acme.com".',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const s = await subjectUser(ctx)
@@ -200,7 +203,8 @@ export const filterChecks: CheckDef[] = [
     area: 'filters',
     spec: 'RFC 7644 §3.4.2.2 ("MUST decline to filter … 400 … invalidFilter")',
     protects: 'An unsupported filter is an error, never "everything" or "nothing".',
-    severity: sev('info', 'info', 'warn'),
+    severity: sev('warn', 'warn', 'warn'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const res = await ctx.send({

@@ -10,12 +10,13 @@ import {
   show,
   type CheckContext,
   type CheckDef,
+  resPath,
 } from '../check.ts'
 import { LIST_SCHEMA } from '../profiles.ts'
 import { createdId } from './subject.ts'
 
 async function memberIds(ctx: CheckContext, groupId: string): Promise<string[]> {
-  const res = await ctx.send({ method: 'GET', path: `/Groups/${groupId}` })
+  const res = await ctx.send({ method: 'GET', path: resPath('Groups', groupId) })
   expectStatus(res, 200, { what: `GET /Groups/${groupId}` })
   const members = get(res.json, 'members')
   return Array.isArray(members) ? members.map((m) => String(get(m, 'value'))) : []
@@ -28,7 +29,7 @@ async function patchGroup(
   impact: string,
   fix: string,
 ): Promise<void> {
-  const res = await ctx.send({ method: 'PATCH', path: `/Groups/${id}`, body })
+  const res = await ctx.send({ method: 'PATCH', path: resPath('Groups', id), body })
   expectStatus(res, [200, 204], {
     what: `PATCH /Groups/${id} ${JSON.stringify(body)}`,
     idpImpact: impact,
@@ -229,7 +230,7 @@ export const groupChecks: CheckDef[] = [
         'Renames in the IdP never reach your app.',
         'Support replace of displayName (with a path, and with no path and an object value).',
       )
-      const res = await ctx.send({ method: 'GET', path: `/Groups/${gid}` })
+      const res = await ctx.send({ method: 'GET', path: resPath('Groups', gid) })
       expectStatus(res, 200, { what: `GET /Groups/${gid} after rename` })
       check(
         get(res.json, 'displayName') === newName,
@@ -264,10 +265,10 @@ export const groupChecks: CheckDef[] = [
     async run(ctx) {
       const name = ctx.groupName('delete')
       const id = createdId(await ctx.createGroup(name), 'a test group')
-      const del = await ctx.send({ method: 'DELETE', path: `/Groups/${id}` })
+      const del = await ctx.send({ method: 'DELETE', path: resPath('Groups', id) })
       expectStatus(del, 204, { what: `DELETE /Groups/${id}`, fix: 'Answer DELETE with 204.' })
       ctx.forget({ type: 'Groups', id, name })
-      const read = await ctx.send({ method: 'GET', path: `/Groups/${id}` })
+      const read = await ctx.send({ method: 'GET', path: resPath('Groups', id) })
       expectStatus(read, 404, {
         what: `GET /Groups/${id} after DELETE`,
         idpImpact: 'Deleted groups linger.',

@@ -21,6 +21,7 @@ export const paginationChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.4.2.4; Okta import guide (startIndex/count, integers, stable order); Entra Logic App test 23',
     protects: 'User import and reconciliation see every user exactly once.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     // Users created or deleted by concurrent checks would shift the pages under us.
     phase: 'exclusive',
@@ -51,8 +52,22 @@ export const paginationChecks: CheckDef[] = [
           idpImpact: IMPORT_IMPACT,
         },
       )
-      if (total < 2)
-        throw new Blocked(`Only ${total} user(s) on the server: nothing to page through.`)
+      // Judged against what this run created: a skip here would hide a capped totalResults.
+      if (!ctx.readOnly)
+        check(
+          total >= ours.length,
+          `totalResults is ${total}, but this run alone created ${ours.length} users.`,
+          {
+            expected: `totalResults >= ${ours.length}`,
+            actual: describeResponse(one),
+            idpImpact: IMPORT_IMPACT,
+            fix: 'totalResults is the size of the whole result set, not of the page.',
+          },
+        )
+      else if (total < 2)
+        throw new Blocked(
+          `Read-only run and only ${total} user(s) on the server: nothing to page through.`,
+        )
       check(
         resourcesOf(one.json).length === 1,
         `count=1 returned ${resourcesOf(one.json).length} resources.`,

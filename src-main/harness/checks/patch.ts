@@ -1,4 +1,4 @@
-import { check, expectStatus, get, sev, show, type CheckDef } from '../check.ts'
+import { check, expectStatus, get, sev, show, type CheckDef, resPath } from '../check.ts'
 import { PATCH_SCHEMA } from '../profiles.ts'
 import { createdId } from './subject.ts'
 
@@ -17,7 +17,7 @@ export const patchChecks: CheckDef[] = [
       const id = createdId(await ctx.createUser(seed))
       const email = `changed.${seed.email}`
       const body = ctx.profile.updateNameAndEmail('Changed', email)
-      const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
+      const res = await ctx.send({ method: 'PATCH', path: resPath('Users', id), body })
       expectStatus(res, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(body)}`,
         idpImpact: `${ctx.profile.label}'s attribute updates fail for every user; the change never arrives.`,
@@ -26,7 +26,7 @@ export const patchChecks: CheckDef[] = [
             ? 'Accept "op" case-insensitively (Entra sends "Replace", "Add", "Remove") and value-path filters like emails[type eq "work"].value.'
             : 'Support PATCH replace, both with a path and with no path and an object value.',
       })
-      const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const after = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(after, 200, { what: `GET /Users/${id} after PATCH` })
       check(
         get(after.json, 'name.familyName') === 'Changed',
@@ -67,13 +67,13 @@ export const patchChecks: CheckDef[] = [
         schemas: [PATCH_SCHEMA],
         Operations: [{ op: 'replace', value: { active: false } }],
       }
-      const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
+      const res = await ctx.send({ method: 'PATCH', path: resPath('Users', id), body })
       expectStatus(res, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(body)}`,
         idpImpact: 'Okta cannot deactivate users (a 501 becomes a manual deprovisioning task).',
         fix: 'Support replace without a path whose value is an object of attributes.',
       })
-      const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const after = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(after, 200, { what: `GET /Users/${id} after PATCH` })
       check(
         get(after.json, 'active') === false,
@@ -102,13 +102,13 @@ export const patchChecks: CheckDef[] = [
         schemas: [PATCH_SCHEMA],
         Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
       }
-      const res = await ctx.send({ method: 'PATCH', path: `/Users/${id}`, body })
+      const res = await ctx.send({ method: 'PATCH', path: resPath('Users', id), body })
       expectStatus(res, [200, 204], {
         what: `PATCH /Users/${id} ${JSON.stringify(body)}`,
         idpImpact: 'Entra deprovisioning fails with 400; users who left keep access.',
         fix: 'Accept "op" case-insensitively and the strings "True"/"False" for active.',
       })
-      const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const after = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(after, 200, { what: `GET /Users/${id} after PATCH` })
       check(
         get(after.json, 'active') === false,

@@ -47,7 +47,8 @@ export const transportChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.8, §8.1; Entra tutorial ("all responses")',
     protects:
       "Entra's validator and strict SCIM clients accept your answers. Okta tolerates application/json.",
-    severity: sev('info', 'warn', 'fail'),
+    severity: sev('warn', 'warn', 'fail'),
+    rfcMust: true,
     writes: false,
     phase: 'final',
     async run(ctx) {

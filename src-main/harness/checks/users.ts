@@ -9,8 +9,9 @@ import {
   sev,
   show,
   type CheckDef,
+  resPath,
 } from '../check.ts'
-import { ERROR_SCHEMA, ENTERPRISE_SCHEMA, LIST_SCHEMA, USER_SCHEMA } from '../profiles.ts'
+import { ERROR_SCHEMA, LIST_SCHEMA } from '../profiles.ts'
 import { createdId, subjectUser } from './subject.ts'
 
 /** Okta SPEC test's `UserIdThatDoesNotExist`. */
@@ -18,7 +19,9 @@ export const UNKNOWN_USER_ID = '010101001010101011001010101011'
 
 const isInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v)
 
-export const userChecks: CheckDef[] = [
+import { userCreateChecks } from './users-create.ts'
+
+const listChecks: CheckDef[] = [
   {
     id: 'users.list.shape',
     title: 'GET /Users is a ListResponse with integer counts',
@@ -27,6 +30,7 @@ export const userChecks: CheckDef[] = [
     protects:
       'Okta "Test API Credentials", Entra "Test Connection" and user import parse the list.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const t = ctx.profile.connectionTest
@@ -108,234 +112,9 @@ export const userChecks: CheckDef[] = [
       return { status: 'pass', message: 'The first listed user has all core attributes.' }
     },
   },
-  {
-    id: 'users.create.status',
-    title: 'POST /Users answers 201 with the created user',
-    area: 'users',
-    spec: 'RFC 7644 §3.3; Okta SPEC test step 6; Entra Logic App test 17',
-    protects: 'The IdP stores the returned id and uses it for every later update.',
-    severity: sev('fail', 'fail', 'fail'),
-    writes: true,
-    async run(ctx) {
-      const created = await ctx.primaryUser()
-      const { res } = created
-      const acceptable = ctx.profile.id === 'entra' ? [200, 201] : [201]
-      expectStatus(res, acceptable, {
-        what: `POST /Users with ${ctx.profile.label}'s body`,
-        idpImpact:
-          res.status === 400
-            ? `${ctx.profile.label} cannot create this user; the error shows up in its provisioning tasks and the user never appears.`
-            : `${ctx.profile.label} treats the create as failed and retries it, then gets 409.`,
-        fix:
-          res.status === 400
-            ? `Accept ${ctx.profile.label}'s create body as-is: ignore attributes you do not store (such as Okta's placeholder "password", "groups":[] or Entra's nulls) instead of rejecting them.`
-            : 'Answer a successful create with 201 Created and the user in the body.',
-      })
-      if (res.status === 200) ctx.note('Entra accepts 200 for create; RFC 7644 says 201.')
-      check(isObject(res.json) && res.text.trim() !== '', 'The create answer has no body.', {
-        expected: 'the created user as JSON',
-        actual: describeResponse(res),
-        idpImpact: 'Okta fails with "Create new user returned empty user".',
-        fix: 'Return the created resource in the 201 body.',
-      })
-      return { status: 'pass', message: `POST /Users answered ${res.status} with a body.` }
-    },
-  },
-  {
-    id: 'users.create.body',
-    title: 'The created user has an id and echoes what was sent',
-    area: 'users',
-    spec: 'RFC 7643 §3.1; RFC 7644 §3.3; Okta SPEC test step 6',
-    protects: 'The IdP links its user to yours by the returned id and checks the values it sent.',
-    severity: sev('fail', 'fail', 'fail'),
-    writes: true,
-    async run(ctx) {
-      const created = await ctx.primaryUser()
-      createdId(created, "the run's primary user")
-      const body = created.res.json
-      const seed = created.seed
-      check(
-        typeof get(body, 'id') === 'string' && get(body, 'id') !== '',
-        'The created user has no id.',
-        {
-          expected: 'a non-empty string "id"',
-          actual: show(get(body, 'id')),
-          idpImpact: 'Neither Okta nor Entra can update or deactivate a user without its id.',
-          fix: 'Issue an id on create and return it.',
-        },
-      )
-      check(schemasOf(body).includes(USER_SCHEMA), `schemas lacks ${USER_SCHEMA}.`, {
-        actual: show(get(body, 'schemas')),
-      })
-      const pairs: Array<[string, unknown]> = [
-        ['userName', seed.userName],
-        ['name.givenName', seed.givenName],
-        ['name.familyName', seed.familyName],
-      ]
-      for (const [path, sent] of pairs) {
-        check(
-          get(body, path) === sent,
-          `${path} came back as ${show(get(body, path))}, not as sent.`,
-          {
-            expected: show(sent),
-            actual: show(get(body, path)),
-            idpImpact:
-              path === 'userName'
-                ? 'The IdP matches users by userName: a changed value (e.g. lower-cased) makes its next lookup miss and it creates a duplicate.'
-                : 'The IdP sees different values than it sent and keeps re-sending updates.',
-            fix: 'Store and return values exactly as sent; no reformatting.',
-          },
-        )
-      }
-      check(get(body, 'active') === true, `active came back as ${show(get(body, 'active'))}.`, {
-        expected: 'true',
-        actual: show(get(body, 'active')),
-        idpImpact: 'Okta and Entra think the user is deactivated right after creating it.',
-        fix: 'Store "active" and return it as a boolean.',
-      })
-      const email = get(body, 'emails.0.value')
-      if (email !== seed.email) {
-        ctx.warn(`emails[0].value came back as ${show(email)}.`, {
-          expected: show(seed.email),
-          actual: show(email),
-        })
-      }
-      return {
-        status: 'pass',
-        message: 'The created user has an id and echoes userName, name and active.',
-      }
-    },
-  },
-  {
-    id: 'users.create.location_meta',
-    title: 'Create sets Location and meta (resourceType, created, location)',
-    area: 'users',
-    spec: 'RFC 7644 §3.3; RFC 7643 §3.1',
-    protects: 'Clients that follow Location or meta.location find the new resource.',
-    severity: sev('info', 'info', 'warn'),
-    writes: true,
-    async run(ctx) {
-      const created = await ctx.primaryUser()
-      const id = createdId(created, "the run's primary user")
-      const location = created.res.headers.get('location')
-      const meta = get(created.res.json, 'meta')
-      const problems: string[] = []
-      if (!location) problems.push('no Location header')
-      else if (!location.endsWith(`/Users/${id}`))
-        problems.push(`Location ${location} does not end in /Users/${id}`)
-      if (get(meta, 'resourceType') !== 'User')
-        problems.push(`meta.resourceType is ${show(get(meta, 'resourceType'))}`)
-      const createdAt = get(meta, 'created')
-      if (typeof createdAt !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(createdAt))
-        problems.push(`meta.created is ${show(createdAt)}, not an xsd:dateTime`)
-      const metaLoc = get(meta, 'location')
-      if (typeof metaLoc !== 'string') problems.push('meta.location is missing')
-      else if (location && metaLoc !== location && !location.endsWith(metaLoc))
-        problems.push(`meta.location ${metaLoc} differs from Location ${location}`)
-      check(problems.length === 0, `Create response: ${problems.join('; ')}.`, {
-        expected: `Location: <base>/Users/${id}; meta.resourceType "User"; meta.created dateTime; meta.location`,
-        actual: `Location: ${location ?? '(none)'}; meta: ${show(meta)}`,
-        idpImpact: 'Okta and Entra do not read these, but strict SCIM clients and audits do.',
-        fix: 'Set the Location header to the new resource URL and fill meta.',
-      })
-      return { status: 'pass', message: 'Location and meta are set.' }
-    },
-  },
-  {
-    id: 'users.create.duplicate',
-    title: 'A duplicate userName gives 409 uniqueness',
-    area: 'users',
-    spec: 'RFC 7644 §3.3, §3.12; Okta SPEC test step 8',
-    protects: 'A retried create cannot make a second account for the same person.',
-    severity: sev('fail', 'fail', 'fail'),
-    writes: true,
-    async run(ctx) {
-      const created = await ctx.primaryUser()
-      createdId(created, "the run's primary user")
-      // Okta's step 8 resends the same body with the email replaced by the userName.
-      const body = {
-        ...created.body,
-        emails: [{ primary: true, value: created.seed.userName, type: 'work' }],
-      }
-      const res = await ctx.send({ method: 'POST', path: '/Users', body })
-      if (res.status >= 200 && res.status < 300) {
-        const dupId = get(res.json, 'id')
-        if (typeof dupId === 'string')
-          ctx.track({ type: 'Users', id: dupId, name: created.seed.userName })
-      }
-      expectStatus(res, 409, {
-        what: 'POST /Users with an existing userName',
-        idpImpact:
-          res.status < 300
-            ? 'A retried or re-assigned create makes a second account for the same person; the IdP then updates one of them at random.'
-            : 'The IdP cannot tell "already exists" from a real error and keeps retrying.',
-        fix: 'Enforce userName uniqueness (case-insensitively) and answer 409 with scimType "uniqueness".',
-      })
-      if (get(res.json, 'scimType') !== 'uniqueness') {
-        ctx.warn(`The 409 has scimType ${show(get(res.json, 'scimType'))}, not "uniqueness".`, {
-          expected: '"scimType":"uniqueness"',
-          actual: describeResponse(res),
-          fix: 'Add "scimType":"uniqueness" to the 409 Error body (RFC 7644 §3.3 MUST).',
-        })
-      }
-      return { status: 'pass', message: 'A duplicate create is refused with 409.' }
-    },
-  },
-  {
-    id: 'users.create.null_values',
-    title: "Entra's explicit nulls on create are accepted",
-    area: 'users',
-    spec: 'RFC 7643 §2.5 (null = unassigned); Entra SCIM tutorial create example 2',
-    protects: 'Entra creates users whose optional attributes are empty.',
-    severity: sev('skip', 'fail', 'warn'),
-    writes: true,
-    async run(ctx) {
-      const seed = ctx.userSeed('nulls')
-      const created = await ctx.createUser(seed, (body) => ({
-        ...body,
-        addresses: null,
-        phoneNumbers: null,
-        title: null,
-        nickName: null,
-        [ENTERPRISE_SCHEMA]: { manager: null, department: null, employeeNumber: null },
-      }))
-      expectStatus(created.res, [200, 201], {
-        what: 'POST /Users with explicit null attributes',
-        idpImpact:
-          'Entra fails to create every user who has an empty title, phone or manager; it looks random.',
-        fix: 'Treat null as "unassigned" (RFC 7643 §2.5) instead of rejecting it.',
-      })
-      return { status: 'pass', message: 'A create with null attributes is accepted.' }
-    },
-  },
-  {
-    id: 'users.create.missing_user_name',
-    title: 'Create without userName gives 400',
-    area: 'users',
-    spec: 'RFC 7643 §4.1 (userName REQUIRED); Entra Postman "Post no username"',
-    protects: 'Broken IdP mappings surface as clear errors instead of nameless users.',
-    severity: sev('info', 'info', 'warn'),
-    writes: true,
-    async run(ctx) {
-      const res = await ctx.send({
-        method: 'POST',
-        path: '/Users',
-        body: {
-          schemas: [USER_SCHEMA],
-          name: { givenName: 'No', familyName: 'Username' },
-          displayName: `${ctx.runPrefix}no-username`,
-        },
-      })
-      const id = get(res.json, 'id')
-      if (res.status < 300 && typeof id === 'string')
-        ctx.track({ type: 'Users', id, name: `${ctx.runPrefix}no-username` })
-      expectStatus(res, 400, {
-        what: 'POST /Users without userName',
-        fix: 'Reject a user without userName with 400 and scimType "invalidValue".',
-      })
-      return { status: 'pass', message: 'A create without userName is rejected with 400.' }
-    },
-  },
+]
+
+const readAndChangeChecks: CheckDef[] = [
   {
     id: 'users.get.by_id',
     title: 'GET /Users/{id} returns that user',
@@ -343,6 +122,7 @@ export const userChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.4.1; Okta SPEC test steps 2 and 7',
     protects: "Okta's PUT flow reads the user first and sends back what it read.",
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const subject = await subjectUser(ctx)
@@ -391,6 +171,7 @@ export const userChecks: CheckDef[] = [
     spec: 'RFC 7644 §3.4.1, §3.12; Okta SPEC test steps 4 and 12',
     protects: 'The IdP can tell "this user is gone" from a server failure.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: false,
     async run(ctx) {
       const res = await ctx.send({ method: 'GET', path: `/Users/${UNKNOWN_USER_ID}` })
@@ -416,12 +197,13 @@ export const userChecks: CheckDef[] = [
     area: 'users',
     spec: 'RFC 7644 §3.5.1; Okta SCIM 2.0 reference (AIW apps update with GET then PUT)',
     protects: 'Okta profile updates (and AIW deactivations) apply without suspending the user.',
-    severity: sev('fail', 'info', 'fail'),
+    severity: sev('fail', 'warn', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const seed = { ...ctx.userSeed('put'), title: 'Engineer' }
       const id = createdId(await ctx.createUser(seed))
-      const before = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const before = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(before, 200, { what: `GET /Users/${id}` })
       check(isObject(before.json), 'GET returned no JSON body.', {
         actual: describeResponse(before),
@@ -432,7 +214,7 @@ export const userChecks: CheckDef[] = [
         name: { ...(before.json.name as object), givenName: 'Updated' },
       }
       delete next.title
-      const res = await ctx.send({ method: 'PUT', path: `/Users/${id}`, body: next })
+      const res = await ctx.send({ method: 'PUT', path: resPath('Users', id), body: next })
       expectStatus(res, 200, {
         what: `PUT /Users/${id}`,
         idpImpact:
@@ -444,7 +226,7 @@ export const userChecks: CheckDef[] = [
       check(get(res.json, 'id') === id, `PUT changed the id to ${show(get(res.json, 'id'))}.`, {
         expected: id,
       })
-      const after = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const after = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(after, 200, { what: `GET /Users/${id} after PUT` })
       check(
         get(after.json, 'name.givenName') === 'Updated',
@@ -486,13 +268,14 @@ export const userChecks: CheckDef[] = [
     spec: 'RFC 7643 §4.1.1; Okta CRUD test steps 7-13; Entra Logic App tests 3 and 6',
     protects: 'Unassigning a user in the IdP is a soft delete that can be undone.',
     severity: sev('fail', 'fail', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const seed = ctx.userSeed('life')
       const id = createdId(await ctx.createUser(seed))
       const off = await ctx.send({
         method: 'PATCH',
-        path: `/Users/${id}`,
+        path: resPath('Users', id),
         body: ctx.profile.setActive(false),
       })
       expectStatus(off, [200, 204], {
@@ -505,7 +288,7 @@ export const userChecks: CheckDef[] = [
               ? 'Accept capitalised ops ("Replace") and the string booleans "True"/"False" for active.'
               : 'Support PATCH replace on active.',
       })
-      const read = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const read = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(read, 200, {
         what: `GET /Users/${id} after deactivation`,
         idpImpact:
@@ -539,11 +322,11 @@ export const userChecks: CheckDef[] = [
       )
       const on = await ctx.send({
         method: 'PATCH',
-        path: `/Users/${id}`,
+        path: resPath('Users', id),
         body: ctx.profile.setActive(true),
       })
       expectStatus(on, [200, 204], { what: `PATCH /Users/${id} reactivate` })
-      const again = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const again = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(again, 200, { what: `GET /Users/${id} after reactivation` })
       check(
         get(again.json, 'active') === true,
@@ -571,18 +354,19 @@ export const userChecks: CheckDef[] = [
     area: 'users',
     spec: 'RFC 7644 §3.6; Entra Logic App test 4',
     protects: 'Entra hard-deletes users 30 days after soft delete. Okta never deletes users.',
-    severity: sev('info', 'fail', 'fail'),
+    severity: sev('warn', 'fail', 'fail'),
+    rfcMust: true,
     writes: true,
     async run(ctx) {
       const seed = ctx.userSeed('del')
       const id = createdId(await ctx.createUser(seed))
-      const del = await ctx.send({ method: 'DELETE', path: `/Users/${id}` })
+      const del = await ctx.send({ method: 'DELETE', path: resPath('Users', id) })
       expectStatus(del, 204, {
         what: `DELETE /Users/${id}`,
         fix: 'Answer DELETE with 204 No Content.',
       })
       ctx.forget({ type: 'Users', id, name: seed.userName })
-      const read = await ctx.send({ method: 'GET', path: `/Users/${id}` })
+      const read = await ctx.send({ method: 'GET', path: resPath('Users', id) })
       expectStatus(read, 404, {
         what: `GET /Users/${id} after DELETE`,
         idpImpact: 'Deleted users linger and keep matching lookups.',
@@ -592,3 +376,6 @@ export const userChecks: CheckDef[] = [
     },
   },
 ]
+
+/** Report order: list, create, read, change, delete. */
+export const userChecks: CheckDef[] = [...listChecks, ...userCreateChecks, ...readAndChangeChecks]

@@ -115,7 +115,9 @@ export function toHtmlReport(report: HarnessReport): string {
     : ''
   const err = report.error
     ? `<p class="fail" style="padding:.5rem">${esc(`${report.error.code}: ${report.error.message}`)}${report.error.hint ? `<br>${esc(report.error.hint)}` : ''}</p>`
-    : ''
+    : report.stoppedEarly
+      ? `<p class="fail" style="padding:.5rem">Stopped early: ${esc(report.stoppedEarly.reason)}</p>`
+      : ''
   const left = report.cleanup.leftovers
   const cleanup = `<h2>Cleanup</h2><p>Removed ${report.cleanup.removed.length} resources created by this run (prefix <code>${esc(report.runPrefix)}</code>).</p>${
     left.length

@@ -63,6 +63,9 @@ function workerUrl(): URL {
 function startWorker(memoryMb: number): Slot {
   const worker = new Worker(workerUrl(), {
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32 },
+    // A worker inherits the parent's Node flags; `--input-type` (a parent run with `node -e`)
+    // only applies to string input and makes a file-backed worker fail to start.
+    execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
   })
   worker.unref()
   return { worker, memoryMb }

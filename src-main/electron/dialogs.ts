@@ -1,5 +1,5 @@
 import { dialog, type BrowserWindow } from 'electron'
-import { readMetadataFile } from './read-metadata-file.ts'
+import { readMetadataFileText } from '../metadata/read-metadata-file.ts'
 
 export async function pickMetadataFile(
   parent: BrowserWindow | undefined,
@@ -17,5 +17,5 @@ export async function pickMetadataFile(
     : await dialog.showOpenDialog(options)
   const path = chosen.filePaths[0]
   if (chosen.canceled || !path) return null
-  return readMetadataFile(path)
+  return readMetadataFileText(path)
 }

@@ -22,15 +22,13 @@
  * `parseIdpMetadata` is for callers whose input is already small and trusted-size: the reference
  * backend's admin route parses request bodies capped by its body limit synchronously.
  */
-import { readFile, stat } from 'node:fs/promises'
-import { basename } from 'node:path'
-import { AppError } from '../../src-shared/errors.ts'
 import type { IdpMetadata, MetadataSource } from '../../src-shared/metadata.ts'
 import { DEFAULT_MAX_BYTES } from '../../src-domain/saml-metadata/document-guard.ts'
 import { fetchMetadataDocument } from './fetch-metadata.ts'
 import { refusal } from '../../src-domain/saml-metadata/findings.ts'
 import { refusedMetadata } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
 import { parseIdpMetadataInWorker, type WorkerBudget } from './parse-in-worker.ts'
+import { readMetadataFile } from './read-metadata-file.ts'
 
 // Re-exported so callers need one import for both entry points.
 export { parseIdpMetadata } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
@@ -69,16 +67,10 @@ export async function inspectMetadata(
     case 'text':
       return parse(source.text, source.name ? `paste:${source.name}` : 'paste')
     case 'file': {
-      const name = `file:${basename(source.path)}`
-      const size = await fileSize(source.path)
-      if (size > maxBytes) return tooLarge(name, size, maxBytes)
-      let bytes: Buffer
-      try {
-        bytes = await readFile(source.path)
-      } catch (err) {
-        throw readFailed(source.path, err)
-      }
-      return parse(bytes, name)
+      const file = await readMetadataFile(source.path, maxBytes)
+      const name = `file:${file.name}`
+      if ('tooLarge' in file) return tooLarge(name, file.size, maxBytes)
+      return parse(file.bytes, name)
     }
     case 'url': {
       const doc = await fetchMetadataDocument(source.url, {
@@ -94,32 +86,4 @@ export async function inspectMetadata(
 
 function tooLarge(name: string, size: number, maxBytes: number): IdpMetadata {
   return refusedMetadata(name, size, refusal.tooLarge(maxBytes))
-}
-
-async function fileSize(path: string): Promise<number> {
-  try {
-    const s = await stat(path)
-    if (!s.isFile()) {
-      throw new AppError('metadata.read_failed', `${path} is not a file.`, {
-        hint: 'Give the path of the metadata XML file, or its https:// URL.',
-      })
-    }
-    return s.size
-  } catch (err) {
-    if (err instanceof AppError) throw err
-    throw readFailed(path, err)
-  }
-}
-
-function readFailed(path: string, err: unknown): AppError {
-  const code = (err as NodeJS.ErrnoException)?.code
-  const why =
-    code === 'ENOENT'
-      ? 'does not exist'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'cannot be read (permission denied)'
-        : `cannot be read (${code ?? 'error'})`
-  return new AppError('metadata.read_failed', `The file ${path} ${why}.`, {
-    hint: 'Check the path, or download the metadata again from the IdP (in Okta: Sign On > View IdP metadata).',
-  })
 }

@@ -1,3 +1,4 @@
+import { BackendStateBanner } from './components/BackendStateBanner.tsx'
 import { ErrorBoundary } from './components/ErrorBoundary.tsx'
 import { MemoryStoreBanner } from './components/MemoryStoreBanner.tsx'
 import { ConformanceScreen } from './screens/ConformanceScreen.tsx'
@@ -76,6 +77,7 @@ export function App() {
       </nav>
       <main className="content">
         <MemoryStoreBanner />
+        <BackendStateBanner />
         {/* Keyed by screen: a crash on one screen is forgotten when the person moves on. */}
         <ErrorBoundary key={current.id} screen={current.id} title={current.label}>
           {screen === 'onboarding' ? (

@@ -9,6 +9,7 @@ import { FindingsList } from '../FindingsList.tsx'
 import { SourcePicker } from '../SourcePicker.tsx'
 import { SpValues } from '../SpValues.tsx'
 import { SsoPushPanel } from '../SsoPushPanel.tsx'
+import { SignInTest } from '../sso/SignInTest.tsx'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
 import './onboarding.css'
 
@@ -123,6 +124,7 @@ export function SsoStep({
           The SP values are in Okta
         </button>
       </div>
+      {status.sso.copiedAt ? <SignInTest status={status} disabled={busy} /> : null}
     </StepFrame>
   )
 }

@@ -15,7 +15,16 @@ const POLL_MS = 1000
  * watches the tenant's SSO events (through onboarding.status) until the attempt arrives. The
  * step is done after a successful sign-in, or a skip with its reason.
  */
-export function SignInTest({ status, disabled }: { status: OnboardingStatus; disabled: boolean }) {
+export function SignInTest({
+  status,
+  disabled,
+  onPin,
+}: {
+  status: OnboardingStatus
+  disabled: boolean
+  /** The screen keeps the SSO step open from the start of a test until "Continue". */
+  onPin?: ((pinned: boolean) => void) | undefined
+}) {
   const api = useApi()
   const client = useQueryClient()
   const target = { connection: status.connection, tenantId: status.tenantId }
@@ -35,6 +44,7 @@ export function SignInTest({ status, disabled }: { status: OnboardingStatus; dis
 
   const start = useMutation({
     mutationFn: async () => {
+      onPin?.(true)
       const started = await unwrap(api['onboarding.startSignInTest'](target))
       setLoginUrl(started.loginUrl)
       await unwrap(api['sso.openLogin']({ ...target, url: started.loginUrl }))
@@ -84,6 +94,16 @@ export function SignInTest({ status, disabled }: { status: OnboardingStatus; dis
         </p>
       ) : null}
       {result ? <SignInResultCard result={result} /> : null}
+      {result?.outcome === 'success' && onPin ? (
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="sso-signin-continue"
+          onClick={() => onPin(false)}
+        >
+          Continue to step 3
+        </button>
+      ) : null}
       {error ? <ErrorPanel error={error} testId="sso-signin-error" /> : null}
 
       {result?.outcome === 'success' ? null : status.sso.signInSkipped ? (

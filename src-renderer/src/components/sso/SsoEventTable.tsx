@@ -39,7 +39,6 @@ export function SsoEventTable({
             data-testid="sso-event-row"
             data-seq={e.seq}
             data-outcome={e.outcome}
-            aria-selected={selected === e.seq}
             className={selected === e.seq ? 'sso-row-selected' : undefined}
           >
             <td>{e.seq}</td>
@@ -65,6 +64,7 @@ export function SsoEventTable({
                 type="button"
                 className="link-button small"
                 aria-label={`Details of attempt ${e.seq}`}
+                aria-expanded={selected === e.seq}
                 onClick={() => onSelect(e.seq)}
               >
                 Details

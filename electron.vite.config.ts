@@ -18,6 +18,8 @@ export default defineConfig({
           // Untrusted metadata is parsed in a worker thread; parse-in-worker.ts finds this
           // bundle beside index.js. The key is METADATA_WORKER_BUNDLE.
           'metadata-worker': resolve(root, 'src-main/metadata/metadata-worker.ts'),
+          // Pasted SAML (the inspector) likewise; the key is SAML_WORKER_BUNDLE.
+          'saml-worker': resolve(root, 'src-main/sso/saml-worker.ts'),
         },
       },
     },

@@ -72,6 +72,7 @@ test.beforeAll(async () => {
     },
   })
   await hostCall(host, 'onboarding.confirmSso', target)
+  await hostCall(host, 'onboarding.skipSignInTest', { ...target, reason: 'tested separately' })
   const token = await hostCall<{ id: string }>(host, 'tokens.create', { ...target, label: 'Okta' })
   await hostCall(host, 'onboarding.confirmScim', {
     ...target,

@@ -10,6 +10,7 @@ import { OnboardingStore } from './onboarding/onboarding-store.ts'
 import { LogRegistry } from './provisioning-log/log-registry.ts'
 import { RendererEvents } from './renderer-events.ts'
 import { createSsoPush, type SsoPush } from './sso/sso-push.ts'
+import { createSsoSignIn, type SsoSignIn } from './sso/sso-signin.ts'
 
 /**
  * The composition root: every long-lived main-process service, built once per process from what
@@ -42,6 +43,11 @@ export interface AppPlatform {
   execPath: string
   clipboard: Clipboard
   dialogs: Dialogs
+  /**
+   * Opens a URL in the system browser (Electron's shell); absent where the page opens it itself
+   * (the web host's browser, tests). Only ever given the tenant's SP login URL (sso.openLogin).
+   */
+  openExternal?: (url: string) => Promise<void>
   /**
    * Replaces the default child-process launcher of the embedded backend: Electron passes its
    * utility-process launcher, tests start the backend in-process.
@@ -82,6 +88,8 @@ export interface AppServices {
   readonly clipboard: Clipboard
   readonly metadata: MetadataService
   readonly sso: SsoPush
+  /** The sign-in test, the SSO log and diagnosis, the offline SAML inspector. */
+  readonly ssoSignIn: SsoSignIn
   /** The one harness: the Conformance screen's runs and onboarding's pre-go-live test. */
   readonly harness: HarnessService
   /** The provisioning log screen's live log (one tenant at a time). */
@@ -119,11 +127,17 @@ export async function createAppServices(platform: AppPlatform): Promise<AppServi
     ...(tuning.logBatchMs !== undefined ? { batchMs: tuning.logBatchMs } : {}),
     ...(tuning.logCapacity !== undefined ? { capacity: tuning.logCapacity } : {}),
   })
+  const ssoSignIn = createSsoSignIn({
+    access,
+    ...(platform.openExternal ? { openExternal: platform.openExternal } : {}),
+    ...(tuning.now ? { now: tuning.now } : {}),
+  })
   const onboarding = new OnboardingService({
     store: new OnboardingStore(platform.dataDir),
     access,
     embeddedName: () => backends.embedded()?.name ?? null,
     harness,
+    ssoSignIn,
     ...(tuning.now ? { now: tuning.now } : {}),
   })
   let closing: Promise<void> | undefined
@@ -140,6 +154,7 @@ export async function createAppServices(platform: AppPlatform): Promise<AppServi
       pickFile: () => platform.dialogs.pickMetadataFile(),
     },
     sso: createSsoPush({ access }),
+    ssoSignIn,
     harness,
     log,
     onboarding,

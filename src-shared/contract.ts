@@ -5,6 +5,7 @@ import { metadataChannels } from './channels/metadata.ts'
 import { connectionsChannels } from './channels/connections.ts'
 import { tokensChannels } from './channels/tokens.ts'
 import { ssoChannels } from './channels/sso.ts'
+import { ssoSignInChannels } from './channels/sso-signin.ts'
 import { logChannels, logEvents } from './channels/log.ts'
 import { harnessChannels, harnessEvents } from './channels/harness.ts'
 import { onboardingChannels } from './channels/onboarding.ts'
@@ -27,6 +28,7 @@ export const contract = {
   ...connectionsChannels,
   ...tokensChannels,
   ...ssoChannels,
+  ...ssoSignInChannels,
   ...logChannels,
   ...harnessChannels,
   ...onboardingChannels,

@@ -61,7 +61,7 @@ describe('buildMenuTemplate', () => {
     expect(allItems(linux).filter((i) => i.role === 'about')).toHaveLength(1)
   })
 
-  it('binds Ctrl/Cmd+1..6 to the six screens in order and sends the screen id', () => {
+  it('binds Ctrl/Cmd+1..7 to the seven screens in order and sends the screen id', () => {
     const { template, navigated } = build('linux')
     const view = submenu(template.find((m) => m.label === 'View'))
     const screens = view.filter((i) => i.id?.startsWith('navigate-'))
@@ -72,6 +72,7 @@ describe('buildMenuTemplate', () => {
       'CmdOrCtrl+4',
       'CmdOrCtrl+5',
       'CmdOrCtrl+6',
+      'CmdOrCtrl+7',
     ])
     for (const item of screens) click(item)
     expect(navigated).toEqual([
@@ -81,6 +82,7 @@ describe('buildMenuTemplate', () => {
       'tokens',
       'conformance',
       'log',
+      'sso-log',
     ])
   })
 

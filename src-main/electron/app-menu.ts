@@ -11,6 +11,7 @@ export const SCREEN_MENU: readonly { id: ScreenId; label: string }[] = [
   { id: 'tokens', label: 'SCIM Tokens' },
   { id: 'conformance', label: 'Conformance' },
   { id: 'log', label: 'Provisioning Log' },
+  { id: 'sso-log', label: 'Sign-in Log' },
 ]
 
 export const screenIds: readonly ScreenId[] = events['app.navigate'].shape.screen.options

@@ -98,6 +98,13 @@ function start(): void {
       dialogs: {
         pickMetadataFile: () => pickMetadataFile(BrowserWindow.getFocusedWindow() ?? undefined),
       },
+      // The sign-in test's login page; sso.openLogin has checked it is the tenant's own URL.
+      openExternal: async (url) => {
+        const { protocol } = new URL(url)
+        if (protocol !== 'http:' && protocol !== 'https:')
+          throw new Error(`refused ${protocol} URL`)
+        await shell.openExternal(url)
+      },
       startEmbedded: utilityProcessLauncher({
         modulePath: join(import.meta.dirname, `${EMBEDDED_BACKEND_BUNDLE}.js`),
         onLog: ({ level, msg, ...fields }) =>

@@ -8,6 +8,7 @@ import { logHandlers } from './log.ts'
 import { metadataHandlers } from './metadata.ts'
 import { onboardingHandlers } from './onboarding.ts'
 import { ssoHandlers } from './sso.ts'
+import { ssoSignInHandlers } from './sso-signin.ts'
 import { tokensHandlers } from './tokens.ts'
 
 export type { DomainHandlers, Handlers } from './handler-types.ts'
@@ -26,6 +27,7 @@ export function createHandlers(services: AppServices, opts: { logger?: Logger } 
     ...connectionsHandlers(services),
     ...tokensHandlers(services),
     ...ssoHandlers(services),
+    ...ssoSignInHandlers(services),
     ...logHandlers(services),
     ...harnessHandlers(services),
     ...onboardingHandlers(services),

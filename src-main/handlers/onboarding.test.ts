@@ -118,11 +118,25 @@ describe('onboarding handlers over the real reference backend', () => {
     const connected = value(await call(t.dispatch, 'onboarding.confirmConnect', target))
     expect(statuses(connected)).toMatchObject({ connect: 'done', sso: 'current', scim: 'ready' })
     value(await call(t.dispatch, 'sso.push', { ...target, source: oktaMetadata }))
-    const sso = value(await call(t.dispatch, 'onboarding.confirmSso', target))
+    const confirmed = value(await call(t.dispatch, 'onboarding.confirmSso', target))
+    // The SP values alone do not finish SSO: a test sign-in, or a skip with its reason, does.
+    expect(confirmed.steps.find((x) => x.id === 'sso')!.status).toBe('current')
+    const tooShort = await call(t.dispatch, 'onboarding.skipSignInTest', { ...target, reason: ' ' })
+    expect(tooShort.ok).toBe(false)
+    const sso = value(
+      await call(t.dispatch, 'onboarding.skipSignInTest', {
+        ...target,
+        reason: 'the Okta test user is not set up yet',
+      }),
+    )
     expect(sso.steps.find((x) => x.id === 'sso')).toMatchObject({
       status: 'done',
       summary: expect.stringContaining('http://www.okta.com/exkdoocxa1VmjpXmX697'),
     })
+    expect(sso.steps.find((x) => x.id === 'sso')!.summary).toContain(
+      'test sign-in skipped: the Okta test user is not set up yet',
+    )
+    expect(sso.sso.signInSkipped?.reason).toBe('the Okta test user is not set up yet')
     expect(sso.current).toBe('scim')
   })
 
@@ -285,6 +299,9 @@ describe('a failing pre-go-live test blocks go-live (backend behind a fault prox
     value(await call(h.dispatch, 'onboarding.confirmConnect', proxied))
     value(await call(h.dispatch, 'sso.push', { ...proxied, source: oktaMetadata }))
     value(await call(h.dispatch, 'onboarding.confirmSso', proxied))
+    value(
+      await call(h.dispatch, 'onboarding.skipSignInTest', { ...proxied, reason: 'tested later' }),
+    )
     const token = value(await call(h.dispatch, 'tokens.create', { ...proxied, label: 'Okta' }))
     value(
       await call(h.dispatch, 'onboarding.confirmScim', {

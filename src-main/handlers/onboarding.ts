@@ -10,6 +10,9 @@ export function onboardingHandlers({
     'onboarding.status': (target) => onboarding.status(target),
     'onboarding.confirmConnect': (target) => onboarding.confirmConnect(target),
     'onboarding.confirmSso': (target) => onboarding.confirmSso(target),
+    'onboarding.startSignInTest': (target) => onboarding.startSignInTest(target),
+    'onboarding.skipSignInTest': ({ reason, ...target }) =>
+      onboarding.skipSignInTest(target, reason),
     'onboarding.confirmScim': ({ tokenId, oktaApp, ...target }) =>
       onboarding.confirmScim(target, tokenId, oktaApp),
     'onboarding.startTest': (target) => onboarding.startTest(target),

@@ -36,6 +36,7 @@ function walked(testReport: HarnessReport | null): TenantOnboarding {
     ...freshState({ connection: 'embedded', tenantId: 't1' }, '2026-01-01T00:00:00Z'),
     connectedAt: '2026-01-01T00:00:00Z',
     sso: { copiedAt: '2026-01-01T00:00:00Z', entityId: 'http://www.okta.com/x' },
+    signInSkipped: { reason: 'no test user in Okta yet', at: '2026-01-01T00:00:00Z' },
     scim: { tokenId: 'tok1', tokenLabel: 'Okta', oktaApp: 'oauth', confirmedAt: '2026-01-01' },
     test: {
       runId: 'r1',
@@ -79,6 +80,57 @@ describe('the go-live checklist', () => {
     const c = deriveChecklist(walked(report(0, 'passed')), { ...facts, ssoConfigured: false })
     expect(status(c, 'sso').status).toBe('current')
     expect(status(c, 'golive').blockedBy).toMatch(/step 2 \(SSO\).*could not log in/)
+  })
+
+  it('keeps SSO open until a test sign-in succeeds or is skipped with a reason', () => {
+    const base = { ...walked(report(0, 'passed')), signInSkipped: null }
+    const result = {
+      seq: 3,
+      time: '2026-01-01T00:01:00Z',
+      reason: null,
+      message: 'Signed in',
+      hint: null,
+      userName: 'ada@example.com',
+      nameId: 'ada@example.com',
+      attributes: [],
+      scimUser: null,
+      explanation: null,
+    }
+    const waiting = deriveChecklist(
+      { ...base, signInTest: { startedAt: '2026-01-01', afterSeq: 2, result: null } },
+      facts,
+    )
+    expect(status(waiting, 'sso').status).toBe('current')
+    expect(status(waiting, 'golive').blockedBy).toMatch(/no successful test sign-in/)
+    const refused = deriveChecklist(
+      {
+        ...base,
+        signInTest: {
+          startedAt: '2026-01-01',
+          afterSeq: 2,
+          result: { ...result, outcome: 'failure', reason: 'saml.audience_mismatch' },
+        },
+      },
+      facts,
+    )
+    expect(status(refused, 'sso').status).toBe('current')
+    const signedIn = deriveChecklist(
+      {
+        ...base,
+        signInTest: {
+          startedAt: '2026-01-01',
+          afterSeq: 2,
+          result: { ...result, outcome: 'success' },
+        },
+      },
+      facts,
+    )
+    expect(status(signedIn, 'sso')).toMatchObject({
+      status: 'done',
+      summary: expect.stringContaining(
+        'test sign-in as ada@example.com (not provisioned by SCIM yet)',
+      ),
+    })
   })
 
   it('says a running test is running, not failed', () => {

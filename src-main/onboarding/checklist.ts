@@ -30,6 +30,23 @@ const TITLES: Record<OnboardingStepId, string> = {
   golive: 'Go live: first user from Okta',
 }
 
+/**
+ * SSO is done once a test sign-in succeeded, or the person skipped the test and said why (the
+ * reason stays in the summary, so the skip is visible later).
+ */
+function ssoDone(state: TenantOnboarding): string | null {
+  const trusted = `IdP ${state.sso?.entityId ?? '(pushed)'} trusted`
+  const result = state.signInTest?.result
+  if (result?.outcome === 'success') {
+    const scim = result.scimUser
+      ? `SCIM user ${result.scimUser.userName}${result.scimUser.active ? '' : ' (inactive)'}`
+      : 'not provisioned by SCIM yet'
+    return `${trusted}; test sign-in as ${result.userName ?? result.nameId ?? '?'} (${scim})`
+  }
+  if (state.signInSkipped) return `${trusted}; test sign-in skipped: ${state.signInSkipped.reason}`
+  return null
+}
+
 /** No failing or erroring check, and the run got to the end. Warnings do not block. */
 export function testPassed(report: HarnessReport | null | undefined): boolean {
   return report?.outcome === 'passed' && report.summary.fail === 0 && report.summary.error === 0
@@ -46,10 +63,7 @@ export function deriveChecklist(
 ): { steps: OnboardingStep[]; current: OnboardingStepId | null; complete: boolean } {
   const done: Record<OnboardingStepId, string | null> = {
     connect: state.connectedAt ? `Using ${facts.connection} · tenant ${facts.tenantName}` : null,
-    sso:
-      state.sso && facts.ssoConfigured
-        ? `IdP ${state.sso.entityId ?? '(pushed)'} trusted; SP values in Okta`
-        : null,
+    sso: state.sso && facts.ssoConfigured ? ssoDone(state) : null,
     scim:
       state.scim && facts.tokenInKeychain
         ? `Token “${state.scim.tokenLabel}” in ${OKTA_APP_NAMES[state.scim.oktaApp]}`
@@ -66,9 +80,13 @@ export function deriveChecklist(
       : null,
   }
 
+  const ssoBlocker = (): string | null => {
+    if (!done.connect) return 'Step 1: connect to the backend first.'
+    return null
+  }
   const blockers: Record<OnboardingStepId, () => string | null> = {
     connect: () => null,
-    sso: () => (done.connect ? null : 'Step 1: connect to the backend first.'),
+    sso: ssoBlocker,
     scim: () => (done.connect ? null : 'Step 1: connect to the backend first.'),
     test: () => {
       if (!done.scim) return 'Step 3: put a SCIM token into Okta first; the test uses that token.'
@@ -77,7 +95,11 @@ export function deriveChecklist(
     golive: () => {
       const reasons: string[] = []
       if (!done.sso)
-        reasons.push('step 2 (SSO) is not done: users would arrive but could not log in')
+        reasons.push(
+          state.sso && facts.ssoConfigured
+            ? 'step 2 (SSO) has no successful test sign-in (or a recorded skip): users would arrive but might not log in'
+            : 'step 2 (SSO) is not done: users would arrive but could not log in',
+        )
       if (!done.scim) reasons.push('step 3 (SCIM token in Okta) is not done')
       if (!done.test) {
         const report = state.test?.report

@@ -53,6 +53,7 @@ export function onboardingHtml(
     ['Default RelayState', status.sp.relayState || '(empty)'],
     ['Name ID format', status.sp.nameIdFormat],
     ['IdP entity ID on the tenant', status.sso.entityId ?? '(not configured)'],
+    ['Test sign-in', signInLine(status)],
   ])
   const scim = kv([
     ['Okta app', status.scim.oktaApp ? OKTA_APP_NAMES[status.scim.oktaApp] : '(not chosen)'],
@@ -86,4 +87,15 @@ export function onboardingHtml(
 </body></html>
 `
   return redactString(html)
+}
+
+function signInLine(status: OnboardingStatus): string {
+  const r = status.sso.signInTest?.result
+  if (r?.outcome === 'success') {
+    const scim = r.scimUser ? `SCIM user ${r.scimUser.userName}` : 'not provisioned by SCIM'
+    return `${r.userName ?? r.nameId ?? '?'} signed in at ${r.time} (${scim})`
+  }
+  if (status.sso.signInSkipped) return `skipped: ${status.sso.signInSkipped.reason}`
+  if (r) return `refused at ${r.time}: ${r.reason ?? 'unknown reason'}`
+  return '(not run)'
 }

@@ -1,4 +1,8 @@
-import type { OktaApp, OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
+import type {
+  OktaApp,
+  OnboardingStatus,
+  SignInResult,
+} from '../../src-shared/channels/onboarding.ts'
 import { AppError } from '../../src-shared/errors.ts'
 import type { HarnessReport } from '../../src-shared/harness.ts'
 import { redact, registerSecret } from '../../src-shared/redact.ts'
@@ -7,6 +11,7 @@ import type { TenantOverview } from '../backend/tenant-overview.ts'
 import type { BackendAccess } from '../connections/backend-access.ts'
 import type { HarnessService } from '../harness/harness-service.ts'
 import type { TokenList } from '../secrets/token-service.ts'
+import type { SsoSignIn } from '../sso/sso-signin.ts'
 import { deriveChecklist } from './checklist.ts'
 import { firstArrivals, type Arrival } from './first-arrivals.ts'
 import { onboardingHtml } from './onboarding-html.ts'
@@ -33,6 +38,8 @@ export interface OnboardingServiceOptions {
   embeddedName: () => string | null
   /** The process's one harness: the pre-go-live run streams on `harness.progress` like any run. */
   harness: HarnessService
+  /** The sign-in test's login URL and the tenant's SSO events; absent, a started test waits. */
+  ssoSignIn?: Pick<SsoSignIn, 'testSignIn' | 'events' | 'explainEvent'>
   now?: () => Date
 }
 
@@ -54,6 +61,7 @@ export class OnboardingService {
   readonly #access: () => Promise<BackendAccess>
   readonly #embeddedName: () => string | null
   readonly #harness: HarnessService
+  readonly #ssoSignIn: OnboardingServiceOptions['ssoSignIn']
   readonly #now: () => Date
   /** Runs of this process, by run id, until their report is saved. */
   readonly #running = new Map<string, Promise<void>>()
@@ -63,6 +71,7 @@ export class OnboardingService {
     this.#access = opts.access
     this.#embeddedName = opts.embeddedName
     this.#harness = opts.harness
+    this.#ssoSignIn = opts.ssoSignIn
     this.#now = opts.now ?? (() => new Date())
   }
 
@@ -97,6 +106,27 @@ export class OnboardingService {
       ...s,
       sso: { copiedAt: this.#iso(), entityId: live.overview.sso.entityId },
     }))
+    return this.status(key)
+  }
+
+  /** Starts a sign-in test; `status` then watches the tenant's SSO events for its attempt. */
+  async startSignInTest(key: TenantKey): Promise<{ loginUrl: string; startedAt: string }> {
+    if (!this.#ssoSignIn) {
+      throw new AppError('onboarding.blocked', 'This console cannot run a sign-in test here.', {
+        hint: 'Skip the test for now and give the reason.',
+      })
+    }
+    const test = await this.#ssoSignIn.testSignIn(key)
+    await this.store.update(key, (s) => ({
+      ...s,
+      signInTest: { startedAt: test.startedAt, afterSeq: test.afterSeq, result: null },
+    }))
+    return { loginUrl: test.loginUrl, startedAt: test.startedAt }
+  }
+
+  async skipSignInTest(key: TenantKey, reason: string): Promise<OnboardingStatus> {
+    await this.#live(key)
+    await this.store.update(key, (s) => ({ ...s, signInSkipped: { reason, at: this.#iso() } }))
     return this.status(key)
   }
 
@@ -224,6 +254,21 @@ export class OnboardingService {
     // Looking does not write: a tenant gets a saved state with its first confirmed step.
     let state = (await this.store.get(key)) ?? freshState(key, this.#iso())
     let arrivals: Arrival[] = []
+    const watching = state.signInTest
+    if (watching && watching.result?.outcome !== 'success' && this.#ssoSignIn) {
+      // A backend that cannot list SSO events (older, or down for a moment) leaves the test
+      // waiting; the checklist itself must still load.
+      const result = await this.#signInAttempt(key, watching.afterSeq, watching.result).catch(
+        () => null,
+      )
+      if (result) {
+        state = await this.store.update(key, (s) =>
+          s.signInTest?.startedAt === watching.startedAt
+            ? { ...s, signInTest: { ...s.signInTest, result } }
+            : s,
+        )
+      }
+    }
     if (state.goLive) {
       const found = firstArrivals(await this.#eventsSince(key, state.goLive))
       arrivals = found.arrivals.slice(0, SHOWN_ARRIVALS)
@@ -237,6 +282,36 @@ export class OnboardingService {
       }
     }
     return { state, overview, tokens, arrivals }
+  }
+
+  /**
+   * The newest attempt since the test began, when it is newer than the one already seen: a
+   * refusal, fixed in the IdP and tried again, is replaced by the next attempt.
+   */
+  async #signInAttempt(
+    key: TenantKey,
+    afterSeq: number,
+    seen: SignInResult | null,
+  ): Promise<SignInResult | null> {
+    const sso = this.#ssoSignIn!
+    const page = await sso.events({ ...key, afterSeq, limit: 20 })
+    const e = page.items[0]
+    if (!e || e.seq === seen?.seq) return null
+    const explanation =
+      e.outcome === 'failure' ? (await sso.explainEvent({ ...key, seq: e.seq })).explanation : null
+    return {
+      seq: e.seq,
+      time: e.time,
+      outcome: e.outcome,
+      reason: e.reason,
+      message: e.message,
+      hint: e.hint,
+      userName: e.userName,
+      nameId: e.assertion?.nameId ?? null,
+      attributes: (e.assertion?.attributes ?? []).map((a) => ({ name: a.name, values: a.values })),
+      scimUser: e.scimUser,
+      explanation,
+    }
   }
 
   async #eventsSince(
@@ -288,6 +363,8 @@ export class OnboardingService {
         configured: overview.sso.configured,
         entityId: overview.sso.entityId,
         copiedAt: state.sso?.copiedAt ?? null,
+        signInTest: state.signInTest,
+        signInSkipped: state.signInSkipped,
       },
       scim: {
         tokenId: state.scim?.tokenId ?? null,

@@ -33,6 +33,27 @@ describe('OnboardingStore', () => {
     if (process.platform !== 'win32') expect(statSync(store.file).mode & 0o777).toBe(0o600)
   })
 
+  it('reads a file saved before the sign-in test existed: no test, no skip', async () => {
+    const store = new OnboardingStore(dir)
+    const old = {
+      connection: 'embedded',
+      tenantId: 't-a',
+      createdAt: '2026-01-01',
+      updatedAt: '2026-01-01',
+      connectedAt: '2026-01-01',
+      sso: { copiedAt: '2026-01-01', entityId: 'idp' },
+      scim: null,
+      test: null,
+      goLive: null,
+    }
+    writeFileSync(store.file, JSON.stringify({ version: 1, tenants: { KEY: old } }))
+    await store.update(a, (s) => s)
+    const all = JSON.parse(readFileSync(store.file, 'utf8')) as {
+      tenants: Record<string, { signInTest: unknown; signInSkipped: unknown }>
+    }
+    expect(all.tenants.KEY).toMatchObject({ signInTest: null, signInSkipped: null })
+  })
+
   it('refuses a file that does not match the schema, names it and the fix, and does not overwrite it', async () => {
     const store = new OnboardingStore(dir)
     writeFileSync(store.file, '{"version":2,"tenants":{}}')

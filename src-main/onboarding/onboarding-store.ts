@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { oktaAppSchema } from '../../src-shared/channels/onboarding.ts'
+import {
+  oktaAppSchema,
+  signInResultSchema,
+  signInSkipSchema,
+} from '../../src-shared/channels/onboarding.ts'
 import { AppError } from '../../src-shared/errors.ts'
 import { harnessReportSchema } from '../../src-shared/harness.ts'
 import { writeFileAtomic } from '../fs/atomic-write.ts'
@@ -16,6 +20,16 @@ const tenantStateSchema = z.strictObject({
   updatedAt: z.string(),
   connectedAt: z.string().nullable(),
   sso: z.strictObject({ copiedAt: z.string(), entityId: z.string().nullable() }).nullable(),
+  // Added after version 1 shipped: absent in older files, so they default rather than fail.
+  signInTest: z
+    .strictObject({
+      startedAt: z.string(),
+      afterSeq: z.number(),
+      result: signInResultSchema.nullable(),
+    })
+    .nullable()
+    .default(null),
+  signInSkipped: signInSkipSchema.nullable().default(null),
   scim: z
     .strictObject({
       tokenId: z.string(),
@@ -66,6 +80,8 @@ export function freshState(key: TenantKey, now: string): TenantOnboarding {
     updatedAt: now,
     connectedAt: null,
     sso: null,
+    signInTest: null,
+    signInSkipped: null,
     scim: null,
     test: null,
     goLive: null,

@@ -6,6 +6,7 @@ import { ConnectionScreen } from './screens/ConnectionScreen.tsx'
 import { MetadataScreen } from './screens/MetadataScreen.tsx'
 import { OnboardingScreen } from './screens/OnboardingScreen.tsx'
 import { LogScreen } from './screens/LogScreen.tsx'
+import { SsoLogScreen } from './screens/SsoLogScreen.tsx'
 import { PlaceholderScreen } from './screens/PlaceholderScreen.tsx'
 import { TokensScreen } from './screens/TokensScreen.tsx'
 import { useAppInfo } from './use-app-info.ts'
@@ -37,6 +38,11 @@ const nav: { id: Screen; label: string; text: string }[] = [
     id: 'log',
     label: 'Provisioning log',
     text: 'The live provisioning events of the tenant, and the story of one user.',
+  },
+  {
+    id: 'sso-log',
+    label: 'Sign-in log',
+    text: 'SAML sign-in attempts, why one was refused, and the offline SAML inspector.',
   },
 ]
 
@@ -90,6 +96,8 @@ export function App() {
             <TokensScreen />
           ) : screen === 'log' ? (
             <LogScreen />
+          ) : screen === 'sso-log' ? (
+            <SsoLogScreen />
           ) : screen === 'conformance' ? (
             <ConformanceScreen />
           ) : (

@@ -43,6 +43,22 @@ export function createWebApi(opts: { token: string | null; fetch?: typeof fetch 
     api[channel] = (input: unknown) => post(channel, input)
   }
   api['metadata.pickFile'] = () => pickFileInBrowser()
+  // The browser is the system browser here: the sign-in test's login page opens in a new tab.
+  api['sso.openLogin'] = async ({ url }: { url: string }) => {
+    const { protocol } = new URL(url, window.location.href)
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      return {
+        ok: false,
+        error: {
+          code: 'ipc.bad_input',
+          message: 'Not an http(s) URL.',
+          hint: 'Start the sign-in test again.',
+        },
+      }
+    }
+    window.open(url, '_blank', 'noopener')
+    return { ok: true, value: { opened: true } }
+  }
   api['clipboard.writeText'] = async ({
     text,
   }: {

@@ -10,6 +10,7 @@ export const screenIdSchema = z.enum([
   'tokens',
   'conformance',
   'log',
+  'sso-log',
 ])
 export type ScreenId = z.infer<typeof screenIdSchema>
 

@@ -73,6 +73,34 @@ const arrival = z.strictObject({
   meaning: z.string(),
 })
 
+/** The attempt a sign-in test saw: who signed in, with what, and whether SCIM knows them. */
+export const signInResultSchema = z.strictObject({
+  seq: z.number(),
+  time: z.string(),
+  outcome: z.enum(['success', 'failure']),
+  reason: z.string().nullable(),
+  message: z.string(),
+  hint: z.string().nullable(),
+  userName: z.string().nullable(),
+  nameId: z.string().nullable(),
+  attributes: z.array(z.strictObject({ name: z.string(), values: z.array(z.string()) })),
+  scimUser: z
+    .strictObject({ id: z.string(), userName: z.string(), active: z.boolean() })
+    .nullable(),
+  /** A refusal explained, with the fix in Okta's and Entra's terms. */
+  explanation: z
+    .strictObject({
+      title: z.string(),
+      explanation: z.string(),
+      evidence: z.array(z.string()),
+      fix: z.strictObject({ okta: z.string(), entra: z.string() }),
+    })
+    .nullable(),
+})
+export type SignInResult = z.infer<typeof signInResultSchema>
+
+export const signInSkipSchema = z.strictObject({ reason: z.string(), at: z.string() })
+
 export const onboardingStatusSchema = z.strictObject({
   connection: z.string(),
   tenantId: z.string(),
@@ -89,6 +117,16 @@ export const onboardingStatusSchema = z.strictObject({
     entityId: z.string().nullable(),
     /** When the person confirmed the SP values are in Okta. */
     copiedAt: z.string().nullable(),
+    /** The last sign-in test: waiting while `result` is null or a refusal it may still fix. */
+    signInTest: z
+      .strictObject({
+        startedAt: z.string(),
+        afterSeq: z.number(),
+        result: signInResultSchema.nullable(),
+      })
+      .nullable(),
+    /** "Skip for now", with the reason the person gave; shown until a test succeeds. */
+    signInSkipped: signInSkipSchema.nullable(),
   }),
   scim: z.strictObject({
     tokenId: z.string().nullable(),
@@ -118,6 +156,19 @@ export const onboardingChannels = {
   'onboarding.confirmConnect': { input: tenantTarget, output: statusOutput },
   /** Step 2: SSO is configured on the backend and the SP values are in Okta. */
   'onboarding.confirmSso': { input: tenantTarget, output: statusOutput },
+  /**
+   * Step 2 ends with a sign-in test: the SP-initiated login URL to open (sso.openLogin); later
+   * `onboarding.status` calls read the tenant's SSO events for the attempt.
+   */
+  'onboarding.startSignInTest': {
+    input: tenantTarget,
+    output: z.strictObject({ loginUrl: z.string(), startedAt: z.string() }),
+  },
+  /** Step 2 without a test sign-in: recorded with the reason, shown until a test succeeds. */
+  'onboarding.skipSignInTest': {
+    input: tenantTarget.extend({ reason: z.string().trim().min(3).max(500) }).strict(),
+    output: statusOutput,
+  },
   /** Step 3: this token (held in the keychain) and base URL are in this Okta app. */
   'onboarding.confirmScim': {
     input: tenantTarget

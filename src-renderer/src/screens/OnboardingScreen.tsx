@@ -135,6 +135,7 @@ export function OnboardingScreen() {
                 status={data}
                 busy={busy}
                 onConfirm={() => actions.confirmSso.mutate(undefined, follow)}
+                onPin={(pinned) => setPicked(pinned ? 'sso' : null)}
               />
             ) : open === 'scim' ? (
               <ScimStep

@@ -9,6 +9,7 @@ import { FindingsList } from '../FindingsList.tsx'
 import { SourcePicker } from '../SourcePicker.tsx'
 import { SpValues } from '../SpValues.tsx'
 import { SsoPushPanel } from '../SsoPushPanel.tsx'
+import { SignInTest } from '../sso/SignInTest.tsx'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
 import './onboarding.css'
 
@@ -21,10 +22,13 @@ export function SsoStep({
   status,
   busy,
   onConfirm,
+  onPin,
 }: {
   status: OnboardingStatus
   busy: boolean
   onConfirm: () => void
+  /** Keeps this step open while a sign-in test runs, so its result is seen; false moves on. */
+  onPin?: (pinned: boolean) => void
 }) {
   const step = status.steps.find((s) => s.id === 'sso')!
   const inspection = useInspectMetadata()
@@ -123,6 +127,7 @@ export function SsoStep({
           The SP values are in Okta
         </button>
       </div>
+      {status.sso.copiedAt ? <SignInTest status={status} disabled={busy} onPin={onPin} /> : null}
     </StepFrame>
   )
 }

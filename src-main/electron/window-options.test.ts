@@ -44,7 +44,10 @@ describe('windowOptions bounds and theme', () => {
   })
 
   it('matches the renderer stylesheet background for both themes', () => {
-    const css = readFileSync(join(import.meta.dirname, '../../src-renderer/src/styles/tokens.css'), 'utf8')
+    const css = readFileSync(
+      join(import.meta.dirname, '../../src-renderer/src/styles/tokens.css'),
+      'utf8',
+    )
     const backgrounds = [...css.matchAll(/--bg:\s*(#[0-9a-f]{6})/gi)].map((m) => m[1])
     expect(backgrounds).toEqual([backgroundFor(false), backgroundFor(true)])
   })

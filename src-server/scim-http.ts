@@ -8,8 +8,9 @@ import type { RateLimiter } from './rate-limit.ts'
 import { ScimError } from './scim/scim-error.ts'
 import { scimRouter } from './scim-routes.ts'
 import type { EventDraft, ScimContext, ScimResult } from './scim-routes.ts'
-import { capBody } from './store/events.ts'
-import type { EventError } from './store/events.ts'
+import { storageFailure } from './db.ts'
+import { BODY_CAP_BYTES, capBody } from './store/events.ts'
+import type { EventError, EventInput } from './store/events.ts'
 import { sha256Hex } from './store/hash.ts'
 import type { Json, ResourceStore } from './store/resources.ts'
 import type { TenantStore, TokenRecord } from './store/tenants.ts'
@@ -20,7 +21,7 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 export interface ScimDeps {
   tenants: TenantStore
   resources: ResourceStore
-  hub: EventFeed
+  feed: EventFeed
   limiter: RateLimiter | undefined
   bodyLimitBytes: number
   log: (entry: Record<string, unknown>) => void
@@ -78,6 +79,27 @@ function unauthorized(detail: string): ScimError {
   return new ScimError(401, detail)
 }
 
+/**
+ * A request body that is not stored as parsed JSON (malformed, too deep), as redacted text. The
+ * length is capped first so redaction never runs over megabytes; a margin past the cap keeps a
+ * secret that straddles it inside the text the redaction sees.
+ */
+export function storedText(text: string): string {
+  const head = text.length > BODY_CAP_BYTES + 1024 ? text.slice(0, BODY_CAP_BYTES + 1024) : text
+  return capBody(redactString(head)) as string
+}
+
+/** The SCIM answer when the data folder cannot take the request's write. */
+function storageUnavailable(cause: string): ScimResult {
+  return errorResult(
+    new ScimError(
+      503,
+      `The server cannot store this request: ${cause}. Nothing was changed; retry once the operator has fixed the storage.`,
+    ),
+    { 'Retry-After': '30' },
+  )
+}
+
 /** The SCIM front door: auth → rate limit → route → content type → body → handler → event. */
 export function createScimHandler(deps: ScimDeps) {
   const router = scimRouter()
@@ -100,10 +122,11 @@ export function createScimHandler(deps: ScimDeps) {
     let tenantId: string | null = null
     let tokenHashPrefix: string | null = null
     let requestBody: unknown = null
-    let result: ScimResult
+    let authorized: TokenRecord | undefined
+    let prepared: ScimResult | (() => ScimResult)
 
     try {
-      result = await (async (): Promise<ScimResult> => {
+      prepared = await (async (): Promise<ScimResult | (() => ScimResult)> => {
         const token = bearerToken(req)
         if (token === undefined) {
           req.resume()
@@ -146,7 +169,7 @@ export function createScimHandler(deps: ScimDeps) {
           )
         }
         tenantId = record.tenantId
-        deps.tenants.touchToken(record)
+        authorized = record
 
         if (deps.limiter) {
           const verdict = deps.limiter.take(record.tenantId)
@@ -216,7 +239,7 @@ export function createScimHandler(deps: ScimDeps) {
             try {
               parsed = JSON.parse(read.text)
             } catch (err) {
-              requestBody = capBody(redactString(read.text))
+              requestBody = storedText(read.text)
               return errorResult(
                 new ScimError(
                   400,
@@ -226,7 +249,7 @@ export function createScimHandler(deps: ScimDeps) {
               )
             }
             if (exceedsDepth(parsed)) {
-              requestBody = capBody(read.text)
+              requestBody = storedText(read.text)
               return errorResult(
                 new ScimError(
                   400,
@@ -258,39 +281,41 @@ export function createScimHandler(deps: ScimDeps) {
           store: deps.resources,
           ev,
         }
-        return match.handler(ctx)
+        return () => match.handler(ctx)
       })()
     } catch (err) {
-      if (err instanceof ScimError) {
-        result = errorResult(err)
-      } else {
-        deps.log({
-          level: 'error',
-          msg: 'unexpected error in a SCIM request',
-          method,
-          path: redactString(rawPath),
-          error: redactString(String((err as Error)?.stack ?? err)),
-        })
-        result = errorResult(
-          new ScimError(
-            500,
-            'The server hit an unexpected error; the request changed nothing. See the server log.',
-          ),
-        )
+      const cause = storageFailure(err)
+      prepared = cause === undefined ? failed(err) : storageUnavailable(cause)
+    }
+
+    function failed(err: unknown): ScimResult {
+      if (err instanceof ScimError) return errorResult(err)
+      // The storage failing is the whole request failing: handled (503) where the commit fails.
+      if (storageFailure(err) !== undefined) throw err
+      deps.log({
+        level: 'error',
+        msg: 'unexpected error in a SCIM request',
+        method,
+        path: redactString(rawPath),
+        error: redactString(String((err as Error)?.stack ?? err)),
+      })
+      return errorResult(
+        new ScimError(
+          500,
+          'The server hit an unexpected error; the request changed nothing. See the server log.',
+        ),
+      )
+    }
+
+    function eventFor(result: ScimResult): EventInput {
+      const isError = result.status >= 400
+      let error: EventError | null = null
+      if (isError && result.body && typeof result.body === 'object') {
+        const b = result.body as { status?: string; scimType?: string; detail?: string }
+        error = { status: String(b.status ?? result.status), detail: String(b.detail ?? '') }
+        if (b.scimType) error.scimType = b.scimType
       }
-    }
-
-    if (!res.headersSent && !res.destroyed) send(req, res, result)
-
-    const isError = result.status >= 400
-    let error: EventError | null = null
-    if (isError && result.body && typeof result.body === 'object') {
-      const b = result.body as { status?: string; scimType?: string; detail?: string }
-      error = { status: String(b.status ?? result.status), detail: String(b.detail ?? '') }
-      if (b.scimType) error.scimType = b.scimType
-    }
-    try {
-      deps.hub.record({
+      return {
         tenantId,
         timeMs: Date.now(),
         method,
@@ -307,9 +332,40 @@ export function createScimHandler(deps: ScimDeps) {
         responseBody: result.body === undefined ? null : capBody(redact(result.body)),
         membersAdded: ev.membersAdded,
         membersRemoved: ev.membersRemoved,
-      })
-    } catch (err) {
-      deps.log({ level: 'error', msg: 'could not record a provisioning event', error: String(err) })
+      }
     }
+
+    // One transaction per request: the handler's writes (a savepoint, undone alone when it
+    // fails) and the request's event commit together, and only then does the client get its answer.
+    let result: ScimResult
+    try {
+      result = deps.feed.commit(() => {
+        if (authorized) deps.tenants.touchToken(authorized)
+        let out: ScimResult
+        if (typeof prepared === 'function') {
+          const run = prepared
+          try {
+            out = deps.feed.step(run)
+          } catch (err) {
+            out = failed(err)
+          }
+        } else out = prepared
+        return { result: out, event: eventFor(out) }
+      }).result
+    } catch (err) {
+      const cause = storageFailure(err)
+      deps.log({
+        level: 'error',
+        msg: cause
+          ? `storage failure, request refused with 503: ${cause}`
+          : 'could not store a SCIM request and its event, request refused with 503',
+        method,
+        path: redactString(rawPath),
+        error: redactString(String((err as Error)?.message ?? err)),
+      })
+      result = storageUnavailable(cause ?? 'the database refused the write')
+    }
+
+    if (!res.headersSent && !res.destroyed) send(req, res, result)
   }
 }

@@ -27,14 +27,15 @@ export interface StartBackendOptions {
   demoToken?: string
   /** Use bin/scim-console.mjs (the real CLI) instead of the lighter serve entry. */
   cli?: boolean
+  /** Another build of the serve entry (bench/crash.mjs bundles it: a 4x faster start). */
+  entry?: string
   env?: NodeJS.ProcessEnv
-  stdin?: 'ignore' | 'pipe'
 }
 
 /** Starts `backend serve` and resolves once it printed its address line. */
 export function startBackendProcess(opts: StartBackendOptions): Promise<BackendProcess> {
   const args = [
-    ...(opts.cli ? [CLI_ENTRY, 'backend', 'serve'] : [SERVE_ENTRY]),
+    ...(opts.cli ? [CLI_ENTRY, 'backend', 'serve'] : [opts.entry ?? SERVE_ENTRY]),
     '--port',
     String(opts.port ?? 0),
     '--data',
@@ -44,12 +45,15 @@ export function startBackendProcess(opts: StartBackendOptions): Promise<BackendP
     ...process.env,
     ...opts.env,
     SCIM_CONSOLE_ADMIN_KEY: opts.adminKey,
+    // A test that dies must not leave its backend behind (src-server/launcher/parent-watch.ts).
+    SCIM_CONSOLE_EXIT_WITH_PARENT: '1',
     ...(opts.demoToken ? { SCIM_CONSOLE_DEMO_TOKEN: opts.demoToken } : {}),
   }
   const child = spawn(process.execPath, args, {
     env,
-    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
+  child.stdin!.on('error', () => {})
   let stderr = ''
   child.stderr!.setEncoding('utf8')
   child.stderr!.on('data', (c: string) => {

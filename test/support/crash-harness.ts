@@ -29,6 +29,8 @@ export interface CrashRunOptions {
   progress?: (line: string) => void
   /** Use the real CLI (bin/scim-console.mjs) rather than the lighter serve entry. */
   cli?: boolean
+  /** A bundled build of test/support/backend-serve-process.ts to start instead. */
+  entry?: string
   dataDir?: string
 }
 
@@ -208,6 +210,19 @@ function record(
   }
 }
 
+/** Resolves when any tenant's request count moves. */
+function firstAnswer(tenants: TenantModel[]): Promise<void> {
+  const before = tenants.map((t) => t.requests.acknowledged)
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (tenants.some((t, i) => t.requests.acknowledged !== before[i])) {
+        clearInterval(timer)
+        resolve()
+      }
+    }, 5)
+  })
+}
+
 /** Runs the harness; the report lists every invariant violation found (none is the pass). */
 export async function runCrashHarness(opts: CrashRunOptions): Promise<CrashRunReport> {
   const started = performance.now()
@@ -215,9 +230,9 @@ export async function runCrashHarness(opts: CrashRunOptions): Promise<CrashRunRe
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'scim-crash-'))
   const adminKey = `scimc_admin_${randomBytes(24).toString('base64url')}`
   const violations: string[] = []
-  const minLoad = opts.minLoadMs ?? 20
-  const maxLoad = opts.maxLoadMs ?? 300
-  let backend = await startBackendProcess({ dataDir, adminKey, cli: opts.cli })
+  const minLoad = opts.minLoadMs ?? 0
+  const maxLoad = opts.maxLoadMs ?? 200
+  let backend = await startBackendProcess({ dataDir, adminKey, cli: opts.cli, entry: opts.entry })
   const port = backend.port
   const tenants = await setUpTenants(backend, adminKey, opts.tenants ?? 3)
   try {
@@ -243,7 +258,11 @@ export async function runCrashHarness(opts: CrashRunOptions): Promise<CrashRunRe
             worker(backend, t, seededRandom(Math.floor(rnd() * 2 ** 32)), `${kill}-${w}`, stop),
           ),
         )
-        await new Promise((r) => setTimeout(r, minLoad + rnd() * (maxLoad - minLoad)))
+        // The kill comes a random time after the first answer, so it always lands under load
+        // (a cold start on a busy machine can take longer than the whole window).
+        const delay = minLoad + rnd() * (maxLoad - minLoad)
+        await Promise.race([firstAnswer(tenants), new Promise((r) => setTimeout(r, 5000))])
+        await new Promise((r) => setTimeout(r, delay))
         backend.child.kill('SIGKILL')
         await backend.exited
         stop.now = true
@@ -258,7 +277,13 @@ export async function runCrashHarness(opts: CrashRunOptions): Promise<CrashRunRe
           .join(' ')}`,
       )
       if (found.length > 0 || last) break
-      backend = await startBackendProcess({ dataDir, adminKey, port, cli: opts.cli })
+      backend = await startBackendProcess({
+        dataDir,
+        adminKey,
+        port,
+        cli: opts.cli,
+        entry: opts.entry,
+      })
     }
   } finally {
     for (const t of tenants) t.follower.disconnect()

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { redact, redactString } from '../src-shared/redact.ts'
+import { REDACTED, redact, redactString } from '../src-shared/redact.ts'
 import { readBody } from './http/body.ts'
 import { exceedsDepth, MAX_JSON_DEPTH } from './http/json-depth.ts'
 import type { EventFeed } from './event-feed.ts'
@@ -87,6 +87,24 @@ function unauthorized(detail: string): ScimError {
 export function storedText(text: string): string {
   const head = text.length > BODY_CAP_BYTES + 1024 ? text.slice(0, BODY_CAP_BYTES + 1024) : text
   return capBody(redactString(head)) as string
+}
+
+/**
+ * A PATCH that sets the password carries it under `value`, a key `redact` cannot know is secret:
+ * the operation's `path` says so. Returns the body with those values replaced.
+ */
+function hidePatchSecrets(body: unknown): unknown {
+  const ops = (body as { Operations?: unknown } | null)?.Operations
+  if (!Array.isArray(ops)) return body
+  return {
+    ...(body as object),
+    Operations: ops.map((op: unknown) => {
+      const path = (op as { path?: unknown } | null)?.path
+      return typeof path === 'string' && /(^|[:.])password$/i.test(path.trim())
+        ? { ...(op as object), value: REDACTED }
+        : op
+    }),
+  }
 }
 
 /** The SCIM answer when the data folder cannot take the request's write. */
@@ -258,7 +276,7 @@ export function createScimHandler(deps: ScimDeps) {
                 ),
               )
             }
-            requestBody = capBody(redact(parsed))
+            requestBody = capBody(redact(hidePatchSecrets(parsed)))
             if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
               return errorResult(
                 new ScimError(400, 'The request body must be a JSON object.', 'invalidSyntax'),

@@ -88,59 +88,68 @@ function fillDisk(): void {
   }
 }
 
-describe.skipIf(mountError !== undefined)('disk trouble is named, not swallowed (real 4 MB tmpfs)', () => {
-  it('a full disk: writes get a SCIM 503 with Retry-After and a log line naming the cause; nothing refused is stored; writes work again once space returns', async () => {
-    expect((await create('before@disk.test')).status).toBe(201)
-    fillDisk()
-    const { accepted, refused, reply } = await createUntilRefused('full')
-    expect(reply.status).toBe(503)
-    expect(reply.headers['retry-after']).toBe('30')
-    const body = reply.json() as { schemas: string[]; status: string; detail: string }
-    expect(body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error'])
-    expect(body.status).toBe('503')
-    expect(body.detail).toMatch(/disk holding the data folder is full/)
-    expect(logs.some((l) => /storage failure.*disk holding the data folder is full/.test(String(l.msg)))).toBe(true)
+describe.skipIf(mountError !== undefined)(
+  'disk trouble is named, not swallowed (real 4 MB tmpfs)',
+  () => {
+    it('a full disk: writes get a SCIM 503 with Retry-After and a log line naming the cause; nothing refused is stored; writes work again once space returns', async () => {
+      expect((await create('before@disk.test')).status).toBe(201)
+      fillDisk()
+      const { accepted, refused, reply } = await createUntilRefused('full')
+      expect(reply.status).toBe(503)
+      expect(reply.headers['retry-after']).toBe('30')
+      const body = reply.json() as { schemas: string[]; status: string; detail: string }
+      expect(body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error'])
+      expect(body.status).toBe('503')
+      expect(body.detail).toMatch(/disk holding the data folder is full/)
+      expect(
+        logs.some((l) =>
+          /storage failure.*disk holding the data folder is full/.test(String(l.msg)),
+        ),
+      ).toBe(true)
 
-    rmSync(filler)
-    expect((await create('after@disk.test')).status).toBe(201)
-    expect(await exists(refused)).toBe(false)
-    for (const u of accepted) expect(await exists(u)).toBe(true)
-    expect(await exists('after@disk.test')).toBe(true)
-    // The event log has exactly the answered requests: no event for the refused one.
-    const events = await httpRequest(
-      `${server.adminBaseUrl}/tenants/${server.demoTenantId}/events?limit=500&outcome=created`,
-      { token: 'scimc_admin_storage-failure-test-key' },
-    )
-    const names = (events.json() as { items: { userName: string }[] }).items.map((e) => e.userName)
-    expect(names).not.toContain(refused)
-    expect(names.sort()).toEqual(['before@disk.test', ...accepted, 'after@disk.test'].sort())
-  })
+      rmSync(filler)
+      expect((await create('after@disk.test')).status).toBe(201)
+      expect(await exists(refused)).toBe(false)
+      for (const u of accepted) expect(await exists(u)).toBe(true)
+      expect(await exists('after@disk.test')).toBe(true)
+      // The event log has exactly the answered requests: no event for the refused one.
+      const events = await httpRequest(
+        `${server.adminBaseUrl}/tenants/${server.demoTenantId}/events?limit=500&outcome=created`,
+        { token: 'scimc_admin_storage-failure-test-key' },
+      )
+      const names = (events.json() as { items: { userName: string }[] }).items.map(
+        (e) => e.userName,
+      )
+      expect(names).not.toContain(refused)
+      expect(names.sort()).toEqual(['before@disk.test', ...accepted, 'after@disk.test'].sort())
+    })
 
-  it('a data folder turned read-only mid-run (fault injection: COMMIT raises SQLITE_READONLY, because Linux refuses to remount a tmpfs read-only while the database has it open): 503 naming the cause, then recovery', async () => {
-    expect((await create('ro-before@disk.test')).status).toBe(201)
-    const exec = DatabaseSync.prototype.exec
-    DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string) {
-      if (sql === 'COMMIT') {
-        throw Object.assign(new Error('attempt to write a readonly database'), {
-          code: 'ERR_SQLITE_ERROR',
-          errcode: 8,
-          errstr: 'attempt to write a readonly database',
-        })
+    it('a data folder turned read-only mid-run (fault injection: COMMIT raises SQLITE_READONLY, because Linux refuses to remount a tmpfs read-only while the database has it open): 503 naming the cause, then recovery', async () => {
+      expect((await create('ro-before@disk.test')).status).toBe(201)
+      const exec = DatabaseSync.prototype.exec
+      DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string) {
+        if (sql === 'COMMIT') {
+          throw Object.assign(new Error('attempt to write a readonly database'), {
+            code: 'ERR_SQLITE_ERROR',
+            errcode: 8,
+            errstr: 'attempt to write a readonly database',
+          })
+        }
+        return exec.call(this, sql)
       }
-      return exec.call(this, sql)
-    }
-    let reply
-    try {
-      reply = await create('ro-during@disk.test')
-    } finally {
-      DatabaseSync.prototype.exec = exec
-    }
-    expect(reply.status).toBe(503)
-    expect(reply.headers['retry-after']).toBe('30')
-    expect((reply.json() as { detail: string }).detail).toMatch(/the data folder is read-only/)
-    expect(logs.some((l) => /storage failure.*read-only/.test(String(l.msg)))).toBe(true)
-    expect((await create('ro-after@disk.test')).status).toBe(201)
-    expect(await exists('ro-during@disk.test')).toBe(false)
-    expect(await exists('ro-after@disk.test')).toBe(true)
-  })
-})
+      let reply
+      try {
+        reply = await create('ro-during@disk.test')
+      } finally {
+        DatabaseSync.prototype.exec = exec
+      }
+      expect(reply.status).toBe(503)
+      expect(reply.headers['retry-after']).toBe('30')
+      expect((reply.json() as { detail: string }).detail).toMatch(/the data folder is read-only/)
+      expect(logs.some((l) => /storage failure.*read-only/.test(String(l.msg)))).toBe(true)
+      expect((await create('ro-after@disk.test')).status).toBe(201)
+      expect(await exists('ro-during@disk.test')).toBe(false)
+      expect(await exists('ro-after@disk.test')).toBe(true)
+    })
+  },
+)

@@ -103,7 +103,10 @@ export function connectToParent(proc: ProcessLike): ParentChannel {
       // A utility process gets no event when the app dies (a SIGKILLed app cannot kill it):
       // it notices being re-parented instead.
       onDisconnect: (listener) =>
-        void watchParent(listener, { pollPpid: proc.ppid !== undefined, proc: proc as { ppid: number } }),
+        void watchParent(listener, {
+          pollPpid: proc.ppid !== undefined,
+          proc: proc as { ppid: number },
+        }),
     }
   }
   const send = proc.send
@@ -113,7 +116,8 @@ export function connectToParent(proc: ProcessLike): ParentChannel {
       postMessage: (message) => void send.call(proc, message),
       onDisconnect: (listener) => {
         proc.once('disconnect', listener)
-        if (proc.ppid !== undefined) watchParent(listener, { pollPpid: true, proc: proc as { ppid: number } })
+        if (proc.ppid !== undefined)
+          watchParent(listener, { pollPpid: true, proc: proc as { ppid: number } })
       },
     }
   }

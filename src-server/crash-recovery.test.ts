@@ -33,7 +33,8 @@ async function createUsers(b: BackendProcess, names: string[]): Promise<void> {
   }
 }
 
-describe('crash safety (real backend process, SIGKILL)', () => {
+// Real processes started several times: minutes on a loaded machine, seconds on an idle one.
+describe('crash safety (real backend process, SIGKILL)', { timeout: 180_000 }, () => {
   it('issue #16 reproduction: 150 users, kill -9, restart on the same folder and port, 140 more: every user has exactly one event, the tail sees each once', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'scim-issue16-'))
     backend = await startBackendProcess({ dataDir, adminKey: ADMIN_KEY, demoToken: TOKEN })

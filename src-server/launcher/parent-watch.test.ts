@@ -71,7 +71,7 @@ describe('watchParent', () => {
   })
 })
 
-describe('no orphans, clean stops (real processes)', () => {
+describe('no orphans, clean stops (real processes)', { timeout: 120_000 }, () => {
   it('a backend started by launchBackendProcess exits when its parent is killed with SIGKILL', async () => {
     const dir = tempDir('scim-orphan-')
     const launcher = fileURLToPath(new URL('./launch-process.ts', import.meta.url))

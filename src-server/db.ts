@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
+import type { StatementSync } from 'node:sqlite'
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a
@@ -220,23 +221,45 @@ function migrate(db: DatabaseSync, upTo: number): void {
   }
 }
 
+const control = new WeakMap<DatabaseSync, Map<string, StatementSync>>()
+
+/**
+ * Runs a transaction-control statement (BEGIN, COMMIT, SAVEPOINT, ...) from a prepared statement
+ * kept per connection: every SCIM request runs several of them, and `exec` compiles its SQL again
+ * each time.
+ */
+export function runControl(db: DatabaseSync, sql: string): void {
+  let cache = control.get(db)
+  if (!cache) {
+    cache = new Map()
+    control.set(db, cache)
+  }
+  let stmt = cache.get(sql)
+  if (!stmt) {
+    stmt = db.prepare(sql)
+    cache.set(sql, stmt)
+  }
+  stmt.run()
+}
+
 /**
  * Runs `fn` in one transaction: all of its writes or none. Inside an open transaction it uses a
  * savepoint, so a failed step rolls back alone and bulk loaders can batch many steps per commit.
  */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   const nested = db.isTransaction
-  db.exec(nested ? 'SAVEPOINT step' : 'BEGIN IMMEDIATE')
+  runControl(db, nested ? 'SAVEPOINT step' : 'BEGIN IMMEDIATE')
   try {
     const out = fn()
-    db.exec(nested ? 'RELEASE step' : 'COMMIT')
+    runControl(db, nested ? 'RELEASE step' : 'COMMIT')
     return out
   } catch (err) {
     // After SQLITE_FULL or an I/O error SQLite may already have rolled the whole transaction
     // back; the savepoint is then gone, and the original error is the one worth reporting.
     if (nested && db.isTransaction) {
       try {
-        db.exec('ROLLBACK TO step; RELEASE step')
+        runControl(db, 'ROLLBACK TO step')
+        runControl(db, 'RELEASE step')
       } catch {
         rollbackQuietly(db)
       }
@@ -249,7 +272,7 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
 export function rollbackQuietly(db: DatabaseSync): void {
   if (!db.isTransaction) return
   try {
-    db.exec('ROLLBACK')
+    runControl(db, 'ROLLBACK')
   } catch {
     // Nothing more to undo: SQLite rolled back on its own.
   }

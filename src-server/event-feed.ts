@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
-import { rollbackQuietly, transaction } from './db.ts'
+import { rollbackQuietly, runControl, transaction } from './db.ts'
 import type { EventInput, EventStore, ProvisioningEvent } from './store/events.ts'
 
 type Listener = (event: ProvisioningEvent) => void
@@ -37,11 +37,11 @@ export class EventFeed {
     event: ProvisioningEvent
   } {
     let out: { result: T; event: ProvisioningEvent }
-    this.db.exec('BEGIN IMMEDIATE')
+    runControl(this.db, 'BEGIN IMMEDIATE')
     try {
       const done = work()
       out = { result: done.result, event: this.store.append(done.event) }
-      this.db.exec('COMMIT')
+      runControl(this.db, 'COMMIT')
     } catch (err) {
       rollbackQuietly(this.db)
       this.store.forgetUncommitted()

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, openSync, rmSync, rmdirSync, writeSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
+import { StatementSync } from 'node:sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { httpRequest } from '../test/support/backend-process.ts'
 import { startServer } from './server.ts'
@@ -126,22 +126,22 @@ describe.skipIf(mountError !== undefined)(
 
     it('a data folder turned read-only mid-run (fault injection: COMMIT raises SQLITE_READONLY, because Linux refuses to remount a tmpfs read-only while the database has it open): 503 naming the cause, then recovery', async () => {
       expect((await create('ro-before@disk.test')).status).toBe(201)
-      const exec = DatabaseSync.prototype.exec
-      DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string) {
-        if (sql === 'COMMIT') {
+      const run = StatementSync.prototype.run
+      StatementSync.prototype.run = function (this: StatementSync, ...args: unknown[]) {
+        if (this.sourceSQL === 'COMMIT') {
           throw Object.assign(new Error('attempt to write a readonly database'), {
             code: 'ERR_SQLITE_ERROR',
             errcode: 8,
             errstr: 'attempt to write a readonly database',
           })
         }
-        return exec.call(this, sql)
-      }
+        return (run as (...a: unknown[]) => ReturnType<typeof run>).apply(this, args)
+      } as typeof run
       let reply
       try {
         reply = await create('ro-during@disk.test')
       } finally {
-        DatabaseSync.prototype.exec = exec
+        StatementSync.prototype.run = run
       }
       expect(reply.status).toBe(503)
       expect(reply.headers['retry-after']).toBe('30')

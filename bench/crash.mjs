@@ -4,7 +4,7 @@
 // test/support/crash-invariants.ts after every kill. Exits 1 on any violation and keeps the data
 // folder for a look; the same --seed replays the same operations and kill delays.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -24,7 +24,8 @@ const { values } = parseArgs({
 const seed = Number(values.seed)
 // A thousand restarts: the serve entry is bundled first (rolldown, which vite brings), so each
 // start loads one file instead of type-stripping the sources again; the code is the same.
-const entry = join(mkdtempSync(join(tmpdir(), 'scim-crash-bundle-')), 'serve.mjs')
+const bundleDir = mkdtempSync(join(tmpdir(), 'scim-crash-bundle-'))
+const entry = join(bundleDir, 'serve.mjs')
 const rolldown = join(
   dirname(createRequire(import.meta.url).resolve('rolldown/package.json')),
   'bin/cli.mjs',
@@ -59,4 +60,5 @@ console.log(
     ? `PASS: ${report.kills} kills, ${report.requests.acknowledged} acknowledged + ${report.requests.unknown} cut-off requests, ${report.events} events, ${report.streamed} streamed, 0 violations, ${(report.elapsedMs / 60000).toFixed(1)} min`
     : `FAIL: ${report.violations.length} violation(s); replay with --seed ${seed}`,
 )
+rmSync(bundleDir, { recursive: true, force: true })
 process.exit(report.violations.length === 0 ? 0 : 1)

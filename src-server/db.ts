@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
+import type { StatementSync } from 'node:sqlite'
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a
@@ -181,11 +182,29 @@ const migrations: string[] = [
 
 export const schemaVersion = migrations.length
 
+/** The database file inside a data folder; SQLite keeps `-wal` and `-shm` beside it. */
+export const DATABASE_FILE = 'scim-backend.sqlite'
+
+/**
+ * Opens (creating when needed) the data folder's database. The folder is 0700 and the files 0600:
+ * event bodies are redacted, but userNames, emails and token hashes are nobody else's business.
+ * SQLite gives its `-wal` and `-shm` files the mode of the database file.
+ */
 export function openDatabase(dataDir: string, upTo: number = migrations.length): DatabaseSync {
-  mkdirSync(dataDir, { recursive: true })
-  const db = new DatabaseSync(join(dataDir, 'scim-backend.sqlite'))
-  // WAL + NORMAL: readers never block the writer and a commit costs no fsync; a crash can lose
-  // the last transactions but never corrupts the file — right for a reference/test backend.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  chmodSync(dataDir, 0o700)
+  const file = join(dataDir, DATABASE_FILE)
+  closeSync(openSync(file, 'a', 0o600))
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f)) chmodSync(f, 0o600)
+  }
+  const db = new DatabaseSync(file)
+  // WAL with synchronous = NORMAL. Every SCIM request commits its write and its event together
+  // (EventFeed.commit), and a commit is acknowledged once it is in the WAL in the OS's hands:
+  // a killed process (SIGKILL, crash, OOM) loses no acknowledged request. Only a power cut or
+  // kernel crash can lose the last commits before the next checkpoint, and then whole
+  // transactions, never a write without its event. FULL would fsync on every commit, which
+  // costs each request a disk flush for a reference backend that does not need it.
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA busy_timeout = 5000')
@@ -220,19 +239,86 @@ function migrate(db: DatabaseSync, upTo: number): void {
   }
 }
 
+const control = new WeakMap<DatabaseSync, Map<string, StatementSync>>()
+
+/**
+ * Runs a transaction-control statement (BEGIN, COMMIT, SAVEPOINT, ...) from a prepared statement
+ * kept per connection: every SCIM request runs several of them, and `exec` compiles its SQL again
+ * each time.
+ */
+export function runControl(db: DatabaseSync, sql: string): void {
+  let cache = control.get(db)
+  if (!cache) {
+    cache = new Map()
+    control.set(db, cache)
+  }
+  let stmt = cache.get(sql)
+  if (!stmt) {
+    stmt = db.prepare(sql)
+    cache.set(sql, stmt)
+  }
+  stmt.run()
+}
+
 /**
  * Runs `fn` in one transaction: all of its writes or none. Inside an open transaction it uses a
  * savepoint, so a failed step rolls back alone and bulk loaders can batch many steps per commit.
  */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   const nested = db.isTransaction
-  db.exec(nested ? 'SAVEPOINT step' : 'BEGIN IMMEDIATE')
+  runControl(db, nested ? 'SAVEPOINT step' : 'BEGIN IMMEDIATE')
   try {
     const out = fn()
-    db.exec(nested ? 'RELEASE step' : 'COMMIT')
+    runControl(db, nested ? 'RELEASE step' : 'COMMIT')
     return out
   } catch (err) {
-    db.exec(nested ? 'ROLLBACK TO step; RELEASE step' : 'ROLLBACK')
+    // After SQLITE_FULL or an I/O error SQLite may already have rolled the whole transaction
+    // back; the savepoint is then gone, and the original error is the one worth reporting.
+    if (nested && db.isTransaction) {
+      try {
+        runControl(db, 'ROLLBACK TO step')
+        runControl(db, 'RELEASE step')
+      } catch {
+        rollbackQuietly(db)
+      }
+    } else if (!nested) rollbackQuietly(db)
     throw err
+  }
+}
+
+/** Ends the open transaction, if any, without letting a failing ROLLBACK hide the real error. */
+export function rollbackQuietly(db: DatabaseSync): void {
+  if (!db.isTransaction) return
+  try {
+    runControl(db, 'ROLLBACK')
+  } catch {
+    // Nothing more to undo: SQLite rolled back on its own.
+  }
+}
+
+/**
+ * What went wrong with the storage, in words an operator can act on, when `err` is SQLite failing
+ * to read or write the data folder (as opposed to a bug or a constraint). Undefined otherwise.
+ */
+export function storageFailure(err: unknown): string | undefined {
+  const code = (err as { errcode?: unknown } | null)?.errcode
+  if (typeof code !== 'number') return undefined
+  switch (code & 0xff) {
+    case 13: // SQLITE_FULL
+      return 'the disk holding the data folder is full'
+    case 8: // SQLITE_READONLY
+      return 'the data folder is read-only'
+    case 10: // SQLITE_IOERR
+      return 'reading or writing the data folder failed (I/O error)'
+    case 14: // SQLITE_CANTOPEN
+      return 'a file in the data folder cannot be opened'
+    case 5: // SQLITE_BUSY
+    case 6: // SQLITE_LOCKED
+      return 'the database is locked by another process'
+    case 11: // SQLITE_CORRUPT
+    case 26: // SQLITE_NOTADB
+      return 'the database file is damaged'
+    default:
+      return undefined
   }
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { redact, redactString } from '../src-shared/redact.ts'
+import { REDACTED, redact, redactString } from '../src-shared/redact.ts'
 import type { ScimErrorReason } from '../src-shared/scim-error-reasons.ts'
 import { readBody } from './http/body.ts'
 import { exceedsDepth, MAX_JSON_DEPTH } from './http/json-depth.ts'
@@ -10,8 +10,9 @@ import { ScimError } from './scim/scim-error.ts'
 import type { ScimErrorBody } from './scim/scim-error.ts'
 import { scimRouter } from './scim-routes.ts'
 import type { EventDraft, ScimContext, ScimResult } from './scim-routes.ts'
-import { capBody } from './store/events.ts'
-import type { EventError } from './store/events.ts'
+import { storageFailure } from './db.ts'
+import { BODY_CAP_BYTES, capBody } from './store/events.ts'
+import type { EventError, EventInput } from './store/events.ts'
 import { sha256Hex } from './store/hash.ts'
 import type { Json, ResourceStore } from './store/resources.ts'
 import type { TenantStore, TokenRecord } from './store/tenants.ts'
@@ -22,7 +23,7 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 export interface ScimDeps {
   tenants: TenantStore
   resources: ResourceStore
-  hub: EventFeed
+  feed: EventFeed
   limiter: RateLimiter | undefined
   bodyLimitBytes: number
   log: (entry: Record<string, unknown>) => void
@@ -98,6 +99,47 @@ function unauthorized(detail: string, reason: ScimErrorReason): ScimError {
   return new ScimError(401, detail, undefined, reason)
 }
 
+/**
+ * A request body that is not stored as parsed JSON (malformed, too deep), as redacted text. The
+ * length is capped first so redaction never runs over megabytes; a margin past the cap keeps a
+ * secret that straddles it inside the text the redaction sees.
+ */
+export function storedText(text: string): string {
+  const head = text.length > BODY_CAP_BYTES + 1024 ? text.slice(0, BODY_CAP_BYTES + 1024) : text
+  return capBody(redactString(head)) as string
+}
+
+/**
+ * A PATCH that sets the password carries it under `value`, a key `redact` cannot know is secret:
+ * the operation's `path` says so. Returns the body with those values replaced.
+ */
+function hidePatchSecrets(body: unknown): unknown {
+  const ops = (body as { Operations?: unknown } | null)?.Operations
+  if (!Array.isArray(ops)) return body
+  return {
+    ...(body as object),
+    Operations: ops.map((op: unknown) => {
+      const path = (op as { path?: unknown } | null)?.path
+      return typeof path === 'string' && /(^|[:.])password$/i.test(path.trim())
+        ? { ...(op as object), value: REDACTED }
+        : op
+    }),
+  }
+}
+
+/** The SCIM answer when the data folder cannot take the request's write. */
+function storageUnavailable(cause: string): ScimResult {
+  return errorResult(
+    new ScimError(
+      503,
+      `The server cannot store this request: ${cause}. Nothing was changed; retry once the operator has fixed the storage.`,
+      undefined,
+      'server.storage_unavailable',
+    ),
+    { 'Retry-After': '30' },
+  )
+}
+
 /** The SCIM front door: auth → rate limit → route → content type → body → handler → event. */
 export function createScimHandler(deps: ScimDeps) {
   const router = scimRouter()
@@ -120,10 +162,11 @@ export function createScimHandler(deps: ScimDeps) {
     let tenantId: string | null = null
     let tokenHashPrefix: string | null = null
     let requestBody: unknown = null
-    let result: ScimResult
+    let authorized: TokenRecord | undefined
+    let prepared: ScimResult | (() => ScimResult)
 
     try {
-      result = await (async (): Promise<ScimResult> => {
+      prepared = await (async (): Promise<ScimResult | (() => ScimResult)> => {
         const token = bearerToken(req)
         if (token === undefined) {
           req.resume()
@@ -168,7 +211,7 @@ export function createScimHandler(deps: ScimDeps) {
           )
         }
         tenantId = record.tenantId
-        deps.tenants.touchToken(record)
+        authorized = record
 
         if (deps.limiter) {
           const verdict = deps.limiter.take(record.tenantId)
@@ -240,7 +283,7 @@ export function createScimHandler(deps: ScimDeps) {
             try {
               parsed = JSON.parse(read.text)
             } catch (err) {
-              requestBody = capBody(redactString(read.text))
+              requestBody = storedText(read.text)
               return errorResult(
                 new ScimError(
                   400,
@@ -250,7 +293,7 @@ export function createScimHandler(deps: ScimDeps) {
               )
             }
             if (exceedsDepth(parsed)) {
-              requestBody = capBody(read.text)
+              requestBody = storedText(read.text)
               return errorResult(
                 new ScimError(
                   400,
@@ -259,7 +302,7 @@ export function createScimHandler(deps: ScimDeps) {
                 ),
               )
             }
-            requestBody = capBody(redact(parsed))
+            requestBody = capBody(redact(hidePatchSecrets(parsed)))
             if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
               return errorResult(
                 new ScimError(400, 'The request body must be a JSON object.', 'invalidSyntax'),
@@ -282,41 +325,43 @@ export function createScimHandler(deps: ScimDeps) {
           store: deps.resources,
           ev,
         }
-        return match.handler(ctx)
+        return () => match.handler(ctx)
       })()
     } catch (err) {
-      if (err instanceof ScimError) {
-        result = errorResult(err)
-      } else {
-        deps.log({
-          level: 'error',
-          msg: 'unexpected error in a SCIM request',
-          method,
-          path: redactString(rawPath),
-          error: redactString(String((err as Error)?.stack ?? err)),
-        })
-        result = errorResult(
-          new ScimError(
-            500,
-            'The server hit an unexpected error; the request changed nothing. See the server log.',
-          ),
-        )
+      const cause = storageFailure(err)
+      prepared = cause === undefined ? failed(err) : storageUnavailable(cause)
+    }
+
+    function failed(err: unknown): ScimResult {
+      if (err instanceof ScimError) return errorResult(err)
+      // The storage failing is the whole request failing: handled (503) where the commit fails.
+      if (storageFailure(err) !== undefined) throw err
+      deps.log({
+        level: 'error',
+        msg: 'unexpected error in a SCIM request',
+        method,
+        path: redactString(rawPath),
+        error: redactString(String((err as Error)?.stack ?? err)),
+      })
+      return errorResult(
+        new ScimError(
+          500,
+          'The server hit an unexpected error; the request changed nothing. See the server log.',
+        ),
+      )
+    }
+
+    function eventFor(result: ScimResult): EventInput {
+      const isError = result.status >= 400
+      // The reason travels inside the stored error JSON (store/events.ts keeps it as given).
+      let error: (EventError & { reason?: ScimErrorReason }) | null = null
+      if (isError && result.body && typeof result.body === 'object') {
+        const b = result.body as Partial<ScimErrorBody>
+        error = { status: String(b.status ?? result.status), detail: String(b.detail ?? '') }
+        if (b.scimType) error.scimType = b.scimType
+        if (b.reason) error.reason = b.reason
       }
-    }
-
-    if (!res.headersSent && !res.destroyed) send(req, res, result)
-
-    const isError = result.status >= 400
-    // The reason travels inside the stored error JSON (store/events.ts keeps it as given).
-    let error: (EventError & { reason?: ScimErrorReason }) | null = null
-    if (isError && result.body && typeof result.body === 'object') {
-      const b = result.body as Partial<ScimErrorBody>
-      error = { status: String(b.status ?? result.status), detail: String(b.detail ?? '') }
-      if (b.scimType) error.scimType = b.scimType
-      if (b.reason) error.reason = b.reason
-    }
-    try {
-      deps.hub.record({
+      return {
         tenantId,
         timeMs: Date.now(),
         method,
@@ -333,9 +378,40 @@ export function createScimHandler(deps: ScimDeps) {
         responseBody: result.body === undefined ? null : capBody(redact(result.body)),
         membersAdded: ev.membersAdded,
         membersRemoved: ev.membersRemoved,
-      })
-    } catch (err) {
-      deps.log({ level: 'error', msg: 'could not record a provisioning event', error: String(err) })
+      }
     }
+
+    // One transaction per request: the handler's writes (a savepoint, undone alone when it
+    // fails) and the request's event commit together, and only then does the client get its answer.
+    let result: ScimResult
+    try {
+      result = deps.feed.commit(() => {
+        if (authorized) deps.tenants.touchToken(authorized)
+        let out: ScimResult
+        if (typeof prepared === 'function') {
+          const run = prepared
+          try {
+            out = deps.feed.step(run)
+          } catch (err) {
+            out = failed(err)
+          }
+        } else out = prepared
+        return { result: out, event: eventFor(out) }
+      }).result
+    } catch (err) {
+      const cause = storageFailure(err)
+      deps.log({
+        level: 'error',
+        msg: cause
+          ? `storage failure, request refused with 503: ${cause}`
+          : 'could not store a SCIM request and its event, request refused with 503',
+        method,
+        path: redactString(rawPath),
+        error: redactString(String((err as Error)?.message ?? err)),
+      })
+      result = storageUnavailable(cause ?? 'the database refused the write')
+    }
+
+    if (!res.headersSent && !res.destroyed) send(req, res, result)
   }
 }

@@ -122,7 +122,6 @@ describe('storage', () => {
     expect(store.append({ ...base, tenantId: 'tb', path: '/b3' }).seq).toBe(3)
     expect(store.append({ ...base, tenantId: null, path: '/n2' }).seq).toBe(2)
     expect(store.append({ ...base, tenantId: 'new', path: '/x1' }).seq).toBe(1)
-    store.close()
     expect(store.eventsAfter('ta', 2, 10).map((e) => e.seq)).toEqual([3, 4])
     db.close()
     rmSync(dataDir, { recursive: true, force: true })

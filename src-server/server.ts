@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { trimTrailingSlashes } from '../src-shared/text.ts'
 import { registerSecret } from '../src-shared/redact.ts'
 import { ADMIN_KEY_SETTING, ADMIN_PREFIX, createAdminHandler } from './admin/admin-routes.ts'
 import { openDatabase } from './db.ts'
@@ -60,7 +61,11 @@ export interface RunningServer {
   generated: { adminKey?: string; demoToken?: string }
   /** True when this start created the demo tenant (the store was empty). */
   createdStore: boolean
-  close(): Promise<void>
+  /**
+   * Stops accepting, lets in-flight requests finish for up to `graceMs` (default 5 s), aborts
+   * what is left, then closes the database. Every request answered before it resolves is stored.
+   */
+  close(graceMs?: number): Promise<void>
 }
 
 const DEMO_TENANT_SETTING = 'demo_tenant_id'
@@ -130,7 +135,17 @@ export function parsePublicUrl(value: string): string {
       `The public URL "${value}" cannot be used: ${problem}. Give a plain http(s) address such as https://scim.example.com (a path prefix is fine).`,
     )
   }
-  return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, '')}`
+  return `${url.origin}${trimTrailingSlashes(url.pathname)}`
+}
+
+function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    void work.finally(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }
 
 /** Starts the reference backend: SCIM 2.0 at /scim/v2, the admin API at /admin/v1. */
@@ -141,9 +156,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tenants = new TenantStore(db)
   const resources = new ResourceStore(db)
   const events = new EventStore(db, opts.retention ?? 100_000)
-  events.onFlushError = (err) =>
-    log({ level: 'error', msg: 'could not write provisioning events', error: String(err) })
-  const hub = new EventFeed(events)
+  const feed = new EventFeed(db, events, () => resources.forgetUncommitted())
   const streams = new Set<ServerResponse>()
   const { demoTenantId, generated, createdStore } = bootstrap(tenants, opts)
 
@@ -153,7 +166,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     createScimHandler({
       tenants,
       resources,
-      hub,
+      feed,
       limiter: tenantRate ? new RateLimiter(tenantRate) : undefined,
       bodyLimitBytes: opts.bodyLimitBytes ?? 1024 * 1024,
       log,
@@ -166,7 +179,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     tenants,
     resources,
     events,
-    hub,
+    hub: feed,
     heartbeatMs: opts.heartbeatMs ?? 15_000,
     streams,
     log,
@@ -174,6 +187,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   let origin = ''
   let publicOrigin = ''
+  /** Requests being handled, so closing can wait for them before it closes the database. */
+  const inFlight = new Set<Promise<void>>()
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     let url: URL
     try {
@@ -201,13 +216,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           : under(ADMIN_PREFIX)
             ? handleAdmin(req, res, url, publicOrigin)
             : Promise.resolve(notFound(res, p))
-    task.catch((err: unknown) => {
-      log({ level: 'error', msg: 'request failed', error: String(err) })
-      if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'application/json' })
-        res.end(JSON.stringify({ code: 'internal', message: 'Unexpected server error.' }))
-      } else res.destroy()
-    })
+    const tracked = task
+      .catch((err: unknown) => {
+        log({ level: 'error', msg: 'request failed', error: String(err) })
+        if (!res.headersSent) {
+          res.writeHead(500, { 'Content-Type': 'application/json' })
+          res.end(JSON.stringify({ code: 'internal', message: 'Unexpected server error.' }))
+        } else res.destroy()
+      })
+      .finally(() => inFlight.delete(tracked))
+    inFlight.add(tracked)
   }
 
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, onRequest)
@@ -256,16 +274,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     demoTenantId,
     generated,
     createdStore,
-    async close() {
+    async close(graceMs = 5000) {
       if (closed) return
       closed = true
       for (const res of streams) res.end()
       streams.clear()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
-      events.close()
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      // In-flight requests get the grace period to finish; past it their connections are cut,
+      // which ends any request still waiting for its body (it records a 400 and stops).
+      await settleWithin(Promise.all(inFlight), graceMs)
+      server.closeAllConnections()
+      await settleWithin(Promise.all(inFlight), 1000)
+      await stopped
       db.close()
     },
   }

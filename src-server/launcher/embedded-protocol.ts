@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../../src-shared/errors.ts'
 import { redact, redactString } from '../../src-shared/redact.ts'
+import { watchParent } from './parent-watch.ts'
 
 /**
  * The messages between the console's main process and the embedded reference backend running in
@@ -56,7 +57,7 @@ export type ChildMessage = z.infer<typeof childMessageSchema>
 export interface ParentChannel {
   onMessage(listener: (message: unknown) => void): void
   postMessage(message: ChildMessage): void
-  /** Fires when the parent is gone; only a Node IPC channel reports it (Electron kills the child). */
+  /** Fires when the parent is gone, however it ended (see parent-watch.ts). */
   onDisconnect?(listener: () => void): void
 }
 
@@ -84,6 +85,7 @@ export interface ProcessLike {
   }
   send?: (message: unknown) => boolean
   connected?: boolean
+  readonly ppid?: number
   on(event: 'message', listener: (message: unknown) => void): unknown
   once(event: 'disconnect', listener: () => void): unknown
 }
@@ -98,6 +100,13 @@ export function connectToParent(proc: ProcessLike): ParentChannel {
     return {
       onMessage: (listener) => void port.on('message', (e) => listener(e.data)),
       postMessage: (message) => port.postMessage(message),
+      // A utility process gets no event when the app dies (a SIGKILLed app cannot kill it):
+      // it notices being re-parented instead.
+      onDisconnect: (listener) =>
+        void watchParent(listener, {
+          pollPpid: proc.ppid !== undefined,
+          proc: proc as { ppid: number },
+        }),
     }
   }
   const send = proc.send
@@ -105,7 +114,11 @@ export function connectToParent(proc: ProcessLike): ParentChannel {
     return {
       onMessage: (listener) => void proc.on('message', listener),
       postMessage: (message) => void send.call(proc, message),
-      onDisconnect: (listener) => void proc.once('disconnect', listener),
+      onDisconnect: (listener) => {
+        proc.once('disconnect', listener)
+        if (proc.ppid !== undefined)
+          watchParent(listener, { pollPpid: true, proc: proc as { ppid: number } })
+      },
     }
   }
   throw new Error(

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { EXIT_WITH_PARENT_ENV } from './parent-watch.ts'
 
 export interface LaunchOptions {
   dataDir: string
@@ -58,10 +59,17 @@ export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBacke
   delete env.SCIM_CONSOLE_DEMO_TOKEN
   if (opts.adminKey) env.SCIM_CONSOLE_ADMIN_KEY = opts.adminKey
   if (opts.demoToken) env.SCIM_CONSOLE_DEMO_TOKEN = opts.demoToken
+  // The child stops when this process is gone, however it ends: it watches the stdin pipe we hold
+  // (never written, closed by the kernel when we die) and its parent pid (parent-watch.ts).
+  env[EXIT_WITH_PARENT_ENV] = '1'
   const child: ChildProcess = spawn(opts.execPath ?? process.execPath, args, {
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
+  // Never written to; its only job is to close when this process exits. Unref'd so it does not
+  // keep this process alive on its own.
+  child.stdin!.on('error', () => {})
+  ;(child.stdin as unknown as { unref?: () => void }).unref?.()
   let stderr = ''
   child.stderr!.setEncoding('utf8')
   child.stderr!.on('data', (chunk: string) => {

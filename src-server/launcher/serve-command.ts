@@ -12,6 +12,7 @@ import {
   type RateOption,
 } from '../rate-limit.ts'
 import { parsePublicUrl, startServer } from '../server.ts'
+import { EXIT_WITH_PARENT_ENV, watchParent } from './parent-watch.ts'
 
 export interface ServeIo {
   stdout: NodeJS.WritableStream
@@ -150,8 +151,14 @@ export async function runBackendServe(values: ServeFlags, io: ServeIo): Promise<
     const stop = (): void => {
       process.off('SIGTERM', stop)
       io.signal.removeEventListener('abort', stop)
+      unwatch()
       resolveStop()
     }
+    // Started by the console (launchBackendProcess): stop with it, even when it was killed.
+    const unwatch =
+      io.env[EXIT_WITH_PARENT_ENV] === '1'
+        ? watchParent(stop, { stdin: process.stdin, pollPpid: true })
+        : () => {}
     io.signal.addEventListener('abort', stop)
     process.on('SIGTERM', stop)
   })

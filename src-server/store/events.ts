@@ -1,49 +1,15 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { eventOf, membersJson, toEvent } from './event-rows.ts'
+import type { EventInput, EventRow, ProvisioningEvent } from './event-rows.ts'
 
-export type Outcome =
-  | 'created'
-  | 'updated'
-  | 'deactivated'
-  | 'reactivated'
-  | 'deleted'
-  | 'membership_changed'
-  | 'read'
-  | 'lookup_empty'
-  | 'rejected'
-
-export type EventResourceType = 'User' | 'Group' | 'Discovery' | 'Unknown'
-
-export interface EventError {
-  status: string
-  scimType?: string
-  detail: string
-}
-
-export interface EventInput {
-  tenantId: string | null
-  timeMs: number
-  method: string
-  path: string
-  status: number
-  durationMs: number
-  resourceType: EventResourceType
-  resourceId: string | null
-  userName: string | null
-  outcome: Outcome
-  error: EventError | null
-  tokenHashPrefix: string | null
-  /** Already redacted and capped by the caller (see `capBody`). */
-  requestBody: unknown
-  responseBody: unknown
-  membersAdded?: string[]
-  membersRemoved?: string[]
-}
-
-/** A stored event as served: what was recorded, numbered, with the time as ISO 8601. */
-export interface ProvisioningEvent extends Omit<EventInput, 'timeMs'> {
-  seq: number
-  time: string
-}
+export { BODY_CAP_BYTES, capBody } from './event-rows.ts'
+export type {
+  EventError,
+  EventInput,
+  EventResourceType,
+  Outcome,
+  ProvisioningEvent,
+} from './event-rows.ts'
 
 export interface EventQuery {
   tenantId: string
@@ -60,80 +26,16 @@ export interface EventQuery {
   untilMs?: number
 }
 
-interface EventRow {
-  seq: number
-  tenant_id: string | null
-  time_ms: number
-  method: string
-  path: string
-  status: number
-  duration_ms: number
-  resource_type: EventResourceType
-  resource_id: string | null
-  user_name: string | null
-  outcome: Outcome
-  error_json: string | null
-  token_prefix: string | null
-  request_body: string | null
-  response_body: string | null
-  members_json: string | null
-}
-
-export const BODY_CAP_BYTES = 16 * 1024
-
-/** Caps an already-redacted body so one huge request cannot bloat the event log. */
-export function capBody(body: unknown): unknown {
-  if (body === undefined || body === null) return null
-  const text = typeof body === 'string' ? body : JSON.stringify(body)
-  if (text.length <= BODY_CAP_BYTES) return body
-  return `${text.slice(0, BODY_CAP_BYTES)}…[truncated]`
-}
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return null
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
-}
-
-function toEvent(r: EventRow): ProvisioningEvent {
-  const e: ProvisioningEvent = {
-    seq: r.seq,
-    tenantId: r.tenant_id,
-    time: new Date(r.time_ms).toISOString(),
-    method: r.method,
-    path: r.path,
-    status: r.status,
-    durationMs: r.duration_ms,
-    resourceType: r.resource_type,
-    resourceId: r.resource_id,
-    userName: r.user_name,
-    outcome: r.outcome,
-    error: r.error_json === null ? null : (JSON.parse(r.error_json) as EventError),
-    tokenHashPrefix: r.token_prefix,
-    requestBody: parseJson(r.request_body),
-    responseBody: parseJson(r.response_body),
-  }
-  if (r.members_json !== null) {
-    const m = JSON.parse(r.members_json) as { added: string[]; removed: string[] }
-    e.membersAdded = m.added
-    e.membersRemoved = m.removed
-  }
-  return e
-}
-
 /**
  * The provisioning event log. `seq` is per tenant: 1, 2, 3, ... without gaps, so a client can see
- * a missing event as a jump. It is assigned in memory at record time, continued from the stored
- * maximum after a restart (retention removes the oldest events, never the newest, so the maximum
- * survives pruning). Events of requests attributed to no tenant have a numbering of their own.
+ * a missing event as a jump. Events of requests attributed to no tenant have a numbering of their
+ * own.
  *
- * Appends are group-committed: an event gets its seq at once (and is published live at once), and
- * the rows are written in one transaction a few milliseconds later. One commit per SCIM request
- * halved throughput; the cost is that a crash can lose the last few milliseconds of events.
- * Every read flushes first, so readers never miss a pending event.
+ * `append` writes the row at once, inside the caller's transaction: the request's resource write
+ * and its event commit together or not at all (see EventFeed.commit). The next seq per tenant is
+ * kept in memory after one index lookup; when the caller's transaction rolls back it calls
+ * `forgetUncommitted`, and the next append reads the stored maximum again, so a rolled-back seq is
+ * given out again rather than leaving a gap.
  */
 export class EventStore {
   private readonly db: DatabaseSync
@@ -147,16 +49,11 @@ export class EventStore {
   private readonly lastSeqs = new Map<string | null, number>()
   private readonly maxSeq: StatementSync
   private readonly maxSeqUnattributed: StatementSync
-  private pending: unknown[][] = []
-  private timer: NodeJS.Timeout | undefined
   readonly retention: number
-  readonly flushDelayMs: number
-  onFlushError: (err: unknown) => void = () => {}
 
-  constructor(db: DatabaseSync, retention: number, flushDelayMs = 5) {
+  constructor(db: DatabaseSync, retention: number) {
     this.db = db
     this.retention = retention
-    this.flushDelayMs = flushDelayMs
     this.insert = db.prepare(
       `INSERT INTO events (seq, tenant_id, time_ms, method, path, status, duration_ms, resource_type, resource_id, user_name, user_name_lower, outcome, error_json, token_prefix, request_body, response_body, members_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -175,7 +72,6 @@ export class EventStore {
   latestSeq(tenantId: string | null): number {
     let last = this.lastSeqs.get(tenantId)
     if (last === undefined) {
-      // One index lookup per tenant and process; nothing of the tenant is pending yet.
       const row = (
         tenantId === null ? this.maxSeqUnattributed.get() : this.maxSeq.get(tenantId)
       ) as { s: number | null }
@@ -185,14 +81,14 @@ export class EventStore {
     return last
   }
 
+  /**
+   * Stores one event and returns it as it will be served. Runs inside the caller's transaction
+   * when one is open (the SCIM path always opens one); alone, it is its own.
+   */
   append(input: EventInput): ProvisioningEvent {
-    const members =
-      input.membersAdded?.length || input.membersRemoved?.length
-        ? JSON.stringify({ added: input.membersAdded ?? [], removed: input.membersRemoved ?? [] })
-        : null
+    const members = membersJson(input)
     const seq = this.latestSeq(input.tenantId) + 1
-    this.lastSeqs.set(input.tenantId, seq)
-    this.pending.push([
+    this.insert.run(
       seq,
       input.tenantId,
       input.timeMs,
@@ -214,78 +110,22 @@ export class EventStore {
         ? null
         : JSON.stringify(input.responseBody),
       members,
-    ])
-    if (this.pending.length >= 512) this.flush()
-    else
-      this.timer ??= setTimeout(() => {
-        try {
-          this.flush()
-        } catch (err) {
-          // A failed background write (disk full, I/O error) loses that batch, not the server.
-          this.onFlushError(err)
-        }
-      }, this.flushDelayMs)
-    const event: ProvisioningEvent = {
-      seq,
-      tenantId: input.tenantId,
-      time: new Date(input.timeMs).toISOString(),
-      method: input.method,
-      path: input.path,
-      status: input.status,
-      durationMs: input.durationMs,
-      resourceType: input.resourceType,
-      resourceId: input.resourceId,
-      userName: input.userName,
-      outcome: input.outcome,
-      error: input.error,
-      tokenHashPrefix: input.tokenHashPrefix,
-      requestBody: input.requestBody ?? null,
-      responseBody: input.responseBody ?? null,
-    }
-    if (members !== null) {
-      event.membersAdded = input.membersAdded ?? []
-      event.membersRemoved = input.membersRemoved ?? []
-    }
-    return event
-  }
-
-  /** Writes pending events in one transaction (or inside the caller's, if one is open). */
-  flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer)
-      this.timer = undefined
-    }
-    if (this.pending.length === 0) return
-    const rows = this.pending
-    this.pending = []
-    const own = !this.db.isTransaction
-    if (own) this.db.exec('BEGIN IMMEDIATE')
-    try {
-      for (const row of rows) {
-        this.insert.run(...(row as (string | number | null)[]))
-        const members = row[16] as string | null
-        if (members !== null && row[1] !== null) {
-          const m = JSON.parse(members) as { added: string[]; removed: string[] }
-          for (const id of new Set([...m.added, ...m.removed])) {
-            this.insertMember.run(row[0] as number, row[1] as string, id)
-          }
-        }
+    )
+    if (members !== null && input.tenantId !== null) {
+      for (const id of new Set([...(input.membersAdded ?? []), ...(input.membersRemoved ?? [])])) {
+        this.insertMember.run(seq, input.tenantId, id)
       }
-      if (own) this.db.exec('COMMIT')
-    } catch (err) {
-      if (own) this.db.exec('ROLLBACK')
-      throw err
     }
-    const added = new Map<string | null, number>()
-    for (const row of rows) {
-      const tenant = row[1] as string | null
-      added.set(tenant, (added.get(tenant) ?? 0) + 1)
-    }
-    for (const [tenant, n] of added) this.maybePrune(tenant, n)
+    // Only after the insert succeeded: a failed insert leaves the counter where it was.
+    this.lastSeqs.set(input.tenantId, seq)
+    this.maybePrune(input.tenantId, 1)
+    return eventOf(input, seq, members)
   }
 
-  close(): void {
-    this.flush()
+  /** The caller's transaction rolled back: what this store counted in memory may be ahead of disk. */
+  forgetUncommitted(): void {
+    this.lastSeqs.clear()
+    this.counts.clear()
   }
 
   private where(tenantId: string | null): { sql: string; args: string[] } {
@@ -304,7 +144,7 @@ export class EventStore {
     if (count === undefined) {
       const w = this.where(tenantId)
       count = (
-        this.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE ${w.sql}`).get(...w.args) as {
+        this.stmt(`SELECT COUNT(*) AS n FROM events WHERE ${w.sql}`).get(...w.args) as {
           n: number
         }
       ).n
@@ -318,7 +158,6 @@ export class EventStore {
   }
 
   prune(tenantId: string | null): void {
-    this.flush()
     const w = this.where(tenantId)
     const cut = this.db
       .prepare(`SELECT seq FROM events WHERE ${w.sql} ORDER BY seq DESC LIMIT 1 OFFSET ?`)
@@ -336,7 +175,6 @@ export class EventStore {
 
   /** Oldest first, strictly after `afterSeq`: the SSE replay. */
   eventsAfter(tenantId: string, afterSeq: number, limit: number): ProvisioningEvent[] {
-    this.flush()
     return (this.after.all(tenantId, afterSeq, limit) as unknown as EventRow[]).map(toEvent)
   }
 
@@ -345,7 +183,6 @@ export class EventStore {
    * membership) merged.
    */
   query(q: EventQuery): ProvisioningEvent[] {
-    this.flush()
     const conds: string[] = ['tenant_id = ?']
     const args: (string | number)[] = [q.tenantId]
     if (q.beforeSeq !== undefined) {

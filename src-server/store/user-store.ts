@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { transaction } from '../db.ts'
+import { ScimError } from '../scim/scim-error.ts'
+import {
+  ENTERPRISE_USER,
+  notFound,
+  RESOURCE_COLUMNS,
+  ResourceCounts,
+  rowsOf,
+  str,
+  toStored,
+} from './resource-rows.ts'
+import type { IndexedEq, Json, ResourceRow, Stored } from './resource-rows.ts'
+
+function department(body: Json): string | null {
+  const ext = body[ENTERPRISE_USER]
+  if (ext && typeof ext === 'object') {
+    const d = (ext as Json).department
+    if (typeof d === 'string' && d.trim() !== '') return d
+  }
+  return null
+}
+
+function emailValues(body: Json): string[] {
+  const emails = body.emails
+  if (!Array.isArray(emails)) return []
+  const out = new Set<string>()
+  for (const e of emails) {
+    const v = e && typeof e === 'object' ? (e as Json).value : undefined
+    if (typeof v === 'string') out.add(v.toLowerCase())
+  }
+  return [...out]
+}
+
+type UserColumns = [string, string, string | null, string | null, number, string | null]
+
+function userColumns(body: Json): UserColumns {
+  const userName = str(body.userName)
+  if (userName === null || userName.trim() === '') {
+    throw new ScimError(400, 'userName is required and must be a non-empty string.', 'invalidValue')
+  }
+  const display = str(body.displayName)
+  return [
+    userName,
+    userName.toLowerCase(),
+    str(body.externalId),
+    display === null ? null : display.toLowerCase(),
+    body.active === false ? 0 : 1,
+    department(body),
+  ]
+}
+
+/** The users of every tenant. Every method is scoped by tenant id: isolation lives here. */
+export class UserStore {
+  private readonly db: DatabaseSync
+  private readonly s: Record<string, StatementSync>
+  readonly counts: ResourceCounts
+
+  constructor(db: DatabaseSync) {
+    this.db = db
+    this.counts = new ResourceCounts(db, 'users')
+    const cols = RESOURCE_COLUMNS
+    this.s = {
+      userByName: db.prepare('SELECT id FROM users WHERE tenant_id = ? AND user_name_lower = ?'),
+      insertUser: db.prepare(
+        `INSERT INTO users (id, tenant_id, user_name, user_name_lower, external_id, display_name_lower, active, department, version, created_at, last_modified, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+      ),
+      // RETURNING hands back what the update decided, so a PUT does not read its row again.
+      updateUser: db.prepare(
+        `UPDATE users SET user_name = ?, user_name_lower = ?, external_id = ?, display_name_lower = ?, active = ?, department = ?,
+         version = version + 1, last_modified = ?, json = ? WHERE tenant_id = ? AND id = ?
+         RETURNING version, created_at`,
+      ),
+      getUser: db.prepare(`SELECT ${cols} FROM users WHERE tenant_id = ? AND id = ?`),
+      deleteUser: db.prepare('DELETE FROM users WHERE tenant_id = ? AND id = ?'),
+      insertEmail: db.prepare(
+        'INSERT INTO user_emails (user_id, tenant_id, value_lower) VALUES (?, ?, ?)',
+      ),
+      deleteEmails: db.prepare('DELETE FROM user_emails WHERE user_id = ?'),
+      pageUsers: db.prepare(
+        `SELECT ${cols} FROM users WHERE tenant_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
+      ),
+      allUsers: db.prepare(`SELECT ${cols} FROM users WHERE tenant_id = ? ORDER BY seq`),
+      usersByName: db.prepare(
+        `SELECT ${cols} FROM users WHERE tenant_id = ? AND user_name_lower = ? ORDER BY seq`,
+      ),
+      usersByExternal: db.prepare(
+        `SELECT ${cols} FROM users WHERE tenant_id = ? AND external_id = ? ORDER BY seq`,
+      ),
+      usersById: db.prepare(
+        `SELECT ${cols} FROM users WHERE tenant_id = ? AND id = ? ORDER BY seq`,
+      ),
+      usersByDisplay: db.prepare(
+        `SELECT ${cols} FROM users WHERE tenant_id = ? AND display_name_lower = ? ORDER BY seq`,
+      ),
+      // A join, not `id IN (subquery)`: SQLite plans the latter as a walk over the tenant's users.
+      usersByEmail: db.prepare(
+        `SELECT DISTINCT u.id, u.tenant_id, u.version, u.created_at, u.last_modified, u.json, u.seq
+         FROM user_emails e JOIN users u ON u.id = e.user_id
+         WHERE e.tenant_id = ? AND e.value_lower = ? AND u.tenant_id = ? ORDER BY u.seq`,
+      ),
+      groupsOfUser: db.prepare(
+        `SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
+         WHERE m.member_id = ? AND g.tenant_id = ? ORDER BY g.seq`,
+      ),
+      deleteMembershipsOf: db.prepare('DELETE FROM group_members WHERE member_id = ?'),
+      touchGroupsOfMember: db.prepare(
+        `UPDATE groups SET version = version + 1, last_modified = ? WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)`,
+      ),
+    }
+  }
+
+  private assertUserNameFree(tenantId: string, userName: string, selfId?: string): void {
+    const hit = this.s.userByName!.get(tenantId, userName.toLowerCase()) as
+      { id: string } | undefined
+    if (hit && hit.id !== selfId) {
+      throw new ScimError(
+        409,
+        `A user with userName "${userName}" already exists in this tenant (userName is unique, case-insensitive). Look it up with filter=userName eq "${userName}" and update it instead of creating it.`,
+        'uniqueness',
+      )
+    }
+  }
+
+  createUser(tenantId: string, body: Json): Stored {
+    const cols = userColumns(body)
+    return transaction(this.db, () => {
+      this.assertUserNameFree(tenantId, cols[0])
+      const id = randomUUID()
+      const now = new Date().toISOString()
+      this.s.insertUser!.run(id, tenantId, ...cols, now, now, JSON.stringify(body))
+      for (const e of emailValues(body)) this.s.insertEmail!.run(id, tenantId, e)
+      this.counts.adjust(tenantId, 1)
+      return { kind: 'User', id, tenantId, version: 1, createdAt: now, lastModified: now, body }
+    })
+  }
+
+  getUser(tenantId: string, id: string): Stored | undefined {
+    const row = this.s.getUser!.get(tenantId, id) as ResourceRow | undefined
+    return row && toStored('User', row)
+  }
+
+  replaceUser(tenantId: string, id: string, body: Json): Stored {
+    const cols = userColumns(body)
+    return transaction(this.db, () => {
+      this.assertUserNameFree(tenantId, cols[0], id)
+      const now = new Date().toISOString()
+      const row = this.s.updateUser!.get(...cols, now, JSON.stringify(body), tenantId, id) as
+        { version: number; created_at: string } | undefined
+      if (!row) throw notFound('User', id)
+      this.s.deleteEmails!.run(id)
+      for (const e of emailValues(body)) this.s.insertEmail!.run(id, tenantId, e)
+      return {
+        kind: 'User',
+        id,
+        tenantId,
+        version: row.version,
+        createdAt: row.created_at,
+        lastModified: now,
+        body,
+      }
+    })
+  }
+
+  deleteUser(tenantId: string, id: string): boolean {
+    return transaction(this.db, () => {
+      const r = this.s.deleteUser!.run(tenantId, id)
+      if (r.changes === 0) return false
+      this.counts.adjust(tenantId, -1)
+      this.s.deleteEmails!.run(id)
+      this.s.touchGroupsOfMember!.run(new Date().toISOString(), id)
+      this.s.deleteMembershipsOf!.run(id)
+      return true
+    })
+  }
+
+  countUsers(tenantId: string): number {
+    return this.counts.get(tenantId)
+  }
+
+  pageUsers(tenantId: string, offset: number, limit: number): Stored[] {
+    return rowsOf('User', this.s.pageUsers!.all(tenantId, limit, offset))
+  }
+
+  allUsers(tenantId: string): Stored[] {
+    return rowsOf('User', this.s.allUsers!.all(tenantId))
+  }
+
+  /** Candidates for an `eq` on an indexed attribute, or undefined when the path has no index. */
+  usersByEq(tenantId: string, eq: IndexedEq): Stored[] | undefined {
+    const v = str(eq.value)
+    if (v === null) return eq.value === null ? undefined : []
+    switch (eq.path) {
+      case 'username':
+        return rowsOf('User', this.s.usersByName!.all(tenantId, v.toLowerCase()))
+      case 'externalid':
+        return rowsOf('User', this.s.usersByExternal!.all(tenantId, v))
+      case 'id':
+        return rowsOf('User', this.s.usersById!.all(tenantId, v))
+      case 'displayname':
+        return rowsOf('User', this.s.usersByDisplay!.all(tenantId, v.toLowerCase()))
+      case 'emails.value':
+        return rowsOf('User', this.s.usersByEmail!.all(tenantId, v.toLowerCase(), tenantId))
+      default:
+        return undefined
+    }
+  }
+
+  groupsOfUser(tenantId: string, userId: string): { value: string; display: string }[] {
+    return (
+      this.s.groupsOfUser!.all(userId, tenantId) as { id: string; display_name: string }[]
+    ).map((g) => ({ value: g.id, display: g.display_name }))
+  }
+}

@@ -449,6 +449,7 @@ export interface components {
      *     - `scim.invalid_vers`: RFC 7644 scimType invalidVers.
      *     - `scim.sensitive`: RFC 7644 scimType sensitive.
      *     - `server.internal`: The server hit an unexpected error; the request changed nothing.
+     *     - `server.storage_unavailable`: The data folder cannot take the write (disk full, read-only): nothing was stored; retry later.
      *     - `request.rejected`: Any other refusal (a status without a more specific reason).
      */
     ScimErrorReason: string

@@ -45,7 +45,7 @@ export function onboardingHtml(
       (s) =>
         `<li><span class="st st-${s.status}">${esc(s.status)}</span><div><strong>${s.n}. ${esc(s.title)}</strong>${
           s.summary ? `<br>${esc(s.summary)}` : ''
-        }${s.blockedBy ? `<br><em>${esc(s.blockedBy)}</em>` : ''}</div></li>`,
+        }${s.changed ? `<br><strong>${esc(s.changed)}</strong>` : ''}${s.blockedBy ? `<br><em>${esc(s.blockedBy)}</em>` : ''}</div></li>`,
     )
     .join('')
   const sso = kv([

@@ -85,3 +85,74 @@ test('token advice is identical in the wizard and on the tokens screen, and the 
   // The old advice (the bare token in that field) is what made Okta's requests fail.
   expect(await scimStatus(baseUrl, secret)).toBe(401)
 })
+
+test('an Entra file whose only certificate expired: not green, the verdict names it, Entra steps, and the Okta wizard flags it', async ({
+  page,
+}) => {
+  const entra = readFileSync(
+    join(fixturesDir, 'entra-app-federationmetadata-expired-2023.xml'),
+    'utf8',
+  )
+  await page.goto(host.pageUrl)
+  await page.getByTestId('nav-metadata').click()
+  await page.getByTestId('source-tab-paste').click()
+  await page.getByTestId('paste-input').fill(entra)
+  await page.getByTestId('paste-submit').click()
+  const banner = page.getByTestId('metadata-status')
+  await expect(banner).toHaveAttribute('data-level', 'error')
+  await expect(banner).toHaveAttribute('data-ok', 'true')
+  await expect(banner).toContainText('SSO will fail now: the only signing certificate has expired')
+  await expect(banner).not.toContainText('Usable: SSO can work')
+  await expect(page.getByTestId('metadata-verdict')).toHaveAttribute(
+    'data-worst',
+    'metadata.cert_expired',
+  )
+  await expect(page.getByTestId('metadata-idp')).toHaveText('Microsoft Entra ID')
+  const expired = page.locator('[data-testid="finding"][data-code="metadata.cert_expired"]')
+  await expect(expired).toContainText('Microsoft Entra admin center')
+  await expect(expired).not.toContainText('Okta')
+
+  // The onboarding wizard is for Okta: the same file there is flagged.
+  await page.getByTestId('nav-onboarding').click()
+  await page.getByTestId('ob-step-sso').click()
+  await page.getByTestId('source-tab-paste').click()
+  await page.getByTestId('paste-input').fill(entra)
+  await page.getByTestId('paste-submit').click()
+  await expect(page.getByTestId('ob-other-idp')).toHaveText(
+    /^This is Microsoft Entra ID metadata; the wizard is for Okta\./,
+  )
+  await expect(page.getByTestId('ob-metadata-status')).not.toHaveClass(/tone-good/)
+})
+
+test('revoking the token that passed the test: onboarding says what changed, the tokens screen keeps a trace', async ({
+  page,
+}) => {
+  test.setTimeout(120_000)
+  await page.goto(host.pageUrl)
+  // The first test confirmed steps 1-3 with the OAuth app; pass the pre-go-live test.
+  await page.getByTestId('nav-onboarding').click()
+  await page.getByTestId('ob-step-test').click()
+  await page.getByTestId('ob-test-start').click()
+  await expect(page.getByTestId('ob-test-result')).toHaveAttribute('data-outcome', 'passed', {
+    timeout: 90_000,
+  })
+  await expect(page.getByTestId('ob-step-test')).toHaveAttribute('data-status', 'done')
+
+  await page.getByTestId('nav-tokens').click()
+  // The token the wizard generated (its default label) is the one Okta uses and the test passed with.
+  const label = 'Okta provisioning'
+  const row = page.locator(`[data-testid="token-row"][data-label="${label}"]`)
+  await row.getByTestId('token-revoke').click()
+  await row.getByTestId('token-revoke-confirm').click()
+  const trace = page.locator(`[data-testid="revoked-token-row"][data-label="${label}"]`)
+  await page.getByTestId('revoked-tokens').locator('summary').click()
+  await expect(trace.getByTestId('revoked-at')).not.toBeEmpty()
+
+  await page.getByTestId('nav-onboarding').click()
+  await expect(page.getByTestId('ob-step-scim')).not.toHaveAttribute('data-status', 'done')
+  await expect(page.getByTestId('ob-changed-scim')).toContainText(
+    `Reopened: the token “${label}” was revoked on`,
+  )
+  await expect(page.getByTestId('ob-step-test')).not.toHaveAttribute('data-status', 'done')
+  await expect(page.getByTestId('ob-changed-test')).toContainText('The test passed, but the token')
+})

@@ -106,9 +106,43 @@ export const signatureStatusSchema = z.object({
   detail: z.string().optional(),
 })
 
+export const idpVendorSchema = z.enum([
+  'okta',
+  'entra',
+  'google',
+  'adfs',
+  'ping',
+  'onelogin',
+  'jumpcloud',
+  'keycloak',
+  'shibboleth',
+  'auth0',
+  'generic',
+])
+export type IdpVendor = z.infer<typeof idpVendorSchema>
+
+/** The IdP that issued the document, recognised from its entity ID and sign-on URLs. */
+export const idpIdentitySchema = z.object({ vendor: idpVendorSchema, label: z.string() })
+export type IdpIdentity = z.infer<typeof idpIdentitySchema>
+
+/**
+ * Whether SSO will work NOW with this document, decided by its worst finding: 'error' when SSO
+ * cannot work (an error finding, or every signing certificate expired), 'warn' when it works
+ * with a problem someone must act on, 'ok' otherwise. `ok` above stays "the document is usable".
+ */
+export const verdictSchema = z.object({
+  level: z.enum(['ok', 'warn', 'error']),
+  /** One line for the status banner, naming the worst finding. */
+  summary: z.string(),
+  worstFinding: findingSchema.nullable(),
+})
+export type MetadataVerdict = z.infer<typeof verdictSchema>
+
 export const idpMetadataSchema = z.object({
-  /** true when SSO can work with this document: no error-severity finding. */
+  /** true when the document is usable for SSO configuration: no error-severity finding. */
   ok: z.boolean(),
+  verdict: verdictSchema,
+  idp: idpIdentitySchema,
   entityId: z.string().nullable(),
   ssoServices: z.array(endpointSchema),
   sloServices: z.array(endpointSchema),
@@ -137,3 +171,16 @@ export const metadataSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), path: z.string() }),
 ])
 export type MetadataSource = z.infer<typeof metadataSourceSchema>
+
+/**
+ * The warning a wizard for one IdP shows when the file came from another (the onboarding is for
+ * Okta; an Entra file there is a mix-up, not a usable answer). null when it matches or is unknown.
+ */
+export function otherIdpWarning(
+  m: Pick<IdpMetadata, 'idp'>,
+  expected: IdpVendor,
+  expectedLabel: string,
+): string | null {
+  if (m.idp.vendor === expected || m.idp.vendor === 'generic') return null
+  return `This is ${m.idp.label} metadata; the wizard is for ${expectedLabel}. Import the metadata of the ${expectedLabel} app you are setting up, or use the Metadata screen for ${m.idp.label}.`
+}

@@ -4,9 +4,13 @@ import { isLoopbackHost } from '../net/loopback.ts'
 import type { RootInfo } from './document-view.ts'
 import { POST, REDIRECT } from './extract-idp.ts'
 import { finding } from './findings.ts'
+import type { IdpSteps } from './idp-recognition.ts'
 import { MD_NS, type XmlElement } from './xml-tree.ts'
 
-/** The checks that turn a read model into findings: each says what breaks Okta SSO and the fix. */
+/**
+ * The checks that turn a read model into findings: each says what breaks SSO and the fix, in the
+ * menu paths of the IdP that issued the file (`steps`, from idp-recognition.ts).
+ */
 
 const EXPIRY_WARNING_DAYS = 30
 
@@ -45,7 +49,7 @@ export function notIdp(entity: XmlElement): Finding {
   )
 }
 
-export function serviceFindings(sso: Endpoint[]): Finding[] {
+export function serviceFindings(sso: Endpoint[], steps: IdpSteps): Finding[] {
   const out: Finding[] = []
   if (sso.length === 0) {
     out.push(
@@ -53,7 +57,7 @@ export function serviceFindings(sso: Endpoint[]): Finding[] {
         'error',
         'metadata.no_sso_service',
         'The IdP role lists no SingleSignOnService.',
-        'Without a sign-on URL the service cannot send users to the IdP, so SP-initiated Okta SSO cannot work. Download the complete metadata from the IdP (in Okta: Sign On > View IdP metadata).',
+        `Without a sign-on URL the service cannot send users to the IdP, so SP-initiated SSO cannot work. Download the complete metadata: ${steps.metadata}`,
       ),
     )
     return out
@@ -75,7 +79,7 @@ export function serviceFindings(sso: Endpoint[]): Finding[] {
         'error',
         'metadata.no_browser_sso_binding',
         'The IdP lists no HTTP-Redirect or HTTP-POST sign-on service.',
-        'Browser SSO with Okta needs one of them. Check the IdP application is configured for SAML 2.0 web SSO and export its metadata again.',
+        `Browser SSO needs one of them. Check the IdP application is configured for SAML 2.0 web SSO and export its metadata again: ${steps.metadata}`,
       ),
     )
   }
@@ -102,7 +106,7 @@ export function serviceFindings(sso: Endpoint[]): Finding[] {
           'error',
           'metadata.placeholder_url',
           `The sign-on URL ${s.location} is a template placeholder, not a real address.`,
-          'This file is a template. Download the real metadata from your Okta app (Sign On > View IdP metadata).',
+          `This file is a template. Download the real metadata: ${steps.metadata}`,
           s.location,
         ),
       )
@@ -121,7 +125,11 @@ export function serviceFindings(sso: Endpoint[]): Finding[] {
   return out
 }
 
-export function certificateFindings(certs: CertificateInfo[], now: Date): Finding[] {
+export function certificateFindings(
+  certs: CertificateInfo[],
+  now: Date,
+  steps: IdpSteps,
+): Finding[] {
   const out: Finding[] = []
   const anyValid = certs.some((c) => !c.expired)
   for (const c of certs) {
@@ -134,8 +142,8 @@ export function certificateFindings(certs: CertificateInfo[], now: Date): Findin
           'metadata.cert_expired',
           `Signing certificate ${name} expired on ${date}.`,
           anyValid
-            ? 'Another signing certificate is still valid, so Okta SSO can work; remove the expired one after the IdP stops using it.'
-            : 'Services that check certificate dates will reject SAML responses signed with it. In Okta: Sign On > SAML Signing Certificates > Generate new certificate, activate it, then import the new metadata.',
+            ? 'Another signing certificate is still valid, so SSO can work; remove the expired one after the IdP stops using it.'
+            : `Services that check certificate dates will reject SAML responses signed with it. ${steps.newCertificate}`,
           c.notAfter,
         ),
       )
@@ -147,7 +155,7 @@ export function certificateFindings(certs: CertificateInfo[], now: Date): Findin
           `Signing certificate ${name} expires on ${date}, in ${c.daysLeft} day(s).`,
           certs.some((o) => o !== c && o.daysLeft > c.daysLeft + EXPIRY_WARNING_DAYS)
             ? 'A newer signing certificate is already published (a rollover in progress): make sure the service trusts both, and remove this one after it expires.'
-            : 'When it expires Okta sign-ins will fail on services that check certificate dates. Plan the rotation now: generate the new certificate in Okta, and import the metadata again once it is active.',
+            : `When it expires, sign-ins will fail on services that check certificate dates. Plan the rotation now. ${steps.newCertificate}`,
           c.notAfter,
         ),
       )
@@ -169,7 +177,7 @@ export function certificateFindings(certs: CertificateInfo[], now: Date): Findin
           'warning',
           'metadata.cert_weak_key',
           `Signing certificate ${name} has a ${c.keySize}-bit RSA key.`,
-          'RSA keys under 2048 bits can be factored by a determined attacker, who could then forge Okta sign-ins. Rotate to a 2048-bit or larger key at the IdP.',
+          'RSA keys under 2048 bits can be factored by a determined attacker, who could then forge sign-ins. Rotate to a 2048-bit or larger key at the IdP.',
           c.sha256Fingerprint,
         ),
       )
@@ -192,7 +200,7 @@ export function certificateFindings(certs: CertificateInfo[], now: Date): Findin
 const PLACEHOLDER =
   /^(idp entity ?id|entity ?id|issuer|changeme|change_me|placeholder|todo|tbd|test|different_idp_entity_id)$|YOUR_|EXAMPLE_|<[^<>]*>|\bexample\.(com|org|net)\b/i
 
-export function entityIdFindings(entityId: string, source: string): Finding[] {
+export function entityIdFindings(entityId: string, source: string, steps: IdpSteps): Finding[] {
   const out: Finding[] = []
   if (entityId === '') return out
   if (PLACEHOLDER.test(entityId)) {
@@ -201,7 +209,7 @@ export function entityIdFindings(entityId: string, source: string): Finding[] {
         'warning',
         'metadata.placeholder_entity_id',
         `The entity ID "${entityId}" looks like a placeholder, not a value the IdP really uses.`,
-        'Okta SSO compares the Issuer of every SAML response with this value; if the IdP sends its real entity ID, every sign-in fails. Check the IdP Entity ID (Issuer) in the IdP application settings and export the metadata again.',
+        `SSO compares the Issuer of every SAML response with this value; if the IdP sends its real entity ID, every sign-in fails. ${steps.issuer} Export the metadata again once it is right.`,
         entityId,
       ),
     )
@@ -211,7 +219,7 @@ export function entityIdFindings(entityId: string, source: string): Finding[] {
         'warning',
         'metadata.entity_id_not_uri',
         `The entity ID "${entityId}" is not a URI.`,
-        'SAML entity IDs are URIs (Okta uses http://www.okta.com/<app id>). If this was typed by hand, assertions will carry a different Issuer and sign-in fails. Check the IdP Issuer setting.',
+        `SAML entity IDs are URIs. If this was typed by hand, assertions will carry a different Issuer and sign-in fails. ${steps.issuer}`,
         entityId,
       ),
     )
@@ -233,7 +241,7 @@ export function entityIdFindings(entityId: string, source: string): Finding[] {
         'warning',
         'metadata.entity_id_is_metadata_url',
         `The entity ID "${entityId}" looks like the metadata URL itself.`,
-        'Okta and most IdPs use a separate Issuer value (Okta: http://www.okta.com/<app id>). If the entity ID was set to the metadata URL by hand, the Issuer in SAML responses will not match. Check the IdP Issuer setting.',
+        `Most IdPs use a separate Issuer value. If the entity ID was set to the metadata URL by hand, the Issuer in SAML responses will not match. ${steps.issuer}`,
         entityId,
       ),
     )
@@ -246,7 +254,7 @@ export function entityIdFindings(entityId: string, source: string): Finding[] {
         'warning',
         'metadata.entity_id_looks_like_sp',
         `The entity ID "${entityId}" looks like a service-provider URL, not the IdP's own identifier.`,
-        'A common mix-up is to put the service’s URL in the IdP Entity ID field. It works only if the IdP sends this exact value as Issuer; check the IdP application settings.',
+        `A common mix-up is to put the service’s URL in the IdP Entity ID field. It works only if the IdP sends this exact value as Issuer. ${steps.issuer}`,
         entityId,
       ),
     )
@@ -261,7 +269,7 @@ export function signatureFindings(sig: IdpMetadata['signature']): Finding[] {
         'warning',
         'metadata.signature_invalid',
         `The metadata is signed but the signature does not verify against its own certificate: ${sig.detail ?? 'invalid'}.`,
-        'Usually harmless: the file was re-formatted or edited after signing. Okta SSO uses the signing certificate, not this signature. If you load metadata by URL with signature checking, download an untouched copy.',
+        'The file was re-formatted or edited after signing, so nothing proves it is what the IdP published. SSO uses the signing certificate, not this signature, but check the certificate fingerprint with the IdP, or download an untouched copy.',
       ),
     ]
   }

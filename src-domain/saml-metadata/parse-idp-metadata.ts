@@ -18,7 +18,9 @@ import {
 } from './finding-rules.ts'
 import { finding, refusal, sortFindings } from './findings.ts'
 import type { ShapeLimits } from './markup-shape.ts'
+import { idpSteps, recognizeIdp } from './idp-recognition.ts'
 import { checkMetadataSignature } from './signature.ts'
+import { verdictOf } from './verdict.ts'
 import { DS_NS, MD_NS, XmlSyntaxError, type XmlElement } from './xml-tree.ts'
 
 export interface ParseOptions {
@@ -40,6 +42,8 @@ const SAML2_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol'
 function emptyModel(source: string, sizeBytes: number): IdpMetadata {
   return {
     ok: false,
+    verdict: { level: 'error', summary: '', worstFinding: null },
+    idp: recognizeIdp(null, []),
     entityId: null,
     ssoServices: [],
     sloServices: [],
@@ -67,6 +71,7 @@ export function refusedMetadata(
 function finish(model: IdpMetadata, findings: Finding[]): IdpMetadata {
   model.findings = sortFindings(findings)
   model.ok = !findings.some((f) => f.severity === 'error')
+  model.verdict = verdictOf(model)
   return model
 }
 
@@ -130,7 +135,7 @@ export function parseIdpMetadata(xml: string | Uint8Array, opts: ParseOptions): 
         'error',
         'metadata.no_entity_id',
         'The EntityDescriptor has no entityID.',
-        'Okta SSO needs the IdP entity ID to check the Issuer of every assertion. Export the metadata again from the IdP; a hand-written file must carry entityID="...".',
+        'SSO needs the IdP entity ID to check the Issuer of every assertion. Export the metadata again from the IdP; a hand-written file must carry entityID="...".',
       ),
     )
   }
@@ -146,6 +151,9 @@ export function parseIdpMetadata(xml: string | Uint8Array, opts: ParseOptions): 
     ),
   ]
 
+  model.idp = recognizeIdp(model.entityId, model.ssoServices)
+  const steps = idpSteps(model.idp.vendor)
+
   const certs = signingCertificates(idp, now, findings)
   model.signingCertificates = certs
 
@@ -157,19 +165,19 @@ export function parseIdpMetadata(xml: string | Uint8Array, opts: ParseOptions): 
     model.signature = checkMetadataSignature(text, { kind: 'entity', entityId })
   }
 
-  findings.push(...serviceFindings(model.ssoServices))
+  findings.push(...serviceFindings(model.ssoServices, steps))
   if (certs.length === 0) {
     findings.push(
       finding(
         'error',
         'metadata.no_signing_certificate',
         'The IdP role lists no signing certificate that can be read.',
-        'Without the IdP signing certificate the service cannot verify SAML responses, so Okta SSO cannot work. Download the metadata again from the IdP (in Okta: Sign On > View IdP metadata); hand-written templates often hold a placeholder instead of the certificate.',
+        `Without the IdP signing certificate the service cannot verify SAML responses, so SSO cannot work. Download the metadata again (hand-written templates often hold a placeholder instead of the certificate): ${steps.metadata}`,
       ),
     )
   }
-  findings.push(...certificateFindings(certs, now))
-  findings.push(...entityIdFindings(entityId, opts.source))
+  findings.push(...certificateFindings(certs, now, steps))
+  findings.push(...entityIdFindings(entityId, opts.source, steps))
   findings.push(...signatureFindings(model.signature))
   if (model.nameIdFormats.length === 0) {
     findings.push(
@@ -177,7 +185,7 @@ export function parseIdpMetadata(xml: string | Uint8Array, opts: ParseOptions): 
         'info',
         'metadata.no_nameid_format',
         'The metadata names no NameID format.',
-        'Okta then sends the format configured in the app (often unspecified or emailAddress). Make sure the app sends the user identifier the service expects, usually the email address.',
+        'The IdP then sends the format configured in the app (often unspecified or emailAddress). Make sure the app sends the user identifier the service expects, usually the email address.',
       ),
     )
   }

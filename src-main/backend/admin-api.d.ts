@@ -358,10 +358,20 @@ export interface components {
       label: string
       sha256: string
     }
+    RevokedScimToken: components['schemas']['ScimToken'] & {
+      /**
+       * Format: date-time
+       * @description When the token was revoked; SCIM requests with it get 401 since
+       */
+      revokedAt: string
+    }
     ScimConfig: {
       tenantId: string
       baseUrl: string
+      /** @description The live tokens, oldest first */
       tokens: components['schemas']['ScimToken'][]
+      /** @description The 20 most recent revoked tokens, newest revocation first, kept so a token's lifecycle stays visible */
+      revokedTokens: components['schemas']['RevokedScimToken'][]
     }
     UserSummary: {
       id: string

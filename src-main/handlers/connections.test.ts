@@ -131,6 +131,7 @@ describe('secret-free outputs', () => {
       tenantId: 't',
       scimBaseUrl: 'http://x/scim/v2',
       tokens: [],
+      revoked: [],
       orphanedKeychainEntries: 0,
       secret: 'scimc_leak',
     } satisfies ChannelOutput<'tokens.list'> & { secret: string })

@@ -270,6 +270,56 @@ describe('onboarding handlers over the real reference backend', () => {
     writeFileSync(path, good)
   })
 
+  it('revoking the token that passed the test reopens steps 3-5, says why, and keeps the revoked token visible', async () => {
+    const before = value(await call(t.dispatch, 'onboarding.status', target))
+    expect(statuses(before)).toMatchObject({ scim: 'done', test: 'done', golive: 'done' })
+    const tokenId = before.scim.tokenId!
+    const label = before.scim.tokenLabel!
+    // Rotation as the tokens screen does it: a new token alongside, then the old one revoked.
+    const next = value(
+      await call(t.dispatch, 'tokens.rotate', { ...target, tokenId, label: 'Okta (rotated)' }),
+    )
+    value(await call(t.dispatch, 'tokens.revoke', { ...target, tokenId }))
+
+    const s = value(await call(t.dispatch, 'onboarding.status', target))
+    expect(statuses(s)).toMatchObject({ scim: 'current', test: 'blocked', golive: 'blocked' })
+    const step = (id: string) => s.steps.find((x) => x.id === id)!
+    expect(step('scim').changed).toMatch(
+      new RegExp(
+        `^Reopened: the token “${label}” was revoked on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC \\(the newer token is “Okta \\(rotated\\)”\\)`,
+      ),
+    )
+    expect(step('test').changed).toMatch(
+      /The test passed, but the token .* was revoked.*run the test again/,
+    )
+    expect(step('golive').changed).toMatch(
+      /^The first user \(jane@acme.com\) arrived, but the token/,
+    )
+    expect(step('golive').summary).toBeNull()
+
+    const list = value(await call(t.dispatch, 'tokens.list', target))
+    expect(list.tokens.map((x) => x.id)).not.toContain(tokenId)
+    expect(list.revoked.find((x) => x.id === tokenId)).toMatchObject({
+      label,
+      revokedAt: expect.stringMatching(/^\d{4}-/),
+      replacedBy: { id: next.id, label: 'Okta (rotated)' },
+    })
+
+    // Confirming the new token and passing the test again with it brings go-live back.
+    value(
+      await call(t.dispatch, 'onboarding.confirmScim', {
+        ...target,
+        tokenId: next.id,
+        oktaApp: 'header',
+      }),
+    )
+    const again = value(await call(t.dispatch, 'onboarding.status', target))
+    expect(statuses(again)).toMatchObject({ scim: 'done', test: 'current' })
+    expect(again.steps.find((x) => x.id === 'test')!.changed).toMatch(
+      /The test passed with the token “.*”, not with “Okta \(rotated\)” that Okta now uses: run it again\./,
+    )
+  })
+
   it('reset forgets the checklist but leaves the backend as it was', async () => {
     const s = value(await call(t.dispatch, 'onboarding.reset', target))
     expect(s.current).toBe('connect')

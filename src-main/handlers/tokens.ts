@@ -27,6 +27,7 @@ export function tokensHandlers({
         scimBaseUrl: list.scimBaseUrl,
         // last4 of a token is still part of the secret; the list shows the hash prefix instead.
         tokens: list.tokens.map(({ last4: _last4, ...t }) => t),
+        revoked: list.revoked,
         orphanedKeychainEntries: list.orphanedKeychainEntries.length,
       }
     },

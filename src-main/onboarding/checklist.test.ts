@@ -137,4 +137,47 @@ describe('the go-live checklist', () => {
     const c = deriveChecklist(walked(null), { ...facts, testRunning: true })
     expect(status(c, 'golive').blockedBy).toMatch(/still running/)
   })
+
+  it('a revoked token reopens step 3 with when and what replaced it, and takes steps 4 and 5 down', () => {
+    const state = {
+      ...walked(report(0, 'passed')),
+      goLive: {
+        startedAt: '2026-01-02T00:00:00Z',
+        afterSeq: 0,
+        firstUser: { userName: 'jane@acme.com', time: '2026-01-02T00:00:02Z', seq: 3 },
+      },
+    } as TenantOnboarding
+    expect(deriveChecklist(state, facts).complete).toBe(true)
+    const c = deriveChecklist(state, {
+      ...facts,
+      tokenInKeychain: false,
+      tokenLive: false,
+      tokenRevokedAt: '2026-01-03T10:20:30Z',
+      tokenReplacedBy: 'Okta 2',
+    })
+    expect(status(c, 'scim')).toMatchObject({
+      status: 'current',
+      changed:
+        'Reopened: the token “Okta” was revoked on 2026-01-03 10:20 UTC (the newer token is “Okta 2”). Generate a new token, put it into Okta, and confirm again.',
+    })
+    expect(status(c, 'test').status).toBe('blocked')
+    expect(status(c, 'test').changed).toMatch(/^The test passed, but the token “Okta” was revoked/)
+    expect(status(c, 'golive')).toMatchObject({ status: 'blocked', summary: null })
+    expect(status(c, 'golive').changed).toMatch(/^The first user \(jane@acme.com\) arrived, but/)
+    expect(c.complete).toBe(false)
+  })
+
+  it('a token only missing from this keychain says so, not "revoked"', () => {
+    const c = deriveChecklist(walked(report(0, 'passed')), {
+      ...facts,
+      tokenInKeychain: false,
+      tokenLive: true,
+    })
+    expect(status(c, 'scim').changed).toContain('no longer in this computer’s keychain')
+  })
+
+  it('nothing changed: no step carries a "changed" line', () => {
+    const c = deriveChecklist(walked(report(0, 'passed')), facts)
+    expect(c.steps.map((x) => x.changed)).toEqual([null, null, null, null, null])
+  })
 })

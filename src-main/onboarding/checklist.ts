@@ -4,12 +4,13 @@ import type {
   OnboardingStepId,
 } from '../../src-shared/channels/onboarding.ts'
 import type { HarnessReport } from '../../src-shared/harness.ts'
+import { oktaTokenAdvice } from '../../src-shared/okta-token-advice.ts'
 import type { TenantOnboarding } from './onboarding-store.ts'
 
 /** Okta's catalog names, as the vendors' guides spell them (test/fixtures/seeds). */
 export const OKTA_APP_NAMES: Record<OktaApp, string> = {
-  header: 'SCIM 2.0 Test App (Header Auth)',
-  oauth: 'SCIM 2.0 Test App (OAuth Bearer Token)',
+  header: oktaTokenAdvice('header').appName,
+  oauth: oktaTokenAdvice('oauth').appName,
 }
 
 /** What the backend says right now, next to what the person confirmed. */
@@ -20,6 +21,12 @@ export interface ChecklistFacts {
   /** The step-3 token is still known to the backend and its secret is in this keychain. */
   tokenInKeychain: boolean
   testRunning: boolean
+  /** The step-3 token is live on the backend (not revoked); absent: taken from tokenInKeychain. */
+  tokenLive?: boolean
+  /** When the step-3 token was revoked, if the backend says so. */
+  tokenRevokedAt?: string | null
+  /** The live token created after it (its likely replacement), by label. */
+  tokenReplacedBy?: string | null
 }
 
 const TITLES: Record<OnboardingStepId, string> = {
@@ -71,14 +78,20 @@ export function deriveChecklist(
     test:
       state.test &&
       state.scim &&
+      facts.tokenInKeychain &&
       state.test.tokenId === state.scim.tokenId &&
       testPassed(state.test.report)
         ? `Passed: ${state.test.report!.summary.pass} checks passed, ${state.test.report!.summary.warn} warnings`
         : null,
-    golive: state.goLive?.firstUser
-      ? `First user arrived: ${state.goLive.firstUser.userName}`
-      : null,
+    golive: null,
   }
+  // Go-live stays done only while what it rests on holds: the first user arrived AND Okta's token
+  // still works and passed the test (a revoked token stops the next requests).
+  done.golive =
+    state.goLive?.firstUser && done.scim && done.test
+      ? `First user arrived: ${state.goLive.firstUser.userName}`
+      : null
+  const changed = whatChanged(state, facts, done)
 
   const ssoBlocker = (): string | null => {
     if (!done.connect) return 'Step 1: connect to the backend first.'
@@ -136,7 +149,62 @@ export function deriveChecklist(
               : 'ready',
       blockedBy,
       summary,
+      changed: changed[id],
     }
   })
   return { steps, current, complete: current === null }
+}
+
+/**
+ * Why a step that was confirmed is no longer done: the fact that changed since, in one sentence,
+ * so a reopened step never comes back without a reason. null for steps nothing undid.
+ */
+function whatChanged(
+  state: TenantOnboarding,
+  facts: ChecklistFacts,
+  done: Record<OnboardingStepId, string | null>,
+): Record<OnboardingStepId, string | null> {
+  const scim = state.scim
+  const live = facts.tokenLive ?? facts.tokenInKeychain
+  let tokenGone: string | null = null
+  if (scim && !facts.tokenInKeychain) {
+    const when = facts.tokenRevokedAt
+      ? ` on ${facts.tokenRevokedAt.slice(0, 16).replace('T', ' ')} UTC`
+      : ''
+    const by = facts.tokenReplacedBy ? ` (the newer token is “${facts.tokenReplacedBy}”)` : ''
+    tokenGone = live
+      ? `the token “${scim.tokenLabel}” is no longer in this computer’s keychain`
+      : `the token “${scim.tokenLabel}” was revoked${when}${by}`
+  }
+  const passed = state.test && testPassed(state.test.report)
+  let test: string | null = null
+  if (!done.test && passed && scim) {
+    if (state.test!.tokenId !== scim.tokenId) {
+      test = `The test passed with the token “${state.test!.tokenLabel}”, not with “${scim.tokenLabel}” that Okta now uses: run it again.`
+    } else if (tokenGone) {
+      test = `The test passed, but ${tokenGone}: Okta’s requests with it now get 401. Put a live token into Okta (step 3) and run the test again.`
+    }
+  }
+  let golive: string | null = null
+  if (!done.golive && state.goLive?.firstUser) {
+    const why = tokenGone
+      ? `${tokenGone}, so Okta’s next requests fail`
+      : !done.test
+        ? 'the pre-go-live test no longer holds for the token Okta uses'
+        : 'step 3 no longer holds'
+    golive = `The first user (${state.goLive.firstUser.userName}) arrived, but ${why}.`
+  }
+  return {
+    connect: null,
+    sso:
+      state.sso && !done.sso
+        ? 'SSO was confirmed, but the backend no longer has the IdP’s metadata: import and push it again.'
+        : null,
+    scim:
+      scim && tokenGone
+        ? `Reopened: ${tokenGone}. Generate a new token, put it into Okta, and confirm again.`
+        : null,
+    test,
+    golive,
+  }
 }

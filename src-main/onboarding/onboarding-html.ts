@@ -1,5 +1,6 @@
 import type { OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
 import type { HarnessReport } from '../../src-shared/harness.ts'
+import { oktaTokenAdvice, oktaTokenAdviceText } from '../../src-shared/okta-token-advice.ts'
 import { redactString } from '../../src-shared/redact.ts'
 import { toHtmlReport } from '../harness/reports/html.ts'
 import { escapeXml as esc } from '../harness/reports/xml.ts'
@@ -44,7 +45,7 @@ export function onboardingHtml(
       (s) =>
         `<li><span class="st st-${s.status}">${esc(s.status)}</span><div><strong>${s.n}. ${esc(s.title)}</strong>${
           s.summary ? `<br>${esc(s.summary)}` : ''
-        }${s.blockedBy ? `<br><em>${esc(s.blockedBy)}</em>` : ''}</div></li>`,
+        }${s.changed ? `<br><strong>${esc(s.changed)}</strong>` : ''}${s.blockedBy ? `<br><em>${esc(s.blockedBy)}</em>` : ''}</div></li>`,
     )
     .join('')
   const sso = kv([
@@ -59,6 +60,14 @@ export function onboardingHtml(
     ['Okta app', status.scim.oktaApp ? OKTA_APP_NAMES[status.scim.oktaApp] : '(not chosen)'],
     ['SCIM connector base URL', status.scimBaseUrl],
     ['Token (label)', status.scim.tokenLabel ?? '(none)'],
+    ...(status.scim.oktaApp
+      ? ([
+          [
+            `Token field “${oktaTokenAdvice(status.scim.oktaApp).fieldName}”`,
+            oktaTokenAdviceText(status.scim.oktaApp),
+          ],
+        ] as Array<[string, string]>)
+      : []),
     ['Unique identifier field', 'userName'],
     ['Application username format', 'Email'],
     ['Provisioning to App', 'Create Users, Update User Attributes, Deactivate Users; Push Groups'],

@@ -341,12 +341,17 @@ export class OnboardingService {
     const chosen = state.scim ? tokens.tokens.find((t) => t.id === state.scim!.tokenId) : undefined
     const test = state.test
     const testRunning = test !== null && test.report === null && this.#running.has(test.runId)
+    // A revoked step-3 token keeps a trace on the backend: the checklist says when and what replaced it.
+    const gone = state.scim ? tokens.revoked.find((t) => t.id === state.scim!.tokenId) : undefined
     const checklist = deriveChecklist(state, {
       connection: key.connection,
       tenantName: overview.tenant.name,
       ssoConfigured: overview.sso.configured,
       tokenInKeychain: chosen?.inKeychain ?? false,
       testRunning,
+      tokenLive: chosen !== undefined,
+      tokenRevokedAt: gone?.revokedAt ?? null,
+      tokenReplacedBy: gone?.replacedBy?.label ?? null,
     })
     const report = test?.report ?? null
     return {

@@ -228,6 +228,51 @@ describe('diagnosis against the reference backend with real IdP request sequence
     ])
   })
 
+  it('created, then looked up (found) and POSTed again: the 409 is paired with the lookup that found the user, not the older empty one', async () => {
+    const b = await backend()
+    // Okta's own sequence for Jane.Doe: lookup (empty), create (201).
+    expect(await oktaAssign(b.scim, 'Jane.Doe@x.test')).toBeDefined()
+    // Then a client that looks jane.doe up, finds her, and creates her anyway.
+    const found = await b.scim(oktaLookupPath('jane.doe@x.test'))
+    expect(found.status).toBe(200)
+    expect(found.body.totalResults).toBe(1)
+    const dup = await b.scim('/Users', { method: 'POST', body: oktaUser('jane.doe@x.test') })
+    expect(dup.status).toBe(409)
+
+    const story = await explain(b, 'jane.doe@x.test')
+    expect(causes(story, { open: true })).toEqual(['lookup_miss_conflict'])
+    const f = story.diagnosis.findings.find((x) => x.cause === 'lookup_miss_conflict')!
+    expect(f.title).toBe(
+      'The IdP created "jane.doe@x.test" although its lookup just found the user (409).',
+    )
+    expect(f.explanation).toMatch(/client bug/)
+    expect(f.explanation).toMatch(/second app instance/)
+    // The verdict line counts; the title is told once, by the finding.
+    expect(story.diagnosis.summary).toBe('One open problem for jane.doe@x.test, explained below.')
+    // Never the old story: the server hiding users from filters.
+    expect(f.explanation).not.toMatch(/hides an existing user/)
+    // The evidence is the second lookup (200, found) and the 409; not the first, empty lookup.
+    const firstLookup = story.events.find((e) => e.method === 'GET')!
+    const secondLookup = story.events.filter((e) => e.method === 'GET').at(-1)!
+    expect(firstLookup.outcome).toBe('lookup_empty')
+    expect(secondLookup.outcome).not.toBe('lookup_empty')
+    const conflict = story.events.find((e) => e.status === 409)!
+    expect(f.evidence.map((e) => e.seq)).toEqual([secondLookup.seq, conflict.seq])
+    expect(f.evidence.map((e) => e.seq)).not.toContain(firstLookup.seq)
+  })
+
+  it('a lookup that found nothing before THIS create still tells the server-hides-users story', async () => {
+    const b = await backend()
+    expect(await oktaAssign(b.scim, 'Jane.Doe@x.test')).toBeDefined()
+    // A second create with no lookup of its own: the first create's lookup must not be used.
+    const dup = await b.scim('/Users', { method: 'POST', body: oktaUser('Jane.Doe@x.test') })
+    expect(dup.status).toBe(409)
+    const story = await explain(b, 'Jane.Doe@x.test')
+    const f = story.diagnosis.findings.find((x) => x.cause === 'lookup_miss_conflict')!
+    // No lookup between the first create and this POST: the create came without one.
+    expect(f.title).toMatch(/^Creating this user failed with 409/)
+  })
+
   it('the create is rejected with 400 naming the attribute', async () => {
     const b = await backend()
     // A custom Okta mapping that sends title as a list.

@@ -43,8 +43,13 @@ export function diagnose(story: UserStory): Diagnosis {
 
   const open = findings.filter((f) => !f.resolved)
   if (open.length > 0) {
-    const titles = open.map((f) => f.title)
-    return { query: who, verdict: 'problem', summary: titles.join(' '), findings, nextChecks }
+    // The count only: each finding's title follows the verdict, and repeating it here printed
+    // every "Problem found" text twice (banner and card, CLI header and finding).
+    const summary =
+      open.length === 1
+        ? `One open problem for ${who}, explained below.`
+        : `${open.length} open problems for ${who}, explained below.`
+    return { query: who, verdict: 'problem', summary, findings, nextChecks }
   }
   if (current.kind === 'found' && current.user.active) {
     return {

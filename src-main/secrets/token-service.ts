@@ -45,10 +45,23 @@ export interface TokenListing {
   last4?: string
 }
 
+/** A revoked token's trace: when, and the newer token that was live when it went (its replacement). */
+export interface RevokedTokenListing {
+  id: string
+  label: string
+  createdAt: string
+  lastUsedAt: string | null
+  hashPrefix: string
+  revokedAt: string
+  replacedBy: { id: string; label: string } | null
+}
+
 export interface TokenList {
   tenantId: string
   scimBaseUrl: string
   tokens: TokenListing[]
+  /** Revoked tokens, newest revocation first (older backends send none). */
+  revoked: RevokedTokenListing[]
   /** Keychain entries whose token the backend no longer knows (revoked elsewhere). */
   orphanedKeychainEntries: string[]
 }
@@ -193,10 +206,28 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         tokens.push(listing)
       }
       const live = new Set(scim.tokens.map((t) => t.id))
+      const everyToken = [...scim.tokens, ...(scim.revokedTokens ?? [])]
+      const revoked = (scim.revokedTokens ?? []).map((r): RevokedTokenListing => {
+        // Rotation makes the new token first and revokes the old one later: the newest token
+        // created in between is what replaced it.
+        const next = everyToken
+          .filter((t) => t.id !== r.id && t.createdAt > r.createdAt && t.createdAt <= r.revokedAt)
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
+        return {
+          id: r.id,
+          label: r.label,
+          createdAt: r.createdAt,
+          lastUsedAt: r.lastUsedAt,
+          hashPrefix: r.hashPrefix,
+          revokedAt: r.revokedAt,
+          replacedBy: next ? { id: next.id, label: next.label } : null,
+        }
+      })
       return {
         tenantId,
         scimBaseUrl: scim.baseUrl,
         tokens,
+        revoked,
         orphanedKeychainEntries: accounts.filter((a) => !live.has(tokenIdFromAccount(a))),
       }
     },

@@ -15,6 +15,9 @@ function tokenView(t: TokenRecord) {
   }
 }
 
+/** How many revoked tokens GET /scim returns, newest first: a trace, not an archive. */
+const REVOKED_SHOWN = 20
+
 /** The tenant's SCIM base URL and tokens: the console registers a token's SHA-256, never the token. */
 export function scimTokenRoutes(r: Router<AdminContext, AdminResult>): void {
   r.on('GET', '/tenants/:tenantId/scim', (ctx) => {
@@ -25,6 +28,9 @@ export function scimTokenRoutes(r: Router<AdminContext, AdminResult>): void {
         tenantId: t.id,
         baseUrl: `${ctx.origin}${SCIM_PREFIX}`,
         tokens: ctx.deps.tenants.listTokens(t.id).map(tokenView),
+        revokedTokens: ctx.deps.tenants
+          .listRevokedTokens(t.id, REVOKED_SHOWN)
+          .map((r) => ({ ...tokenView(r), revokedAt: r.revokedAt! })),
       },
     }
   })

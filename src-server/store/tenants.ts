@@ -63,6 +63,9 @@ export class TenantStore {
       listTokens: db.prepare(
         'SELECT * FROM scim_tokens WHERE tenant_id = ? AND revoked_at IS NULL ORDER BY seq',
       ),
+      listRevokedTokens: db.prepare(
+        'SELECT * FROM scim_tokens WHERE tenant_id = ? AND revoked_at IS NOT NULL ORDER BY revoked_at DESC, seq DESC LIMIT ?',
+      ),
       tokenByHash: db.prepare('SELECT * FROM scim_tokens WHERE sha256 = ?'),
       tokenById: db.prepare('SELECT * FROM scim_tokens WHERE id = ? AND tenant_id = ?'),
       revokeToken: db.prepare(
@@ -119,6 +122,13 @@ export class TenantStore {
     this.stmts.insertToken!.run(record.id, tenantId, label, hash, record.createdAt)
     this.tokenCache.delete(hash)
     return record
+  }
+
+  /** Revoked tokens, newest revocation first: kept so their lifecycle stays visible. */
+  listRevokedTokens(tenantId: string, limit: number): TokenRecord[] {
+    return (this.stmts.listRevokedTokens!.all(tenantId, limit) as unknown as TokenRow[]).map(
+      toToken,
+    )
   }
 
   listTokens(tenantId: string): TokenRecord[] {

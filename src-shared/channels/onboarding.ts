@@ -32,6 +32,8 @@ const step = z.strictObject({
   blockedBy: z.string().nullable(),
   /** One line on what was done (null until done). */
   summary: z.string().nullable(),
+  /** Why a step once confirmed is no longer done (a revoked token, a test with another token). */
+  changed: z.string().nullable().optional(),
 })
 export type OnboardingStep = z.infer<typeof step>
 

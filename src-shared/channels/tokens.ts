@@ -23,6 +23,18 @@ export const tokensChannels = {
       tenantId: z.string(),
       scimBaseUrl: z.string(),
       tokens: z.array(connectionSchemas.tokenSummary),
+      /** Revoked tokens' trace, newest revocation first: when, and the token that replaced each. */
+      revoked: z.array(
+        z.strictObject({
+          id: z.string(),
+          label: z.string(),
+          createdAt: z.string(),
+          lastUsedAt: z.string().nullable(),
+          hashPrefix: z.string(),
+          revokedAt: z.string(),
+          replacedBy: z.strictObject({ id: z.string(), label: z.string() }).nullable(),
+        }),
+      ),
       /** Keychain entries whose token the backend no longer knows (revoked elsewhere). */
       orphanedKeychainEntries: z.number(),
     }),

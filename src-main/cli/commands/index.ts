@@ -75,7 +75,8 @@ export const commands: CliCommandEntry[] = [
   },
   {
     path: ['token', 'create'],
-    usage: 'token create --tenant ID (--connection NAME | --backend URL) [--label TEXT] [--json]',
+    usage:
+      'token create --tenant ID (--connection NAME | --backend URL) [--label TEXT] [--okta-app header|oauth|aiw-http-header] [--json]',
     summary: 'Generate a SCIM token, keep it in the keychain, register its hash; prints it once',
     load: async () => pick((await import('./token.ts')).tokenCommands, ['token', 'create']),
   },
@@ -88,7 +89,7 @@ export const commands: CliCommandEntry[] = [
   {
     path: ['token', 'rotate'],
     usage:
-      'token rotate --tenant ID (--connection NAME | --backend URL) --token TOKEN_ID [--label TEXT] [--json]',
+      'token rotate --tenant ID (--connection NAME | --backend URL) --token TOKEN_ID [--label TEXT] [--okta-app header|oauth|aiw-http-header] [--json]',
     summary: 'Create a new token alongside an old one (both live); prints the new secret once',
     load: async () => pick((await import('./token.ts')).tokenCommands, ['token', 'rotate']),
   },

@@ -46,7 +46,9 @@ describe('scim-console log explain', () => {
     expect(r.code).toBe(1)
     expect(r.out).toMatch(/Current state: jane@acme.com \(id .*\) INACTIVE/)
     expect(r.out).toMatch(/Timeline: 3 events/)
-    expect(r.out).toMatch(/PROBLEM: The user exists but is deactivated/)
+    expect(r.out).toMatch(/PROBLEM: One open problem for Jane@acme.com, explained below\./i)
+    // The finding's text is printed once, not again in the verdict line.
+    expect(r.out.match(/The user exists but is deactivated/g)).toHaveLength(1)
     expect(r.out).toMatch(/evidence #\d+ .* PATCH \/Users\//)
     expect(r.out).toMatch(/fix: Assign the user to the app again/)
     expect(r.out + r.err).not.toContain(b.adminKey)

@@ -18,10 +18,23 @@ async function run(
 }
 
 describe('scim-console metadata inspect', () => {
+  it('an expired only certificate is usable but the verdict says SSO fails now, naming it', async () => {
+    const r = await run([fixture('entra-app-federationmetadata-expired-2023.xml')])
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^USABLE/)
+    expect(r.out).toContain(
+      'Verdict        ERROR: SSO will fail now: the only signing certificate has expired',
+    )
+    expect(r.out).toContain('Issued by      Microsoft Entra ID')
+    expect(r.out).toContain('Microsoft Entra admin center')
+  })
+
   it('prints a summary, the certificates and the findings; exit 0 when usable', async () => {
     const r = await run([fixture('google-workspace-2-signing-certs-rollover.xml')])
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/^USABLE/)
+    expect(r.out).toContain('Issued by      Google Workspace')
+    expect(r.out).toMatch(/^Verdict {8}(OK|WARN|ERROR): /m)
     expect(r.out).toContain('Entity ID      https://accounts.google.com/o/saml2?idpid=C023zw3x8')
     expect(r.out).toMatch(
       /SSO\s+HTTP-Redirect\s+https:\/\/accounts\.google\.com\/o\/saml2\/idp\?idpid=C023zw3x8/,

@@ -71,6 +71,9 @@ function formatHuman(m: IdpMetadata): string {
     .filter(Boolean)
     .join(', ')
   out.push(`${verdict}${counts ? ` (${counts})` : ''}  ${m.source}`)
+  // "Usable" is about the document; the verdict says whether SSO works now, by the worst finding.
+  out.push(`Verdict        ${m.verdict.level.toUpperCase()}: ${m.verdict.summary}`)
+  if (m.entityId !== null) out.push(`Issued by      ${m.idp.label}`)
   if (m.entityId !== null) out.push(`Entity ID      ${m.entityId}`)
   for (const [label, list] of [
     ['SSO', m.ssoServices],

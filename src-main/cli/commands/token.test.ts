@@ -1,3 +1,4 @@
+import { oktaTokenAdviceText, oktaTokenAppKinds } from '../../../src-shared/okta-token-advice.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../../src-server/server.ts'
 import { startCliTestBackend, type CliTestBackend } from '../../../test/support/cli-test-backend.ts'
@@ -37,6 +38,18 @@ const scimStatus = async (secret: string) => {
 }
 
 describe('scim-console token', () => {
+  it('token create --okta-app header prints only the Header Auth advice; a bad kind is a usage error', async () => {
+    const scope = ['--tenant', backend.demoTenantId, '--backend', backend.adminBaseUrl]
+    const created = await run(['token', 'create', ...scope, '--okta-app', 'header'])
+    expect(created.code).toBe(0)
+    expect(created.err).toContain(oktaTokenAdviceText('header'))
+    expect(created.err).toContain('Paste: Bearer <the token above>')
+    expect(created.err).not.toContain(oktaTokenAdviceText('oauth'))
+    const bad = await run(['token', 'create', ...scope, '--okta-app', 'bearer'])
+    expect(bad.code).not.toBe(0)
+    expect(bad.err).toContain('--okta-app "bearer" is not an Okta app kind')
+  })
+
   it('creates, lists, rotates and revokes; secrets only on stdout and only on create/rotate', async () => {
     const scope = ['--tenant', backend.demoTenantId, '--backend', backend.adminBaseUrl]
     const created = await run(['token', 'create', ...scope, '--label', 'Okta prod'])
@@ -46,6 +59,8 @@ describe('scim-console token', () => {
     expect(secret.startsWith(TOKEN_PREFIX)).toBe(true)
     expect(created.err).not.toContain(secret)
     expect(created.err).toContain('only time')
+    // The same advice as the tokens screen and the wizard, for every Okta app kind.
+    for (const kind of oktaTokenAppKinds) expect(created.err).toContain(oktaTokenAdviceText(kind))
     const tokenId = /SCIM token (\S+) /.exec(created.err)?.[1] ?? ''
     expect(await scimStatus(secret)).toBe(200)
 

@@ -1,4 +1,11 @@
 import { AppError } from '../../../src-shared/errors.ts'
+import {
+  isOktaTokenAppKind,
+  oktaTokenAdvice,
+  oktaTokenAdviceText,
+  oktaTokenAppKinds,
+  type OktaTokenAppKind,
+} from '../../../src-shared/okta-token-advice.ts'
 import { createConnectionService, resolveTarget } from '../../connections/connection-service.ts'
 import { createTokenService, type CreatedToken } from '../../secrets/token-service.ts'
 import { EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
@@ -19,6 +26,7 @@ type Parsed = {
   json: boolean
   label?: string
   token?: string
+  'okta-app'?: string
 }
 
 function parse(args: string[], extra: Record<string, { type: 'string' }>, usage: string): Parsed {
@@ -47,7 +55,22 @@ async function context(parsed: Parsed, io: CliIo) {
 }
 
 /** The secret alone goes to stdout (so `$(scim-console token create ...)` captures it); the rest to stderr. */
-function printCreated(io: CliIo, created: CreatedToken, json: boolean, verb: string): void {
+/** `--okta-app`: which Okta app the advice is for; all of them when not given. */
+function oktaAppKinds(value: string | undefined, usage: string): OktaTokenAppKind[] {
+  if (value === undefined) return [...oktaTokenAppKinds]
+  if (isOktaTokenAppKind(value)) return [value]
+  throw new AppError('cli.usage', `--okta-app "${value}" is not an Okta app kind.`, {
+    hint: `Use one of ${oktaTokenAppKinds.join(', ')}. Usage: scim-console ${usage}`,
+  })
+}
+
+function printCreated(
+  io: CliIo,
+  created: CreatedToken,
+  json: boolean,
+  verb: string,
+  kinds: OktaTokenAppKind[],
+): void {
   if (json) {
     io.stdout.write(JSON.stringify(created, null, 2) + '\n')
   } else {
@@ -55,19 +78,30 @@ function printCreated(io: CliIo, created: CreatedToken, json: boolean, verb: str
   }
   io.stderr.write(
     `${verb} SCIM token ${created.id} ("${created.label}") for tenant ${created.tenantId}, hash ${created.hashPrefix}…; stored in the keychain as ${created.account}.\n` +
-      'This is the only time the secret is printed: paste it into the IdP now (Okta: API Token).\n',
+      'This is the only time the secret is printed: paste it into the IdP now. In Okta:\n' +
+      kinds
+        .map(
+          (k) =>
+            `- ${oktaTokenAdviceText(k)}\n  Paste: ${oktaTokenAdvice(k).valueToPaste('<the token above>')}\n`,
+        )
+        .join(''),
   )
 }
 
 const SCOPE = '--tenant ID (--connection NAME | --backend URL)'
 
-const createUsage = `token create ${SCOPE} [--label TEXT] [--json]`
+const createUsage = `token create ${SCOPE} [--label TEXT] [--okta-app header|oauth|aiw-http-header] [--json]`
 const tokenCreate: CliCommand = {
   path: ['token', 'create'],
   usage: createUsage,
   summary: 'Generate a SCIM token, keep it in the keychain, register its hash; prints it once',
   async run(args, io) {
-    const parsed = parse(args, { label: { type: 'string' } }, createUsage)
+    const parsed = parse(
+      args,
+      { label: { type: 'string' }, 'okta-app': { type: 'string' } },
+      createUsage,
+    )
+    const kinds = oktaAppKinds(parsed['okta-app'], createUsage)
     const tenantId = required(parsed.tenant, '--tenant', createUsage)
     const { target, tokens } = await context(parsed, io)
     const created = await tokens.createToken({
@@ -75,7 +109,7 @@ const tokenCreate: CliCommand = {
       tenantId,
       label: parsed.label ?? `scim-console ${new Date().toISOString().slice(0, 10)}`,
     })
-    printCreated(io, created, parsed.json, 'Created')
+    printCreated(io, created, parsed.json, 'Created', kinds)
     return EXIT_OK
   },
 }
@@ -126,7 +160,7 @@ const tokenList: CliCommand = {
   },
 }
 
-const rotateUsage = `token rotate ${SCOPE} --token TOKEN_ID [--label TEXT] [--json]`
+const rotateUsage = `token rotate ${SCOPE} --token TOKEN_ID [--label TEXT] [--okta-app header|oauth|aiw-http-header] [--json]`
 const tokenRotate: CliCommand = {
   path: ['token', 'rotate'],
   usage: rotateUsage,
@@ -134,9 +168,10 @@ const tokenRotate: CliCommand = {
   async run(args, io) {
     const parsed = parse(
       args,
-      { label: { type: 'string' }, token: { type: 'string' } },
+      { label: { type: 'string' }, token: { type: 'string' }, 'okta-app': { type: 'string' } },
       rotateUsage,
     )
+    const kinds = oktaAppKinds(parsed['okta-app'], rotateUsage)
     const tenantId = required(parsed.tenant, '--tenant', rotateUsage)
     const tokenId = required(parsed.token, '--token', rotateUsage)
     const { target, tokens } = await context(parsed, io)
@@ -146,7 +181,7 @@ const tokenRotate: CliCommand = {
       tokenId,
       ...(parsed.label !== undefined ? { label: parsed.label } : {}),
     })
-    printCreated(io, created, parsed.json, 'Created replacement')
+    printCreated(io, created, parsed.json, 'Created replacement', kinds)
     io.stderr.write(
       `Token ${created.replaces} stays live. Once the IdP uses the new token (its "last used" time moves), revoke the old one:\n  scim-console token revoke --tenant ${tenantId} --token ${created.replaces} ...\n`,
     )

@@ -5,9 +5,33 @@ import { filterOfPath, filterTerms } from '../user-keys.ts'
 import { evidenceOf, resolvedAfter } from './evidence.ts'
 
 /**
- * A create that got 409 after (or without) a lookup that found nothing: the IdP cannot see the
- * user it collides with. Which mismatch it is decides the wording.
+ * A create that got 409, told from the lookup that preceded THAT create (the last filtered GET
+ * after the user's previous create): a lookup that found nothing means the IdP cannot see the
+ * user it collides with (which mismatch decides the wording); a lookup that found the user means
+ * the IdP created anyway. An older lookup, made before an earlier create, explains nothing.
  */
+
+function isLookup(e: ProvisioningEvent): boolean {
+  return e.method === 'GET' && filterOfPath(e.path) !== undefined
+}
+
+/** The lookup made for this create: after the previous create of the user, before this one. */
+export function lookupBefore(
+  userEvents: ProvisioningEvent[],
+  create: ProvisioningEvent,
+): ProvisioningEvent | undefined {
+  const previousCreate = [...userEvents]
+    .reverse()
+    .find((e) => e.seq < create.seq && e.method === 'POST')
+  return [...userEvents]
+    .reverse()
+    .find(
+      (e) =>
+        e.seq < create.seq &&
+        (previousCreate === undefined || e.seq > previousCreate.seq) &&
+        isLookup(e),
+    )
+}
 
 export function conflicts(
   story: UserStory,
@@ -17,9 +41,7 @@ export function conflicts(
   const conflictsSeen = userEvents.filter((e) => e.method === 'POST' && e.status === 409)
   if (conflictsSeen.length === 0) return
   const last = conflictsSeen[conflictsSeen.length - 1]!
-  const lookup = [...userEvents]
-    .reverse()
-    .find((e) => e.seq < last.seq && e.method === 'GET' && e.outcome === 'lookup_empty')
+  const lookup = lookupBefore(userEvents, last)
   const evidence = [...(lookup ? [lookup] : []), ...conflictsSeen.slice(-3)].map(evidenceOf)
   const sent = (last.requestBody as { userName?: unknown } | null)?.userName
   const sentName = typeof sent === 'string' ? sent : (last.userName ?? story.query)
@@ -28,7 +50,13 @@ export function conflicts(
   let explanation: string
   let fix: string
   const term = lookup ? filterTerms(filterOfPath(lookup.path) ?? '')[0] : undefined
-  if (!lookup) {
+  const foundFirst =
+    lookup !== undefined && lookup.status === 200 && lookup.outcome !== 'lookup_empty'
+  if (lookup && foundFirst) {
+    title = `The IdP created "${sentName}" although its lookup just found the user (409).`
+    explanation = `The lookup ${lookup.method} ${lookup.path} answered 200 with the user${existing ? ` (id ${existing.id}, userName "${existing.userName}")` : ''}, and the IdP then sent POST /Users anyway; the server rightly refused a duplicate. The server did not hide anything: either the IdP client ignored its own lookup (a client bug), or a second app instance (another SCIM app or tenant using the same token) provisions the same user without knowing the first one created it.`
+    fix = `Check whether two apps in the IdP provision this user (Okta: two SCIM apps assigned the same person; Entra: two enterprise apps or a re-created app) and keep one; if only one app is involved, report it to the IdP's support with these two requests.`
+  } else if (!lookup) {
     title = `Creating this user failed with 409: a user with userName "${sentName}" already exists.`
     explanation = `The IdP sent POST /Users without finding the user first (or its lookup is older than the loaded log), and the tenant already has "${sentName}". The IdP will not link the two on its own.`
     fix = `Link the existing user in the IdP (Okta: re-run the import and confirm the match; Entra: make sure the matching attribute finds it), or delete the stale user in the tenant and push again.`

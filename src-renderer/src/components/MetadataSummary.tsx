@@ -12,11 +12,32 @@ function signatureText(sig: IdpMetadata['signature']): string {
   return 'Signed; could not be checked'
 }
 
+/** The banner colour of each verdict level, shared with the screens' status banners. */
+export const VERDICT_TONE: Record<IdpMetadata['verdict']['level'], string> = {
+  ok: 'tone-good',
+  warn: 'tone-warn',
+  error: 'tone-bad',
+}
+
 export function MetadataSummary({ metadata }: { metadata: IdpMetadata }) {
   return (
     <section className="card summary" data-testid="metadata-summary">
       <h2 className="card-title">Summary</h2>
+      <p
+        className={`tone-fill ${VERDICT_TONE[metadata.verdict.level]}`}
+        data-testid="metadata-verdict"
+        data-level={metadata.verdict.level}
+        data-worst={metadata.verdict.worstFinding?.code ?? ''}
+      >
+        {metadata.verdict.summary}
+      </p>
       <dl className="fields">
+        <dt>Issued by</dt>
+        <dd data-testid="metadata-idp" data-vendor={metadata.idp.vendor}>
+          {metadata.idp.vendor === 'generic'
+            ? 'Not recognised (generic SAML IdP)'
+            : metadata.idp.label}
+        </dd>
         <dt>Entity ID</dt>
         <dd className="copy-row">
           {metadata.entityId ? (

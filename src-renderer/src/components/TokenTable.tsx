@@ -3,12 +3,59 @@ import type { ChannelOutput } from '../../../src-shared/contract.ts'
 import { ApiError } from '../api-error.ts'
 import { formatDateTime } from '../lib/format-time.ts'
 import type { ActiveTarget } from '../use-connections.ts'
-import { useRevealToken, useRevokeToken } from '../use-tokens.ts'
+import { useRevealToken, useRevokeToken, useTokenList } from '../use-tokens.ts'
 import { ErrorPanel } from './ErrorPanel.tsx'
 import { SecretCopyButton } from './SecretCopyButton.tsx'
 import '../screens/tokens.css'
 
 type Token = ChannelOutput<'tokens.list'>['tokens'][number]
+type RevokedToken = ChannelOutput<'tokens.list'>['revoked'][number]
+
+/** Revoked tokens stay visible: when each went, and which token replaced it. */
+function RevokedTokens({ revoked }: { revoked: RevokedToken[] }) {
+  if (revoked.length === 0) return null
+  return (
+    <details className="revoked-tokens" data-testid="revoked-tokens">
+      <summary>
+        {revoked.length} revoked token{revoked.length === 1 ? '' : 's'}
+      </summary>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Label</th>
+            <th>Revoked</th>
+            <th>Last used</th>
+            <th>Replaced by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {revoked.map((t) => (
+            <tr
+              key={t.id}
+              data-testid="revoked-token-row"
+              data-token-id={t.id}
+              data-label={t.label}
+            >
+              <td>
+                <div className="token-label">{t.label}</div>
+                <code className="muted small">sha256 {t.hashPrefix}…</code>
+              </td>
+              <td className="nowrap" data-testid="revoked-at">
+                {formatDateTime(t.revokedAt)}
+              </td>
+              <td className="nowrap">
+                {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : <span className="muted">Never</span>}
+              </td>
+              <td data-testid="revoked-replaced-by">
+                {t.replacedBy ? t.replacedBy.label : <span className="muted">No newer token</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  )
+}
 
 export function TokenTable({
   target,
@@ -25,15 +72,19 @@ export function TokenTable({
   const reveal = useRevealToken(target)
   const [confirm, setConfirm] = useState<string | null>(null)
   const [revealed, setRevealed] = useState<{ id: string; secret: string } | null>(null)
+  const revoked = useTokenList(target).data?.revoked ?? []
   const error =
     (revoke.error instanceof ApiError ? revoke.error.data : null) ??
     (reveal.error instanceof ApiError ? reveal.error.data : null)
 
   if (tokens.length === 0) {
     return (
-      <p className="muted" data-testid="no-tokens">
-        No tokens yet.
-      </p>
+      <>
+        <p className="muted" data-testid="no-tokens">
+          {revoked.length > 0 ? 'No live tokens.' : 'No tokens yet.'}
+        </p>
+        <RevokedTokens revoked={revoked} />
+      </>
     )
   }
   return (
@@ -152,6 +203,7 @@ export function TokenTable({
           ))}
         </tbody>
       </table>
+      <RevokedTokens revoked={revoked} />
       {error ? <ErrorPanel error={error} testId="token-action-error" /> : null}
     </>
   )

@@ -6,7 +6,7 @@ import { CertificateCard } from '../components/CertificateCard.tsx'
 import { ErrorPanel } from '../components/ErrorPanel.tsx'
 import { FindingsList } from '../components/FindingsList.tsx'
 import { IdpChooser } from '../components/IdpChooser.tsx'
-import { MetadataSummary } from '../components/MetadataSummary.tsx'
+import { MetadataSummary, VERDICT_TONE } from '../components/MetadataSummary.tsx'
 import { SourcePicker } from '../components/SourcePicker.tsx'
 import { SsoPushPanel } from '../components/SsoPushPanel.tsx'
 import { countBySeverity, describeSource, formatBytes } from '../lib/format.ts'
@@ -107,15 +107,12 @@ function MetadataResult({
   return (
     <div className="result" data-testid="metadata-result">
       <div
-        className={`status-banner ${metadata.ok ? 'tone-good' : 'tone-bad'}`}
+        className={`status-banner ${VERDICT_TONE[metadata.verdict.level]}`}
         data-testid="metadata-status"
         data-ok={metadata.ok}
+        data-level={metadata.verdict.level}
       >
-        <strong>
-          {metadata.ok
-            ? 'Usable: SSO can work with this metadata'
-            : 'Not usable: SSO cannot work with this metadata'}
-        </strong>
+        <strong>{metadata.verdict.summary}</strong>
         <span className="status-sub">
           {[plural(counts.error, 'error'), plural(counts.warning, 'warning'), origin].join(' · ')}
         </span>

@@ -39,7 +39,13 @@ function fakeMain() {
       backendVersion: '0.1.0',
       tenants: [{ id: 'demo', name: 'Demo', createdAt: '2026-12-01T09:00:00.000Z', scimBaseUrl }],
     }),
-    'tokens.list': () => ({ tenantId: 'demo', scimBaseUrl, tokens, orphanedKeychainEntries: 0 }),
+    'tokens.list': () => ({
+      tenantId: 'demo',
+      scimBaseUrl,
+      tokens,
+      revoked: [],
+      orphanedKeychainEntries: 0,
+    }),
     'tokens.create': ({ label }) => {
       const made = {
         id: 'tok_2',

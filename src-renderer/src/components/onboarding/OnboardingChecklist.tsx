@@ -49,6 +49,11 @@ export function OnboardingChecklist({
             <span className="ob-step-body">
               <span className="ob-step-title">{s.title}</span>
               {s.summary ? <span className="ob-step-note">{s.summary}</span> : null}
+              {s.changed ? (
+                <span className="ob-step-note" data-testid={`ob-changed-${s.id}`}>
+                  {s.changed}
+                </span>
+              ) : null}
               {s.blockedBy ? (
                 <span className="ob-step-note ob-step-why" data-testid={`ob-blocked-${s.id}`}>
                   {s.blockedBy}

@@ -1,28 +1,17 @@
 import { useState } from 'react'
 import type { OktaApp, OnboardingStatus } from '../../../../src-shared/channels/onboarding.ts'
+import { oktaTokenAdvice } from '../../../../src-shared/okta-token-advice.ts'
 import { ApiError } from '../../api-error.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useCreateToken, useTokenList } from '../../use-tokens.ts'
 import { CopyButton } from '../CopyButton.tsx'
 import { ErrorPanel } from '../ErrorPanel.tsx'
-import { SecretCopyButton } from '../SecretCopyButton.tsx'
+import { TokenPasteAdvice } from '../NewTokenPanel.tsx'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
 import './onboarding.css'
 
-/** The two catalog apps the vendors' Okta guides use, and what each token field takes. */
-const APPS: Record<OktaApp, { name: string; field: string; paste: string }> = {
-  header: {
-    name: 'SCIM 2.0 Test App (Header Auth)',
-    // Okta sends this field verbatim as the Authorization header, so the scheme must be in it.
-    field: 'API Token',
-    paste: 'the word Bearer, a space, then the token',
-  },
-  oauth: {
-    name: 'SCIM 2.0 Test App (OAuth Bearer Token)',
-    field: 'OAuth Bearer Token',
-    paste: 'the token alone (Okta adds “Bearer”)',
-  },
-}
+/** The two catalog apps the vendors' Okta guides use; the advice comes from src-shared. */
+const APP_KINDS: OktaApp[] = ['header', 'oauth']
 
 export function ScimStep({
   status,
@@ -47,13 +36,12 @@ export function ScimStep({
   const error = [tokens.error, create.error]
     .map((e) => (e instanceof ApiError ? e.data : null))
     .find((e) => e !== null)
-  const pasted = fresh ? (app === 'header' ? `Bearer ${fresh.secret}` : fresh.secret) : ''
 
   return (
     <StepFrame step={step}>
       <h3 className="ob-sub">Which Okta app</h3>
       <div className="ob-apps" role="radiogroup" aria-label="Okta app">
-        {(Object.keys(APPS) as OktaApp[]).map((id) => (
+        {APP_KINDS.map((id) => (
           <label key={id} className={`ob-app ${app === id ? 'ob-app-on' : ''}`}>
             <input
               type="radio"
@@ -64,18 +52,20 @@ export function ScimStep({
               onChange={() => setApp(id)}
             />
             <span>
-              <strong>{APPS[id].name}</strong>
+              <strong>{oktaTokenAdvice(id).appName}</strong>
               <span className="muted small">
                 {' '}
-                Token field “{APPS[id].field}”: paste {APPS[id].paste}.
+                Token field “{oktaTokenAdvice(id).fieldName}”: paste {oktaTokenAdvice(id).pasteWhat}
+                .
               </span>
             </span>
           </label>
         ))}
       </div>
       <p className="muted small">
-        In Okta: <strong>Applications → Browse App Catalog</strong>, search for “{APPS[app].name}”,{' '}
-        <strong>Add Integration</strong>, and hide it from users (they sign in with the SAML app).
+        In Okta: <strong>Applications → Browse App Catalog</strong>, search for “
+        {oktaTokenAdvice(app).appName}”, <strong>Add Integration</strong>, and hide it from users
+        (they sign in with the SAML app).
       </p>
 
       <h3 className="ob-sub">Base URL and token</h3>
@@ -96,15 +86,10 @@ export function ScimStep({
       {fresh ? (
         <div className="ob-token" data-testid="ob-new-token" data-token-id={fresh.id}>
           <p>
-            Token “{fresh.label}”: shown this once. Paste {APPS[app].paste} into “{APPS[app].field}
-            ”. The console keeps it in the keychain; the backend has only its SHA-256.
+            Token “{fresh.label}”: shown this once. The console keeps it in the keychain; the
+            backend has only its SHA-256.
           </p>
-          <div className="secret-row">
-            <code className="secret-value" data-testid="ob-token-paste">
-              {pasted}
-            </code>
-            <SecretCopyButton text={pasted} label="token for Okta" testId="ob-copy-token" />
-          </div>
+          <TokenPasteAdvice kind={app} secret={fresh.secret} testIdPrefix="ob-token" />
         </div>
       ) : (
         <form

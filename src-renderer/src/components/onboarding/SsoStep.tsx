@@ -4,8 +4,10 @@ import type { AppErrorData } from '../../../../src-shared/errors.ts'
 import { ApiError } from '../../api-error.ts'
 import { countBySeverity } from '../../lib/format.ts'
 import { useInspectMetadata } from '../../use-inspect-metadata.ts'
+import { otherIdpWarning } from '../../../../src-shared/metadata.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
 import { FindingsList } from '../FindingsList.tsx'
+import { VERDICT_TONE } from '../MetadataSummary.tsx'
 import { SourcePicker } from '../SourcePicker.tsx'
 import { SpValues } from '../SpValues.tsx'
 import { SsoPushPanel } from '../SsoPushPanel.tsx'
@@ -36,6 +38,7 @@ export function SsoStep({
   const error = localError ?? (inspection.error instanceof ApiError ? inspection.error.data : null)
   const metadata = localError || inspection.isPending ? undefined : inspection.data
   const counts = metadata ? countBySeverity(metadata.findings) : null
+  const otherIdp = metadata ? otherIdpWarning(metadata, 'okta', 'Okta') : null
 
   return (
     <StepFrame step={step}>
@@ -84,14 +87,15 @@ export function SsoStep({
       {metadata && counts ? (
         <>
           <div
-            className={`status-banner ${metadata.ok ? 'tone-good' : 'tone-bad'}`}
+            className={`status-banner ${VERDICT_TONE[otherIdp && metadata.verdict.level === 'ok' ? 'warn' : metadata.verdict.level]}`}
             data-testid="ob-metadata-status"
             data-ok={metadata.ok}
+            data-level={metadata.verdict.level}
           >
             <strong>
-              {metadata.ok
+              {metadata.verdict.level === 'ok'
                 ? `Usable: ${metadata.entityId ?? 'this IdP'}`
-                : 'Not usable: SSO cannot work with this metadata'}
+                : metadata.verdict.summary}
             </strong>
             <span className="status-sub">
               {counts.error} error{counts.error === 1 ? '' : 's'} · {counts.warning} warning
@@ -99,6 +103,11 @@ export function SsoStep({
               certificate{metadata.signingCertificates.length === 1 ? '' : 's'}
             </span>
           </div>
+          {otherIdp ? (
+            <p className="tone-fill tone-warn" data-testid="ob-other-idp" role="status">
+              {otherIdp}
+            </p>
+          ) : null}
           <FindingsList findings={metadata.findings} />
         </>
       ) : null}

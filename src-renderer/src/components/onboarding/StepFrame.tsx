@@ -28,6 +28,15 @@ export function StepFrame({
           <strong>{step.summary}</strong>
         </div>
       ) : null}
+      {step.changed ? (
+        <div
+          className="tone-fill tone-warn"
+          role="note"
+          data-testid={`ob-panel-changed-${step.id}`}
+        >
+          {step.changed}
+        </div>
+      ) : null}
       {step.blockedBy ? (
         <div className="ob-blocked tone-fill tone-bad" role="note">
           {step.blockedBy}

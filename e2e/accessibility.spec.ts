@@ -21,6 +21,9 @@ async function open(page: Page, pageUrl: string, screen: string): Promise<void> 
 }
 
 test.describe('accessibility (axe, WCAG 2.1 AA, light and dark)', () => {
+  // Each axe pass over a full screen takes seconds on a busy machine, two schemes per state.
+  test.describe.configure({ timeout: 120_000 })
+
   test('onboarding, first visit', async ({ page, webHost }) => {
     await page.goto(webHost.pageUrl)
     await expect(page.getByTestId('onboarding-screen')).toBeVisible()
@@ -67,7 +70,6 @@ test.describe('accessibility (axe, WCAG 2.1 AA, light and dark)', () => {
   })
 
   test('conformance: before and after a run', async ({ page, webHost }) => {
-    test.setTimeout(90_000)
     // A token of the tenant in the (memory) keychain, so the form offers it.
     await hostCall(webHost, 'tokens.create', {
       ...(await defaultTarget(webHost)),

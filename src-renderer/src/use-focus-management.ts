@@ -59,3 +59,17 @@ export function useFocusRescue(main: RefObject<HTMLElement | null>): void {
     }
   }, [main])
 }
+
+/**
+ * A ref for the result of an async action (a verdict, a "done" banner): when it appears and the
+ * control that started the action has gone or was disabled, focus goes to the result rather than
+ * to <body>. Runs in the commit, before the rescue above looks.
+ */
+export function focusIfLost(el: HTMLElement | null): void {
+  const active = document.activeElement
+  const lost =
+    active === null ||
+    active === document.body ||
+    (active instanceof HTMLButtonElement && active.disabled)
+  if (el && lost) el.focus()
+}

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, type ReactNode } from 'react'
 import type { OnboardingStep } from '../../../../src-shared/channels/onboarding.ts'
+import { focusIfLost } from '../../use-focus-management.ts'
 import './onboarding.css'
 
 /** The open step: its title and status, what blocks it, then its content. */
@@ -17,7 +18,7 @@ export function StepFrame({
   // A step that opens because the control that finished the last one went away takes the focus
   // (it would otherwise fall to <body>); a step opened from the checklist leaves it there.
   useLayoutEffect(() => {
-    if (document.activeElement === document.body) heading.current?.focus()
+    focusIfLost(heading.current)
   }, [step.id])
   return (
     <section

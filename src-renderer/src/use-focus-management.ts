@@ -71,5 +71,12 @@ export function focusIfLost(el: HTMLElement | null): void {
     active === null ||
     active === document.body ||
     (active instanceof HTMLButtonElement && active.disabled)
-  if (el && lost) el.focus()
+  if (!el || !lost) return
+  if (el.tabIndex < 0 && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1')
+  el.focus()
+}
+
+/** focusIfLost for a block whose heading should take the focus (the block is not ours to edit). */
+export function focusHeadingIfLost(block: HTMLElement | null): void {
+  focusIfLost(block?.querySelector<HTMLElement>('h2, h3') ?? block)
 }

@@ -1,11 +1,4 @@
-import {
-  useEffect,
-  useLayoutEffect,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type RefObject,
-} from 'react'
+import { useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 
 /**
  * Roving focus over the rows of a virtualized grid (WAI-ARIA grid pattern, one row per stop):
@@ -36,8 +29,11 @@ export function useRowGridFocus({
     if (top < el.scrollTop) el.scrollTop = top
     else if (top + rowHeight > el.scrollTop + el.clientHeight)
       el.scrollTop = top + rowHeight - el.clientHeight
-    pendingFocus.current = index
     setActive(index)
+    const row = el.querySelector<HTMLElement>(`[data-index="${index}"]`)
+    if (row) row.focus({ preventScroll: true })
+    // Not rendered yet: the scroll above moves the window, and the effect below focuses it.
+    else pendingFocus.current = index
   }
 
   // After every render: the row asked for may only now exist (the window moved to it).
@@ -86,7 +82,8 @@ export function useRowGridFocus({
  */
 export function useReturnFocus(open: boolean, restore: () => void): void {
   const wasOpen = useRef(open)
-  useEffect(() => {
+  // In the commit, before the app-wide rescue (use-focus-management) would send focus elsewhere.
+  useLayoutEffect(() => {
     const lostFocus = document.activeElement === null || document.activeElement === document.body
     if (wasOpen.current && !open && lostFocus) restore()
     wasOpen.current = open

@@ -1,3 +1,4 @@
+import { useRef } from 'react'
 import { BackendStateBanner } from './components/BackendStateBanner.tsx'
 import { ErrorBoundary } from './components/ErrorBoundary.tsx'
 import { MemoryStoreBanner } from './components/MemoryStoreBanner.tsx'
@@ -11,6 +12,7 @@ import { PlaceholderScreen } from './screens/PlaceholderScreen.tsx'
 import { TokensScreen } from './screens/TokensScreen.tsx'
 import { useAppInfo } from './use-app-info.ts'
 import { useActiveTarget } from './use-connections.ts'
+import { useFocusRescue, useScreenFocus } from './use-focus-management.ts'
 import { useMenuNavigation } from './use-menu-navigation.ts'
 import { useOnboardingLanding } from './use-onboarding.ts'
 import { useUiStore, type Screen } from './use-ui-store.ts'
@@ -53,8 +55,23 @@ export function App() {
   useOnboardingLanding(useActiveTarget().target)
   useMenuNavigation()
   const current = nav.find((n) => n.id === screen) ?? nav[0]!
+  const main = useRef<HTMLElement>(null)
+  useScreenFocus(current.id, current.label, main)
+  useFocusRescue(main)
   return (
     <div className="shell">
+      {/* A button-like link: the URL's fragment carries the web host's token, so no #main. */}
+      <a
+        href="#main"
+        className="skip-link"
+        data-testid="skip-link"
+        onClick={(e) => {
+          e.preventDefault()
+          main.current?.focus()
+        }}
+      >
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
@@ -81,7 +98,7 @@ export function App() {
           {info.data ? `v${info.data.version} · ${info.data.runtime}` : '\u00a0'}
         </div>
       </nav>
-      <main className="content">
+      <main className="content" id="main" ref={main} tabIndex={-1}>
         <MemoryStoreBanner />
         <BackendStateBanner />
         {/* Keyed by screen: a crash on one screen is forgotten when the person moves on. */}

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { Finding } from '../../../src-shared/metadata.ts'
 import { ApiError } from '../api-error.ts'
 import { useActiveTarget, useTenantOverview } from '../use-connections.ts'
+import { focusIfLost } from '../use-focus-management.ts'
 import { useSsoDiff, useSsoPush, type PushSource } from '../use-sso-push.ts'
 import { ErrorPanel } from './ErrorPanel.tsx'
 import { FindingsList } from './FindingsList.tsx'
@@ -101,7 +102,13 @@ export function SsoPushPanel({
       ) : null}
 
       {push.isSuccess ? (
-        <div className="status-banner tone-good" data-testid="sso-push-done" role="status">
+        <div
+          className="status-banner tone-good"
+          data-testid="sso-push-done"
+          role="status"
+          ref={focusIfLost}
+          tabIndex={-1}
+        >
           <strong>Pushed: the tenant now trusts this IdP</strong>
           <span className="status-sub">
             {push.data.entityId} · {push.data.certificates} signing certificate

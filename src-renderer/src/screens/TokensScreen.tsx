@@ -6,6 +6,7 @@ import { NewTokenPanel } from '../components/NewTokenPanel.tsx'
 import { TokenTable } from '../components/TokenTable.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useCreateToken, useRotateToken, useTokenList } from '../use-tokens.ts'
+import { focusHeadingIfLost } from '../use-focus-management.ts'
 import './tokens.css'
 
 export function TokensScreen() {
@@ -50,15 +51,18 @@ export function TokensScreen() {
       ) : null}
 
       {fresh ? (
-        <NewTokenPanel
-          token={fresh}
-          rotatedFrom={shown === 'rotate' ? rotate.data?.replaces : undefined}
-          onDone={() => {
-            setShown(null)
-            create.reset()
-            rotate.reset()
-          }}
-        />
+        // A wrapper, so the new token's heading takes the focus the Generate button lost.
+        <div ref={focusHeadingIfLost} key={fresh.id}>
+          <NewTokenPanel
+            token={fresh}
+            rotatedFrom={shown === 'rotate' ? rotate.data?.replaces : undefined}
+            onDone={() => {
+              setShown(null)
+              create.reset()
+              rotate.reset()
+            }}
+          />
+        </div>
       ) : null}
 
       <form

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { ChannelInput } from '../../../../src-shared/contract.ts'
 import type { HarnessProfile } from '../../../../src-shared/harness.ts'
+import { rovingKeyDown } from '../../lib/roving.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import './conformance.css'
 import './conformance-results.css'
@@ -142,13 +143,22 @@ export function RunForm({
         <span className="field-label" id="conf-token-label">
           Bearer token
         </span>
-        <div className="tabs conf-tabs" role="radiogroup" aria-labelledby="conf-token-label">
+        <div
+          className="tabs conf-tabs"
+          role="radiogroup"
+          aria-labelledby="conf-token-label"
+          onKeyDown={(e) =>
+            rovingKeyDown(e, 'radio', (o) => setChoice(o.dataset.choice as TokenChoice))
+          }
+        >
           {(['keychain', 'pasted'] as const).map((c) => (
             <button
               key={c}
               type="button"
               role="radio"
               aria-checked={tokenChoice === c}
+              tabIndex={tokenChoice === c ? 0 : -1}
+              data-choice={c}
               className={`tab ${tokenChoice === c ? 'tab-active' : ''}`}
               data-testid={`conf-token-${c}`}
               disabled={busy}
@@ -207,13 +217,22 @@ export function RunForm({
         <span className="field-label" id="conf-profile-label">
           Profile
         </span>
-        <div className="conf-profiles" role="radiogroup" aria-labelledby="conf-profile-label">
+        <div
+          className="conf-profiles"
+          role="radiogroup"
+          aria-labelledby="conf-profile-label"
+          onKeyDown={(e) =>
+            rovingKeyDown(e, 'radio', (o) => setProfile(o.dataset.choice as HarnessProfile))
+          }
+        >
           {profiles.map((p) => (
             <button
               key={p.id}
               type="button"
               role="radio"
               aria-checked={profile === p.id}
+              tabIndex={profile === p.id ? 0 : -1}
+              data-choice={p.id}
               className={`conf-profile ${profile === p.id ? 'conf-profile-active' : ''}`}
               data-testid={`conf-profile-${p.id}`}
               disabled={busy}

@@ -1,4 +1,5 @@
 import type { HarnessReport } from '../../../../src-shared/harness.ts'
+import { focusIfLost } from '../../use-focus-management.ts'
 import './conformance.css'
 import './conformance-results.css'
 
@@ -27,6 +28,8 @@ export function RunOutcomeBanner({ report }: { report: HarnessReport }) {
     // The report carries the error as plain data (its code is any string), hence not ErrorPanel.
     return (
       <div
+        ref={focusIfLost}
+        tabIndex={-1}
         className="error-panel conf-could-not-run"
         role="alert"
         data-testid="conf-could-not-run"
@@ -55,6 +58,8 @@ export function RunOutcomeBanner({ report }: { report: HarnessReport }) {
     const ran = report.checks.filter((c) => c.status !== 'skip').length
     return (
       <div
+        ref={focusIfLost}
+        tabIndex={-1}
         className="status-banner tone-neutral"
         data-testid="conf-outcome"
         data-outcome="cancelled"
@@ -67,6 +72,8 @@ export function RunOutcomeBanner({ report }: { report: HarnessReport }) {
   const failed = report.outcome === 'failed'
   return (
     <div
+      ref={focusIfLost}
+      tabIndex={-1}
       className={`status-banner ${failed ? 'tone-bad' : 'tone-good'}`}
       data-testid="conf-outcome"
       data-outcome={report.outcome}

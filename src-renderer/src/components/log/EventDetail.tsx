@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react'
 import { ApiError } from '../../api-error.ts'
 import { formatDuration, prettyBody, readablePath, statusTone } from '../../lib/log-format.ts'
 import { formatDateTime } from '../../lib/format-time.ts'
@@ -26,10 +27,26 @@ export function EventDetail({
     [detail.error, curl.error].map((e) => (e instanceof ApiError ? e.data : null)).find(Boolean) ??
     null
   const e = detail.data?.event
+  const heading = useRef<HTMLHeadingElement>(null)
+  // Opening an event moves focus into it, so a keyboard or screen-reader user lands on what opened.
+  useEffect(() => heading.current?.focus(), [])
   return (
-    <aside className="card log-detail" data-testid="event-detail" data-seq={seq}>
+    <aside
+      className="card log-detail"
+      data-testid="event-detail"
+      data-seq={seq}
+      aria-labelledby={`event-detail-${seq}`}
+      onKeyDown={(k) => {
+        if (k.key === 'Escape') {
+          k.preventDefault()
+          onClose()
+        }
+      }}
+    >
       <div className="log-detail-head">
-        <h2 className="section-title">Event {seq}</h2>
+        <h2 className="section-title" id={`event-detail-${seq}`} tabIndex={-1} ref={heading}>
+          Event {seq}
+        </h2>
         <button type="button" className="button small-button" onClick={onClose}>
           Close
         </button>
@@ -135,7 +152,8 @@ function Body({ title, body, testId }: { title: string; body: unknown; testId: s
     <>
       <h3 className="log-sub">{title}</h3>
       {text ? (
-        <pre className="log-body" data-testid={testId}>
+        // Focusable, so a long body can be scrolled from the keyboard.
+        <pre className="log-body" data-testid={testId} tabIndex={0} aria-label={title}>
           {text}
         </pre>
       ) : (

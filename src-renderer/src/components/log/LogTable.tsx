@@ -4,6 +4,7 @@ import { formatDuration, formatEventTime, statusTone, readablePath } from '../..
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useFixedRowWindow } from '../../use-fixed-row-window.ts'
 import { useLogRows } from '../../use-log-rows.ts'
+import { useReturnFocus, useRowGridFocus } from '../../use-row-grid-focus.ts'
 import { methodTone, outcomeTone, toneClass } from '../../lib/tone.ts'
 import './log.css'
 import './log-detail.css'
@@ -59,94 +60,136 @@ export function LogTable({
     }
   }
 
+  const grid = useRowGridFocus({
+    scrollRef,
+    rowHeight: ROW_HEIGHT,
+    total,
+    onOpen: (index) => {
+      const row = rowAt(index)
+      if (row) onSelect(row.seq)
+    },
+  })
+  useReturnFocus(selectedSeq !== null, () => grid.focusRow(grid.active))
+  const indexes = win.indexes(total)
+  // The grid's one Tab stop: the active row, or the first rendered one when it scrolled away.
+  const tabStop = indexes.includes(grid.active) ? grid.active : indexes[0]
+
   const newSinceLeft = following ? 0 : Math.max(0, total - totalWhenLeft)
 
   return (
     <div className="log-table" data-testid="log-table" data-total={total}>
-      <div className="log-row log-head" role="row">
-        <span role="columnheader">Time (UTC)</span>
-        <span role="columnheader">Method</span>
-        <span role="columnheader">Path</span>
-        <span role="columnheader">Status</span>
-        <span role="columnheader">User</span>
-        <span role="columnheader">Outcome</span>
-        <span role="columnheader" className="num">
-          Duration
-        </span>
-      </div>
       <div
-        ref={scrollRef}
-        className="log-scroll"
-        onScroll={() => {
-          win.onScroll()
-          onScroll()
-        }}
         role="grid"
-        aria-rowcount={total}
-        data-testid="log-scroll"
+        aria-label="Provisioning events"
+        aria-rowcount={total + 1}
+        aria-colcount={7}
+        onKeyDown={grid.onKeyDown}
       >
-        {total === 0 && !count.isPending ? (
-          <p className="empty-note log-empty" data-testid="log-empty">
-            {Object.keys(filter).length
-              ? 'No event matches these filters.'
-              : 'No provisioning request has reached this tenant yet.'}
-          </p>
-        ) : null}
-        <div style={{ height: total * ROW_HEIGHT, position: 'relative' }}>
-          {win.indexes(total).map((index) => {
-            const row = rowAt(index)
-            const style = {
-              position: 'absolute' as const,
-              top: 0,
-              left: 0,
-              right: 0,
-              height: ROW_HEIGHT,
-              transform: `translateY(${index * ROW_HEIGHT}px)`,
-            }
-            if (!row) {
+        <div className="log-row log-head" role="row" aria-rowindex={1}>
+          <span role="columnheader">Time (UTC)</span>
+          <span role="columnheader">Method</span>
+          <span role="columnheader">Path</span>
+          <span role="columnheader">Status</span>
+          <span role="columnheader">User</span>
+          <span role="columnheader">Outcome</span>
+          <span role="columnheader" className="num">
+            Duration
+          </span>
+        </div>
+        <div
+          ref={scrollRef}
+          className="log-scroll"
+          onScroll={() => {
+            win.onScroll()
+            onScroll()
+          }}
+          role="rowgroup"
+          data-testid="log-scroll"
+        >
+          <div style={{ height: total * ROW_HEIGHT, position: 'relative' }}>
+            {indexes.map((index) => {
+              const row = rowAt(index)
+              const style = {
+                position: 'absolute' as const,
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW_HEIGHT,
+                transform: `translateY(${index * ROW_HEIGHT}px)`,
+              }
+              const common = {
+                role: 'row',
+                'aria-rowindex': index + 2,
+                'data-index': index,
+                tabIndex: index === tabStop ? 0 : -1,
+                style,
+              }
+              if (!row) {
+                return (
+                  <div key={index} className="log-row log-loading" {...common}>
+                    <span role="gridcell" className="muted">
+                      …
+                    </span>
+                  </div>
+                )
+              }
+              const tone = statusTone(row.status)
               return (
-                <div key={index} className="log-row log-loading" style={style} role="row">
-                  <span className="muted">…</span>
+                <div
+                  key={index}
+                  {...common}
+                  aria-selected={row.seq === selectedSeq}
+                  className={`log-row log-data ${row.seq === selectedSeq ? 'log-selected' : ''}`}
+                  data-testid="log-row"
+                  data-seq={row.seq}
+                  data-user={row.userName ?? ''}
+                  data-status={row.status}
+                  onClick={() => {
+                    grid.setActive(index)
+                    onSelect(row.seq)
+                  }}
+                  title={row.errorDetail ?? undefined}
+                >
+                  <span role="gridcell" className="mono" title={row.time}>
+                    {formatEventTime(row.time)}
+                  </span>
+                  <span
+                    role="gridcell"
+                    className={`method ${toneClass(methodTone(row.method), 'text')}`}
+                  >
+                    {row.method}
+                  </span>
+                  <span role="gridcell" className="mono log-path" title={row.path}>
+                    {readablePath(row.path)}
+                  </span>
+                  <span role="gridcell" className={`status-code ${toneClass(tone, 'text')}`}>
+                    {row.status}
+                  </span>
+                  <span role="gridcell" className="log-user">
+                    {row.userName ?? <span className="muted">—</span>}
+                  </span>
+                  <span
+                    role="gridcell"
+                    className={`outcome outcome-${row.outcome} ${toneClass(outcomeTone(row.outcome), 'text')}`}
+                  >
+                    {row.outcome.replace('_', ' ')}
+                  </span>
+                  <span role="gridcell" className="num mono">
+                    {formatDuration(row.durationMs)}
+                  </span>
                 </div>
               )
-            }
-            const tone = statusTone(row.status)
-            return (
-              <div
-                key={index}
-                role="row"
-                aria-selected={row.seq === selectedSeq}
-                className={`log-row log-data ${row.seq === selectedSeq ? 'log-selected' : ''}`}
-                style={style}
-                data-testid="log-row"
-                data-seq={row.seq}
-                data-user={row.userName ?? ''}
-                data-status={row.status}
-                onClick={() => onSelect(row.seq)}
-                title={row.errorDetail ?? undefined}
-              >
-                <span className="mono" title={row.time}>
-                  {formatEventTime(row.time)}
-                </span>
-                <span className={`method ${toneClass(methodTone(row.method), 'text')}`}>
-                  {row.method}
-                </span>
-                <span className="mono log-path" title={row.path}>
-                  {readablePath(row.path)}
-                </span>
-                <span className={`status-code ${toneClass(tone, 'text')}`}>{row.status}</span>
-                <span className="log-user">{row.userName ?? <span className="muted">—</span>}</span>
-                <span
-                  className={`outcome outcome-${row.outcome} ${toneClass(outcomeTone(row.outcome), 'text')}`}
-                >
-                  {row.outcome.replace('_', ' ')}
-                </span>
-                <span className="num mono">{formatDuration(row.durationMs)}</span>
-              </div>
-            )
-          })}
+            })}
+          </div>
         </div>
       </div>
+      {total === 0 && !count.isPending ? (
+        <p className="empty-note log-empty" data-testid="log-empty">
+          {Object.keys(filter).length
+            ? 'No event matches these filters.'
+            : 'No provisioning request has reached this tenant yet.'}
+        </p>
+      ) : null}
       {newSinceLeft > 0 ? (
         <button
           type="button"

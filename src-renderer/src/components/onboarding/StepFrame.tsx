@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react'
+import { useLayoutEffect, useRef, type ReactNode } from 'react'
 import type { OnboardingStep } from '../../../../src-shared/channels/onboarding.ts'
+import { focusIfLost } from '../../use-focus-management.ts'
 import './onboarding.css'
 
 /** The open step: its title and status, what blocks it, then its content. */
@@ -13,6 +14,12 @@ export function StepFrame({
   /** The step shows its own result (test, go-live), so the generic "done" banner would repeat it. */
   ownResult?: boolean
 }) {
+  const heading = useRef<HTMLHeadingElement>(null)
+  // A step that opens because the control that finished the last one went away takes the focus
+  // (it would otherwise fall to <body>); a step opened from the checklist leaves it there.
+  useLayoutEffect(() => {
+    focusIfLost(heading.current)
+  }, [step.id])
   return (
     <section
       className="card ob-panel"
@@ -21,7 +28,9 @@ export function StepFrame({
     >
       <header className="ob-panel-header">
         <span className="ob-panel-n">Step {step.n} of 5</span>
-        <h2 className="ob-panel-title">{step.title}</h2>
+        <h2 className="ob-panel-title" tabIndex={-1} ref={heading}>
+          {step.title}
+        </h2>
       </header>
       {step.status === 'done' && step.summary && !ownResult ? (
         <div className="status-banner tone-good ob-done" role="status">

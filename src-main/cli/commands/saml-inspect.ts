@@ -14,6 +14,7 @@ import { inspectMetadata } from '../../metadata/inspect-metadata.ts'
 import { resolveCliTarget } from '../../sso-log/cli-target.ts'
 import { EXIT_FAIL, EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
 import { parseOptions, usageError } from '../parse-options.ts'
+import { inspectionView } from '../../sso/inspection-view.ts'
 
 const USAGE =
   'saml inspect <file|-> [--tenant ID (--backend URL | --connection NAME) | --metadata FILE] [--json]'
@@ -158,24 +159,15 @@ async function expectations(o: Values, io: CliIo): Promise<SamlExpectations> {
   return { idpEntityId: null, certificates: null, sp: null, now }
 }
 
+/** The contract's view of an inspection (the app shows the same), plus what only the CLI prints. */
 function toJson(r: SamlInspection): unknown {
   if (r.kind !== 'response') return r
   const v = r.validation
   return {
-    kind: 'response',
-    valid: v.valid,
-    verified: v.verified,
-    reason: v.reason,
-    failures: v.failures,
-    skipped: v.skipped,
-    encoding: v.encoding,
-    relayState: v.relayState,
-    signature: v.signature,
+    ...inspectionView(r),
     user: v.user,
     inResponseTo: v.inResponseTo,
     idpInitiated: v.idpInitiated,
-    response: v.response,
-    assertion: v.assertion,
   }
 }
 

@@ -109,4 +109,17 @@ test.describe('accessibility (axe, WCAG 2.1 AA, light and dark)', () => {
     await expect(page.getByTestId('user-story')).toBeVisible()
     await check(page, 'log: user story open')
   })
+
+  test('sign-in log: no attempts yet, and the SAML inspector with a result', async ({
+    page,
+    webHost,
+  }) => {
+    await open(page, webHost.pageUrl, 'sso-log')
+    await expect(page.getByTestId('sso-events-empty')).toBeVisible()
+    await check(page, 'sign-in log: no attempts')
+    await page.getByTestId('saml-inspector-text').fill('PHNhbWxwOlJlc3BvbnNlLz4=')
+    await page.getByTestId('saml-inspector-run').click()
+    await expect(page.getByTestId('saml-inspector-verdict')).toBeVisible()
+    await check(page, 'sign-in log: inspector result')
+  })
 })

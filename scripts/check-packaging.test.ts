@@ -16,6 +16,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import viteConfig from '../electron.vite.config.ts'
 import { EMBEDDED_BACKEND_BUNDLE } from '../src-server/launcher/embedded-protocol.ts'
 import { METADATA_WORKER_BUNDLE } from '../src-main/metadata/parse-in-worker.ts'
+import { SAML_WORKER_BUNDLE } from '../src-main/sso/inspect-in-worker.ts'
 import config, {
   RENDERER_ONLY_DEPENDENCIES,
   TEST_BUILD_ENV,
@@ -131,8 +132,13 @@ describe('electron-builder config', () => {
     const input = (viteConfig as { main?: { build?: { rollupOptions?: { input?: unknown } } } })
       .main?.build?.rollupOptions?.input as Record<string, string>
     expect(Object.keys(input).sort()).toEqual(
-      [EMBEDDED_BACKEND_BUNDLE, METADATA_WORKER_BUNDLE, 'index'].sort(),
+      [EMBEDDED_BACKEND_BUNDLE, METADATA_WORKER_BUNDLE, SAML_WORKER_BUNDLE, 'index'].sort(),
     )
+    // The SAML inspector's worker (src-main/sso/inspect-in-worker.ts) likewise.
+    expect(relative(root, input[SAML_WORKER_BUNDLE]!)).toBe(
+      join('src-main', 'sso', 'saml-worker.ts'),
+    )
+    expect(shipped(`out/main/${SAML_WORKER_BUNDLE}.js`)).toBe(true)
     // The metadata parse worker (src-main/metadata/parse-in-worker.ts) is a bundle too.
     expect(relative(root, input[METADATA_WORKER_BUNDLE]!)).toBe(
       join('src-main', 'metadata', 'metadata-worker.ts'),

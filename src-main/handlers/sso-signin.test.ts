@@ -73,6 +73,16 @@ afterAll(async () => {
 })
 
 describe('sso sign-in handlers over the real reference backend and a loopback IdP', () => {
+  it('opens nothing but the tenant’s own SP login URL in the system browser', async () => {
+    const before = opened.length
+    for (const url of ['https://evil.example/phish', 'file:///etc/passwd', 'javascript:alert(1)']) {
+      const result = await call(t.dispatch, 'sso.openLogin', { ...target, url })
+      expect(result.ok).toBe(false)
+      expect(!result.ok && result.error.code).toMatch(/^ipc\.bad_input$/)
+    }
+    expect(opened.length).toBe(before)
+  })
+
   it('refuses a sign-in test before the tenant trusts an IdP, with the fix', async () => {
     const r = await call(t.dispatch, 'sso.testSignIn', target)
     expect(r.ok).toBe(false)

@@ -29,6 +29,9 @@ function carriesPrefix(resource: unknown, type: ResourceRef['type'], prefix: str
  * members), only resources that carry the run prefix, every id encoded into the path.
  * Runs detached from the run's signal, so it also runs after cancellation.
  */
+/** 429 retries per cleanup request (each waits the server's Retry-After, capped). */
+export const CLEANUP_MAX_RETRIES = 10
+
 export async function cleanUp(
   entries: LedgerEntry[],
   http: HttpCapture,
@@ -39,8 +42,16 @@ export async function cleanUp(
   const leftovers: Cleanup['leftovers'] = []
   const verified: Record<ResourceRef['type'], number> = { Users: 0, Groups: 0 }
   const distrust: Record<ResourceRef['type'], boolean> = { Users: false, Groups: false }
+  // Cleanup must get through a rate limit that the run's burst of deletes trips: it honours
+  // Retry-After for longer than a check would before giving up on a resource.
   const send = (req: Parameters<HttpCapture['request']>[0]) =>
-    http.request({ ...req, checkId: 'cleanup', detached: true, bulk: true })
+    http.request({
+      ...req,
+      checkId: 'cleanup',
+      detached: true,
+      bulk: true,
+      maxRetries: CLEANUP_MAX_RETRIES,
+    })
   const refOf = (e: LedgerEntry): ResourceRef => ({
     type: e.type,
     name: e.name,

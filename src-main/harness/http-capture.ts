@@ -23,6 +23,8 @@ export interface ScimRequest {
   checkId?: string
   /** Skip 429 retries, for probes that want to see the first answer. */
   noRetry?: boolean
+  /** More 429 retries than the run's default, for requests that must get through (cleanup). */
+  maxRetries?: number
   /** Ignore the run's cancel signal: cleanup must still go out after Ctrl-C. */
   detached?: boolean
   /**
@@ -159,7 +161,7 @@ export class HttpCapture {
   }
 
   async request(req: ScimRequest, signal?: AbortSignal): Promise<ScimResponse> {
-    const maxRetries = req.noRetry ? 0 : (this.#opts.maxRetries ?? 3)
+    const maxRetries = req.noRetry ? 0 : (req.maxRetries ?? this.#opts.maxRetries ?? 3)
     let attempt = 1
     for (;;) {
       const res = await this.#once(req, attempt, signal)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
+import { test as base, type Page } from '@playwright/test'
 import {
   oktaAssign,
   oktaDeactivate,
@@ -8,12 +8,23 @@ import {
   scimCall,
   type ScimCaller,
 } from '../test/support/log-test-support.ts'
-import {
-  artifactsDir,
-  expect,
-  isolatedTest as test,
-  type RunningWebHost,
-} from './web-host-fixture.ts'
+import { artifactsDir, expect, startWebHost, type RunningWebHost } from './web-host-fixture.ts'
+
+/**
+ * A web host of this spec's own (a worker fixture declared in this file, so no other spec's
+ * events, such as a conformance run still cleaning up, reach the tenant whose events it counts).
+ */
+const test = base.extend<object, { webHost: RunningWebHost }>({
+  webHost: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
+    async ({}, use) => {
+      const host = await startWebHost()
+      await use(host)
+      await host.stop()
+    },
+    { scope: 'worker' },
+  ],
+})
 
 /**
  * The provisioning log through the web host: the embedded reference backend, a SCIM token made

@@ -114,12 +114,8 @@ export const discoveryChecks: CheckDef[] = [
     severity: sev('skip', 'skip', 'warn'),
     writes: true,
     async run(ctx) {
-      const res = await ctx.send({
-        method: 'POST',
-        path: '/ServiceProviderConfig',
-        body: {},
-        noRetry: true,
-      })
+      // A 429 is no answer to the question: wait as the server asks, like any other request.
+      const res = await ctx.send({ method: 'POST', path: '/ServiceProviderConfig', body: {} })
       expectStatus(res, [405, 501], {
         what: 'POST /ServiceProviderConfig',
         fix: 'Answer 405 Method Not Allowed for anything but GET on discovery endpoints.',

@@ -78,6 +78,9 @@ test('walks the whole onboarding from an empty data folder to “first user arri
   await test.step('2. SSO: import Okta’s metadata, push it, SP values into Okta', async () => {
     await expect(page.getByTestId('ob-sso-confirm')).toBeDisabled()
     await expect(page.getByTestId('sp-acs-url')).toHaveText(/^http/)
+    await expect(page.getByTestId('sp-acs-unreachable')).toContainText(
+      'ACS URL points at this computer',
+    )
     await page.getByTestId('source-tab-paste').click()
     await page
       .getByTestId('paste-input')
@@ -98,6 +101,11 @@ test('walks the whole onboarding from an empty data folder to “first user arri
     await expect(page.getByTestId('ob-step-sso')).toHaveAttribute('data-status', 'done')
     await expect(page.getByTestId('ob-step-sso')).toContainText('skipped: no Okta test user yet')
     await expect(page.getByTestId('ob-panel-scim')).toBeVisible()
+    // The embedded backend listens on 127.0.0.1: the wizard says Okta's cloud cannot reach it.
+    await expect(page.getByTestId('ob-base-url-unreachable')).toContainText(
+      'SCIM base URL points at this computer',
+    )
+    await expect(page.getByTestId('ob-base-url-unreachable')).toContainText('--public-url')
   })
 
   let token = ''

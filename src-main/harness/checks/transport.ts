@@ -6,7 +6,7 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i
 export const transportChecks: CheckDef[] = [
   {
     id: 'transport.base_url',
-    title: 'Base URL uses HTTPS (and no "_" for Okta)',
+    title: 'Base URL uses HTTPS, or loopback for a local test (and no "_" for Okta)',
     area: 'transport',
     spec: 'RFC 7644 §7; Okta "prepare your SCIM API" (HTTPS, no underscore); Entra TLS 1.2',
     protects: 'The IdP accepts the base URL at all.',
@@ -17,7 +17,10 @@ export const transportChecks: CheckDef[] = [
       if (LOOPBACK.test(url.hostname)) {
         return {
           status: 'pass',
-          message: 'Loopback address: fine for testing; the production URL must use HTTPS.',
+          message:
+            url.protocol === 'https:'
+              ? 'A loopback address: fine for this local test, but Okta’s and Entra’s clouds cannot reach it; give them the public https URL.'
+              : 'Plain http on a loopback address: fine for this local test, but not HTTPS, and Okta’s and Entra’s clouds cannot reach it; give them the public https URL (for the reference backend: backend serve --public-url).',
         }
       }
       check(

@@ -1,3 +1,4 @@
+import { CloudReachabilityNote } from './CloudReachabilityNote.tsx'
 import { CopyButton } from './CopyButton.tsx'
 import '../screens/connection.css'
 
@@ -53,6 +54,7 @@ export function SpValues({ sp }: { sp: Sp }) {
           </div>
         ))}
       </dl>
+      <CloudReachabilityNote url={sp.acsUrl} what="ACS URL" testId="sp-acs-unreachable" />
     </section>
   )
 }

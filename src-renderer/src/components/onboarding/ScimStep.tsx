@@ -9,6 +9,7 @@ import { ErrorPanel } from '../ErrorPanel.tsx'
 import { TokenPasteAdvice } from '../NewTokenPanel.tsx'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
 import './onboarding.css'
+import { CloudReachabilityNote } from '../CloudReachabilityNote.tsx'
 
 /** The two catalog apps the vendors' Okta guides use; the advice comes from src-shared. */
 const APP_KINDS: OktaApp[] = ['header', 'oauth']
@@ -82,6 +83,11 @@ export function ScimStep({
           </dd>
         </div>
       </dl>
+      <CloudReachabilityNote
+        url={status.scimBaseUrl}
+        what="SCIM base URL"
+        testId="ob-base-url-unreachable"
+      />
 
       {fresh ? (
         <div className="ob-token" data-testid="ob-new-token" data-token-id={fresh.id}>

@@ -1,6 +1,8 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import type { RunningWebHost } from './web-host-fixture.ts'
+import { hostCall, type RunningWebHost } from './web-host-fixture.ts'
+
+export { hostCall }
 
 /** The standard the console targets (README "Accessibility"): WCAG 2.1 A and AA. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -33,23 +35,6 @@ export async function axeReport(page: Page, state: string): Promise<string> {
   }
   await page.emulateMedia({ colorScheme: 'light' })
   return parts.join('\n')
-}
-
-/** Calls the web host's contract API as the page does (same per-run token, same envelope). */
-export async function hostCall<T>(
-  host: RunningWebHost,
-  channel: string,
-  input: unknown,
-): Promise<T> {
-  const token = new URL(host.pageUrl).hash.replace(/^#token=/, '')
-  const res = await fetch(`${host.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(input),
-  })
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: unknown }
-  if (!body.ok) throw new Error(`${channel} failed: ${JSON.stringify(body.error)}`)
-  return body.value as T
 }
 
 /** The web host's default connection and tenant, as the page starts with. */

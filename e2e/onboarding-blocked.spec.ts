@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import {
   startBackendBehindFaultProxy,
   type BackendBehindFaultProxy,
 } from '../test/support/backend-behind-fault-proxy.ts'
 import {
-  artifactsDir,
   expect,
   fixturesDir,
   startWebHost,
   test,
-  type RunningWebHost,
+  hostCall,
+  screenshotPage,
 } from './web-host-fixture.ts'
 
 /**
@@ -23,28 +22,6 @@ import {
 
 const ADMIN_KEY = 'e2e-proxied-admin-key-0123456789'
 const CONNECTION = 'behind-proxy'
-
-/** Calls the web host's contract API as the page does (same per-run token, same envelope). */
-async function hostCall<T>(host: RunningWebHost, channel: string, input: unknown): Promise<T> {
-  const token = new URL(host.pageUrl).hash.replace(/^#token=/, '')
-  const res = await fetch(`${host.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(input),
-  })
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: unknown }
-  if (!body.ok) throw new Error(`${channel} failed: ${JSON.stringify(body.error)}`)
-  return body.value as T
-}
-
-/** The window made as tall as the page, then a plain screenshot (see onboarding.spec.ts). */
-async function shot(page: Page, file: string): Promise<void> {
-  const size = page.viewportSize()!
-  const height = await page.evaluate<number>('document.documentElement.scrollHeight')
-  await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) })
-  await page.screenshot({ path: join(artifactsDir, file) })
-  await page.setViewportSize(size)
-}
 
 let host: Awaited<ReturnType<typeof startWebHost>>
 let backend: BackendBehindFaultProxy
@@ -119,7 +96,7 @@ test('a failing pre-go-live test shows its fix and blocks go-live until a re-run
       /the pre-go-live test failed \d+ checks?: fix them and run it again/,
     )
     expect(backend.proxy.requests.some((r) => /filter=userName/.test(r.path))).toBe(true)
-    await shot(page, 'onboarding-blocked.png')
+    await screenshotPage(page, 'onboarding-blocked.png')
 
     await page.getByTestId('ob-step-golive').click()
     await expect(page.getByTestId('ob-panel-golive')).toHaveAttribute('data-status', 'blocked')

@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
-import { artifactsDir, expect, fixturesDir, startWebHost, test } from './web-host-fixture.ts'
+import {
+  artifactsDir,
+  expect,
+  fixturesDir,
+  startWebHost,
+  test,
+  screenshotPage,
+} from './web-host-fixture.ts'
 
 /**
  * The issue's "done when": from an empty data folder, the whole onboarding against the embedded
@@ -9,18 +15,6 @@ import { artifactsDir, expect, fixturesDir, startWebHost, test } from './web-hos
  * and after go-live begins sends Okta's real request sequence (SCIM-REFERENCE.md section 3) from
  * Node. One screenshot per step goes to e2e/artifacts/onboarding-<n>-<step>.png.
  */
-
-/**
- * The window made as tall as the page, then a plain screenshot: a full-page capture would paint
- * the one-viewport-tall sticky sidebar halfway down.
- */
-async function shot(page: Page, name: string): Promise<void> {
-  const size = page.viewportSize()!
-  const height = await page.evaluate<number>('document.documentElement.scrollHeight')
-  await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) })
-  await page.screenshot({ path: join(artifactsDir, `onboarding-${name}.png`) })
-  await page.setViewportSize(size)
-}
 
 /** Okta's headers on a real provisioning request ([OK-HDRS] in SCIM-REFERENCE.md 3.1). */
 const oktaHeaders = (token: string) => ({
@@ -69,7 +63,7 @@ test('walks the whole onboarding from an empty data folder to “first user arri
     await expect(page.getByTestId('ob-step-connect')).toHaveAttribute('data-status', 'current')
     await expect(page.getByTestId('ob-step-golive')).toHaveAttribute('data-status', 'blocked')
     await expect(page.getByTestId('ob-tenant-name')).toContainText('Demo tenant')
-    await shot(page, '1-connect')
+    await screenshotPage(page, 'onboarding-1-connect.png')
     await page.getByTestId('ob-connect-confirm').click()
     await expect(page.getByTestId('ob-step-connect')).toHaveAttribute('data-status', 'done')
     await expect(page.getByTestId('ob-panel-sso')).toBeVisible()
@@ -91,7 +85,7 @@ test('walks the whole onboarding from an empty data folder to “first user arri
     await page.getByTestId('sso-push').click()
     await expect(page.getByTestId('sso-push-done')).toBeVisible()
     await expect(page.getByTestId('ob-sso-confirm')).toBeEnabled()
-    await shot(page, '2-sso')
+    await screenshotPage(page, 'onboarding-2-sso.png')
     await page.getByTestId('ob-sso-confirm').click()
     // Okta's trial metadata points at an IdP this spec cannot sign in to (e2e/sso-signin.spec.ts
     // runs the real test sign-in): skip it, with the reason the checklist then shows.
@@ -119,7 +113,7 @@ test('walks the whole onboarding from an empty data folder to “first user arri
     token = (await paste.textContent())!.replace(/^Bearer /, '')
     baseUrl = (await page.getByTestId('ob-scim-base-url').textContent())!
     expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/)
-    await shot(page, '3-scim')
+    await screenshotPage(page, 'onboarding-3-scim.png')
     await page.getByTestId('ob-scim-confirm').click()
     await expect(page.getByTestId('ob-step-scim')).toHaveAttribute('data-status', 'done')
     await expect(page.getByTestId('ob-step-scim')).toContainText('SCIM 2.0 Test App (Header Auth)')
@@ -133,7 +127,7 @@ test('walks the whole onboarding from an empty data folder to “first user arri
     })
     await expect(page.getByTestId('ob-step-test')).toHaveAttribute('data-status', 'done')
     await expect(page.getByTestId('ob-step-golive')).toHaveAttribute('data-status', 'current')
-    await shot(page, '4-test')
+    await screenshotPage(page, 'onboarding-4-test.png')
   })
 
   await test.step('5. go live: Okta’s first requests, first user arrived', async () => {
@@ -141,7 +135,7 @@ test('walks the whole onboarding from an empty data folder to “first user arri
     await expect(page.getByTestId('ob-sso-reminder')).toContainText('cannot log in')
     await page.getByTestId('ob-golive-begin').click()
     await expect(page.getByTestId('ob-golive-waiting')).toBeVisible()
-    await shot(page, '5-golive-waiting')
+    await screenshotPage(page, 'onboarding-5-golive-waiting.png')
 
     // Okta saves the integration ("Test API Credentials"), then a user is assigned.
     const list = await okta(baseUrl, token, '/Users?startIndex=1&count=2')
@@ -176,7 +170,7 @@ test('walks the whole onboarding from an empty data folder to “first user arri
     await expect(page.getByTestId('ob-arrival')).toHaveCount(3)
     await expect(page.getByTestId('ob-arrivals')).toContainText('Okta created jane@acme.com')
     await expect(page.getByTestId('ob-overall')).toHaveAttribute('data-complete', 'true')
-    await shot(page, '6-first-user')
+    await screenshotPage(page, 'onboarding-6-first-user.png')
 
     // The same requests, as the provisioning log tells this user's story.
     await page.getByTestId('ob-open-story').click()

@@ -8,7 +8,13 @@ import {
   scimCall,
   type ScimCaller,
 } from '../test/support/log-test-support.ts'
-import { artifactsDir, expect, startWebHost, type RunningWebHost } from './web-host-fixture.ts'
+import {
+  artifactsDir,
+  expect,
+  startWebHost,
+  type RunningWebHost,
+  hostCall,
+} from './web-host-fixture.ts'
 
 /**
  * A web host of this spec's own (a worker fixture declared in this file, so no other spec's
@@ -30,19 +36,6 @@ const test = base.extend<object, { webHost: RunningWebHost }>({
  * The provisioning log through the web host: the embedded reference backend, a SCIM token made
  * by the console, and Okta's real request sequences sent from here while the page watches.
  */
-
-/** Calls the web host's contract API as the page does (same per-run token, same envelope). */
-async function hostCall<T>(host: RunningWebHost, channel: string, input: unknown): Promise<T> {
-  const token = new URL(host.pageUrl).hash.replace(/^#token=/, '')
-  const res = await fetch(`${host.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(input),
-  })
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: unknown }
-  if (!body.ok) throw new Error(`${channel} failed: ${JSON.stringify(body.error)}`)
-  return body.value as T
-}
 
 let scim: ScimCaller
 

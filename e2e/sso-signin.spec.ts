@@ -1,5 +1,3 @@
-import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import {
   buildResponse,
   createTestIdp,
@@ -11,7 +9,7 @@ import {
   type TestIdp,
   type TestIdpServer,
 } from '../test/support/saml-idp.ts'
-import { artifactsDir, expect, startWebHost, type RunningWebHost } from './web-host-fixture.ts'
+import { expect, startWebHost, hostCall, screenshotPage } from './web-host-fixture.ts'
 import { test } from './web-host-fixture.ts'
 
 /**
@@ -21,26 +19,6 @@ import { test } from './web-host-fixture.ts'
  * browser tab the console opened posts to the embedded backend's ACS. Then a refused sign-in
  * (wrong audience) explained on the Sign-in log screen, and the same response in the inspector.
  */
-
-async function hostCall<T>(host: RunningWebHost, channel: string, input: unknown): Promise<T> {
-  const token = new URL(host.pageUrl).hash.replace(/^#token=/, '')
-  const res = await fetch(`${host.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(input),
-  })
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: unknown }
-  if (!body.ok) throw new Error(`${channel} failed: ${JSON.stringify(body.error)}`)
-  return body.value as T
-}
-
-async function shot(page: Page, file: string): Promise<void> {
-  const size = page.viewportSize()!
-  const height = await page.evaluate<number>('document.documentElement.scrollHeight')
-  await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) })
-  await page.screenshot({ path: join(artifactsDir, file) })
-  await page.setViewportSize(size)
-}
 
 let host: Awaited<ReturnType<typeof startWebHost>>
 let idp: TestIdp
@@ -132,7 +110,7 @@ test('the onboarding’s test sign-in shows who signed in and that SCIM provisio
   await expect(result).toContainText('Lovelace')
   await expect(page.getByTestId('ob-step-sso')).toHaveAttribute('data-status', 'done')
   await expect(page.getByTestId('ob-step-sso')).toContainText('ada@example.com')
-  await shot(page, 'sso-signin-1-onboarding.png')
+  await screenshotPage(page, 'sso-signin-1-onboarding.png')
   await page.getByTestId('sso-signin-continue').click()
   await expect(page.getByTestId('ob-panel-scim')).toBeVisible()
 })
@@ -187,5 +165,5 @@ test('a refused sign-in (wrong audience) is explained on the Sign-in log screen 
   await expect(verdict).toHaveAttribute('data-verdict', 'invalid')
   await expect(verdict).toContainText('saml.audience_mismatch')
   await expect(page.getByTestId('saml-inspector-signature')).toContainText('verified with')
-  await shot(page, 'sso-signin-2-log.png')
+  await screenshotPage(page, 'sso-signin-2-log.png')
 })

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { test as base } from '@playwright/test'
+import { test as base, type Page } from '@playwright/test'
 import { IDP_METADATA_DIR } from '../test/fixtures/index.ts'
 export { IDP_METADATA_DIR as fixturesDir }
 
@@ -117,6 +117,35 @@ function readPageUrl(child: ChildProcess, stderr: string[]): Promise<string> {
       ),
     )
   })
+}
+
+/** Calls the web host's contract API as the page does (same per-run token, same envelope). */
+export async function hostCall<T>(
+  host: RunningWebHost,
+  channel: string,
+  input: unknown,
+): Promise<T> {
+  const token = new URL(host.pageUrl).hash.replace(/^#token=/, '')
+  const res = await fetch(`${host.origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  })
+  const body = (await res.json()) as { ok: boolean; value?: T; error?: unknown }
+  if (!body.ok) throw new Error(`${channel} failed: ${JSON.stringify(body.error)}`)
+  return body.value as T
+}
+
+/**
+ * The window made as tall as the page, then a plain screenshot into e2e/artifacts: a full-page
+ * capture would paint the one-viewport-tall sticky sidebar halfway down.
+ */
+export async function screenshotPage(page: Page, file: string): Promise<void> {
+  const size = page.viewportSize()!
+  const height = await page.evaluate<number>('document.documentElement.scrollHeight')
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, height) })
+  await page.screenshot({ path: join(artifactsDir, file) })
+  await page.setViewportSize(size)
 }
 
 export { expect } from '@playwright/test'

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -10,6 +9,7 @@ import { AppError } from '../../src-shared/errors.ts'
 import { startServer, type RunningServer } from '../../src-server/server.ts'
 import { sha256Hex } from '../secrets/generate-token.ts'
 import { createAdminClient, normalizeAdminBaseUrl, type AdminClient } from './admin-client.ts'
+import { hasOpenssl, makeTestCertificate } from '../../test/support/tls-test-cert.ts'
 
 const ADMIN_KEY = 'admin-key-for-admin-client-tests-0123456789'
 const DEMO_TOKEN = 'scimc_demo-token-for-admin-client-tests-0123'
@@ -293,40 +293,13 @@ describe('admin client failure modes', () => {
     }
   })
 
-  const hasOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0
   if (!hasOpenssl) console.log('TLS failure test skipped: no openssl to make a certificate')
 
   it.skipIf(!hasOpenssl)('reports an untrusted certificate as network.tls', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scim-console-tls-'))
-    const r = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    )
-    expect(r.status).toBe(0)
-    const server = createHttpsServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (_req, res) => {
-        res.writeHead(200, { 'Content-Type': 'application/json' })
-        res.end('{"tenants":[]}')
-      },
-    )
+    const server = createHttpsServer(makeTestCertificate(['localhost']), (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end('{"tenants":[]}')
+    })
     const host = await listen(server as unknown as Server)
     try {
       const client = createAdminClient({ baseUrl: `https://${host}/admin/v1`, adminKey: ADMIN_KEY })
@@ -335,7 +308,6 @@ describe('admin client failure modes', () => {
       expect(err.hint).toMatch(/certificate/)
     } finally {
       await stop(server as unknown as Server)
-      rmSync(dir, { recursive: true, force: true })
     }
   })
 })

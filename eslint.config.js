@@ -27,6 +27,26 @@ const electronBan = {
   message: 'Only src-main/electron/ and the preload import Electron; services stay plain Node.',
 }
 
+/**
+ * A production layer's fence: never Electron, React, test support or test-only devDependencies,
+ * plus what the layer itself may not import. Its tests are exempt.
+ */
+function productionFence(files, patterns, ignores = []) {
+  return {
+    files,
+    ignores: [...ignores, ...testFiles],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, ...devOnlyBans],
+          patterns: [reactBan, testSupportBan, ...patterns],
+        },
+      ],
+    },
+  }
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -69,104 +89,56 @@ export default tseslint.config(
   },
   // The fence (STYLE.md, ARCHITECTURE.md): each layer names what it may not import. Tests are
   // exempt (they wire layers together on purpose); production code never imports test support.
-  {
-    files: ['src-shared/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronBan, ...devOnlyBans],
-          patterns: [
-            reactBan,
-            testSupportBan,
-            {
-              group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto'],
-              message: 'src-shared is pure: no Node APIs.',
-            },
-            {
-              group: [
-                '**/src-main/**',
-                '**/src-renderer/**',
-                '**/src-server/**',
-                '**/src-preload/**',
-                '**/src-domain/**',
-              ],
-              message: 'src-shared depends on nothing else in the project.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src-domain/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronBan, ...devOnlyBans],
-          patterns: [
-            reactBan,
-            testSupportBan,
-            {
-              group: [
-                '**/src-main/**',
-                '**/src-server/**',
-                '**/src-renderer/**',
-                '**/src-preload/**',
-              ],
-              message:
-                'src-domain is the library both the console and the server use: it imports only src-shared.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src-server/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronBan, ...devOnlyBans],
-          patterns: [
-            reactBan,
-            testSupportBan,
-            {
-              group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'],
-              message:
-                'The reference backend is a program of its own: it imports src-shared and src-domain, never the console.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src-main/**/*.ts'],
-    ignores: ['src-main/electron/**', ...testFiles],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronBan, ...devOnlyBans],
-          patterns: [
-            reactBan,
-            testSupportBan,
-            {
-              group: ['**/src-renderer/**', '**/src-preload/**'],
-              message: 'Main-side code never imports the renderer or the preload.',
-            },
-            serverBanOutsideLauncher,
-          ],
-        },
-      ],
-    },
-  },
+  productionFence(
+    ['src-shared/**/*.ts'],
+    [
+      {
+        group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto'],
+        message: 'src-shared is pure: no Node APIs.',
+      },
+      {
+        group: [
+          '**/src-main/**',
+          '**/src-renderer/**',
+          '**/src-server/**',
+          '**/src-preload/**',
+          '**/src-domain/**',
+        ],
+        message: 'src-shared depends on nothing else in the project.',
+      },
+    ],
+  ),
+  productionFence(
+    ['src-domain/**/*.ts'],
+    [
+      {
+        group: ['**/src-main/**', '**/src-server/**', '**/src-renderer/**', '**/src-preload/**'],
+        message:
+          'src-domain is the library both the console and the server use: it imports only src-shared.',
+      },
+    ],
+  ),
+  productionFence(
+    ['src-server/**/*.ts'],
+    [
+      {
+        group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'],
+        message:
+          'The reference backend is a program of its own: it imports src-shared and src-domain, never the console.',
+      },
+    ],
+  ),
+  productionFence(
+    ['src-main/**/*.ts'],
+    [
+      {
+        group: ['**/src-renderer/**', '**/src-preload/**'],
+        message: 'Main-side code never imports the renderer or the preload.',
+      },
+      serverBanOutsideLauncher,
+    ],
+    ['src-main/electron/**'],
+  ),
   {
     files: ['bench/**/*.ts', 'bin/**/*.mjs'],
     rules: {

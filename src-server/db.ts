@@ -178,6 +178,11 @@ const migrations: string[] = [
   CREATE INDEX sso_events_tenant_user ON sso_events(tenant_id, user_name_lower, seq);
   CREATE INDEX sso_events_tenant_assertion ON sso_events(tenant_id, assertion_id);
   `,
+  // 5: the request's User-Agent, kept (not served with the event) so the directory can say which
+  // client created a user or group.
+  `
+  ALTER TABLE events ADD COLUMN user_agent TEXT;
+  `,
 ]
 
 export const schemaVersion = migrations.length

@@ -378,6 +378,7 @@ export function createScimHandler(deps: ScimDeps) {
         responseBody: result.body === undefined ? null : capBody(redact(result.body)),
         membersAdded: ev.membersAdded,
         membersRemoved: ev.membersRemoved,
+        userAgent: req.headers['user-agent']?.slice(0, 200) ?? null,
       }
     }
 

@@ -180,6 +180,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/tenants/{tenantId}/groups/{groupId}/members': {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        tenantId: components['parameters']['TenantId']
+        groupId: string
+      }
+      cookie?: never
+    }
+    /** A group's members, in the order they were added, each user with its state */
+    get: operations['listGroupMembers']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/tenants/{tenantId}/departments': {
     parameters: {
       query?: never
@@ -385,12 +405,36 @@ export interface components {
       createdAt: string
       /** Format: date-time */
       lastModified: string
+      source: components['schemas']['DirectorySource']
+      lastChange: components['schemas']['LastChange']
     }
     UserPage: {
       items: components['schemas']['UserSummary'][]
       nextCursor: string | null
+      /** @description Users matching `q` (all users without it) */
       total: number
     }
+    /**
+     * @description Which client created the resource, told from the event that created it (its User-Agent
+     *     today; the harness's resources by their `scimc-` prefix). `unknown` when that event is
+     *     older than the log keeps or carried no User-Agent.
+     */
+    DirectorySource: {
+      /** @enum {string} */
+      client: 'okta' | 'entra' | 'console' | 'other' | 'unknown'
+      userAgent: string | null
+      /** @description The creating event's sequence number */
+      seq: number | null
+      /** Format: date-time */
+      time: string | null
+    }
+    /** @description The newest event that changed the resource (for a user, also a group's membership of it); null when none is kept */
+    LastChange: {
+      seq: number
+      /** Format: date-time */
+      time: string
+      outcome: string
+    } | null
     GroupSummary: {
       id: string
       displayName: string
@@ -400,9 +444,28 @@ export interface components {
       createdAt: string
       /** Format: date-time */
       lastModified: string
+      source: components['schemas']['DirectorySource']
+      lastChange: components['schemas']['LastChange']
     }
     GroupPage: {
       items: components['schemas']['GroupSummary'][]
+      nextCursor: string | null
+      /** @description Groups matching `q` (all groups without it) */
+      total: number
+    }
+    GroupMember: {
+      id: string
+      /** @enum {string} */
+      type: 'User' | 'Group'
+      /** @description The user's userName or the nested group's displayName */
+      display: string | null
+      /** @description A user member's state; null for a group */
+      active: boolean | null
+    }
+    GroupMemberPage: {
+      groupId: string
+      displayName: string
+      items: components['schemas']['GroupMember'][]
       nextCursor: string | null
       total: number
     }
@@ -887,6 +950,8 @@ export interface operations {
         /** @description `nextCursor` of the previous page */
         cursor?: components['parameters']['Cursor']
         limit?: components['parameters']['Limit']
+        /** @description Case-insensitive substring of displayName or externalId */
+        q?: string
       }
       header?: never
       path: {
@@ -903,6 +968,36 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['GroupPage']
+        }
+      }
+      400: components['responses']['BadRequest']
+      401: components['responses']['Unauthorized']
+      404: components['responses']['NotFound']
+    }
+  }
+  listGroupMembers: {
+    parameters: {
+      query?: {
+        /** @description `nextCursor` of the previous page */
+        cursor?: components['parameters']['Cursor']
+        limit?: components['parameters']['Limit']
+      }
+      header?: never
+      path: {
+        tenantId: components['parameters']['TenantId']
+        groupId: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description A page of members */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['GroupMemberPage']
         }
       }
       400: components['responses']['BadRequest']

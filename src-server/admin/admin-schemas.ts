@@ -23,7 +23,8 @@ const instant = z
 
 export const queryParams = {
   listUsers: z.object({ cursor, limit, q: z.string().optional() }),
-  listGroups: z.object({ cursor, limit }),
+  listGroups: z.object({ cursor, limit, q: z.string().optional() }),
+  listGroupMembers: z.object({ cursor, limit }),
   listEvents: z.object({
     cursor,
     limit,

@@ -15,6 +15,8 @@ export interface EventInput extends Omit<ProvisioningEvent, 'seq' | 'time'> {
   /** Already redacted and capped by the caller (see `capBody`). */
   requestBody: unknown
   responseBody: unknown
+  /** The request's User-Agent, stored for the directory's "source" but not served with the event. */
+  userAgent?: string | null
 }
 
 export interface EventRow {

@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { eventOf, membersJson, toEvent } from './event-rows.ts'
+import { ResourceHistories } from './resource-history.ts'
 import type { EventInput, EventRow, ProvisioningEvent } from './event-rows.ts'
 
 export { BODY_CAP_BYTES, capBody } from './event-rows.ts'
@@ -50,13 +51,15 @@ export class EventStore {
   private readonly maxSeq: StatementSync
   private readonly maxSeqUnattributed: StatementSync
   readonly retention: number
+  /** Creating and latest events per resource, for the directory's source and last change. */
+  readonly histories: ResourceHistories
 
   constructor(db: DatabaseSync, retention: number) {
     this.db = db
     this.retention = retention
     this.insert = db.prepare(
-      `INSERT INTO events (seq, tenant_id, time_ms, method, path, status, duration_ms, resource_type, resource_id, user_name, user_name_lower, outcome, error_json, token_prefix, request_body, response_body, members_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (seq, tenant_id, time_ms, method, path, status, duration_ms, resource_type, resource_id, user_name, user_name_lower, outcome, error_json, token_prefix, request_body, response_body, members_json, user_agent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.insertMember = db.prepare(
       'INSERT INTO event_members (seq, tenant_id, member_id) VALUES (?, ?, ?)',
@@ -66,6 +69,7 @@ export class EventStore {
     )
     this.maxSeq = db.prepare('SELECT MAX(seq) AS s FROM events WHERE tenant_id = ?')
     this.maxSeqUnattributed = db.prepare('SELECT MAX(seq) AS s FROM events WHERE tenant_id IS NULL')
+    this.histories = new ResourceHistories(db)
   }
 
   /** The seq of the newest event of the tenant recorded so far (0 when none). */
@@ -110,6 +114,7 @@ export class EventStore {
         ? null
         : JSON.stringify(input.responseBody),
       members,
+      input.userAgent ?? null,
     )
     if (members !== null && input.tenantId !== null) {
       for (const id of new Set([...(input.membersAdded ?? []), ...(input.membersRemoved ?? [])])) {

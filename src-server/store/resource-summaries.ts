@@ -4,6 +4,39 @@ import type { ResourceRow, Stored } from './resource-rows.ts'
 import type { GroupStore } from './group-store.ts'
 import type { UserStore } from './user-store.ts'
 
+export interface GroupMemberSummary {
+  seq: number
+  id: string
+  type: 'User' | 'Group'
+  display: string | null
+  /** A user member's state; null for a nested group. */
+  active: boolean | null
+}
+
+function likeOf(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/** Case-insensitive substring of userName, displayName or externalId. */
+function userMatch(q: string | undefined): { sql: string; args: string[] } {
+  if (q === undefined) return { sql: '', args: [] }
+  const like = likeOf(q)
+  return {
+    sql: "AND (user_name_lower LIKE ? ESCAPE '\\' OR display_name_lower LIKE ? ESCAPE '\\' OR lower(external_id) LIKE ? ESCAPE '\\')",
+    args: [like, like, like],
+  }
+}
+
+/** Case-insensitive substring of displayName or externalId. */
+function groupMatch(q: string | undefined): { sql: string; args: string[] } {
+  if (q === undefined) return { sql: '', args: [] }
+  const like = likeOf(q)
+  return {
+    sql: "AND (display_name_lower LIKE ? ESCAPE '\\' OR lower(external_id) LIKE ? ESCAPE '\\')",
+    args: [like, like],
+  }
+}
+
 /** The admin API's read views over users and groups (lists after a seq, departments). */
 export class ResourceSummaries {
   private readonly db: DatabaseSync
@@ -23,22 +56,13 @@ export class ResourceSummaries {
     limit: number,
     q?: string,
   ): { seq: number; stored: Stored; groups: string[] }[] {
-    const like = q === undefined ? null : `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const m = userMatch(q)
     const rows = this.db
       .prepare(
         `SELECT seq, id, tenant_id, version, created_at, last_modified, json FROM users
-         WHERE tenant_id = ? AND seq > ? ${
-           like === null
-             ? ''
-             : "AND (user_name_lower LIKE ? ESCAPE '\\' OR display_name_lower LIKE ? ESCAPE '\\' OR lower(external_id) LIKE ? ESCAPE '\\')"
-         }
-         ORDER BY seq LIMIT ?`,
+         WHERE tenant_id = ? AND seq > ? ${m.sql} ORDER BY seq LIMIT ?`,
       )
-      .all(
-        ...(like === null
-          ? [tenantId, afterSeq, limit]
-          : [tenantId, afterSeq, like, like, like, limit]),
-      ) as unknown as (ResourceRow & { seq: number })[]
+      .all(tenantId, afterSeq, ...m.args, limit) as unknown as (ResourceRow & { seq: number })[]
     return rows.map((r) => ({
       seq: r.seq,
       stored: toStored('User', r),
@@ -46,21 +70,72 @@ export class ResourceSummaries {
     }))
   }
 
+  /** How many users match `q` (all of them without it): the total a searched page is out of. */
+  countUsersMatching(tenantId: string, q?: string): number {
+    if (q === undefined) return this.users.countUsers(tenantId)
+    const m = userMatch(q)
+    return (
+      this.db
+        .prepare(`SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? ${m.sql}`)
+        .get(tenantId, ...m.args) as { n: number }
+    ).n
+  }
+
+  /** Admin read view: groups after a creation sequence, optionally matching a substring. */
   groupSummaries(
     tenantId: string,
     afterSeq: number,
     limit: number,
+    q?: string,
   ): { seq: number; stored: Stored; memberCount: number }[] {
+    const m = groupMatch(q)
     const rows = this.db
       .prepare(
         `SELECT seq, id, tenant_id, version, created_at, last_modified, json FROM groups
-         WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+         WHERE tenant_id = ? AND seq > ? ${m.sql} ORDER BY seq LIMIT ?`,
       )
-      .all(tenantId, afterSeq, limit) as unknown as (ResourceRow & { seq: number })[]
+      .all(tenantId, afterSeq, ...m.args, limit) as unknown as (ResourceRow & { seq: number })[]
     return rows.map((r) => ({
       seq: r.seq,
       stored: toStored('Group', r),
       memberCount: this.groups.memberCount(r.id),
+    }))
+  }
+
+  countGroupsMatching(tenantId: string, q?: string): number {
+    if (q === undefined) return this.groups.countGroups(tenantId)
+    const m = groupMatch(q)
+    return (
+      this.db
+        .prepare(`SELECT COUNT(*) AS n FROM groups WHERE tenant_id = ? ${m.sql}`)
+        .get(tenantId, ...m.args) as { n: number }
+    ).n
+  }
+
+  /** A group's members in the order they were added, with each user's state. */
+  groupMembers(groupId: string, afterSeq: number, limit: number): GroupMemberSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT m.seq, m.member_id, m.member_type, u.user_name, u.active, g.display_name
+         FROM group_members m
+         LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+         LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
+         WHERE m.group_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`,
+      )
+      .all(groupId, afterSeq, limit) as {
+      seq: number
+      member_id: string
+      member_type: 'User' | 'Group'
+      user_name: string | null
+      active: number | null
+      display_name: string | null
+    }[]
+    return rows.map((r) => ({
+      seq: r.seq,
+      id: r.member_id,
+      type: r.member_type,
+      display: r.user_name ?? r.display_name,
+      active: r.member_type === 'User' ? r.active !== 0 : null,
     }))
   }
 

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite'
 import { GroupStore } from './group-store.ts'
 import type { IndexedEq, Json, Member, Stored } from './resource-rows.ts'
 import { ResourceSummaries } from './resource-summaries.ts'
+import type { GroupMemberSummary } from './resource-summaries.ts'
 import { UserStore } from './user-store.ts'
 
 export { ENTERPRISE_USER, notFound } from './resource-rows.ts'
@@ -111,8 +112,18 @@ export class ResourceStore {
     tenantId: string,
     afterSeq: number,
     limit: number,
+    q?: string,
   ): { seq: number; stored: Stored; memberCount: number }[] {
-    return this.summaries.groupSummaries(tenantId, afterSeq, limit)
+    return this.summaries.groupSummaries(tenantId, afterSeq, limit, q)
+  }
+  countUsersMatching(tenantId: string, q?: string): number {
+    return this.summaries.countUsersMatching(tenantId, q)
+  }
+  countGroupsMatching(tenantId: string, q?: string): number {
+    return this.summaries.countGroupsMatching(tenantId, q)
+  }
+  groupMembers(groupId: string, afterSeq: number, limit: number): GroupMemberSummary[] {
+    return this.summaries.groupMembers(groupId, afterSeq, limit)
   }
   departments(tenantId: string): ReturnType<ResourceSummaries['departments']> {
     return this.summaries.departments(tenantId)

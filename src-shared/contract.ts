@@ -9,6 +9,7 @@ import { ssoSignInChannels } from './channels/sso-signin.ts'
 import { logChannels, logEvents } from './channels/log.ts'
 import { harnessChannels, harnessEvents } from './channels/harness.ts'
 import { onboardingChannels } from './channels/onboarding.ts'
+import { directoryChannels } from './channels/directory.ts'
 
 /**
  * The one contract between the renderer and main, named `domain.verb`. The preload, the IPC
@@ -32,6 +33,7 @@ export const contract = {
   ...logChannels,
   ...harnessChannels,
   ...onboardingChannels,
+  ...directoryChannels,
 } as const
 
 /** Main-to-renderer streams. Each payload is validated by the sender. */

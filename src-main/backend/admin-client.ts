@@ -18,6 +18,7 @@ export type ScimConfig = components['schemas']['ScimConfig']
 export type ScimToken = components['schemas']['ScimToken']
 export type UserPage = components['schemas']['UserPage']
 export type GroupPage = components['schemas']['GroupPage']
+export type GroupMemberPage = components['schemas']['GroupMemberPage']
 export type Department = components['schemas']['Department']
 /** The one event type of the console (zod-validated where the log receives events). */
 export type { ProvisioningEvent }
@@ -26,6 +27,7 @@ export type EventPage = Omit<components['schemas']['EventPage'], 'items'> & {
 }
 export type UserQuery = NonNullable<operations['listUsers']['parameters']['query']>
 export type GroupQuery = NonNullable<operations['listGroups']['parameters']['query']>
+export type MemberQuery = NonNullable<operations['listGroupMembers']['parameters']['query']>
 export type EventQuery = NonNullable<operations['listEvents']['parameters']['query']>
 
 export interface AdminClientOptions {
@@ -69,6 +71,7 @@ export interface AdminClient {
   revokeScimToken(tenantId: string, tokenId: string): Promise<void>
   listUsers(tenantId: string, query?: UserQuery): Promise<UserPage>
   listGroups(tenantId: string, query?: GroupQuery): Promise<GroupPage>
+  listGroupMembers(tenantId: string, groupId: string, query?: MemberQuery): Promise<GroupMemberPage>
   listDepartments(tenantId: string): Promise<Department[]>
   listEvents(tenantId: string, query?: EventQuery): Promise<EventPage>
 }
@@ -212,6 +215,13 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
         client.GET('/tenants/{tenantId}/groups', {
           ...init,
           params: { path: { tenantId }, query },
+        }),
+      ),
+    listGroupMembers: (tenantId, groupId, query = {}) =>
+      run('listGroupMembers', (init) =>
+        client.GET('/tenants/{tenantId}/groups/{groupId}/members', {
+          ...init,
+          params: { path: { tenantId, groupId }, query },
         }),
       ),
     listDepartments: async (tenantId) =>

@@ -2,6 +2,7 @@ import type { AppServices } from '../app-services.ts'
 import { silentLogger, type Logger } from '../logger.ts'
 import { appHandlers } from './app.ts'
 import { connectionsHandlers } from './connections.ts'
+import { directoryHandlers } from './directory.ts'
 import type { Handlers } from './handler-types.ts'
 import { harnessHandlers } from './harness.ts'
 import { logHandlers } from './log.ts'
@@ -31,5 +32,6 @@ export function createHandlers(services: AppServices, opts: { logger?: Logger } 
     ...logHandlers(services),
     ...harnessHandlers(services),
     ...onboardingHandlers(services),
+    ...directoryHandlers(services),
   }
 }

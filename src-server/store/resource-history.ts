@@ -31,8 +31,10 @@ export class ResourceHistories {
        WHERE tenant_id = ? AND outcome IN ${CHANGES} AND resource_id IN (SELECT value FROM json_each(?))
        GROUP BY resource_id`,
     )
+    // From the member's side, a group's create, PATCH or delete that names it changed its groups.
     this.changedAsMember = db.prepare(
-      `SELECT m.member_id AS id, MAX(e.seq) AS seq, e.time_ms, e.outcome FROM event_members m
+      `SELECT m.member_id AS id, MAX(e.seq) AS seq, e.time_ms, 'membership_changed' AS outcome
+       FROM event_members m
        JOIN events e ON e.tenant_id = m.tenant_id AND e.seq = m.seq
        WHERE m.tenant_id = ? AND m.member_id IN (SELECT value FROM json_each(?))
        GROUP BY m.member_id`,

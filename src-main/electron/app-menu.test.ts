@@ -61,7 +61,7 @@ describe('buildMenuTemplate', () => {
     expect(allItems(linux).filter((i) => i.role === 'about')).toHaveLength(1)
   })
 
-  it('binds Ctrl/Cmd+1..7 to the seven screens in order and sends the screen id', () => {
+  it('binds Ctrl/Cmd+1..8 to the eight screens in order and sends the screen id', () => {
     const { template, navigated } = build('linux')
     const view = submenu(template.find((m) => m.label === 'View'))
     const screens = view.filter((i) => i.id?.startsWith('navigate-'))
@@ -73,6 +73,7 @@ describe('buildMenuTemplate', () => {
       'CmdOrCtrl+5',
       'CmdOrCtrl+6',
       'CmdOrCtrl+7',
+      'CmdOrCtrl+8',
     ])
     for (const item of screens) click(item)
     expect(navigated).toEqual([
@@ -83,6 +84,7 @@ describe('buildMenuTemplate', () => {
       'conformance',
       'log',
       'sso-log',
+      'directory',
     ])
   })
 

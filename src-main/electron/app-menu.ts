@@ -12,6 +12,7 @@ export const SCREEN_MENU: readonly { id: ScreenId; label: string }[] = [
   { id: 'conformance', label: 'Conformance' },
   { id: 'log', label: 'Provisioning Log' },
   { id: 'sso-log', label: 'Sign-in Log' },
+  { id: 'directory', label: 'Directory' },
 ]
 
 export const screenIds: readonly ScreenId[] = events['app.navigate'].shape.screen.options

@@ -4,6 +4,7 @@ import { ErrorBoundary } from './components/ErrorBoundary.tsx'
 import { MemoryStoreBanner } from './components/MemoryStoreBanner.tsx'
 import { ConformanceScreen } from './screens/ConformanceScreen.tsx'
 import { ConnectionScreen } from './screens/ConnectionScreen.tsx'
+import { DirectoryScreen } from './screens/DirectoryScreen.tsx'
 import { MetadataScreen } from './screens/MetadataScreen.tsx'
 import { OnboardingScreen } from './screens/OnboardingScreen.tsx'
 import { LogScreen } from './screens/LogScreen.tsx'
@@ -41,6 +42,7 @@ const nav: { id: Screen; label: string; text: string }[] = [
     label: 'Provisioning log',
     text: 'The live provisioning events of the tenant, and the story of one user.',
   },
+  { id: 'directory', label: 'Directory', text: 'The tenant’s users and groups, live.' },
   {
     id: 'sso-log',
     label: 'Sign-in log',
@@ -113,6 +115,8 @@ export function App() {
             <TokensScreen />
           ) : screen === 'log' ? (
             <LogScreen />
+          ) : screen === 'directory' ? (
+            <DirectoryScreen />
           ) : screen === 'sso-log' ? (
             <SsoLogScreen />
           ) : screen === 'conformance' ? (

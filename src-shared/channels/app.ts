@@ -11,6 +11,7 @@ export const screenIdSchema = z.enum([
   'conformance',
   'log',
   'sso-log',
+  'directory',
 ])
 export type ScreenId = z.infer<typeof screenIdSchema>
 

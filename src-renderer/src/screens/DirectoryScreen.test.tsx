@@ -120,7 +120,10 @@ describe('DirectoryScreen with a fake api', () => {
     expect(within(first!).getByTestId('directory-source').title).toBe('Okta SCIM Client 1.0.0')
     expect(within(second!).getByTestId('directory-state').textContent).toBe('Inactive')
     expect(within(second!).getByTestId('directory-last-change').textContent).toBe(
-      'Deactivated7 Dec 2026, 10:00:00 UTC',
+      'Deactivated7 Dec 2026, 10:00 UTC',
+    )
+    expect(within(second!).getByTestId('directory-last-change').querySelector('time')?.title).toBe(
+      '7 Dec 2026, 10:00:00 UTC',
     )
 
     fireEvent.click(screen.getByTestId('directory-more'))

@@ -29,6 +29,19 @@ function Shown({ shown, total, what }: { shown: number; total: number | null; wh
   )
 }
 
+/** An email-like name may wrap after its "@" on a narrow window, and nowhere else. */
+function BreakAtSign({ text }: { text: string }) {
+  const at = text.indexOf('@')
+  if (at <= 0) return <>{text}</>
+  return (
+    <>
+      {text.slice(0, at)}
+      <wbr />
+      {text.slice(at)}
+    </>
+  )
+}
+
 function UsersTable({
   users,
   openStory,
@@ -55,7 +68,9 @@ function UsersTable({
           {users.map((u) => (
             <tr key={u.id} data-testid="directory-user-row" data-user-name={u.userName}>
               <td className="directory-name">
-                <strong>{u.userName}</strong>
+                <strong>
+                  <BreakAtSign text={u.userName} />
+                </strong>
                 {u.displayName || u.externalId ? (
                   <span className="muted small">
                     {[u.displayName, u.externalId && `ext. ${u.externalId}`]

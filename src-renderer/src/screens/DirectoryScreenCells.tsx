@@ -38,6 +38,11 @@ export function SourceCell({ source }: { source: DirectoryUser['source'] }) {
   )
 }
 
+/** "7 Dec 2026, 05:44 UTC": short enough for a table cell; the seconds are in the title. */
+function shortDateTime(iso: string): string {
+  return formatDateTime(iso).replace(/(\d\d:\d\d):\d\d UTC$/, '$1 UTC')
+}
+
 /** The newest change with its date; the resource's own modification time when the log has none. */
 export function LastChangeCell({
   change,
@@ -56,8 +61,12 @@ export function LastChangeCell({
   return (
     <span className="directory-change" data-testid="directory-last-change">
       <span>{what}</span>
-      <time className="muted small" dateTime={change?.time ?? lastModified}>
-        {formatDateTime(change?.time ?? lastModified)}
+      <time
+        className="muted small"
+        dateTime={change?.time ?? lastModified}
+        title={formatDateTime(change?.time ?? lastModified)}
+      >
+        {shortDateTime(change?.time ?? lastModified)}
       </time>
     </span>
   )

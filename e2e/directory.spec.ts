@@ -7,6 +7,7 @@ import {
   scimCall,
   type ScimCaller,
 } from '../test/support/log-test-support.ts'
+import { axeReport } from './accessibility-support.ts'
 import {
   artifactsDir,
   expect,
@@ -193,5 +194,29 @@ test.describe('the Directory through the web host', () => {
       userRow(page, 'late.arrival@acme.com').getByTestId('directory-last-change'),
     ).toContainText('Created')
     await expect(page.getByTestId('directory-tab-users')).toContainText('1')
+  })
+
+  test('passes axe (WCAG 2.1 AA) in light and dark, and works from the keyboard', async ({
+    page,
+    webHost,
+  }) => {
+    test.setTimeout(120_000)
+    await openDirectory(page, webHost)
+    await expect(userRows(page)).toHaveCount(50)
+    expect(await axeReport(page, 'directory: users')).toBe('')
+
+    // Tab to the tab list, arrow to Groups, Tab into the search, on to the first group, Enter.
+    await page.getByTestId('directory-tab-users').focus()
+    await page.keyboard.press('ArrowRight')
+    await expect(page.getByTestId('directory-tab-groups')).toBeFocused()
+    await expect(page.getByTestId('directory-tab-groups')).toHaveAttribute('aria-selected', 'true')
+    await page.keyboard.press('Tab')
+    await expect(page.getByTestId('directory-search')).toBeFocused()
+    const firstGroup = page.getByTestId('directory-group-open').first()
+    await firstGroup.focus()
+    await page.keyboard.press('Enter')
+    await expect(firstGroup).toHaveAttribute('aria-expanded', 'true')
+    await expect(page.getByTestId('directory-member-row').first()).toBeVisible()
+    expect(await axeReport(page, 'directory: group members')).toBe('')
   })
 })

@@ -2,6 +2,9 @@ import {
   eventMethods,
   eventOutcomes,
   eventResourceTypes,
+  eventSources,
+  isIdpTraffic,
+  sourceOf,
   type EventFilter,
   type ProvisioningEvent,
 } from '../../src-shared/provisioning-event.ts'
@@ -34,6 +37,7 @@ const NONE = -1
 const METHOD_CODE = new Map<string, number>(eventMethods.map((m, i) => [m, i]))
 const RESOURCE_CODE = new Map<string, number>(eventResourceTypes.map((r, i) => [r, i]))
 const OUTCOME_CODE = new Map<string, number>(eventOutcomes.map((o, i) => [o, i]))
+const SOURCE_CODE = new Map<string, number>(eventSources.map((o, i) => [o, i]))
 
 interface MatchCache {
   key: string
@@ -50,6 +54,7 @@ export class EventIndex {
   readonly #method: Uint8Array
   readonly #resource: Uint8Array
   readonly #outcome: Uint8Array
+  readonly #source: Uint8Array
   readonly #duration: Float32Array
   readonly #keys: Int32Array
   readonly #prev: Float64Array
@@ -64,6 +69,9 @@ export class EventIndex {
   /** 1 where a key id was some event's userName: counts distinct users without a Set of names. */
   #isUserName = new Uint8Array(1024)
   #userNameCount = 0
+  /** The same, for userNames the IdP's own traffic named (the diagnosis counts only those). */
+  #isIdpUserName = new Uint8Array(1024)
+  #idpUserNameCount = 0
   #extraMethods: string[] = []
   #cache: MatchCache | null = null
 
@@ -84,6 +92,7 @@ export class EventIndex {
     this.#method = new Uint8Array(capacity)
     this.#resource = new Uint8Array(capacity)
     this.#outcome = new Uint8Array(capacity)
+    this.#source = new Uint8Array(capacity)
     this.#duration = new Float32Array(capacity)
     this.#keys = new Int32Array(capacity * KEYS).fill(NONE)
     this.#prev = new Float64Array(capacity * KEYS).fill(NONE)
@@ -117,6 +126,7 @@ export class EventIndex {
     this.#method[slot] = this.#methodCode(event.method)
     this.#resource[slot] = RESOURCE_CODE.get(event.resourceType) ?? 3
     this.#outcome[slot] = OUTCOME_CODE.get(event.outcome) ?? 0
+    this.#source[slot] = SOURCE_CODE.get(sourceOf(event))!
     this.#duration[slot] = event.durationMs
     this.#text.store(ord, event)
     const keys = flatUserKeys(event)
@@ -125,6 +135,10 @@ export class EventIndex {
       if (this.#isUserName[id] === 0) {
         this.#isUserName[id] = 1
         this.#userNameCount++
+      }
+      if (this.#isIdpUserName[id] === 0 && isIdpTraffic(event)) {
+        this.#isIdpUserName[id] = 1
+        this.#idpUserNameCount++
       }
     }
     const base = slot * KEYS
@@ -248,12 +262,16 @@ export class EventIndex {
     return out
   }
 
-  /** Distinct userNames ever seen (evicted ones included), minus those given. */
-  distinctUserNames(except: Iterable<string> = []): number {
-    let n = this.#userNameCount
+  /**
+   * Distinct userNames ever seen (evicted ones included), minus those given; with `idpOnly`, only
+   * those the IdP's traffic named (`isIdpTraffic`), not the harness's or a script's.
+   */
+  distinctUserNames(except: Iterable<string> = [], opts: { idpOnly?: boolean } = {}): number {
+    const flags = opts.idpOnly ? this.#isIdpUserName : this.#isUserName
+    let n = opts.idpOnly ? this.#idpUserNameCount : this.#userNameCount
     for (const k of new Set([...except].map((e) => e.trim().toLowerCase()))) {
       const id = this.#keyIds.get(k)
-      if (id !== undefined && this.#isUserName[id] === 1) n--
+      if (id !== undefined && flags[id] === 1) n--
     }
     return n
   }
@@ -348,6 +366,10 @@ export class EventIndex {
       const codes = new Set(filter.outcome.map((o) => OUTCOME_CODE.get(o)))
       checks.push((s) => codes.has(this.#outcome[s]!))
     }
+    if (filter.source?.length) {
+      const codes = new Set(filter.source.map((o) => SOURCE_CODE.get(o)))
+      checks.push((s) => codes.has(this.#source[s]!))
+    }
     const since = filter.since ? Date.parse(filter.since) : NaN
     if (!Number.isNaN(since)) checks.push((s) => this.#time[s]! >= since)
     const until = filter.until ? Date.parse(filter.until) : NaN
@@ -383,6 +405,9 @@ export class EventIndex {
       const flags = new Uint8Array(grown.length)
       flags.set(this.#isUserName)
       this.#isUserName = flags
+      const idpFlags = new Uint8Array(grown.length)
+      idpFlags.set(this.#isIdpUserName)
+      this.#isIdpUserName = idpFlags
     }
     this.#keyHead[id] = NONE
     return id

@@ -11,6 +11,7 @@ import {
 import { DEFAULT_BODY_BUDGET, EventSummaries, textMatcher } from './event-summaries.ts'
 import type { IndexPage, IndexQuery, IndexStats } from './event-index-types.ts'
 import { flatUserKeys } from './user-keys.ts'
+import { UserNameCounts } from './user-name-counts.ts'
 
 export { DEFAULT_BODY_BUDGET } from './event-summaries.ts'
 export type { IndexPage, IndexQuery, IndexStats } from './event-index-types.ts'
@@ -66,12 +67,8 @@ export class EventIndex {
   #inserted = 0
   #keyIds = new Map<string, number>()
   #keyHead = new Float64Array(1024)
-  /** 1 where a key id was some event's userName: counts distinct users without a Set of names. */
-  #isUserName = new Uint8Array(1024)
-  #userNameCount = 0
-  /** The same, for userNames the IdP's own traffic named (the diagnosis counts only those). */
-  #isIdpUserName = new Uint8Array(1024)
-  #idpUserNameCount = 0
+  /** Which key ids were some event's userName (all, and the IdP's traffic's apart). */
+  #userNames = new UserNameCounts()
   #extraMethods: string[] = []
   #cache: MatchCache | null = null
 
@@ -132,14 +129,7 @@ export class EventIndex {
     const keys = flatUserKeys(event)
     if (event.userName) {
       const id = this.#intern(event.userName.trim().toLowerCase())
-      if (this.#isUserName[id] === 0) {
-        this.#isUserName[id] = 1
-        this.#userNameCount++
-      }
-      if (this.#isIdpUserName[id] === 0 && isIdpTraffic(event)) {
-        this.#isIdpUserName[id] = 1
-        this.#idpUserNameCount++
-      }
+      this.#userNames.mark(id, isIdpTraffic(event))
     }
     const base = slot * KEYS
     this.#overflow[slot] = keys.length > KEYS ? 1 : 0
@@ -267,13 +257,12 @@ export class EventIndex {
    * those the IdP's traffic named (`isIdpTraffic`), not the harness's or a script's.
    */
   distinctUserNames(except: Iterable<string> = [], opts: { idpOnly?: boolean } = {}): number {
-    const flags = opts.idpOnly ? this.#isIdpUserName : this.#isUserName
-    let n = opts.idpOnly ? this.#idpUserNameCount : this.#userNameCount
-    for (const k of new Set([...except].map((e) => e.trim().toLowerCase()))) {
-      const id = this.#keyIds.get(k)
-      if (id !== undefined && flags[id] === 1) n--
+    const ids: number[] = []
+    for (const k of except) {
+      const id = this.#keyIds.get(k.trim().toLowerCase())
+      if (id !== undefined) ids.push(id)
     }
-    return n
+    return this.#userNames.count(ids, opts.idpOnly ?? false)
   }
 
   /** How many events matching the filter come after the event with this seq. */
@@ -402,12 +391,6 @@ export class EventIndex {
       const grown = new Float64Array(this.#keyHead.length * 2)
       grown.set(this.#keyHead)
       this.#keyHead = grown
-      const flags = new Uint8Array(grown.length)
-      flags.set(this.#isUserName)
-      this.#isUserName = flags
-      const idpFlags = new Uint8Array(grown.length)
-      idpFlags.set(this.#isIdpUserName)
-      this.#isIdpUserName = idpFlags
     }
     this.#keyHead[id] = NONE
     return id

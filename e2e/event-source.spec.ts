@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { oktaAssign, scimCall, type ScimCaller } from '../test/support/log-test-support.ts'
+import { axeReport } from './accessibility-support.ts'
 import {
   artifactsDir,
   expect,
@@ -115,11 +116,24 @@ test.describe('event sources: test traffic kept apart from the IdP’s', () => {
     await toggle.click()
     await expect(toggle).toHaveText(`Hide test traffic (${hidden})`)
     await expect(table(page)).toHaveAttribute('data-total', String(5 + hidden))
+    // Every badge at once (Okta, Other, Test run), readable in both schemes.
+    await expect(
+      page.locator('[data-testid="log-row"][data-source="harness"]').first(),
+    ).toBeVisible()
+    expect(await axeReport(page, 'log: every source shown')).toBe('')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.screenshot({ path: join(artifactsDir, 'log-sources-shown-dark.png') })
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await page.screenshot({ path: join(artifactsDir, 'log-sources-shown-1024.png') })
+    await page.setViewportSize({ width: 1400, height: 900 })
 
     // Only the harness's rows, through the Source filter: every one a "Test run" of this run.
     await page.getByTestId('filter-source-harness').click()
     await expect(table(page)).toHaveAttribute('data-total', String(hidden))
     await expect(toggle).toHaveCount(0)
+    // The table fetches its visible window after the count: wait for the rows themselves.
+    await expect.poll(() => rows(page).count()).toBeGreaterThan(10)
     const harnessRows = await rows(page).evaluateAll((els) =>
       els.map((e) => [
         e.getAttribute('data-source'),
@@ -132,6 +146,7 @@ test.describe('event sources: test traffic kept apart from the IdP’s', () => {
     await page.getByTestId('filter-status-4xx').click()
     await expect(table(page)).not.toHaveAttribute('data-total', String(hidden))
     await expect(table(page)).not.toHaveAttribute('data-total', '0')
+    await expect.poll(() => rows(page).count()).toBeGreaterThan(3)
     const refused = await rows(page).evaluateAll((els) =>
       els.map((e) => `${e.getAttribute('data-source')} ${e.getAttribute('data-status')?.[0]}`),
     )

@@ -148,11 +148,16 @@ test.describe('provisioning log through the web host', () => {
     await story.getByTestId('story-refresh').click()
     await expect(story.getByTestId('story-current')).toHaveAttribute('data-kind', 'found')
 
-    // The story's user as the table's filter: the two refused attempts and the replay's three.
+    // The story's user as the table's filter: the two refused attempts; the replay's three are
+    // the console's test traffic, hidden until shown.
     await story.getByTestId('story-filter-table').click()
     await expect(page.getByTestId('filter-user')).toHaveValue('bob.smith@acme.com')
+    await expect(page.getByTestId('log-table')).toHaveAttribute('data-total', '2')
+    await expect(page.getByTestId('log-test-traffic-toggle')).toHaveText('Show test traffic (3)')
+    await page.getByTestId('log-test-traffic-toggle').click()
     await expect(page.getByTestId('log-table')).toHaveAttribute('data-total', '5')
     await expect(rows(page).filter({ hasText: 'bob.smith@acme.com' })).toHaveCount(5)
+    await page.getByTestId('log-test-traffic-toggle').click()
   })
 
   test('stops following when scrolled up, counts new events and jumps back', async ({

@@ -178,14 +178,41 @@ const migrations: string[] = [
   CREATE INDEX sso_events_tenant_user ON sso_events(tenant_id, user_name_lower, seq);
   CREATE INDEX sso_events_tenant_assertion ON sso_events(tenant_id, assertion_id);
   `,
-  // 5: the request's User-Agent, kept (not served with the event) so the directory can say which
-  // client created a user or group.
-  `
-  ALTER TABLE events ADD COLUMN user_agent TEXT;
-  `,
 ]
 
 export const schemaVersion = migrations.length
+
+// --- Events: who sent each request (issue #13 item 4) ---
+/**
+ * Columns of `events` added in place, each only when missing, after the numbered migrations.
+ * Adding a nullable column is all it takes, so it needs no schema number: it commutes with any
+ * migration appended meanwhile, and an older scim-console still opens the file (it names its
+ * columns on insert and ignores extra ones on read). Rows from before have NULL here and are
+ * served as `source: "unknown"`. A future migration that rebuilds `events` must carry these.
+ */
+const eventSourceColumns: Array<[name: string, type: string]> = [
+  ['source', 'TEXT'],
+  ['source_idp', 'TEXT'],
+  ['run_id', 'TEXT'],
+  ['user_agent', 'TEXT'],
+]
+
+function addEventSourceColumns(db: DatabaseSync): void {
+  const have = new Set(
+    (db.prepare('PRAGMA table_info(events)').all() as Array<{ name: string }>).map((c) => c.name),
+  )
+  const missing = eventSourceColumns.filter(([name]) => !have.has(name))
+  if (missing.length === 0) return
+  db.exec('BEGIN')
+  try {
+    for (const [name, type] of missing) db.exec(`ALTER TABLE events ADD COLUMN ${name} ${type}`)
+    db.exec('COMMIT')
+  } catch (err) {
+    db.exec('ROLLBACK')
+    throw err
+  }
+}
+// --- end of events: who sent each request ---
 
 /** The database file inside a data folder; SQLite keeps `-wal` and `-shm` beside it. */
 export const DATABASE_FILE = 'scim-backend.sqlite'
@@ -219,6 +246,7 @@ export function openDatabase(dataDir: string, upTo: number = migrations.length):
   db.exec('PRAGMA wal_autocheckpoint = 10000')
   db.exec('PRAGMA foreign_keys = ON')
   migrate(db, upTo)
+  if (upTo === migrations.length) addEventSourceColumns(db)
   return db
 }
 

@@ -14,6 +14,7 @@ import { storageFailure } from './db.ts'
 import { BODY_CAP_BYTES, capBody } from './store/events.ts'
 import type { EventError, EventInput } from './store/events.ts'
 import { sha256Hex } from './store/hash.ts'
+import { requestSource } from './scim/request-source.ts'
 import type { Json, ResourceStore } from './store/resources.ts'
 import type { TenantStore, TokenRecord } from './store/tenants.ts'
 
@@ -374,6 +375,7 @@ export function createScimHandler(deps: ScimDeps) {
         outcome: isError ? 'rejected' : (ev.outcome ?? 'read'),
         error,
         tokenHashPrefix,
+        ...requestSource(req.headers),
         requestBody,
         responseBody: result.body === undefined ? null : capBody(redact(result.body)),
         membersAdded: ev.membersAdded,

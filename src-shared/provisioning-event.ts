@@ -24,6 +24,41 @@ export type EventResourceType = (typeof eventResourceTypes)[number]
 
 export const eventMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
+/**
+ * Who sent a SCIM request, as the backend decided (src-server/scim/request-source.ts): the IdP,
+ * this console's conformance harness or its "replay this user", another client (curl, a script),
+ * or `unknown` for events recorded by a backend that does not say (an older reference backend, or
+ * a hosted one that does not record it).
+ */
+export const eventSources = ['idp', 'harness', 'replay', 'other', 'unknown'] as const
+export type EventSource = (typeof eventSources)[number]
+
+/** Which IdP, for `source: 'idp'`; `other` is an IdP we do not name, or a client we cannot place. */
+export const eventSourceIdps = ['okta', 'entra', 'other'] as const
+export type EventSourceIdp = (typeof eventSourceIdps)[number]
+
+/** The console's own test traffic: hidden in the log unless asked for. */
+export const testTrafficSources: readonly EventSource[] = ['harness', 'replay']
+
+/**
+ * What the diagnosis and go-live detection count as the IdP's traffic. `unknown` is included: a
+ * backend that records no source still has the IdP's requests, and leaving them out would make
+ * every user look never sent.
+ */
+export const idpTrafficSources: readonly EventSource[] = ['idp', 'unknown']
+
+export function sourceOf(e: { source?: EventSource | undefined }): EventSource {
+  return e.source ?? 'unknown'
+}
+
+export function isIdpTraffic(e: { source?: EventSource | undefined }): boolean {
+  return idpTrafficSources.includes(sourceOf(e))
+}
+
+export function isTestTraffic(e: { source?: EventSource | undefined }): boolean {
+  return testTrafficSources.includes(sourceOf(e))
+}
+
 export const statusClasses = ['2xx', '3xx', '4xx', '5xx'] as const
 export type StatusClass = (typeof statusClasses)[number]
 
@@ -54,6 +89,14 @@ export const provisioningEventSchema = z.object({
     })
     .nullable(),
   tokenHashPrefix: z.string().nullable(),
+  /** Absent from backends that do not record it: read it with `sourceOf()`. */
+  source: z.enum(eventSources).optional(),
+  /** For `source: 'idp'`: which IdP the User-Agent names. */
+  sourceIdp: z.enum(eventSourceIdps).optional(),
+  /** For `harness` (the report's run id) and `replay` (the replay's id), when the client sent one. */
+  runId: z.string().optional(),
+  /** The request's User-Agent as received (redacted, capped at 256 characters); null when none. */
+  userAgent: z.string().nullable().optional(),
   /** Redacted by the backend and capped at 16 KB (then a string ending in "…[truncated]"). */
   requestBody: z.unknown(),
   responseBody: z.unknown(),
@@ -78,6 +121,8 @@ export const eventFilterSchema = z.object({
   method: z.array(z.string().min(1)).optional(),
   resourceType: z.array(z.enum(eventResourceTypes)).optional(),
   outcome: z.array(z.enum(eventOutcomes)).optional(),
+  /** Who sent the request (`sourceOf`: an event without one is `unknown`). */
+  source: z.array(z.enum(eventSources)).optional(),
   /** ISO 8601, inclusive. */
   since: z.string().optional(),
   /** ISO 8601, exclusive. */

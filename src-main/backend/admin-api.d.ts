@@ -479,6 +479,20 @@ export interface components {
     DepartmentList: {
       items: components['schemas']['Department'][]
     }
+    /**
+     * @description Who sent the request, decided by the backend from the request headers:
+     *     - `idp`: an identity provider; `sourceIdp` says which (`okta`, `entra`, or `other` for an
+     *       IdP it does not name or a client it cannot place), from the User-Agent.
+     *     - `harness`: scim-console's conformance harness (header `X-Scim-Console-Run: <runId>`, or
+     *       `scim-console-harness/<version> (run <runId>)` in the User-Agent); `runId` is the run's.
+     *     - `replay`: scim-console's "replay this user" (`X-Scim-Console-Replay: <id>`, or
+     *       `scim-console-replay/<version>` in the User-Agent).
+     *     - `other`: a general-purpose client (curl, Postman, a script's HTTP library, a browser) or
+     *       a request without a User-Agent.
+     *     - `unknown`: recorded before the backend recorded sources.
+     * @enum {string}
+     */
+    EventSource: 'idp' | 'harness' | 'replay' | 'other' | 'unknown'
     /** @enum {string} */
     EventOutcome:
       | 'created'
@@ -551,6 +565,16 @@ export interface components {
       }
       /** @description First 8 hex of the SHA-256 of the bearer token sent */
       tokenHashPrefix: string | null
+      source: components['schemas']['EventSource']
+      /**
+       * @description Which IdP, present when `source` is `idp`
+       * @enum {string}
+       */
+      sourceIdp?: 'okta' | 'entra' | 'other'
+      /** @description The harness run's id (`source` harness) or the replay's id (`source` replay), when the client sent one */
+      runId?: string
+      /** @description The User-Agent as received (redacted, at most 256 characters); absent when `source` is `unknown` */
+      userAgent?: string | null
       /** @description Redacted and capped at 16 KB (then a string ending in "…[truncated]") */
       requestBody: unknown
       /** @description Redacted and capped at 16 KB */
@@ -1041,6 +1065,8 @@ export interface operations {
         method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
         resourceType?: 'User' | 'Group' | 'Discovery' | 'Unknown'
         outcome?: components['schemas']['EventOutcome']
+        /** @description Only events from these sources, comma-separated (`source=idp,unknown`; a repeated `source=` means the same). `unknown` matches events recorded before the backend recorded sources. The console hides `harness,replay` by default and its diagnosis reads `idp,unknown`. */
+        source?: components['schemas']['EventSource'][]
         /** @description ISO 8601 instant, inclusive */
         since?: string
         /** @description ISO 8601 instant, exclusive */
@@ -1072,6 +1098,8 @@ export interface operations {
     parameters: {
       query?: {
         lastEventId?: string
+        /** @description Only events from these sources, as on the list. The other events are skipped, so `id` then jumps over them: a filtered stream cannot detect lost messages by gaps. */
+        source?: components['schemas']['EventSource'][]
       }
       header?: {
         'Last-Event-ID'?: string

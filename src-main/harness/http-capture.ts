@@ -1,5 +1,6 @@
 import { redact, redactString } from '../../src-shared/redact.ts'
 import type { Exchange } from '../../src-shared/harness.ts'
+import { consoleTrafficHeaders } from '../../src-shared/console-traffic.ts'
 
 /**
  * The harness's one SCIM HTTP client. Every exchange is recorded (redacted before it is stored)
@@ -62,6 +63,11 @@ export interface HttpCaptureOptions {
   signal?: AbortSignal
   /** Profile headers sent on every request (User-Agent, Accept...). */
   defaultHeaders?: Record<string, string>
+  /**
+   * Marks every request as the console's own test traffic (src-shared/console-traffic.ts), so the
+   * backend records it as such and the IdP's log, diagnosis and go-live leave it out.
+   */
+  identity?: { kind: 'harness' | 'replay'; id: string; version: string }
   /** Content-Type for requests with a body. */
   contentType?: string
   /** Longest `Retry-After` honoured; longer values are capped so a run stays bounded. */
@@ -128,7 +134,20 @@ export class HttpCapture {
   constructor(opts: HttpCaptureOptions) {
     this.baseUrl = opts.baseUrl.replace(/(?<!\/)\/+$/, '')
     this.#token = opts.token
-    this.#opts = opts
+    this.#opts = opts.identity
+      ? {
+          ...opts,
+          defaultHeaders: {
+            ...opts.defaultHeaders,
+            ...consoleTrafficHeaders({
+              ...opts.identity,
+              ...(opts.defaultHeaders?.['User-Agent']
+                ? { userAgent: opts.defaultHeaders['User-Agent'] }
+                : {}),
+            }),
+          },
+        }
+      : opts
     this.#sem = new Semaphore(opts.concurrency)
     this.#bulkSem = new Semaphore(opts.bulkConcurrency ?? opts.concurrency * 2)
     this.#fetch = opts.fetch ?? globalThis.fetch

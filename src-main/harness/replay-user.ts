@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { AppError } from '../../src-shared/errors.ts'
 import type { HarnessProfile, ReplayResult, ReplayStep } from '../../src-shared/harness.ts'
 import { redact, registerSecret } from '../../src-shared/redact.ts'
 import { describeResponse, get, isObject, resourcesOf } from './check.ts'
 import { HttpCapture, type ScimRequest, type ScimResponse } from './http-capture.ts'
 import { ENTERPRISE_SCHEMA, getProfile, PATCH_SCHEMA, type UserSeed } from './profiles.ts'
+import { HARNESS_TOOL } from './run-report.ts'
 
 /**
  * Replays the IdP's exact request sequence for one user (lookup by userName, create or update,
@@ -61,6 +62,8 @@ export async function replayUser(input: ReplayUserInput): Promise<ReplayResult> 
     timeoutMs: input.timeoutMs ?? 30_000,
     concurrency: 1,
     defaultHeaders: profile.headers,
+    // It writes real data on purpose, but it is still the console's request, not the IdP's.
+    identity: { kind: 'replay', id: randomBytes(4).toString('hex'), version: HARNESS_TOOL.version },
     contentType: profile.contentType,
     ...(input.signal ? { signal: input.signal } : {}),
   })

@@ -22,7 +22,7 @@ import { HttpCapture } from './http-capture.ts'
 import { ResourceLedger } from './ledger.ts'
 import { preflight, validateHarnessInput } from './preflight.ts'
 import { getProfile, type Profile } from './profiles.ts'
-import { buildReport, toCheckResult, type ReportFrame } from './run-report.ts'
+import { buildReport, HARNESS_TOOL, toCheckResult, type ReportFrame } from './run-report.ts'
 
 export { validateHarnessInput } from './preflight.ts'
 export { HARNESS_TOOL, applySeverity } from './run-report.ts'
@@ -60,6 +60,7 @@ const DEFAULT_OPTIONS: HarnessOptions = {
 
 function makeHttp(
   input: RunHarnessInput,
+  runId: string,
   baseUrl: string,
   token: string,
   profile: Profile,
@@ -73,6 +74,7 @@ function makeHttp(
     concurrency: input.concurrency ?? 4,
     ...(signal ? { signal } : {}),
     defaultHeaders: profile.headers,
+    identity: { kind: 'harness', id: runId, version: HARNESS_TOOL.version },
     contentType: profile.contentType,
     ...(input.tuning?.maxRetryAfterMs !== undefined
       ? { maxRetryAfterMs: input.tuning.maxRetryAfterMs }
@@ -150,7 +152,7 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
     }
   }
   const signal = input.signal
-  const http = makeHttp(input, baseUrl, token, profile, emit)
+  const http = makeHttp(input, runId, baseUrl, token, profile, emit)
   const frame: ReportFrame = {
     runId,
     runPrefix,

@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { ProvisioningEvent } from '../backend/admin-client.ts'
+import { runHarness } from '../harness/runner.ts'
+import { oktaAssign, startBackend, type Backend } from '../../test/support/log-test-support.ts'
 import { firstArrivals, isHarnessEvent } from './first-arrivals.ts'
+
+const backends: Backend[] = []
+afterEach(async () => {
+  for (const b of backends.splice(0)) await b.dispose()
+})
 
 function event(seq: number, over: Partial<ProvisioningEvent>): ProvisioningEvent {
   return {
@@ -49,5 +56,50 @@ describe('the IdP’s first requests', () => {
 
   it('has no first user while Okta only tested the credentials', () => {
     expect(firstArrivals([event(1, {})]).firstUser).toBeNull()
+  })
+})
+
+describe('go-live reasons over the IdP’s traffic only', () => {
+  it('events the backend marks as harness, replay or another client never arrive, prefix or not', () => {
+    const created = { method: 'POST', status: 201, outcome: 'created' as const }
+    const { arrivals, firstUser } = firstArrivals([
+      event(1, { ...created, userName: 'jane@acme.com', source: 'harness', runId: 'r1' }),
+      event(2, { ...created, userName: 'bob@acme.com', source: 'replay' }),
+      event(3, { ...created, userName: 'eve@acme.com', source: 'other' }),
+      event(4, { status: 409, userName: 'x@acme.com', source: 'harness', outcome: 'rejected' }),
+    ])
+    expect(arrivals).toEqual([])
+    expect(firstUser).toBeNull()
+    // Okta's own create does arrive; an event from a backend that records no source still does.
+    const okta = firstArrivals([
+      event(1, { ...created, userName: 'scimc-ab-1', source: 'harness' }),
+      event(2, { ...created, userName: 'amy@acme.com', source: 'idp', sourceIdp: 'okta' }),
+      event(3, { ...created, userName: 'ben@acme.com' }),
+    ])
+    expect(okta.firstUser?.userName).toBe('amy@acme.com')
+    expect(okta.arrivals.map((a) => a.seq)).toEqual([2, 3])
+  })
+
+  it('a real pre-go-live test against the reference backend is no arrival; Okta’s first create is', async () => {
+    const b = await startBackend()
+    backends.push(b)
+    const report = await runHarness({
+      baseUrl: b.server.scimBaseUrl,
+      token: b.demoToken,
+      profile: 'okta',
+      importSize: 3,
+    })
+    expect(report.outcome).toBe('passed')
+    const read = async () =>
+      (await b.admin(`/tenants/${b.server.demoTenantId}/events?limit=500`)).body
+        .items as ProvisioningEvent[]
+    const afterTest = await read()
+    expect(afterTest.some((e) => e.method === 'POST' && e.status === 201)).toBe(true)
+    expect(firstArrivals(afterTest)).toEqual({ arrivals: [], firstUser: null })
+
+    await oktaAssign(b.scim, 'first.user@acme.com')
+    const found = firstArrivals(await read())
+    expect(found.firstUser?.userName).toBe('first.user@acme.com')
+    expect(found.arrivals.map((a) => a.method)).toEqual(['GET', 'POST'])
   })
 })

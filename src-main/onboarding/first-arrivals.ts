@@ -1,4 +1,5 @@
 import type { ProvisioningEvent } from '../backend/admin-client.ts'
+import { isIdpTraffic, sourceOf } from '../../src-shared/provisioning-event.ts'
 
 /** Every resource the harness creates is named with this prefix plus its run id. */
 export const HARNESS_PREFIX = 'scimc-'
@@ -22,12 +23,23 @@ function decoded(path: string): string {
   }
 }
 
-/** A request the harness made (its users, groups and filters carry the run prefix). */
-export function isHarnessEvent(e: Pick<ProvisioningEvent, 'userName' | 'path'>): boolean {
+/**
+ * A request the harness made: the backend says so (`source`), or, from a backend that records no
+ * source, its users, groups and filters carry the run prefix.
+ */
+export function isHarnessEvent(
+  e: Pick<ProvisioningEvent, 'userName' | 'path' | 'source'>,
+): boolean {
+  if (sourceOf(e) !== 'unknown') return sourceOf(e) === 'harness'
   return (
     (e.userName?.toLowerCase().startsWith(HARNESS_PREFIX) ?? false) ||
     decoded(e.path).toLowerCase().includes(HARNESS_PREFIX)
   )
+}
+
+/** The IdP's own request: not the harness, not the console's replay, not curl or a script. */
+export function isIdpArrival(e: ProvisioningEvent): boolean {
+  return isIdpTraffic(e) && !isHarnessEvent(e)
 }
 
 /** What Okta was doing, in the words of its admin console and protocol reference. */
@@ -55,13 +67,14 @@ export function describeRequest(e: ProvisioningEvent): string {
 
 /**
  * The IdP's requests among the tenant's events (oldest first), without the pre-go-live test's
- * own traffic, and the first user it created: the go-live confirmation.
+ * own traffic, a replay or another client's, and the first user it created: the go-live
+ * confirmation. Harness traffic never counts, whatever users it creates.
  */
 export function firstArrivals(events: ProvisioningEvent[]): {
   arrivals: Arrival[]
   firstUser: { userName: string; time: string; seq: number } | null
 } {
-  const real = events.filter((e) => !isHarnessEvent(e)).sort((a, b) => a.seq - b.seq)
+  const real = events.filter(isIdpArrival).sort((a, b) => a.seq - b.seq)
   const created = real.find(
     (e) =>
       e.method === 'POST' &&

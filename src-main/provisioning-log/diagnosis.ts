@@ -1,4 +1,5 @@
 import type { Diagnosis, Finding } from '../../src-shared/provisioning-diagnosis.ts'
+import { isIdpTraffic } from '../../src-shared/provisioning-event.ts'
 import { authFailures } from './causes/auth.ts'
 import { isUserResource, plural } from './causes/evidence.ts'
 import { lifecycle } from './causes/lifecycle.ts'
@@ -21,7 +22,11 @@ import type { UserStory } from './user-story.ts'
 
 export { evidenceOf, SLOW_MS, TIMEOUT_MS } from './causes/evidence.ts'
 
-export function diagnose(story: UserStory): Diagnosis {
+export function diagnose(whole: UserStory): Diagnosis {
+  // The IdP's traffic only: the harness's expected refusals, a replay's writes and a curl are the
+  // console's or someone's tests, not what the IdP did (the timeline still shows them, badged).
+  const story: UserStory = { ...whole, events: whole.events.filter(isIdpTraffic) }
+  const notIdp = whole.events.filter((e) => !isIdpTraffic(e))
   const who = story.query
   const events = story.events
   const userEvents = events.filter(isUserResource)
@@ -30,7 +35,7 @@ export function diagnose(story: UserStory): Diagnosis {
   const current = story.current
 
   if (userEvents.length === 0) {
-    silence(story, findings, nextChecks)
+    silence(story, findings, nextChecks, notIdp)
   } else {
     authFailures(userEvents, findings)
     rateLimits(userEvents, findings)

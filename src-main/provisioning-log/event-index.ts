@@ -2,12 +2,16 @@ import {
   eventMethods,
   eventOutcomes,
   eventResourceTypes,
+  eventSources,
+  isIdpTraffic,
+  sourceOf,
   type EventFilter,
   type ProvisioningEvent,
 } from '../../src-shared/provisioning-event.ts'
 import { DEFAULT_BODY_BUDGET, EventSummaries, textMatcher } from './event-summaries.ts'
 import type { IndexPage, IndexQuery, IndexStats } from './event-index-types.ts'
 import { flatUserKeys } from './user-keys.ts'
+import { UserNameCounts } from './user-name-counts.ts'
 
 export { DEFAULT_BODY_BUDGET } from './event-summaries.ts'
 export type { IndexPage, IndexQuery, IndexStats } from './event-index-types.ts'
@@ -34,6 +38,7 @@ const NONE = -1
 const METHOD_CODE = new Map<string, number>(eventMethods.map((m, i) => [m, i]))
 const RESOURCE_CODE = new Map<string, number>(eventResourceTypes.map((r, i) => [r, i]))
 const OUTCOME_CODE = new Map<string, number>(eventOutcomes.map((o, i) => [o, i]))
+const SOURCE_CODE = new Map<string, number>(eventSources.map((o, i) => [o, i]))
 
 interface MatchCache {
   key: string
@@ -50,6 +55,7 @@ export class EventIndex {
   readonly #method: Uint8Array
   readonly #resource: Uint8Array
   readonly #outcome: Uint8Array
+  readonly #source: Uint8Array
   readonly #duration: Float32Array
   readonly #keys: Int32Array
   readonly #prev: Float64Array
@@ -61,9 +67,8 @@ export class EventIndex {
   #inserted = 0
   #keyIds = new Map<string, number>()
   #keyHead = new Float64Array(1024)
-  /** 1 where a key id was some event's userName: counts distinct users without a Set of names. */
-  #isUserName = new Uint8Array(1024)
-  #userNameCount = 0
+  /** Which key ids were some event's userName (all, and the IdP's traffic's apart). */
+  #userNames = new UserNameCounts()
   #extraMethods: string[] = []
   #cache: MatchCache | null = null
 
@@ -84,6 +89,7 @@ export class EventIndex {
     this.#method = new Uint8Array(capacity)
     this.#resource = new Uint8Array(capacity)
     this.#outcome = new Uint8Array(capacity)
+    this.#source = new Uint8Array(capacity)
     this.#duration = new Float32Array(capacity)
     this.#keys = new Int32Array(capacity * KEYS).fill(NONE)
     this.#prev = new Float64Array(capacity * KEYS).fill(NONE)
@@ -117,15 +123,13 @@ export class EventIndex {
     this.#method[slot] = this.#methodCode(event.method)
     this.#resource[slot] = RESOURCE_CODE.get(event.resourceType) ?? 3
     this.#outcome[slot] = OUTCOME_CODE.get(event.outcome) ?? 0
+    this.#source[slot] = SOURCE_CODE.get(sourceOf(event))!
     this.#duration[slot] = event.durationMs
     this.#text.store(ord, event)
     const keys = flatUserKeys(event)
     if (event.userName) {
       const id = this.#intern(event.userName.trim().toLowerCase())
-      if (this.#isUserName[id] === 0) {
-        this.#isUserName[id] = 1
-        this.#userNameCount++
-      }
+      this.#userNames.mark(id, isIdpTraffic(event))
     }
     const base = slot * KEYS
     this.#overflow[slot] = keys.length > KEYS ? 1 : 0
@@ -248,14 +252,17 @@ export class EventIndex {
     return out
   }
 
-  /** Distinct userNames ever seen (evicted ones included), minus those given. */
-  distinctUserNames(except: Iterable<string> = []): number {
-    let n = this.#userNameCount
-    for (const k of new Set([...except].map((e) => e.trim().toLowerCase()))) {
-      const id = this.#keyIds.get(k)
-      if (id !== undefined && this.#isUserName[id] === 1) n--
+  /**
+   * Distinct userNames ever seen (evicted ones included), minus those given; with `idpOnly`, only
+   * those the IdP's traffic named (`isIdpTraffic`), not the harness's or a script's.
+   */
+  distinctUserNames(except: Iterable<string> = [], opts: { idpOnly?: boolean } = {}): number {
+    const ids: number[] = []
+    for (const k of except) {
+      const id = this.#keyIds.get(k.trim().toLowerCase())
+      if (id !== undefined) ids.push(id)
     }
-    return n
+    return this.#userNames.count(ids, opts.idpOnly ?? false)
   }
 
   /** How many events matching the filter come after the event with this seq. */
@@ -348,6 +355,10 @@ export class EventIndex {
       const codes = new Set(filter.outcome.map((o) => OUTCOME_CODE.get(o)))
       checks.push((s) => codes.has(this.#outcome[s]!))
     }
+    if (filter.source?.length) {
+      const codes = new Set(filter.source.map((o) => SOURCE_CODE.get(o)))
+      checks.push((s) => codes.has(this.#source[s]!))
+    }
     const since = filter.since ? Date.parse(filter.since) : NaN
     if (!Number.isNaN(since)) checks.push((s) => this.#time[s]! >= since)
     const until = filter.until ? Date.parse(filter.until) : NaN
@@ -380,9 +391,6 @@ export class EventIndex {
       const grown = new Float64Array(this.#keyHead.length * 2)
       grown.set(this.#keyHead)
       this.#keyHead = grown
-      const flags = new Uint8Array(grown.length)
-      flags.set(this.#isUserName)
-      this.#isUserName = flags
     }
     this.#keyHead[id] = NONE
     return id

@@ -52,7 +52,7 @@ describe('export', () => {
     )
     const rows = out.trim().split('\r\n')
     expect(rows[0]).toBe(
-      'seq,time,method,path,status,durationMs,resourceType,resourceId,userName,outcome,error',
+      'seq,time,method,path,status,durationMs,resourceType,resourceId,userName,outcome,error,source,sourceIdp,runId',
     )
     expect(rows[1]).toContain(
       '"uniqueness: A user with userName ""jane@acme.com"", already exists"',

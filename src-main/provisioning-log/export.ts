@@ -1,5 +1,5 @@
 import { AppError } from '../../src-shared/errors.ts'
-import type { ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
+import { sourceOf, type ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
 import { redact, redactString } from '../../src-shared/redact.ts'
 
 /**
@@ -28,6 +28,9 @@ const CSV_COLUMNS = [
   'userName',
   'outcome',
   'error',
+  'source',
+  'sourceIdp',
+  'runId',
 ] as const
 
 function csvCell(value: unknown): string {
@@ -65,7 +68,7 @@ function exportWriter(format: ExportFormat, opts: ExportOptions): ExportWriter {
         const error = e.error
           ? `${e.error.scimType ? `${e.error.scimType}: ` : ''}${e.error.detail}`
           : ''
-        const row = { ...e, error }
+        const row = { ...e, error, source: sourceOf(e) }
         return `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`
       },
       tail: '',

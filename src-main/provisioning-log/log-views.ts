@@ -1,6 +1,10 @@
 import type { LogRow } from '../../src-shared/channels/log.ts'
 import { AppError } from '../../src-shared/errors.ts'
-import type { EventFilter, ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
+import {
+  sourceOf,
+  type EventFilter,
+  type ProvisioningEvent,
+} from '../../src-shared/provisioning-event.ts'
 import { exportChunksAsync, type ExportFormat } from './export.ts'
 import type { ProvisioningLog } from './log-service.ts'
 
@@ -24,6 +28,9 @@ export function toRow(e: ProvisioningEvent): LogRow {
     userName: e.userName,
     outcome: e.outcome,
     errorDetail: e.error ? e.error.detail : null,
+    source: sourceOf(e),
+    sourceIdp: e.sourceIdp ?? null,
+    runId: e.runId ?? null,
   }
 }
 

@@ -1,5 +1,9 @@
 import type { AdminClient } from '../backend/admin-client.ts'
-import type { ProvisioningEvent } from '../../src-shared/provisioning-event.ts'
+import {
+  idpTrafficSources,
+  type EventFilter,
+  type ProvisioningEvent,
+} from '../../src-shared/provisioning-event.ts'
 import type { EventIndex } from './event-index.ts'
 import { userKeysOf, type UserKeys } from './user-keys.ts'
 
@@ -23,9 +27,15 @@ export type CurrentUserState =
   | { kind: 'not_found' }
   | { kind: 'unknown'; reason: string }
 
+/**
+ * The tenant-wide facts count the IdP's traffic only (`isIdpTraffic`): the harness's expected
+ * 400/404/409s, a replay and a curl must not make the IdP look connected, nor its users look seen.
+ */
 export interface TenantContext {
-  /** Events in the index for the whole tenant. */
+  /** The IdP's events in the index for the whole tenant. */
   totalEvents: number
+  /** Events in the index that are not the IdP's (test runs, replays, other clients): not counted. */
+  otherSourceEvents: number
   firstEventTime: string | null
   lastEventTime: string | null
   /** Tenant-wide 401s (also those that name no user), newest last, at most 20. */
@@ -195,31 +205,37 @@ export function collectUserEvents(
 }
 
 export function tenantContext(index: EventIndex, identity: UserKeys): TenantContext {
-  const stats = index.stats()
-  const first = stats.oldestSeq === null ? undefined : index.getBySeq(stats.oldestSeq)
-  const last = stats.newestSeq === null ? undefined : index.getBySeq(stats.newestSeq)
+  const idp = (filter: EventFilter = {}): EventFilter => ({
+    ...filter,
+    source: [...idpTrafficSources],
+  })
+  const oldest = index.query({ filter: idp(), order: 'asc', limit: 1 })
+  const newest = index.query({ filter: idp(), order: 'desc', limit: 1 })
   const authFailures = index
-    .query({ filter: { status: [401] }, order: 'desc', limit: 20 })
+    .query({ filter: idp({ status: [401] }), order: 'desc', limit: 20 })
     .events.reverse()
   const newestAuth = authFailures[authFailures.length - 1]
-  const successesAfter = newestAuth ? index.countAfter({ statusClass: ['2xx'] }, newestAuth.seq) : 0
+  const successesAfter = newestAuth
+    ? index.countAfter(idp({ statusClass: ['2xx'] }), newestAuth.seq)
+    : 0
   const groupPushes = index
     .query({
-      filter: { resourceType: ['Group'], outcome: ['membership_changed', 'created'] },
+      filter: idp({ resourceType: ['Group'], outcome: ['membership_changed', 'created'] }),
       order: 'desc',
       limit: 20,
     })
     .events.reverse()
   const rateLimited = index
-    .query({ filter: { status: [429] }, order: 'desc', limit: 20 })
+    .query({ filter: idp({ status: [429] }), order: 'desc', limit: 20 })
     .events.reverse()
   return {
-    totalEvents: stats.size,
-    firstEventTime: first?.time ?? null,
-    lastEventTime: last?.time ?? null,
+    totalEvents: oldest.total,
+    otherSourceEvents: index.size - oldest.total,
+    firstEventTime: oldest.events[0]?.time ?? null,
+    lastEventTime: newest.events[0]?.time ?? null,
     authFailures,
     successesAfterLastAuthFailure: successesAfter,
-    otherUsersSeen: index.distinctUserNames(identity.userNames),
+    otherUsersSeen: index.distinctUserNames(identity.userNames, { idpOnly: true }),
     groupPushes,
     rateLimited,
   }

@@ -9,7 +9,10 @@ interface LogUiState {
   filter: EventFilter
   selectedSeq: number | null
   storyQuery: string | null
+  /** The console's own test traffic (harness, replay) is hidden unless this is on. */
+  showTestTraffic: boolean
   setFilter(filter: EventFilter): void
+  setShowTestTraffic(show: boolean): void
   select(seq: number | null): void
   openStory(query: string | null): void
 }
@@ -18,7 +21,9 @@ export const useLogUi = create<LogUiState>()((set) => ({
   filter: {},
   selectedSeq: null,
   storyQuery: null,
+  showTestTraffic: false,
   setFilter: (filter) => set({ filter }),
+  setShowTestTraffic: (showTestTraffic) => set({ showTestTraffic }),
   select: (selectedSeq) => set({ selectedSeq }),
   openStory: (storyQuery) => set({ storyQuery }),
 }))

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { eventSources } from '../../src-shared/provisioning-event.ts'
 
 /**
  * The zod mirror of the request shapes in resources/admin-api.openapi.yaml. The server validates
@@ -19,6 +20,18 @@ const cursor = z.string().regex(/^\d+$/, 'must be the nextCursor of a previous p
 const instant = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time')
+  .optional()
+
+const sourceNames: readonly string[] = eventSources
+const sourceName = `(${sourceNames.join('|')})`
+/** `source=idp,unknown`: any of these (the route also joins repeated `source=` parameters). */
+const sources = z
+  .string()
+  .regex(
+    new RegExp(`^${sourceName}(,${sourceName})*$`),
+    `must be a comma-separated list of ${sourceNames.join(', ')}`,
+  )
+  .transform((s) => [...new Set(s.split(','))])
   .optional()
 
 export const queryParams = {
@@ -45,10 +58,11 @@ export const queryParams = {
         'rejected',
       ])
       .optional(),
+    source: sources,
     since: instant,
     until: instant,
   }),
-  streamEvents: z.object({ lastEventId: z.string().regex(/^\d+$/).optional() }),
+  streamEvents: z.object({ lastEventId: z.string().regex(/^\d+$/).optional(), source: sources }),
 }
 
 /** `{ path: message }` lines for the error's `details`, and one sentence for `message`. */

@@ -3,7 +3,7 @@ import type { AdminContext, AdminResult } from './admin-context.ts'
 import type { ResourceStore } from '../store/resources.ts'
 import { parseQuery, tenantOf } from './admin-context.ts'
 import { queryParams } from './admin-schemas.ts'
-import { stream } from './event-stream-route.ts'
+import { joinRepeatedSource, stream } from './event-stream-route.ts'
 
 /**
  * "user" may be a userName, an email, an externalId or a SCIM id: the user's story is every event
@@ -25,6 +25,7 @@ function resolveUser(resources: ResourceStore, tenantId: string, value: string) 
 export function eventRoutes(r: Router<AdminContext, AdminResult>): void {
   r.on('GET', '/tenants/:tenantId/events', (ctx) => {
     const t = tenantOf(ctx)
+    joinRepeatedSource(ctx.url)
     const q = parseQuery(ctx, queryParams.listEvents)
     const items = ctx.deps.events.query({
       tenantId: t.id,
@@ -35,6 +36,7 @@ export function eventRoutes(r: Router<AdminContext, AdminResult>): void {
       method: q.method,
       resourceType: q.resourceType,
       outcome: q.outcome,
+      source: q.source,
       sinceMs: q.since === undefined ? undefined : Date.parse(q.since),
       untilMs: q.until === undefined ? undefined : Date.parse(q.until),
     })

@@ -10,13 +10,25 @@ import { queryParams } from './admin-schemas.ts'
 
 const SSE_BUFFER_LIMIT = 8 * 1024 * 1024
 
+/**
+ * `source=idp&source=unknown` means the same as `source=idp,unknown` (a generated client may send
+ * either); the query schema reads one value, so the repeated ones are joined first.
+ */
+export function joinRepeatedSource(url: URL): void {
+  const all = url.searchParams.getAll('source')
+  if (all.length > 1) url.searchParams.set('source', all.join(','))
+}
+
 function sseFrame(e: ProvisioningEvent): string {
   return `id: ${e.seq}\nevent: provisioning\ndata: ${JSON.stringify(e)}\n\n`
 }
 
 export function stream(ctx: AdminContext, tenantId: string): AdminResult {
   const { req, res, deps } = ctx
+  joinRepeatedSource(ctx.url)
   const q = parseQuery(ctx, queryParams.streamEvents)
+  // A filtered stream skips events, so its ids jump: a client must not read that as a loss.
+  const wanted = q.source ? new Set(q.source) : undefined
   const header = req.headers['last-event-id']
   const headerId =
     typeof header === 'string' && /^\d+$/.test(header.trim()) ? header.trim() : undefined
@@ -40,6 +52,7 @@ export function stream(ctx: AdminContext, tenantId: string): AdminResult {
       return
     }
     lastSent = e.seq
+    if (wanted && !wanted.has(e.source ?? 'unknown')) return
     res.write(sseFrame(e))
   }
   // Subscribing and replaying in the same synchronous step: no event can be recorded between

@@ -15,8 +15,6 @@ export interface EventInput extends Omit<ProvisioningEvent, 'seq' | 'time'> {
   /** Already redacted and capped by the caller (see `capBody`). */
   requestBody: unknown
   responseBody: unknown
-  /** The request's User-Agent, stored for the directory's "source" but not served with the event. */
-  userAgent?: string | null
 }
 
 export interface EventRow {
@@ -36,6 +34,11 @@ export interface EventRow {
   request_body: string | null
   response_body: string | null
   members_json: string | null
+  /** NULL on rows stored before sources were recorded (db.ts, addEventSourceColumns). */
+  source: string | null
+  source_idp: string | null
+  run_id: string | null
+  user_agent: string | null
 }
 
 export const BODY_CAP_BYTES = 16 * 1024
@@ -64,6 +67,31 @@ export function membersJson(input: EventInput): string | null {
     : null
 }
 
+/** Who sent the request, as served: `unknown` for rows from before sources were recorded. */
+function sourceFields(
+  r: EventRow,
+): Pick<ProvisioningEvent, 'source' | 'sourceIdp' | 'runId' | 'userAgent'> {
+  const out: Pick<ProvisioningEvent, 'source' | 'sourceIdp' | 'runId' | 'userAgent'> = {
+    source: (r.source ?? 'unknown') as NonNullable<ProvisioningEvent['source']>,
+  }
+  if (r.source_idp !== null) out.sourceIdp = r.source_idp as ProvisioningEvent['sourceIdp']
+  if (r.run_id !== null) out.runId = r.run_id
+  if (r.source !== null) out.userAgent = r.user_agent
+  return out
+}
+
+function inputSourceFields(
+  input: EventInput,
+): Pick<ProvisioningEvent, 'source' | 'sourceIdp' | 'runId' | 'userAgent'> {
+  const out: Pick<ProvisioningEvent, 'source' | 'sourceIdp' | 'runId' | 'userAgent'> = {
+    source: input.source ?? 'unknown',
+  }
+  if (input.sourceIdp !== undefined) out.sourceIdp = input.sourceIdp
+  if (input.runId !== undefined) out.runId = input.runId
+  if (input.source !== undefined) out.userAgent = input.userAgent ?? null
+  return out
+}
+
 export function toEvent(r: EventRow): ProvisioningEvent {
   const e: ProvisioningEvent = {
     seq: r.seq,
@@ -79,6 +107,7 @@ export function toEvent(r: EventRow): ProvisioningEvent {
     outcome: r.outcome,
     error: r.error_json === null ? null : (JSON.parse(r.error_json) as EventError),
     tokenHashPrefix: r.token_prefix,
+    ...sourceFields(r),
     requestBody: parseJson(r.request_body),
     responseBody: parseJson(r.response_body),
   }
@@ -106,6 +135,7 @@ export function eventOf(input: EventInput, seq: number, members: string | null):
     outcome: input.outcome,
     error: input.error,
     tokenHashPrefix: input.tokenHashPrefix,
+    ...inputSourceFields(input),
     requestBody: input.requestBody ?? null,
     responseBody: input.responseBody ?? null,
   }

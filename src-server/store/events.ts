@@ -23,6 +23,8 @@ export interface EventQuery {
   method?: string
   resourceType?: string
   outcome?: string
+  /** Any of these sources; `unknown` matches rows stored before sources were recorded. */
+  source?: string[]
   sinceMs?: number
   untilMs?: number
 }
@@ -58,8 +60,8 @@ export class EventStore {
     this.db = db
     this.retention = retention
     this.insert = db.prepare(
-      `INSERT INTO events (seq, tenant_id, time_ms, method, path, status, duration_ms, resource_type, resource_id, user_name, user_name_lower, outcome, error_json, token_prefix, request_body, response_body, members_json, user_agent)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (seq, tenant_id, time_ms, method, path, status, duration_ms, resource_type, resource_id, user_name, user_name_lower, outcome, error_json, token_prefix, request_body, response_body, members_json, source, source_idp, run_id, user_agent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.insertMember = db.prepare(
       'INSERT INTO event_members (seq, tenant_id, member_id) VALUES (?, ?, ?)',
@@ -114,7 +116,10 @@ export class EventStore {
         ? null
         : JSON.stringify(input.responseBody),
       members,
-      input.userAgent ?? null,
+      input.source === undefined || input.source === 'unknown' ? null : input.source,
+      input.sourceIdp ?? null,
+      input.runId ?? null,
+      input.source === undefined ? null : (input.userAgent ?? null),
     )
     if (members !== null && input.tenantId !== null) {
       for (const id of new Set([...(input.membersAdded ?? []), ...(input.membersRemoved ?? [])])) {
@@ -210,6 +215,16 @@ export class EventStore {
     if (q.outcome) {
       conds.push('outcome = ?')
       args.push(q.outcome)
+    }
+    if (q.source?.length) {
+      const named = q.source.filter((s) => s !== 'unknown')
+      const parts: string[] = []
+      if (named.length > 0) {
+        parts.push(`source IN (${named.map(() => '?').join(', ')})`)
+        args.push(...named)
+      }
+      if (q.source.includes('unknown')) parts.push('source IS NULL')
+      conds.push(parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`)
     }
     if (q.sinceMs !== undefined) {
       conds.push('time_ms >= ?')

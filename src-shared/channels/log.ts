@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { userStorySchema } from '../provisioning-diagnosis.ts'
 import {
   eventFilterSchema,
+  eventSourceIdps,
+  eventSources,
   provisioningEventSchema,
   streamNoticeSchema,
   streamStateSchema,
@@ -26,6 +28,10 @@ export const logRowSchema = z.strictObject({
   userName: z.string().nullable(),
   outcome: z.string(),
   errorDetail: z.string().nullable(),
+  /** Who sent the request (`unknown` when the backend does not say), for the row's badge. */
+  source: z.enum(eventSources),
+  sourceIdp: z.enum(eventSourceIdps).nullable(),
+  runId: z.string().nullable(),
 })
 export type LogRow = z.infer<typeof logRowSchema>
 

@@ -6,6 +6,8 @@ import { ExportButtons } from '../components/log/ExportButtons.tsx'
 import { LogFilters } from '../components/log/LogFilters.tsx'
 import { LogTable } from '../components/log/LogTable.tsx'
 import { StreamBadge } from '../components/log/StreamBadge.tsx'
+import { TestTrafficToggle } from '../components/log/TestTrafficToggle.tsx'
+import { effectiveFilter } from '../lib/event-source.ts'
 import { UserStoryPanel } from '../components/log/UserStoryPanel.tsx'
 import { useActiveTarget } from '../use-connections.ts'
 import { useLogStream } from '../use-log-stream.ts'
@@ -18,6 +20,10 @@ export function LogScreen() {
   const stream = useLogStream(target)
   const filter = useLogUi((s) => s.filter)
   const setFilter = useLogUi((s) => s.setFilter)
+  const showTestTraffic = useLogUi((s) => s.showTestTraffic)
+  const setShowTestTraffic = useLogUi((s) => s.setShowTestTraffic)
+  // What the table and the export run: test traffic hidden unless shown or a source is chosen.
+  const shownFilter = effectiveFilter(filter, showTestTraffic)
   const selectedSeq = useLogUi((s) => s.selectedSeq)
   const select = useLogUi((s) => s.select)
   const storyQuery = useLogUi((s) => s.storyQuery)
@@ -58,7 +64,14 @@ export function LogScreen() {
             <span data-testid="log-size">{stream.size.toLocaleString('en')}</span> events held
           </span>
         ) : null}
-        <ExportButtons target={target} filter={filter} disabled={!target || stream.loading} />
+        <TestTrafficToggle
+          target={stream.loading ? null : target}
+          filter={filter}
+          generation={stream.generation}
+          shown={showTestTraffic}
+          onToggle={setShowTestTraffic}
+        />
+        <ExportButtons target={target} filter={shownFilter} disabled={!target || stream.loading} />
       </div>
 
       <form
@@ -117,9 +130,9 @@ export function LogScreen() {
 
       <div className={`log-main ${selectedSeq !== null ? 'log-main-detail' : ''}`}>
         <LogTable
-          key={JSON.stringify(filter)}
+          key={JSON.stringify(shownFilter)}
           target={stream.loading ? null : target}
-          filter={filter}
+          filter={shownFilter}
           generation={stream.generation}
           selectedSeq={selectedSeq}
           onSelect={select}

@@ -6,6 +6,7 @@ import type { ActiveTarget } from '../../use-connections.ts'
 import { useCopyCurl, useLogEvent } from '../../use-log-detail.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
 import { methodTone, outcomeTone, toneClass } from '../../lib/tone.ts'
+import { SourceFields } from './SourceBadge.tsx'
 import './log.css'
 import './log-detail.css'
 
@@ -70,6 +71,7 @@ export function EventDetail({
             <dd>{formatDateTime(e.time)}</dd>
             <dt>Duration</dt>
             <dd>{formatDuration(e.durationMs)}</dd>
+            <SourceFields event={e} />
             <dt>Outcome</dt>
             <dd>
               <span

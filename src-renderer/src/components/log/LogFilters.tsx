@@ -7,6 +7,7 @@ import {
   type StatusClass,
 } from '../../../../src-shared/provisioning-event.ts'
 import { cleanFilter, localInputToIso, toggleValue } from '../../lib/log-format.ts'
+import { SourceFilter } from './SourceFilter.tsx'
 import './log.css'
 import './log-detail.css'
 
@@ -79,6 +80,7 @@ export function LogFilters({
           </button>
         ))}
       </div>
+      <SourceFilter filter={filter} apply={apply} />
       <label className="log-filter-group">
         <span className="field-label">Resource</span>
         <select

@@ -6,6 +6,7 @@ import { useFixedRowWindow } from '../../use-fixed-row-window.ts'
 import { useLogRows } from '../../use-log-rows.ts'
 import { useReturnFocus, useRowGridFocus } from '../../use-row-grid-focus.ts'
 import { methodTone, outcomeTone, toneClass } from '../../lib/tone.ts'
+import { SourceBadge } from './SourceBadge.tsx'
 import './log.css'
 import './log-detail.css'
 
@@ -144,6 +145,7 @@ export function LogTable({
                   data-seq={row.seq}
                   data-user={row.userName ?? ''}
                   data-status={row.status}
+                  data-source={row.source}
                   onClick={() => {
                     grid.setActive(index)
                     onSelect(row.seq)
@@ -166,6 +168,7 @@ export function LogTable({
                     {row.status}
                   </span>
                   <span role="gridcell" className="log-user">
+                    <SourceBadge event={row} />
                     {row.userName ?? <span className="muted">—</span>}
                   </span>
                   <span

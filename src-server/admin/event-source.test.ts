@@ -1,0 +1,148 @@
+import { request } from 'node:http'
+import type { IncomingMessage } from 'node:http'
+import { afterEach, describe, expect, it } from 'vitest'
+import { consoleTrafficHeaders } from '../../src-shared/console-traffic.ts'
+import { openDatabase } from '../db.ts'
+import { startTestServer, TEST_ADMIN_KEY } from '../../test/support/test-server.ts'
+import type { TestServer } from '../../test/support/test-server.ts'
+
+/**
+ * Every event carries who sent it, decided by the backend from the request's headers, and the
+ * admin API filters on it (list and stream). Real server, real requests, real sqlite.
+ */
+
+const servers: TestServer[] = []
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.stop()
+})
+
+async function server(dataDir?: string): Promise<TestServer> {
+  const s = await startTestServer(dataDir ? { dataDir } : {})
+  servers.push(s)
+  return s
+}
+
+const OKTA = { 'User-Agent': 'Okta SCIM Client 1.0.0' }
+const ENTRA = { 'User-Agent': 'Azure AD Provisioning' }
+const CURL = { 'User-Agent': 'curl/8.5.0' }
+const HARNESS = consoleTrafficHeaders({
+  kind: 'harness',
+  id: 'run0001',
+  version: '0.1.0',
+  userAgent: 'Okta SCIM Client 1.0.0',
+})
+const REPLAY = consoleTrafficHeaders({
+  kind: 'replay',
+  id: 'rep0001',
+  version: '0.1.0',
+  userAgent: 'Okta SCIM Client 1.0.0',
+})
+
+async function sendMix(t: TestServer): Promise<void> {
+  await t.scim('/Users?filter=userName%20eq%20%22jane%40acme.com%22', { headers: OKTA })
+  await t.scim('/Users?count=1', { headers: ENTRA })
+  await t.scim('/Users/does-not-exist', { headers: HARNESS })
+  await t.scim('/Users?count=2', { headers: REPLAY })
+  await t.scim('/Users?count=3', { headers: CURL })
+}
+
+describe('the source of each provisioning event', () => {
+  it('is recorded per request and served in the event JSON', async () => {
+    const t = await server()
+    await sendMix(t)
+    const page = await t.admin(`/tenants/${t.server.demoTenantId}/events?limit=10`)
+    const got = page.body.items
+      .reverse()
+      .map((e: Record<string, unknown>) => [e.source, e.sourceIdp ?? null, e.runId ?? null])
+    expect(got).toEqual([
+      ['idp', 'okta', null],
+      ['idp', 'entra', null],
+      ['harness', null, 'run0001'],
+      ['replay', null, 'rep0001'],
+      ['other', null, null],
+    ])
+    const harness = page.body.items.find((e: { source: string }) => e.source === 'harness')
+    expect(harness.status).toBe(404)
+    expect(harness.userAgent).toBe(
+      'Okta SCIM Client 1.0.0 scim-console-harness/0.1.0 (run run0001)',
+    )
+  })
+
+  it('filters the list by source, comma-separated or repeated, and refuses an unknown source', async () => {
+    const t = await server()
+    await sendMix(t)
+    const base = `/tenants/${t.server.demoTenantId}/events?limit=10`
+    const sourcesOf = async (q: string) =>
+      (await t.admin(`${base}&${q}`)).body.items.map((e: { source: string }) => e.source)
+    expect(await sourcesOf('source=idp')).toEqual(['idp', 'idp'])
+    expect(await sourcesOf('source=harness,replay')).toEqual(['replay', 'harness'])
+    expect(await sourcesOf('source=other&source=harness')).toEqual(['other', 'harness'])
+    const bad = await t.admin(`${base}&source=okta`)
+    expect(bad.status).toBe(400)
+    expect(bad.body.message).toMatch(/source: must be a comma-separated list of idp, harness/)
+  })
+
+  it('filters the live stream by source (ids then jump over the skipped events)', async () => {
+    const t = await server()
+    const url = new URL(`${t.server.adminBaseUrl}/tenants/${t.server.demoTenantId}/events/stream`)
+    url.searchParams.set('source', 'idp')
+    const ids: Array<[number, string]> = []
+    const req = request(url, {
+      headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}`, Accept: 'text/event-stream' },
+    })
+    const opened = new Promise<IncomingMessage>((done) => req.on('response', done))
+    req.on('error', () => {})
+    req.end()
+    const res = await opened
+    res.setEncoding('utf8')
+    let buffer = ''
+    res.on('data', (c: string) => {
+      buffer += c
+      for (const m of buffer.matchAll(/id: (\d+)\nevent: provisioning\ndata: (.*)\n\n/g)) {
+        const id = Number(m[1])
+        if (!ids.some(([i]) => i === id)) ids.push([id, JSON.parse(m[2]!).source])
+      }
+    })
+    await sendMix(t)
+    await t.scim('/Users?count=4', { headers: OKTA })
+    await new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error('stream wait timed out')), 10_000)
+      const tick = () =>
+        ids.length >= 3 ? (clearTimeout(timer), done()) : void setTimeout(tick, 5)
+      tick()
+    })
+    req.destroy()
+    expect(ids).toEqual([
+      [1, 'idp'],
+      [2, 'idp'],
+      [6, 'idp'],
+    ])
+  })
+
+  it('events stored before sources existed read as "unknown" after the upgrade, and match source=unknown', async () => {
+    const first = await server()
+    await first.scim('/Users?count=1', { headers: OKTA })
+    const dataDir = first.dataDir
+    await first.stop(true)
+    servers.splice(servers.indexOf(first), 1)
+    // Take the data folder back to what an older backend wrote: no source columns.
+    const db = openDatabase(dataDir)
+    for (const c of ['source', 'source_idp', 'run_id', 'user_agent'])
+      db.exec(`ALTER TABLE events DROP COLUMN ${c}`)
+    db.close()
+
+    const t = await server(dataDir)
+    await t.scim('/Users?count=2', { headers: OKTA })
+    const base = `/tenants/${t.server.demoTenantId}/events?limit=10`
+    const items = (await t.admin(base)).body.items
+    expect(items.map((e: Record<string, unknown>) => [e.path, e.source])).toEqual([
+      ['/Users?count=2', 'idp'],
+      ['/Users?count=1', 'unknown'],
+    ])
+    expect(items[1].userAgent).toBeUndefined()
+    const unknown = (await t.admin(`${base}&source=unknown`)).body.items
+    expect(unknown.map((e: { path: string }) => e.path)).toEqual(['/Users?count=1'])
+    const either = (await t.admin(`${base}&source=idp,unknown`)).body.items
+    expect(either).toHaveLength(2)
+  })
+})

@@ -1,7 +1,7 @@
 /**
- * Which client created a user or group, told from the event that created it. Today that is the
- * request's User-Agent; once events carry their `source` (issue 13, item 4), `clientOf` should read
- * that instead, and the directory follows without other changes.
+ * Which client created a user or group, told from the event that created it: its recorded source
+ * (src-server/scim/request-source.ts decides it once, when the request arrives). Events stored
+ * before sources were recorded fall back to reading the User-Agent.
  */
 
 export type DirectoryClient = 'okta' | 'entra' | 'console' | 'other' | 'unknown'
@@ -34,13 +34,29 @@ export function clientOf(userAgent: string | null, name: string | null = null): 
   return 'other'
 }
 
+/** The recorded source, as the directory names clients; undefined when none was recorded. */
+function clientOfSource(source: string | null, idp: string | null): DirectoryClient | undefined {
+  if (source === 'harness' || source === 'replay') return 'console'
+  if (source === 'other') return 'other'
+  if (source === 'idp') return idp === 'okta' ? 'okta' : idp === 'entra' ? 'entra' : 'other'
+  return undefined
+}
+
 export function sourceOf(
-  created: { seq: number; time: string; userAgent: string | null } | null,
+  created: {
+    seq: number
+    time: string
+    userAgent: string | null
+    source?: string | null
+    sourceIdp?: string | null
+  } | null,
   name: string | null,
 ): DirectorySource {
   if (created === null) return { client: 'unknown', userAgent: null, seq: null, time: null }
   return {
-    client: clientOf(created.userAgent, name),
+    client:
+      clientOfSource(created.source ?? null, created.sourceIdp ?? null) ??
+      clientOf(created.userAgent, name),
     userAgent: created.userAgent,
     seq: created.seq,
     time: created.time,

@@ -3,7 +3,14 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 /** Where a user or group came from and when it last changed, as the event log tells it. */
 export interface ResourceHistory {
   /** The event that created the resource; null when it is older than the log's retention. */
-  created: { seq: number; time: string; userAgent: string | null } | null
+  created: {
+    seq: number
+    time: string
+    userAgent: string | null
+    /** The event's recorded source (`harness`, `idp`...); null on rows from before sources. */
+    source: string | null
+    sourceIdp: string | null
+  } | null
   /** The newest change to the resource (or, for a user, to a group's membership of it). */
   lastChange: { seq: number; time: string; outcome: string } | null
 }
@@ -22,7 +29,7 @@ export class ResourceHistories {
   constructor(db: DatabaseSync) {
     // SQLite takes the bare columns of a MIN()/MAX() aggregate from the row that holds the extreme.
     this.created = db.prepare(
-      `SELECT resource_id AS id, MIN(seq) AS seq, time_ms, user_agent FROM events
+      `SELECT resource_id AS id, MIN(seq) AS seq, time_ms, user_agent, source, source_idp FROM events
        WHERE tenant_id = ? AND outcome = 'created' AND resource_id IN (SELECT value FROM json_each(?))
        GROUP BY resource_id`,
     )
@@ -47,12 +54,22 @@ export class ResourceHistories {
     )
     if (ids.length === 0) return out
     const json = JSON.stringify(ids)
-    type Row = { id: string; seq: number; time_ms: number; user_agent?: string; outcome?: string }
+    type Row = {
+      id: string
+      seq: number
+      time_ms: number
+      user_agent?: string | null
+      source?: string | null
+      source_idp?: string | null
+      outcome?: string
+    }
     for (const r of this.created.all(tenantId, json) as unknown as Row[]) {
       out.get(r.id)!.created = {
         seq: r.seq,
         time: new Date(r.time_ms).toISOString(),
         userAgent: r.user_agent ?? null,
+        source: r.source ?? null,
+        sourceIdp: r.source_idp ?? null,
       }
     }
     const changes = [

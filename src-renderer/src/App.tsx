@@ -13,6 +13,7 @@ import { TokensScreen } from './screens/TokensScreen.tsx'
 import { useAppInfo } from './use-app-info.ts'
 import { useActiveTarget } from './use-connections.ts'
 import { useFocusRescue, useScreenFocus } from './use-focus-management.ts'
+import { useHashRoute } from './use-hash-route.ts'
 import { useMenuNavigation } from './use-menu-navigation.ts'
 import { useOnboardingLanding } from './use-onboarding.ts'
 import { useUiStore, type Screen } from './use-ui-store.ts'
@@ -48,10 +49,14 @@ const nav: { id: Screen; label: string; text: string }[] = [
   },
 ]
 
+/** Every screen in the list has a URL (`#/<id>`), a new one included with no more code. */
+const navIds = nav.map((n) => n.id)
+
 export function App() {
   const screen = useUiStore((s) => s.screen)
   const setScreen = useUiStore((s) => s.setScreen)
   const info = useAppInfo()
+  useHashRoute(navIds)
   useOnboardingLanding(useActiveTarget().target)
   useMenuNavigation()
   const current = nav.find((n) => n.id === screen) ?? nav[0]!
@@ -60,7 +65,7 @@ export function App() {
   useFocusRescue(main)
   return (
     <div className="shell">
-      {/* A button-like link: the URL's fragment carries the web host's token, so no #main. */}
+      {/* A button-like link: the URL's fragment carries the screen's route (and first the web host's token), so no #main. */}
       <a
         href="#main"
         className="skip-link"

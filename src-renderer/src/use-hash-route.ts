@@ -43,7 +43,12 @@ export function useHashRoute(screens: readonly Screen[]): void {
     const unsubscribeUi = useUiStore.subscribe(sync)
     const unsubscribeLog = useLogUi.subscribe(sync)
     // Back/forward (popstate) and a hand-edited address (hashchange).
-    const onAddress = (): void => apply(parseHashRoute(window.location.hash, ids))
+    // An address naming no screen is put back to where the person is.
+    const onAddress = (): void => {
+      const route = parseHashRoute(window.location.hash, ids)
+      if (route) apply(route)
+      else history.replaceState(history.state, '', url(formatHashRoute(currentRoute())))
+    }
     window.addEventListener('popstate', onAddress)
     window.addEventListener('hashchange', onAddress)
     return () => {

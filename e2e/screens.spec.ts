@@ -1,15 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Page } from '@playwright/test'
-import { layoutProblems, seedRealisticTenant } from './screens-support.ts'
+import { layoutProblems, oktaMetadata, seedRealisticTenant } from './screens-support.ts'
 import { expect, startWebHost, test } from './web-host-fixture.ts'
 
 /**
  * Every screen in the navigation (read from the page, so a new screen is included) at 1024×700
  * and 1400×900, light and dark, over a realistic tenant: each must fit its window (no sideways
  * overflow, no clipped heading, button or label), and its screenshot goes to docs/screenshots/
- * screens/ under a stable name, to be looked at. The log is shot twice more: with an event's
- * detail open and with a user's story.
+ * screens/ under a stable name, to be looked at. The log is shot twice more (an event's detail
+ * open, a user's story) and the metadata screen with Okta's file inspected.
  */
 
 const OUT = resolve(import.meta.dirname, '../docs/screenshots/screens')
@@ -105,6 +105,14 @@ for (const scheme of SCHEMES) {
       await expect(page.getByTestId('story-verdict')).toBeVisible()
       await expect(page).toHaveURL(/#\/log\/user\/jane\.doe%40acme\.com$/)
       await shoot(page, `log-story-${suffix}`)
+
+      // The metadata screen with Okta's file inspected.
+      await page.getByTestId('nav-metadata').click()
+      await page.getByTestId('source-tab-paste').click()
+      await page.getByTestId('paste-input').fill(oktaMetadata())
+      await page.getByTestId('paste-submit').click()
+      await expect(page.getByTestId('metadata-status')).toBeVisible()
+      await shoot(page, `metadata-inspected-${suffix}`)
     })
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { oktaTokenAdviceText } from '../src-shared/okta-token-advice.ts'
-import { artifactsDir, expect, fixturesDir, startWebHost, test } from './web-host-fixture.ts'
+import { expect, fixturesDir, screenshotPage, startWebHost, test } from './web-host-fixture.ts'
 
 /**
  * Issue #13 item 8: the onboarding wizard offers both setup paths of the vendors' Okta guides
@@ -80,10 +80,8 @@ test('both setup paths, each complete and unmixed; the HTTP Header value works; 
     // Okta's HTTP Header mode sends "Bearer " + the field: that is accepted.
     const baseUrl = (await page.getByTestId('ob-scim-base-url').textContent())!
     expect(await scimStatus(baseUrl, `Bearer ${pasted}`)).toBe(200)
-    await page.setViewportSize({ width: 1400, height: 900 })
-    await page.getByTestId('ob-panel-scim').screenshot({
-      path: join(artifactsDir, 'setup-path-aiw.png'),
-    })
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await screenshotPage(page, 'onboarding-3-scim-aiw.png')
   })
 
   await test.step('the catalog path (Wizer guide: Header Auth)', async () => {

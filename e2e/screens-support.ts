@@ -172,7 +172,7 @@ const LAYOUT_PROBE = `(() => {
     const inMain = el.closest('main.content') !== null
     const card = el.closest('.card')
     const box = card ? card.getBoundingClientRect() : inMain ? main : null
-    // The log's detail drawer is a fixed overlay: it is measured as a card of its own.
+    // The log's detail panel overlays the table: it is measured as a card of its own.
     if (box && (r.right > box.right + 1 || r.left < box.left - 1))
       problems.push({ what: 'sticks out of its box', detail: describe(el) })
   }

@@ -89,7 +89,7 @@ for (const scheme of SCHEMES) {
         await shoot(page, `${id}-${suffix}`)
       }
 
-      // The log with an event's detail open (a drawer below 1400px), then one user's story.
+      // The log with an event's detail open (a panel over the table below 1400px), then one user's story.
       await page.getByTestId('nav-log').click()
       // Okta's refused create (a title sent as a list), found as an admin would: by the user.
       await page.getByTestId('filter-user').fill('bob.smith@acme.com')

@@ -7,7 +7,7 @@ import { expect, hostCall, startWebHost, test } from './web-host-fixture.ts'
 /**
  * Issue #13 item 9 through the web host: screens have URLs (set on navigation, restored on
  * reload, back and forward, a user's story linkable), and at 1024×700 the log keeps its columns
- * with the event detail open (a drawer), its rows open from the keyboard, and its times carry
+ * with the event detail open (a panel over the table), its rows open from the keyboard, and its times carry
  * the full date in their title.
  */
 
@@ -89,7 +89,7 @@ test('screens have URLs: set when navigating, restored on reload, back and forwa
   await expect(page).toHaveURL(/#\/log\/user\/jane\.doe%40acme\.com$/)
 })
 
-test('at 1024×700 the log opens rows from the keyboard into a drawer and keeps its columns readable', async ({
+test('at 1024×700 the log opens rows from the keyboard into a panel over the table and keeps its columns readable', async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1024, height: 700 })
@@ -108,8 +108,10 @@ test('at 1024×700 the log opens rows from the keyboard into a drawer and keeps 
   const detail = page.getByTestId('event-detail')
   await expect(detail).toHaveAttribute('data-seq', seq!)
   await expect.poll(() => focusInside(page, 'event-detail')).toBe(true)
-  // A drawer over the table's right edge: the table keeps its full width.
-  await expect(detail).toHaveCSS('position', 'fixed')
+  // A panel over the table's right part: the table keeps its full width, and the toolbar above
+  // (export, pause) stays within reach.
+  await expect(detail).toHaveCSS('position', 'absolute')
+  await page.getByTestId('export-csv').click({ trial: true })
 
   // The columns beside it are whole words, not "/..", "b", "J.".
   const cells = row.locator('[role=gridcell]')
@@ -135,4 +137,20 @@ test('log times show the date in full in their title, and today’s rows the tim
   expect(iso).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/)
   // Rows from today (the only ones here) show the time of day to the millisecond.
   await expect(time).toHaveText(new Date(iso).toISOString().slice(11, 23))
+})
+
+test('at 1024×700 the token actions stay inside their card', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(host.pageUrl)
+  await page.getByTestId('nav-tokens').click()
+  const table = page.getByTestId('token-table')
+  await expect(table.getByTestId('token-row')).not.toHaveCount(0)
+  const card = (await page.locator('.card', { has: table }).boundingBox())!
+  for (const button of await table.getByRole('button').all()) {
+    const box = (await button.boundingBox())!
+    expect(box.x + box.width, (await button.textContent()) ?? '').toBeLessThanOrEqual(
+      card.x + card.width,
+    )
+  }
+  expect(await layoutProblems(page)).toEqual([])
 })

@@ -9,7 +9,7 @@ import { expect, startWebHost, test } from './web-host-fixture.ts'
  * and 1400×900, light and dark, over a realistic tenant: each must fit its window (no sideways
  * overflow, no clipped heading, button or label), and its screenshot goes to docs/screenshots/
  * screens/ under a stable name, to be looked at. The log is shot twice more (an event's detail
- * open, a user's story) and the metadata screen with Okta's file inspected.
+ * open, a user's story), the onboarding's SCIM step and the metadata screen with a file.
  */
 
 const OUT = resolve(import.meta.dirname, '../docs/screenshots/screens')
@@ -105,6 +105,13 @@ for (const scheme of SCHEMES) {
       await expect(page.getByTestId('story-verdict')).toBeVisible()
       await expect(page).toHaveURL(/#\/log\/user\/jane\.doe%40acme\.com$/)
       await shoot(page, `log-story-${suffix}`)
+
+      // The onboarding's SCIM step with both setup paths, on the App Integration Wizard path.
+      await page.getByTestId('nav-onboarding').click()
+      await page.getByTestId('ob-step-scim').click()
+      await page.getByTestId('ob-app-aiw-http-header').check()
+      await expect(page.getByTestId('ob-okta-scim-steps')).toContainText('HTTP Header')
+      await shoot(page, `onboarding-scim-${suffix}`)
 
       // The metadata screen with Okta's file inspected.
       await page.getByTestId('nav-metadata').click()

@@ -50,6 +50,8 @@ test('screens have URLs: set when navigating, restored on reload, back and forwa
   await page.goto(host.pageUrl)
   // The web host's token leaves the address; the route takes its place.
   await expect(page).toHaveURL(/#\/onboarding$/)
+  // Each navigation entry is a link to its screen's address (copy it, open it in a new tab).
+  await expect(page.getByTestId('nav-tokens')).toHaveAttribute('href', '#/tokens')
   await page.getByTestId('nav-tokens').click()
   await expect(page).toHaveURL(/#\/tokens$/)
   await page.getByTestId('nav-log').click()

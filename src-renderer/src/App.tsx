@@ -14,6 +14,7 @@ import { useAppInfo } from './use-app-info.ts'
 import { useActiveTarget } from './use-connections.ts'
 import { useFocusRescue, useScreenFocus } from './use-focus-management.ts'
 import { useHashRoute } from './use-hash-route.ts'
+import { formatHashRoute } from './lib/hash-route.ts'
 import { useMenuNavigation } from './use-menu-navigation.ts'
 import { useOnboardingLanding } from './use-onboarding.ts'
 import { useUiStore, type Screen } from './use-ui-store.ts'
@@ -87,15 +88,20 @@ export function App() {
         <ul className="nav-list">
           {nav.map((n) => (
             <li key={n.id}>
-              <button
-                type="button"
+              {/* A link to the screen's address: it can be copied or opened in a new tab. */}
+              <a
+                href={formatHashRoute({ screen: n.id })}
                 className={`nav-item ${screen === n.id ? 'nav-active' : ''}`}
                 aria-current={screen === n.id ? 'page' : undefined}
                 data-testid={`nav-${n.id}`}
-                onClick={() => setScreen(n.id)}
+                onClick={(e) => {
+                  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+                  e.preventDefault()
+                  setScreen(n.id)
+                }}
               >
                 {n.label}
-              </button>
+              </a>
             </li>
           ))}
         </ul>

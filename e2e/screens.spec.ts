@@ -9,7 +9,8 @@ import { expect, startWebHost, test } from './web-host-fixture.ts'
  * and 1400×900, light and dark, over a realistic tenant: each must fit its window (no sideways
  * overflow, no clipped heading, button or label), and its screenshot goes to docs/screenshots/
  * screens/ under a stable name, to be looked at. The log is shot twice more (an event's detail
- * open, a user's story), the onboarding's SCIM step and the metadata screen with a file.
+ * open, a user's story), the onboarding's SCIM step, the metadata screen with a file and a
+ * conformance report.
  */
 
 const OUT = resolve(import.meta.dirname, '../docs/screenshots/screens')
@@ -120,6 +121,18 @@ for (const scheme of SCHEMES) {
       await page.getByTestId('paste-submit').click()
       await expect(page.getByTestId('metadata-status')).toBeVisible()
       await shoot(page, `metadata-inspected-${suffix}`)
+
+      // A conformance run's report with one check and its first exchange open.
+      await page.getByTestId('nav-conformance').click()
+      await page.getByTestId('conf-start').click()
+      await expect(page.getByTestId('conf-outcome')).toHaveAttribute('data-outcome', 'passed', {
+        timeout: 60_000,
+      })
+      const check = page.locator('[data-testid="conf-check"][data-check-id="users.create.status"]')
+      await check.getByTestId('conf-check-toggle').click()
+      await check.getByTestId('conf-exchange-toggle').first().click()
+      await expect(check.getByTestId('conf-request-line')).toBeVisible()
+      await shoot(page, `conformance-report-${suffix}`)
     })
   }
 }

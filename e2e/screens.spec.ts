@@ -2,18 +2,22 @@ import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Page } from '@playwright/test'
 import { layoutProblems, oktaMetadata, seedRealisticTenant } from './screens-support.ts'
-import { expect, startWebHost, test } from './web-host-fixture.ts'
+import { artifactsDir, expect, startWebHost, test } from './web-host-fixture.ts'
 
 /**
  * Every screen in the navigation (read from the page, so a new screen is included) at 1024×700
  * and 1400×900, light and dark, over a realistic tenant: each must fit its window (no sideways
- * overflow, no clipped heading, button or label), and its screenshot goes to docs/screenshots/
- * screens/ under a stable name, to be looked at. The log is shot twice more (an event's detail
- * open, a user's story), the onboarding's SCIM step, the metadata screen with a file and a
- * conformance report.
+ * overflow, no clipped heading, button or label), and its screenshot goes to e2e/artifacts/screens
+ * (docs/screenshots/screens with UPDATE_SCREENSHOTS=1) under a stable name, to be looked at. Also
+ * shot: the log with an event's detail open and with a user's story, the onboarding's SCIM step,
+ * the metadata screen with a file, and a conformance report.
  */
 
-const OUT = resolve(import.meta.dirname, '../docs/screenshots/screens')
+// The README's copies are refreshed on request (UPDATE_SCREENSHOTS=1), so a plain test run leaves
+// the working tree clean; every run writes its own set into e2e/artifacts/screens.
+const OUT = process.env.UPDATE_SCREENSHOTS
+  ? resolve(import.meta.dirname, '../docs/screenshots/screens')
+  : resolve(artifactsDir, 'screens')
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1400, height: 900 },

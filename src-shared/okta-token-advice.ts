@@ -50,8 +50,8 @@ const ADVICE: Record<
     bearer: false,
   },
   'aiw-http-header': {
-    appName: 'Existing SAML app (App Integration Wizard) with SCIM provisioning',
-    where: 'Provisioning → Integration → Edit, Authentication Mode “HTTP Header”',
+    appName: 'Your SAML app (App Integration Wizard) with SCIM provisioning',
+    where: 'Provisioning → Settings → Integration → Edit, Authentication Mode “HTTP Header”',
     fieldName: 'Authorization',
     pasteWhat: 'the token alone',
     explanation:

@@ -1,17 +1,17 @@
-import type {
-  OktaApp,
-  OnboardingStep,
-  OnboardingStepId,
+import {
+  oktaAppSchema,
+  type OktaApp,
+  type OnboardingStep,
+  type OnboardingStepId,
 } from '../../src-shared/channels/onboarding.ts'
 import type { HarnessReport } from '../../src-shared/harness.ts'
 import { oktaTokenAdvice } from '../../src-shared/okta-token-advice.ts'
 import type { TenantOnboarding } from './onboarding-store.ts'
 
-/** Okta's catalog names, as the vendors' guides spell them (test/fixtures/seeds). */
-export const OKTA_APP_NAMES: Record<OktaApp, string> = {
-  header: oktaTokenAdvice('header').appName,
-  oauth: oktaTokenAdvice('oauth').appName,
-}
+/** Okta's app names, as the vendors' guides spell them (test/fixtures/seeds). */
+export const OKTA_APP_NAMES = Object.fromEntries(
+  oktaAppSchema.options.map((k) => [k, oktaTokenAdvice(k).appName]),
+) as Record<OktaApp, string>
 
 /** What the backend says right now, next to what the person confirmed. */
 export interface ChecklistFacts {

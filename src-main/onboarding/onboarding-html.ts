@@ -1,10 +1,9 @@
 import type { OnboardingStatus } from '../../src-shared/channels/onboarding.ts'
 import type { HarnessReport } from '../../src-shared/harness.ts'
-import { oktaTokenAdvice, oktaTokenAdviceText } from '../../src-shared/okta-token-advice.ts'
+import { oktaScimSetup } from '../../src-shared/okta-setup-paths.ts'
 import { redactString } from '../../src-shared/redact.ts'
 import { toHtmlReport } from '../harness/reports/html.ts'
 import { escapeXml as esc } from '../harness/reports/xml.ts'
-import { OKTA_APP_NAMES } from './checklist.ts'
 
 const CHECKLIST_CSS = `
 .steps{list-style:none;padding:0;margin:1rem 0}.steps li{display:grid;grid-template-columns:7rem 1fr;gap:.75rem;border:1px solid #e2e4ea;border-radius:6px;padding:.6rem .75rem;margin:.4rem 0}
@@ -56,22 +55,22 @@ export function onboardingHtml(
     ['IdP entity ID on the tenant', status.sso.entityId ?? '(not configured)'],
     ['Test sign-in', signInLine(status)],
   ])
-  const scim = kv([
-    ['Okta app', status.scim.oktaApp ? OKTA_APP_NAMES[status.scim.oktaApp] : '(not chosen)'],
-    ['SCIM connector base URL', status.scimBaseUrl],
-    ['Token (label)', status.scim.tokenLabel ?? '(none)'],
-    ...(status.scim.oktaApp
-      ? ([
-          [
-            `Token field “${oktaTokenAdvice(status.scim.oktaApp).fieldName}”`,
-            oktaTokenAdviceText(status.scim.oktaApp),
-          ],
-        ] as Array<[string, string]>)
-      : []),
-    ['Unique identifier field', 'userName'],
-    ['Application username format', 'Email'],
-    ['Provisioning to App', 'Create Users, Update User Attributes, Deactivate Users; Push Groups'],
-  ])
+  // The chosen path's own settings only: nothing of the other path mixed in.
+  const setup = status.scim.oktaApp ? oktaScimSetup(status.scim.oktaApp, status.scimBaseUrl) : null
+  const scim = setup
+    ? `<p>Path: <strong>${esc(setup.pathName)}</strong></p>${kv([
+        ...setup.settings,
+        ['Token (label)', status.scim.tokenLabel ?? '(none)'],
+      ])}<ol class="okta-steps">${setup.steps
+        .map((s) => `<li><strong>${esc(s.where)}</strong>: ${esc(s.what)}</li>`)
+        .join('')}</ol>`
+    : kv([
+        ['Okta app', '(not chosen)'],
+        ['SCIM base URL', status.scimBaseUrl],
+      ])
+  const reminder = setup
+    ? setup.assignment
+    : 'Assign the same users and groups to the SSO app as to the SCIM app: a user assigned to the SCIM app but not to the SSO app is created but cannot log in.'
   const goLive = status.goLive.firstUser
     ? `<p><strong>First user arrived: ${esc(status.goLive.firstUser.userName)}</strong> (${esc(status.goLive.firstUser.time)}, event ${status.goLive.firstUser.seq})</p>`
     : status.goLive.startedAt
@@ -89,9 +88,9 @@ export function onboardingHtml(
 <h2>Go-live checklist</h2>
 <ol class="steps">${steps}</ol>
 <h2>Single sign-on</h2>${sso}
-<h2>SCIM provisioning</h2>${scim}
+<h2>SCIM provisioning</h2><div data-testid="export-scim" data-path="${setup?.path ?? ''}">${scim}</div>
 <h2>Go live</h2>${goLive}
-<p class="reminder">Assign the same users and groups to the SSO app as to the SCIM app: a user assigned to the SCIM app but not to the SSO app is created but cannot log in.</p>
+<p class="reminder" data-testid="export-assignment">${esc(reminder)}</p>
 <section class="report">${part ? part.body : '<p>No pre-go-live test has been run for this tenant.</p>'}</section>
 </body></html>
 `

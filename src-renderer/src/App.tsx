@@ -14,6 +14,8 @@ import { TokensScreen } from './screens/TokensScreen.tsx'
 import { useAppInfo } from './use-app-info.ts'
 import { useActiveTarget } from './use-connections.ts'
 import { useFocusRescue, useScreenFocus } from './use-focus-management.ts'
+import { useHashRoute } from './use-hash-route.ts'
+import { formatHashRoute } from './lib/hash-route.ts'
 import { useMenuNavigation } from './use-menu-navigation.ts'
 import { useOnboardingLanding } from './use-onboarding.ts'
 import { useUiStore, type Screen } from './use-ui-store.ts'
@@ -50,10 +52,14 @@ const nav: { id: Screen; label: string; text: string }[] = [
   },
 ]
 
+/** Every screen in the list has a URL (`#/<id>`), a new one included with no more code. */
+const navIds = nav.map((n) => n.id)
+
 export function App() {
   const screen = useUiStore((s) => s.screen)
   const setScreen = useUiStore((s) => s.setScreen)
   const info = useAppInfo()
+  useHashRoute(navIds)
   useOnboardingLanding(useActiveTarget().target)
   useMenuNavigation()
   const current = nav.find((n) => n.id === screen) ?? nav[0]!
@@ -62,7 +68,7 @@ export function App() {
   useFocusRescue(main)
   return (
     <div className="shell">
-      {/* A button-like link: the URL's fragment carries the web host's token, so no #main. */}
+      {/* A button-like link: the URL's fragment carries the screen's route (and first the web host's token), so no #main. */}
       <a
         href="#main"
         className="skip-link"
@@ -84,15 +90,20 @@ export function App() {
         <ul className="nav-list">
           {nav.map((n) => (
             <li key={n.id}>
-              <button
-                type="button"
+              {/* A link to the screen's address: it can be copied or opened in a new tab. */}
+              <a
+                href={formatHashRoute({ screen: n.id })}
                 className={`nav-item ${screen === n.id ? 'nav-active' : ''}`}
                 aria-current={screen === n.id ? 'page' : undefined}
                 data-testid={`nav-${n.id}`}
-                onClick={() => setScreen(n.id)}
+                onClick={(e) => {
+                  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+                  e.preventDefault()
+                  setScreen(n.id)
+                }}
               >
                 {n.label}
-              </button>
+              </a>
             </li>
           ))}
         </ul>

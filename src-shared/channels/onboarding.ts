@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { runOutcomeSchema, summarySchema } from '../harness.ts'
+import { oktaTokenAppKinds } from '../okta-token-advice.ts'
 import { connectionSchemas, tenantTarget } from './connections.ts'
 
 /**
@@ -19,8 +20,11 @@ export type OnboardingStepId = z.infer<typeof onboardingStepIdSchema>
 export const stepStatusSchema = z.enum(['done', 'current', 'ready', 'blocked'])
 export type StepStatus = z.infer<typeof stepStatusSchema>
 
-/** Okta's two catalog apps for a bearer token; they differ in what goes into the token field. */
-export const oktaAppSchema = z.enum(['header', 'oauth'])
+/**
+ * The Okta app that holds the token: one of the two catalog apps, or the SAML app with SCIM
+ * enabled ("HTTP Header"); they differ in what goes into the token field (okta-token-advice.ts).
+ */
+export const oktaAppSchema = z.enum(oktaTokenAppKinds)
 export type OktaApp = z.infer<typeof oktaAppSchema>
 
 const step = z.strictObject({

@@ -40,11 +40,11 @@ function RevokedTokens({ revoked }: { revoked: RevokedToken[] }) {
                 <div className="token-label">{t.label}</div>
                 <code className="muted small">sha256 {t.hashPrefix}…</code>
               </td>
-              <td className="nowrap" data-testid="revoked-at">
-                {formatDateTime(t.revokedAt)}
+              <td className="when" data-testid="revoked-at">
+                <When iso={t.revokedAt} />
               </td>
-              <td className="nowrap">
-                {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : <span className="muted">Never</span>}
+              <td className="when">
+                {t.lastUsedAt ? <When iso={t.lastUsedAt} /> : <span className="muted">Never</span>}
               </td>
               <td data-testid="revoked-replaced-by">
                 {t.replacedBy ? t.replacedBy.label : <span className="muted">No newer token</span>}
@@ -54,6 +54,22 @@ function RevokedTokens({ revoked }: { revoked: RevokedToken[] }) {
         </tbody>
       </table>
     </details>
+  )
+}
+
+/** Date and time that wrap between the two on a narrow window, never inside either. */
+function When({ iso }: { iso: string | null }) {
+  const [date, time] = formatDateTime(iso).split(', ')
+  return (
+    <time dateTime={iso ?? undefined} title={iso ?? undefined}>
+      <span className="nowrap">{time === undefined ? date : `${date},`}</span>
+      {time === undefined ? null : (
+        <>
+          {' '}
+          <span className="nowrap">{time}</span>
+        </>
+      )}
+    </time>
   )
 }
 
@@ -123,9 +139,11 @@ export function TokenTable({
                   </div>
                 ) : null}
               </td>
-              <td className="nowrap">{formatDateTime(t.createdAt)}</td>
-              <td className="nowrap" data-testid="token-last-used">
-                {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : <span className="muted">Never</span>}
+              <td className="when">
+                <When iso={t.createdAt} />
+              </td>
+              <td className="when" data-testid="token-last-used">
+                {t.lastUsedAt ? <When iso={t.lastUsedAt} /> : <span className="muted">Never</span>}
               </td>
               <td data-testid="token-in-keychain">
                 {t.inKeychain ? (

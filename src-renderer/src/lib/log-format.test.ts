@@ -12,7 +12,11 @@ import {
 
 describe('log screen formatting', () => {
   it('shows event times in UTC to the millisecond and durations in ms or s', () => {
-    expect(formatEventTime('2026-11-22T15:40:05.123Z')).toBe('15:40:05.123')
+    const now = new Date('2026-11-22T20:00:00Z')
+    expect(formatEventTime('2026-11-22T15:40:05.123Z', now)).toBe('15:40:05.123')
+    // Not today: the date with the time, never a bare time.
+    expect(formatEventTime('2026-11-21T23:59:59.999Z', now)).toBe('21 Nov 23:59:59')
+    expect(formatEventTime('2025-11-22T15:40:05.123Z', now)).toBe('22 Nov 2025 15:40')
     expect(formatEventTime('not a time')).toBe('not a time')
     expect(formatDuration(12.4)).toBe('12 ms')
     expect(formatDuration(1500)).toBe('1.50 s')

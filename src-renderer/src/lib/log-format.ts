@@ -1,11 +1,28 @@
 import type { EventFilter, StreamState } from '../../../src-shared/provisioning-event.ts'
 import type { Tone } from './tone.ts'
 
-/** "2026-11-22T15:40:05.123Z" -> "15:40:05.123" (UTC, like the backend's log); date in the title. */
-export function formatEventTime(iso: string): string {
+/** The next retry is seconds away: its time of day is enough. */
+function timeOfDay(iso: string): string {
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(11, 23)
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/**
+ * An event's time in UTC, like the backend's log: today's to the millisecond ("15:40:05.123"),
+ * another day's with its date ("22 Nov 15:40:05"), another year's with the year too
+ * ("22 Nov 2025 15:40"). The full ISO time goes in the title.
+ */
+export function formatEventTime(iso: string, now: Date = new Date()): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return d.toISOString().slice(11, 23)
+  const t = d.toISOString()
+  if (t.slice(0, 10) === now.toISOString().slice(0, 10)) return t.slice(11, 23)
+  const day = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`
+  return d.getUTCFullYear() === now.getUTCFullYear()
+    ? `${day} ${t.slice(11, 19)}`
+    : `${day} ${d.getUTCFullYear()} ${t.slice(11, 16)}`
 }
 
 export function formatDuration(ms: number): string {
@@ -42,7 +59,7 @@ export function describeStreamState(state: StreamState | null): {
       return {
         label: 'Reconnecting',
         tone: 'warn',
-        detail: `Attempt ${state.attempt} at ${formatEventTime(state.nextAttemptAt)} UTC — ${state.reason}`,
+        detail: `Attempt ${state.attempt} at ${timeOfDay(state.nextAttemptAt)} UTC — ${state.reason}`,
       }
     case 'stopped':
       return { label: 'Stopped', tone: 'bad', detail: state.reason ?? null }

@@ -152,7 +152,9 @@ function StoryBody({
                   data-seq={e.seq}
                   onClick={() => onSelect(e.seq)}
                 >
-                  <span className="mono muted">{formatEventTime(e.time)}</span>
+                  <span className="mono muted" title={e.time}>
+                    {formatEventTime(e.time)}
+                  </span>
                   <span className={`method ${toneClass(methodTone(e.method), 'text')}`}>
                     {e.method}
                   </span>
@@ -201,6 +203,7 @@ function FindingCard({
                 data-testid="story-evidence"
                 data-seq={ev.seq}
                 onClick={() => onSelect(ev.seq)}
+                title={ev.time}
               >
                 {formatEventTime(ev.time)} {ev.summary}
               </button>

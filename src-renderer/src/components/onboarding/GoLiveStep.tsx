@@ -1,4 +1,5 @@
 import type { OnboardingStatus } from '../../../../src-shared/channels/onboarding.ts'
+import { oktaScimSetup, oktaSetupPathOf } from '../../../../src-shared/okta-setup-paths.ts'
 import { useLogUi } from '../../use-log-ui.ts'
 import { useUiStore } from '../../use-ui-store.ts'
 import { OktaSteps, StepFrame } from './StepFrame.tsx'
@@ -16,18 +17,25 @@ export function GoLiveStep({
   const step = status.steps.find((s) => s.id === 'golive')!
   const setScreen = useUiStore((s) => s.setScreen)
   const { startedAt, firstUser, events } = status.goLive
+  const aiw = status.scim.oktaApp !== null && oktaSetupPathOf(status.scim.oktaApp) === 'aiw'
   return (
     <StepFrame step={step} ownResult>
-      <div className="ob-reminder tone-fill tone-warn" role="note" data-testid="ob-sso-reminder">
-        Assign the same people and groups to the SAML (SSO) app as to the SCIM app. A user assigned
-        to the SCIM app but not to the SSO app is created here but <strong>cannot log in</strong>.
+      {/* Path-specific: with SCIM on the SAML app itself there is no second app to keep in step. */}
+      <div
+        className={`ob-reminder tone-fill ${aiw ? 'tone-info' : 'tone-warn'}`}
+        role="note"
+        data-testid="ob-sso-reminder"
+        data-path={aiw ? 'aiw' : 'catalog'}
+      >
+        {oktaScimSetup(status.scim.oktaApp ?? 'header', status.scimBaseUrl).assignment}
       </div>
       <OktaSteps
         title="In Okta"
         items={[
           <>
-            SCIM app → <strong>Assignments → Assign → Assign to People</strong> (or to Groups):
-            start with one test user.
+            {aiw ? 'The SAML app' : 'The SCIM app'} →{' '}
+            <strong>Assignments → Assign → Assign to People</strong> (or to Groups): start with one
+            test user.
           </>,
           <>Okta provisions at once; watch the requests arrive below.</>,
         ]}
@@ -57,7 +65,7 @@ export function GoLiveStep({
           ) : (
             <p className="pending ob-waiting" role="status" data-testid="ob-golive-waiting">
               Waiting for Okta since {new Date(startedAt).toLocaleTimeString()}… assign a user to
-              the SCIM app in Okta.
+              the {aiw ? 'SAML' : 'SCIM'} app in Okta.
             </p>
           )}
           {events.length > 0 ? (

@@ -1,6 +1,11 @@
 import { useState } from 'react'
 import type { OktaApp, OnboardingStatus } from '../../../../src-shared/channels/onboarding.ts'
 import { oktaTokenAdvice } from '../../../../src-shared/okta-token-advice.ts'
+import {
+  OKTA_SETUP_PATH_NAMES,
+  oktaScimSetup,
+  oktaSetupPathOf,
+} from '../../../../src-shared/okta-setup-paths.ts'
 import { ApiError } from '../../api-error.ts'
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useCreateToken, useTokenList } from '../../use-tokens.ts'
@@ -11,8 +16,54 @@ import { OktaSteps, StepFrame } from './StepFrame.tsx'
 import './onboarding.css'
 import { CloudReachabilityNote } from '../CloudReachabilityNote.tsx'
 
-/** The two catalog apps the vendors' Okta guides use; the advice comes from src-shared. */
-const APP_KINDS: OktaApp[] = ['header', 'oauth']
+/** The catalog apps the vendors' Okta guides use on the OIN path. */
+const CATALOG_APPS: OktaApp[] = ['header', 'oauth']
+
+/**
+ * The two setup paths of the vendors' guides, one radio each; the catalog path then asks which
+ * catalog app. Each option's name and token field come from src-shared.
+ */
+function PathChooser({ app, onChange }: { app: OktaApp; onChange: (app: OktaApp) => void }) {
+  const path = oktaSetupPathOf(app)
+  const option = (id: OktaApp, title: string, detail: string) => (
+    <label key={id} className={`ob-app ${app === id ? 'ob-app-on' : ''}`}>
+      <input
+        type="radio"
+        name="okta-app"
+        value={id}
+        data-testid={`ob-app-${id}`}
+        checked={app === id}
+        onChange={() => onChange(id)}
+      />
+      <span>
+        <strong>{title}</strong>
+        <span className="muted small"> {detail}</span>
+      </span>
+    </label>
+  )
+  const field = (id: OktaApp) =>
+    `Token field “${oktaTokenAdvice(id).fieldName}”: paste ${oktaTokenAdvice(id).pasteWhat}.`
+  return (
+    <div className="ob-paths" role="radiogroup" aria-label="Okta setup path">
+      <fieldset className={`ob-path ${path === 'catalog' ? 'ob-path-on' : ''}`}>
+        <legend>{OKTA_SETUP_PATH_NAMES.catalog}</legend>
+        <div className="ob-apps">
+          {CATALOG_APPS.map((id) => option(id, oktaTokenAdvice(id).appName, field(id)))}
+        </div>
+      </fieldset>
+      <fieldset className={`ob-path ${path === 'aiw' ? 'ob-path-on' : ''}`}>
+        <legend>{OKTA_SETUP_PATH_NAMES.aiw}</legend>
+        <div className="ob-apps">
+          {option(
+            'aiw-http-header',
+            'Enable SCIM provisioning, Authentication Mode “HTTP Header”',
+            field('aiw-http-header'),
+          )}
+        </div>
+      </fieldset>
+    </div>
+  )
+}
 
 export function ScimStep({
   status,
@@ -31,6 +82,7 @@ export function ScimStep({
   const [app, setApp] = useState<OktaApp>(status.scim.oktaApp ?? 'header')
   const [label, setLabel] = useState('Okta provisioning')
   const [chosen, setChosen] = useState<string | null>(status.scim.tokenId)
+  const setup = oktaScimSetup(app, status.scimBaseUrl)
   const fresh = create.data
   const tokenId = fresh?.id ?? chosen
   const held = (tokens.data?.tokens ?? []).filter((t) => t.inKeychain)
@@ -40,40 +92,20 @@ export function ScimStep({
 
   return (
     <StepFrame step={step}>
-      <h3 className="ob-sub">Which Okta app</h3>
-      <div className="ob-apps" role="radiogroup" aria-label="Okta app">
-        {APP_KINDS.map((id) => (
-          <label key={id} className={`ob-app ${app === id ? 'ob-app-on' : ''}`}>
-            <input
-              type="radio"
-              name="okta-app"
-              value={id}
-              data-testid={`ob-app-${id}`}
-              checked={app === id}
-              onChange={() => setApp(id)}
-            />
-            <span>
-              <strong>{oktaTokenAdvice(id).appName}</strong>
-              <span className="muted small">
-                {' '}
-                Token field “{oktaTokenAdvice(id).fieldName}”: paste {oktaTokenAdvice(id).pasteWhat}
-                .
-              </span>
-            </span>
-          </label>
-        ))}
-      </div>
-      <p className="muted small">
-        In Okta: <strong>Applications → Browse App Catalog</strong>, search for “
-        {oktaTokenAdvice(app).appName}”, <strong>Add Integration</strong>, and hide it from users
-        (they sign in with the SAML app).
+      <h3 className="ob-sub">How Okta provisions: choose one path</h3>
+      <PathChooser app={app} onChange={setApp} />
+      <p className="muted small" data-testid="ob-scim-path-summary" data-path={setup.path}>
+        {setup.path === 'aiw'
+          ? 'The SAML app people sign in with also provisions them: assigning a person to it does both.'
+          : 'A second app, hidden from users, provisions them; people keep signing in with the SAML app.'}
       </p>
 
       <h3 className="ob-sub">Base URL and token</h3>
       <dl className="fields">
         <div className="field-pair">
-          <dt>
-            SCIM 2.0 Base URL<span className="okta-field">Provisioning → Integration</span>
+          <dt data-testid="ob-base-url-field">
+            {setup.baseUrlField}
+            <span className="okta-field">{setup.baseUrlWhere}</span>
           </dt>
           <dd className="copy-row">
             <code className="value" data-testid="ob-scim-base-url">
@@ -142,30 +174,17 @@ export function ScimStep({
       {error ? <ErrorPanel error={error} testId="ob-scim-error" /> : null}
 
       <OktaSteps
-        title="In Okta: the SCIM app’s settings"
-        items={[
+        title={
+          setup.path === 'aiw'
+            ? 'In Okta: enable SCIM on the SAML app'
+            : `In Okta: the “${oktaTokenAdvice(app).appName}” app`
+        }
+        testId="ob-okta-scim-steps"
+        items={setup.steps.map((s) => (
           <>
-            <strong>Sign On → Credentials Details</strong>: Application username format{' '}
-            <strong>Email</strong>.
-          </>,
-          <>
-            <strong>Provisioning → Configure API Integration</strong>: tick Enable API integration,
-            paste the base URL and the token, press <strong>Test API Credentials</strong>, then
-            Save.
-          </>,
-          <>
-            Unique identifier field for users: <strong>userName</strong> (the email).
-          </>,
-          <>
-            <strong>Provisioning → To App → Edit</strong>: enable <strong>Create Users</strong>,{' '}
-            <strong>Update User Attributes</strong> and <strong>Deactivate Users</strong>. “To Okta”
-            (import) is not needed.
-          </>,
-          <>
-            <strong>Push Groups</strong> (optional): Push Groups → Find groups by name. A renamed
-            group must be pushed again.
-          </>,
-        ]}
+            <strong>{s.where}</strong>: {s.what}
+          </>
+        ))}
       />
 
       <div className="ob-confirm">

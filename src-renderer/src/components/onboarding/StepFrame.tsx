@@ -57,9 +57,17 @@ export function StepFrame({
 }
 
 /** "In Okta" instructions: numbered, each naming the exact screen and field. */
-export function OktaSteps({ title, items }: { title: string; items: ReactNode[] }) {
+export function OktaSteps({
+  title,
+  items,
+  testId,
+}: {
+  title: string
+  items: ReactNode[]
+  testId?: string
+}) {
   return (
-    <div className="ob-okta">
+    <div className="ob-okta" data-testid={testId}>
       <h3 className="ob-okta-title">{title}</h3>
       <ol className="ob-okta-list">
         {items.map((item, i) => (

@@ -1,4 +1,5 @@
 import type { SignInResult } from '../../../../src-shared/channels/onboarding.ts'
+import { formatEventTime } from '../../lib/log-format.ts'
 import { ExplanationBlock } from './ExplanationBlock.tsx'
 import './sso.css'
 
@@ -18,7 +19,10 @@ export function SignInResultCard({ result }: { result: SignInResult }) {
           {ok ? `Signed in as ${who}` : `Sign-in refused: ${result.reason ?? 'unknown reason'}`}
         </strong>
         <span className="status-sub">
-          Attempt #{result.seq} at {result.time}
+          Attempt #{result.seq} at{' '}
+          <time dateTime={result.time} title={result.time}>
+            {formatEventTime(result.time)} UTC
+          </time>
           {ok ? '' : ` · ${result.message}`}
         </span>
       </div>

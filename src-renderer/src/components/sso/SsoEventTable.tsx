@@ -1,4 +1,5 @@
 import type { SsoEventView } from '../../../../src-shared/channels/sso-signin.ts'
+import { formatEventTime } from '../../lib/log-format.ts'
 import './sso.css'
 
 /** The tenant's sign-in attempts, newest first; a row opens its explanation. */
@@ -23,7 +24,7 @@ export function SsoEventTable({
       <thead>
         <tr>
           <th scope="col">#</th>
-          <th scope="col">Time</th>
+          <th scope="col">Time (UTC)</th>
           <th scope="col">User</th>
           <th scope="col">Result</th>
           <th scope="col">Reason</th>
@@ -42,7 +43,9 @@ export function SsoEventTable({
             className={selected === e.seq ? 'sso-row-selected' : undefined}
           >
             <td>{e.seq}</td>
-            <td className="nowrap">{e.time}</td>
+            <td className="nowrap" title={e.time} data-testid="sso-event-time">
+              {formatEventTime(e.time)}
+            </td>
             <td>{e.userName ?? '-'}</td>
             <td>
               <span

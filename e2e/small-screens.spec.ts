@@ -117,7 +117,8 @@ test('at 1024×700 the log opens rows from the keyboard into a panel over the ta
 
   // The columns beside it are whole words, not "/..", "b", "J.".
   const cells = row.locator('[role=gridcell]')
-  await expect(cells.nth(4)).toHaveText(long)
+  // The source badge sits before the name in the same cell.
+  await expect(cells.nth(4).locator('.log-user-name')).toHaveText(long)
   for (const i of [2, 4])
     expect((await cells.nth(i).boundingBox())!.width, `column ${i}`).toBeGreaterThanOrEqual(120)
   const problems = await layoutProblems(page)

@@ -169,7 +169,11 @@ export function LogTable({
                   </span>
                   <span role="gridcell" className="log-user">
                     <SourceBadge event={row} />
-                    {row.userName ?? <span className="muted">—</span>}
+                    {row.userName ? (
+                      <span className="log-user-name">{row.userName}</span>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
                   </span>
                   <span
                     role="gridcell"

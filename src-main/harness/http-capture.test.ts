@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HttpCapture, parseRetryAfterSeconds } from './http-capture.ts'
 
@@ -156,6 +157,58 @@ describe('HttpCapture', () => {
     expect(detached.error).toBeUndefined()
     expect(detached.status).toBe(200)
     expect((await http.request({ method: 'GET', path: '/Users' })).error?.code).toBe('cancelled')
+  })
+
+  it('keeps connections alive: a burst of requests reuses at most its bound of sockets', async () => {
+    const sockets = new Set<Socket>()
+    const base = await serve((req, res) => {
+      sockets.add(req.socket)
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{"Resources":[]}')
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 2 })
+    const all = await Promise.all(
+      Array.from({ length: 40 }, () => http.request({ method: 'GET', path: '/Users' })),
+    )
+    expect(all.every((r) => r.status === 200)).toBe(true)
+    expect(sockets.size).toBeGreaterThan(0)
+    expect(sockets.size).toBeLessThanOrEqual(2)
+    http.close()
+  })
+
+  it('decodes a gzip answer and shows its headers as fetch did (lower case, sorted)', async () => {
+    const base = await serve((_req, res) => {
+      res
+        .writeHead(200, {
+          'Content-Type': 'application/scim+json',
+          'Content-Encoding': 'gzip',
+          'X-Trace': 'abc',
+        })
+        .end(gzipSync('{"totalResults":0,"Resources":[]}'))
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 1 })
+    const res = await http.request({ method: 'GET', path: '/Users' })
+    expect(res.json).toEqual({ totalResults: 0, Resources: [] })
+    expect(res.headers.get('Content-Type')).toBe('application/scim+json')
+    const names = Object.keys(http.exchanges[0]!.response!.headers)
+    expect(names).toEqual([...names].sort())
+    expect(names).toContain('x-trace')
+    http.close()
+  })
+
+  it('records a refused connection as network.unreachable naming the cause', async () => {
+    const base = await serve((_req, res) => res.end())
+    const port = (server!.address() as AddressInfo).port
+    server!.close()
+    const http = new HttpCapture({
+      baseUrl: `http://127.0.0.1:${port}/scim/v2`,
+      token: TOKEN,
+      timeoutMs: 5000,
+      concurrency: 1,
+    })
+    const res = await http.request({ method: 'GET', path: '/Users' })
+    expect(res.error?.code).toBe('network.unreachable')
+    expect(res.error?.message).toMatch(/ECONNREFUSED/)
+    expect(base).toContain(String(port))
   })
 
   it('parses Retry-After as Okta does: integer seconds only', () => {

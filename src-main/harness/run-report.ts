@@ -78,7 +78,7 @@ export function buildReport(
   }
   const finishedAt = new Date()
   const { error, stoppedEarly } = extra
-  return redact({
+  const head: Omit<HarnessReport, 'exchanges' | 'cleanup'> = redact({
     schemaVersion: HARNESS_REPORT_SCHEMA_VERSION,
     tool: HARNESS_TOOL,
     runId: frame.runId,
@@ -102,7 +102,8 @@ export function buildReport(
     ...(stoppedEarly ? { stoppedEarly } : {}),
     summary,
     checks,
-    exchanges: frame.http.exchanges,
-    cleanup,
   })
+  // Each exchange was redacted as it was captured (http-capture.ts): walking ~470 of them again
+  // cost a run ~25 ms for nothing.
+  return { ...head, exchanges: frame.http.exchanges, cleanup: redact(cleanup) }
 }

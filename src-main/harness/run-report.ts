@@ -1,11 +1,11 @@
 import type { AppError } from '../../src-shared/errors.ts'
-import {
-  HARNESS_REPORT_SCHEMA_VERSION,
-  type CheckResult,
-  type CheckStatus,
-  type HarnessReport,
-  type HarnessSummary,
-  type Severity,
+import { HARNESS_REPORT_SCHEMA_VERSION } from '../../src-shared/harness-constants.ts'
+import type {
+  CheckResult,
+  CheckStatus,
+  HarnessReport,
+  HarnessSummary,
+  Severity,
 } from '../../src-shared/harness.ts'
 import { redact } from '../../src-shared/redact.ts'
 import type { CheckDef, CheckOutcome } from './check.ts'

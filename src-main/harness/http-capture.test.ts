@@ -211,6 +211,37 @@ describe('HttpCapture', () => {
     expect(base).toContain(String(port))
   })
 
+  it('goes through HTTP_PROXY when Node is told to use the environment proxy (NODE_USE_ENV_PROXY=1)', async () => {
+    let seenUrl = ''
+    const proxyBase = await serve((req, res) => {
+      seenUrl = req.url ?? ''
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{"Resources":[]}')
+    })
+    const saved = { ...process.env }
+    process.env.NODE_USE_ENV_PROXY = '1'
+    process.env.HTTP_PROXY = new URL(proxyBase).origin
+    delete process.env.NO_PROXY
+    delete process.env.no_proxy
+    delete process.env.http_proxy
+    try {
+      const http = new HttpCapture({
+        baseUrl: 'http://scim.example.invalid/scim/v2',
+        token: TOKEN,
+        timeoutMs: 5000,
+        concurrency: 1,
+      })
+      const res = await http.request({ method: 'GET', path: '/Users' })
+      expect(res.status).toBe(200)
+      // A forward proxy gets the absolute URL of the target.
+      expect(seenUrl).toBe('http://scim.example.invalid/scim/v2/Users')
+      http.close()
+    } finally {
+      for (const k of ['NODE_USE_ENV_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'no_proxy', 'http_proxy'])
+        if (saved[k] === undefined) delete process.env[k]
+        else process.env[k] = saved[k]
+    }
+  })
+
   it('parses Retry-After as Okta does: integer seconds only', () => {
     expect(parseRetryAfterSeconds('30')).toBe(30)
     expect(parseRetryAfterSeconds(' 5 ')).toBe(5)

@@ -77,9 +77,19 @@ export class Wire {
   }
 
   // Idle sockets are unref'd by the agent, so a finished run does not hold the process open.
+  // HTTP(S)_PROXY / NO_PROXY are honoured when Node is told to (NODE_USE_ENV_PROXY=1 or
+  // --use-env-proxy), as they were by fetch and are by Node's global agents.
   #agentOptions() {
     const n = this.#maxSockets
-    return { keepAlive: true, maxSockets: n, maxFreeSockets: n, scheduling: 'lifo' as const }
+    const useEnvProxy =
+      process.env.NODE_USE_ENV_PROXY === '1' || process.execArgv.includes('--use-env-proxy')
+    return {
+      keepAlive: true,
+      maxSockets: n,
+      maxFreeSockets: n,
+      scheduling: 'lifo' as const,
+      ...(useEnvProxy ? { proxyEnv: process.env } : {}),
+    }
   }
 
   /**

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { createServer as createTlsServer } from 'node:https'
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
+import { hasOpenssl, makeTestCertificate } from '../../test/support/tls-test-cert.ts'
 import { HttpCapture, parseRetryAfterSeconds } from './http-capture.ts'
 
 let server: Server | undefined
@@ -241,6 +243,31 @@ describe('HttpCapture', () => {
         else process.env[k] = saved[k]
     }
   })
+
+  it.skipIf(!hasOpenssl)(
+    'speaks HTTPS, and refuses a certificate no trusted authority signed (skipped without openssl)',
+    async () => {
+      const { key, cert } = makeTestCertificate(['127.0.0.1'])
+      const tls = createTlsServer({ key, cert }, (_req, res) => res.end('{}'))
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve))
+      try {
+        const port = (tls.address() as AddressInfo).port
+        const http = new HttpCapture({
+          baseUrl: `https://127.0.0.1:${port}/scim/v2`,
+          token: TOKEN,
+          timeoutMs: 5000,
+          concurrency: 1,
+        })
+        const res = await http.request({ method: 'GET', path: '/Users' })
+        expect(res.error?.code).toBe('network.unreachable')
+        expect(res.error?.message).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/)
+        http.close()
+      } finally {
+        tls.closeAllConnections()
+        await new Promise<void>((resolve) => tls.close(() => resolve()))
+      }
+    },
+  )
 
   it('parses Retry-After as Okta does: integer seconds only', () => {
     expect(parseRetryAfterSeconds('30')).toBe(30)

@@ -177,6 +177,28 @@ describe('HttpCapture', () => {
     http.close()
   })
 
+  it('sends a GET again on a fresh connection when the kept-alive one was closed under it, never a POST', async () => {
+    const served = new WeakMap<Socket, number>()
+    let posts = 0
+    const base = await serve((req, res) => {
+      if (req.method === 'POST') posts++
+      const n = (served.get(req.socket) ?? 0) + 1
+      served.set(req.socket, n)
+      // The server drops an idle keep-alive connection just as the next request arrives on it.
+      if (n > 1) return void req.socket.destroy()
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{"Resources":[]}')
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 1 })
+    expect((await http.request({ method: 'GET', path: '/Users' })).status).toBe(200)
+    const again = await http.request({ method: 'GET', path: '/Users' })
+    expect(again.error).toBeUndefined()
+    expect(again.status).toBe(200)
+    const post = await http.request({ method: 'POST', path: '/Users', body: { userName: 'a' } })
+    expect(post.error?.code).toBe('network.unreachable')
+    expect(posts).toBe(1)
+    http.close()
+  })
+
   it('decodes a gzip answer and shows its headers as fetch did (lower case, sorted)', async () => {
     const base = await serve((_req, res) => {
       res

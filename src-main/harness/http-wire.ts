@@ -37,6 +37,16 @@ export class WireError extends Error {
   }
 }
 
+/** A kept-alive socket the server had closed: the request got no answer at all. */
+class StaleSocket extends WireError {
+  constructor(code: string) {
+    super('failed', code)
+  }
+}
+
+const STALE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+
 /** Response headers as the checks read them: case-insensitive `get`, like fetch's `Headers`. */
 export class ResponseHeaders {
   readonly #map: Record<string, string>
@@ -116,7 +126,22 @@ export class Wire {
     this.#https = undefined
   }
 
-  send(req: WireRequest): Promise<WireResponse> {
+  /**
+   * Sends once; a GET, PUT or DELETE that failed on a kept-alive socket before any answer (the
+   * server closed it while idle, just as this request went out) is sent once more on a fresh
+   * connection, as fetch did. POST and PATCH are not: the server may have acted on them.
+   */
+  async send(req: WireRequest): Promise<WireResponse> {
+    try {
+      return await this.#sendOnce(req)
+    } catch (err) {
+      if (!(err instanceof StaleSocket)) throw err
+      if (!IDEMPOTENT.has(req.method)) throw new WireError('failed', err.message)
+      return this.#sendOnce(req)
+    }
+  }
+
+  #sendOnce(req: WireRequest): Promise<WireResponse> {
     if (req.signal?.aborted)
       return Promise.reject(new WireError('aborted', 'The run was cancelled.'))
     let url: URL
@@ -151,10 +176,14 @@ export class Wire {
         req.timeoutMs,
       )
       req.signal?.addEventListener('abort', onAbort, { once: true })
-      outgoing.on('error', (err: NodeJS.ErrnoException) =>
-        finish(new WireError('failed', err.code ?? err.message)),
-      )
+      let answered = false
+      outgoing.on('error', (err: NodeJS.ErrnoException) => {
+        const code = err.code ?? err.message
+        const stale = !answered && outgoing.reusedSocket && STALE_CODES.has(code)
+        finish(stale ? new StaleSocket(code) : new WireError('failed', code))
+      })
       outgoing.on('response', (res) => {
+        answered = true
         readBody(res, req.maxBodyBytes).then(
           (text) =>
             finish(undefined, {

@@ -45,6 +45,37 @@ function sourceLocations(): Plugin {
   }
 }
 
+/**
+ * `import { createServer } from 'node:http'` in a chunk becomes `process.getBuiltinModule(...)`.
+ * An ESM import of node:http builds the module's namespace, which reads its lazy `WebSocket`,
+ * `MessageEvent`... getters and so loads all of undici: 30-60 ms of every `backend serve` and
+ * `web` start for classes nothing here uses. The sources keep plain imports (the electron-vite
+ * bundles and the type-stripped CLI are not touched); only node:http is rewritten.
+ */
+function builtinsWithoutNamespace(): Plugin {
+  const LINE = /^import\s+(?:\{([^}]*)\}|\*\s+as\s+([\w$]+)|([\w$]+))\s+from\s+"(?:node:)?http";$/gm
+  return {
+    name: 'scim-console-builtins-without-namespace',
+    renderChunk(code) {
+      if (!code.includes('http";')) return null
+      const out = code.replace(
+        LINE,
+        (_line, named: string | undefined, ns?: string, def?: string) => {
+          const target = 'process.getBuiltinModule("node:http")'
+          if (named === undefined) return `const ${ns ?? def} = ${target};`
+          const fields = named
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+            .map((part) => part.split(' as ').join(': '))
+          return `const { ${fields.join(', ')} } = ${target};`
+        },
+      )
+      return out === code ? null : { code: out, map: null }
+    },
+  }
+}
+
 /** build-stamp.json beside main.mjs: when the build started, compared with source mtimes at start. */
 function buildStamp(): Plugin {
   let dir = outDir
@@ -72,7 +103,7 @@ export default defineConfig({
   publicDir: false,
   envDir: false,
   logLevel: 'warn',
-  plugins: [sourceLocations(), buildStamp()],
+  plugins: [sourceLocations(), builtinsWithoutNamespace(), buildStamp()],
   ssr: { noExternal: true, external: ['keytar'] },
   build: {
     ssr: resolve(root, 'src-main/cli/main.ts'),
@@ -84,6 +115,11 @@ export default defineConfig({
     copyPublicDir: false,
     reportCompressedSize: false,
     rollupOptions: {
+      // zod schemas are built at import by `z.object(...)` calls, which a bundler must keep
+      // unless told they are pure: a command that only throws an AppError or reads a constant
+      // from a module of schemas would otherwise build them all at every start (~15 ms for
+      // `check`). Marked pure, an unused schema is dropped; a used one is kept as before.
+      treeshake: { manualPureFunctions: ['z'] },
       output: {
         format: 'esm',
         entryFileNames: '[name].mjs',

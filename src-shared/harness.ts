@@ -1,27 +1,16 @@
 import { z } from 'zod'
+import { HARNESS_REPORT_SCHEMA_VERSION, checkAreas, harnessProfiles } from './harness-constants.ts'
 
 /**
  * The conformance harness's data model, shared by the main-process runner, the CLI, the report
  * writers and the renderer's Conformance screen (progress events and the report it displays).
  */
 
-export const HARNESS_REPORT_SCHEMA_VERSION = 1
+export { HARNESS_REPORT_SCHEMA_VERSION, checkAreas, harnessProfiles } from './harness-constants.ts'
 
-export const harnessProfiles = ['okta', 'entra', 'rfc'] as const
 export const harnessProfileSchema = z.enum(harnessProfiles)
 export type HarnessProfile = z.infer<typeof harnessProfileSchema>
 
-export const checkAreas = [
-  'auth',
-  'discovery',
-  'users',
-  'filters',
-  'pagination',
-  'patch',
-  'groups',
-  'errors',
-  'transport',
-] as const
 export const checkAreaSchema = z.enum(checkAreas)
 export type CheckArea = z.infer<typeof checkAreaSchema>
 

@@ -122,4 +122,42 @@ describe('the built CLI answers like the sources', () => {
     expect(built.checks.length).toBeGreaterThan(10)
     expect(built).toEqual(source)
   })
+
+  it('check loads neither zod nor undici: no schema is built and node:http is not imported as ESM', async () => {
+    const report = join(outDir, 'lean.json')
+    const args = ['check', '--url', server.baseUrl, '--profile', 'okta', '--report', report]
+    const script = [
+      "import { registerHooks } from 'node:module'",
+      'const loaded = []',
+      'registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context) } })',
+      `const { main } = await import(${JSON.stringify(builtMain)})`,
+      `const code = await main(${JSON.stringify(args)})`,
+      "const undici = process.moduleLoadList.some((m) => m.includes('undici'))",
+      // After main's own output (the summary goes to stdout), on a line of its own.
+      "process.stdout.write('\\n@@result ' + JSON.stringify({ code, loaded, undici }))",
+    ].join('\n')
+    const result = await new Promise<string>((done, fail) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, SCIM_TOKEN: server.token },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => (out += String(d)))
+      child.on('error', fail)
+      child.on('close', () => done(out))
+    })
+    const { code, loaded, undici } = JSON.parse(result.split('\n@@result ')[1] ?? 'null') as {
+      code: number
+      loaded: string[]
+      undici: boolean
+    }
+    expect(code).toBe(0)
+    expect(undici).toBe(false)
+    const chunks = loaded.filter((u) => u.startsWith(pathToFileURL(outDir).href))
+    expect(chunks.length).toBeGreaterThan(1)
+    for (const chunk of chunks) {
+      // zod's core defines its error class under this name; no chunk of check's may hold it.
+      expect(await readFile(new URL(chunk), 'utf8'), chunk).not.toContain('$ZodError')
+    }
+  })
 })

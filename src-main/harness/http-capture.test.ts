@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
+import { createServer as createTlsServer } from 'node:https'
+import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
+import { hasOpenssl, makeTestCertificate } from '../../test/support/tls-test-cert.ts'
 import { HttpCapture, parseRetryAfterSeconds } from './http-capture.ts'
 
 let server: Server | undefined
@@ -157,6 +160,136 @@ describe('HttpCapture', () => {
     expect(detached.status).toBe(200)
     expect((await http.request({ method: 'GET', path: '/Users' })).error?.code).toBe('cancelled')
   })
+
+  it('keeps connections alive: a burst of requests reuses at most its bound of sockets', async () => {
+    const sockets = new Set<Socket>()
+    const base = await serve((req, res) => {
+      sockets.add(req.socket)
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{"Resources":[]}')
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 2 })
+    const all = await Promise.all(
+      Array.from({ length: 40 }, () => http.request({ method: 'GET', path: '/Users' })),
+    )
+    expect(all.every((r) => r.status === 200)).toBe(true)
+    expect(sockets.size).toBeGreaterThan(0)
+    expect(sockets.size).toBeLessThanOrEqual(2)
+    http.close()
+  })
+
+  it('sends a GET again on a fresh connection when the kept-alive one was closed under it, never a POST', async () => {
+    const served = new WeakMap<Socket, number>()
+    let posts = 0
+    const base = await serve((req, res) => {
+      if (req.method === 'POST') posts++
+      const n = (served.get(req.socket) ?? 0) + 1
+      served.set(req.socket, n)
+      // The server drops an idle keep-alive connection just as the next request arrives on it.
+      if (n > 1) return void req.socket.destroy()
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{"Resources":[]}')
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 1 })
+    expect((await http.request({ method: 'GET', path: '/Users' })).status).toBe(200)
+    const again = await http.request({ method: 'GET', path: '/Users' })
+    expect(again.error).toBeUndefined()
+    expect(again.status).toBe(200)
+    const post = await http.request({ method: 'POST', path: '/Users', body: { userName: 'a' } })
+    expect(post.error?.code).toBe('network.unreachable')
+    expect(posts).toBe(1)
+    http.close()
+  })
+
+  it('decodes a gzip answer and shows its headers as fetch did (lower case, sorted)', async () => {
+    const base = await serve((_req, res) => {
+      res
+        .writeHead(200, {
+          'Content-Type': 'application/scim+json',
+          'Content-Encoding': 'gzip',
+          'X-Trace': 'abc',
+        })
+        .end(gzipSync('{"totalResults":0,"Resources":[]}'))
+    })
+    const http = new HttpCapture({ baseUrl: base, token: TOKEN, timeoutMs: 5000, concurrency: 1 })
+    const res = await http.request({ method: 'GET', path: '/Users' })
+    expect(res.json).toEqual({ totalResults: 0, Resources: [] })
+    expect(res.headers.get('Content-Type')).toBe('application/scim+json')
+    const names = Object.keys(http.exchanges[0]!.response!.headers)
+    expect(names).toEqual([...names].sort())
+    expect(names).toContain('x-trace')
+    http.close()
+  })
+
+  it('records a refused connection as network.unreachable naming the cause', async () => {
+    const base = await serve((_req, res) => res.end())
+    const port = (server!.address() as AddressInfo).port
+    server!.close()
+    const http = new HttpCapture({
+      baseUrl: `http://127.0.0.1:${port}/scim/v2`,
+      token: TOKEN,
+      timeoutMs: 5000,
+      concurrency: 1,
+    })
+    const res = await http.request({ method: 'GET', path: '/Users' })
+    expect(res.error?.code).toBe('network.unreachable')
+    expect(res.error?.message).toMatch(/ECONNREFUSED/)
+    expect(base).toContain(String(port))
+  })
+
+  it('goes through HTTP_PROXY when Node is told to use the environment proxy (NODE_USE_ENV_PROXY=1)', async () => {
+    let seenUrl = ''
+    const proxyBase = await serve((req, res) => {
+      seenUrl = req.url ?? ''
+      res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{"Resources":[]}')
+    })
+    const saved = { ...process.env }
+    process.env.NODE_USE_ENV_PROXY = '1'
+    process.env.HTTP_PROXY = new URL(proxyBase).origin
+    delete process.env.NO_PROXY
+    delete process.env.no_proxy
+    delete process.env.http_proxy
+    try {
+      const http = new HttpCapture({
+        baseUrl: 'http://scim.example.invalid/scim/v2',
+        token: TOKEN,
+        timeoutMs: 5000,
+        concurrency: 1,
+      })
+      const res = await http.request({ method: 'GET', path: '/Users' })
+      expect(res.status).toBe(200)
+      // A forward proxy gets the absolute URL of the target.
+      expect(seenUrl).toBe('http://scim.example.invalid/scim/v2/Users')
+      http.close()
+    } finally {
+      for (const k of ['NODE_USE_ENV_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'no_proxy', 'http_proxy'])
+        if (saved[k] === undefined) delete process.env[k]
+        else process.env[k] = saved[k]
+    }
+  })
+
+  it.skipIf(!hasOpenssl)(
+    'speaks HTTPS, and refuses a certificate no trusted authority signed (skipped without openssl)',
+    async () => {
+      const { key, cert } = makeTestCertificate(['127.0.0.1'])
+      const tls = createTlsServer({ key, cert }, (_req, res) => res.end('{}'))
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve))
+      try {
+        const port = (tls.address() as AddressInfo).port
+        const http = new HttpCapture({
+          baseUrl: `https://127.0.0.1:${port}/scim/v2`,
+          token: TOKEN,
+          timeoutMs: 5000,
+          concurrency: 1,
+        })
+        const res = await http.request({ method: 'GET', path: '/Users' })
+        expect(res.error?.code).toBe('network.unreachable')
+        expect(res.error?.message).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/)
+        http.close()
+      } finally {
+        tls.closeAllConnections()
+        await new Promise<void>((resolve) => tls.close(() => resolve()))
+      }
+    },
+  )
 
   it('parses Retry-After as Okta does: integer seconds only', () => {
     expect(parseRetryAfterSeconds('30')).toBe(30)

@@ -1,6 +1,7 @@
 import { redact, redactString } from '../../src-shared/redact.ts'
 import type { Exchange } from '../../src-shared/harness.ts'
 import { consoleTrafficHeaders } from '../../src-shared/console-traffic.ts'
+import { ResponseHeaders, Wire, WireError } from './http-wire.ts'
 
 /**
  * The harness's one SCIM HTTP client. Every exchange is recorded (redacted before it is stored)
@@ -38,7 +39,7 @@ export interface ScimRequest {
 export interface ScimResponse {
   exchange: Exchange
   status: number
-  headers: Headers
+  headers: ResponseHeaders
   text: string
   /** Parsed body when it is JSON, else undefined. */
   json: unknown
@@ -76,7 +77,6 @@ export interface HttpCaptureOptions {
   fallbackRetryMs?: number
   maxRetries?: number
   onExchange?: (exchange: Exchange) => void
-  fetch?: typeof fetch
   /** Response bodies beyond this are cut off (a hostile or broken server cannot fill memory). */
   maxBodyBytes?: number
 }
@@ -129,7 +129,7 @@ export class HttpCapture {
   #sem: Semaphore
   #bulkSem: Semaphore
   #seq = 0
-  #fetch: typeof fetch
+  #wire: Wire
 
   constructor(opts: HttpCaptureOptions) {
     this.baseUrl = opts.baseUrl.replace(/(?<!\/)\/+$/, '')
@@ -149,8 +149,15 @@ export class HttpCapture {
         }
       : opts
     this.#sem = new Semaphore(opts.concurrency)
-    this.#bulkSem = new Semaphore(opts.bulkConcurrency ?? opts.concurrency * 2)
-    this.#fetch = opts.fetch ?? globalThis.fetch
+    const bulk = opts.bulkConcurrency ?? opts.concurrency * 2
+    this.#bulkSem = new Semaphore(bulk)
+    // Enough sockets for both bounds, so a request never waits for a connection, only its turn.
+    this.#wire = new Wire(Math.max(1, opts.concurrency) + Math.max(1, bulk))
+  }
+
+  /** Closes the kept-alive connections; requests after this open new ones. */
+  close(): void {
+    this.#wire.close()
   }
 
   url(path: string, query?: ScimRequest['query']): string {
@@ -228,26 +235,27 @@ export class HttpCapture {
     let status = 0
     let statusText = ''
     let text = ''
-    let resHeaders = new Headers()
+    let resHeaders: Record<string, string> = {}
     let error: ScimResponse['error']
     try {
-      if (outer?.aborted) throw new DOMException('cancelled', 'AbortError')
-      const timeout = AbortSignal.timeout(this.#opts.timeoutMs)
-      const res = await this.#fetch(url, {
+      const res = await this.#wire.send({
         method: req.method,
+        url,
         headers,
-        body,
-        signal: outer ? AbortSignal.any([outer, timeout]) : timeout,
-        redirect: 'manual',
+        ...(body !== undefined ? { body } : {}),
+        timeoutMs: this.#opts.timeoutMs,
+        ...(outer ? { signal: outer } : {}),
+        maxBodyBytes: this.#opts.maxBodyBytes ?? 2 * 1024 * 1024,
       })
       status = res.status
       statusText = res.statusText
       resHeaders = res.headers
-      text = await readCapped(res, this.#opts.maxBodyBytes ?? 2 * 1024 * 1024)
+      text = res.text
     } catch (err) {
-      const name = (err as Error)?.name
-      if (outer?.aborted) error = { code: 'cancelled', message: 'The run was cancelled.' }
-      else if (name === 'TimeoutError' || name === 'AbortError')
+      const kind = err instanceof WireError ? err.kind : 'failed'
+      if (kind === 'aborted' || outer?.aborted)
+        error = { code: 'cancelled', message: 'The run was cancelled.' }
+      else if (kind === 'timeout')
         error = {
           code: 'network.timeout',
           message: `No answer within ${this.#opts.timeoutMs < 1000 ? `${this.#opts.timeoutMs} ms` : `${Math.round(this.#opts.timeoutMs / 1000)} s`}.`,
@@ -255,7 +263,7 @@ export class HttpCapture {
       else
         error = {
           code: 'network.unreachable',
-          message: `Could not reach ${new URL(url).host}: ${describeCause(err)}`,
+          message: `Could not reach ${hostOf(url)}: ${(err as Error)?.message ?? String(err)}`,
         }
     } finally {
       sem.release()
@@ -269,66 +277,74 @@ export class HttpCapture {
         json = undefined
       }
     }
+    // Bodies are redacted apart from the rest (structurally when JSON, then as text, as one
+    // deep redact of the whole exchange did), so no body is parsed or walked twice.
+    const requestBody = body === undefined ? undefined : redactBody(body, parseJson(body))
     const exchange: Exchange = redact({
       id,
       startedAt: startedAt.toISOString(),
       durationMs,
       attempt,
-      request: {
-        method: req.method,
-        url,
-        headers,
-        ...(body !== undefined ? { body: redactBody(body) } : {}),
-      },
+      request: { method: req.method, url, headers },
       ...(error
         ? { error }
         : {
             response: {
               status,
               statusText,
-              headers: Object.fromEntries(resHeaders.entries()),
-              body: redactBody(text),
+              headers: sortedHeaders(resHeaders),
+              body: '',
             },
           }),
       ...(req.checkId !== undefined ? { checkId: req.checkId } : {}),
     })
+    if (requestBody !== undefined) exchange.request.body = requestBody
+    if (exchange.response) exchange.response.body = redactBody(text, json)
     this.exchanges.push(exchange)
     this.#opts.onExchange?.(exchange)
-    const out: ScimResponse = { exchange, status, headers: resHeaders, text, json }
+    const out: ScimResponse = {
+      exchange,
+      status,
+      headers: new ResponseHeaders(resHeaders),
+      text,
+      json,
+    }
     if (error) out.error = error
     return out
   }
 }
 
-async function readCapped(res: Response, max: number): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    chunks.push(value)
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel()
-      const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max))
-      return `${text}\n[scim-console: response cut off after ${max} bytes]`
-    }
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks))
-}
+const NOT_JSON = Symbol('not JSON')
 
-/** JSON bodies are redacted structurally (`password` values), other text as free text. */
-function redactBody(text: string): string {
+function parseJson(text: string): unknown {
   try {
-    return JSON.stringify(redact(JSON.parse(text) as unknown))
+    return JSON.parse(text) as unknown
   } catch {
-    return redactString(text)
+    return NOT_JSON
   }
 }
 
-function describeCause(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause
-  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err)
+/** Header names sorted, as fetch's `Headers` listed them (reports and HAR show this order). */
+function sortedHeaders(map: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const k of Object.keys(map).sort()) out[k] = map[k]!
+  return out
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return url
+  }
+}
+
+/**
+ * JSON bodies are redacted structurally (`password` values) and then as text, other text as free
+ * text. `parsed` is the body already parsed (undefined or NOT_JSON when it is not JSON).
+ */
+function redactBody(text: string, parsed: unknown): string {
+  if (text.length === 0) return ''
+  if (parsed === undefined || parsed === NOT_JSON) return redactString(text)
+  return redactString(JSON.stringify(redact(parsed)))
 }

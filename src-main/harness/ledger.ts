@@ -22,6 +22,12 @@ export interface Created {
 
 export class ResourceLedger {
   private readonly entries = new Set<LedgerEntry>()
+  /**
+   * How many entries hold each type + name: a by-name lookup of a name nobody holds (every
+   * create's fresh seed) answers at once instead of walking every entry. Names change only
+   * through this class (add, track, update, delete), which keeps the counts.
+   */
+  private readonly names = new Map<string, number>()
   private seq = 0
 
   readonly runPrefix: string
@@ -64,7 +70,39 @@ export class ResourceLedger {
     return [...this.entries]
   }
 
+  private nameKey(type: string, name: string): string {
+    return `${type}\n${name}`
+  }
+
+  private countName(e: LedgerEntry, by: 1 | -1): void {
+    const key = this.nameKey(e.type, e.name)
+    const n = (this.names.get(key) ?? 0) + by
+    if (n > 0) this.names.set(key, n)
+    else this.names.delete(key)
+  }
+
+  private add(entry: LedgerEntry): void {
+    this.entries.add(entry)
+    this.countName(entry, 1)
+  }
+
+  private remove(entry: LedgerEntry): void {
+    if (this.entries.delete(entry)) this.countName(entry, -1)
+  }
+
+  /** Object.assign on an entry, keeping the name counts. */
+  private assign(entry: LedgerEntry, change: Partial<LedgerEntry>): LedgerEntry {
+    this.countName(entry, -1)
+    Object.assign(entry, change)
+    this.countName(entry, 1)
+    return entry
+  }
+
   find(ref: Pick<ResourceRef, 'type'> & Partial<ResourceRef>): LedgerEntry | undefined {
+    if (ref.id === undefined) {
+      if (ref.name === undefined || !this.names.has(this.nameKey(ref.type, ref.name)))
+        return undefined
+    }
     for (const e of this.entries) {
       if (e.type !== ref.type) continue
       if (ref.id !== undefined && e.id === ref.id) return e
@@ -75,21 +113,21 @@ export class ResourceLedger {
 
   track(ref: ResourceRef & Partial<LedgerEntry>): LedgerEntry {
     const existing = this.find(ref)
-    if (existing) return Object.assign(existing, ref)
+    if (existing) return this.assign(existing, ref)
     const entry: LedgerEntry = { ...ref }
-    this.entries.add(entry)
+    this.add(entry)
     return entry
   }
 
   forget(ref: Pick<ResourceRef, 'type'> & Partial<ResourceRef>): void {
     const e = this.find(ref)
-    if (e) this.entries.delete(e)
+    if (e) this.remove(e)
   }
 
   /** Records a change the run made (rename, new e-mail or externalId). */
   update(type: ResourceRef['type'], id: string, change: Partial<LedgerEntry>): void {
     const e = this.find({ type, id })
-    if (e) Object.assign(e, change)
+    if (e) this.assign(e, change)
   }
 
   async createUser(
@@ -131,7 +169,7 @@ export class ResourceLedger {
       if (typeof name === 'string') entry.serverName = name
     } else if (!res.error && res.status >= 400 && res.status < 500) {
       // Refused: nothing was created.
-      this.entries.delete(entry)
+      this.remove(entry)
     }
     return { res, id: typeof id === 'string' ? id : undefined }
   }

@@ -46,7 +46,6 @@ export interface RunHarnessInput {
     maxRetryAfterMs?: number
     fallbackRetryMs?: number
   }
-  fetch?: typeof fetch
 }
 
 export const DEFAULT_IMPORT_SIZE = 120
@@ -82,7 +81,6 @@ function makeHttp(
     ...(input.tuning?.fallbackRetryMs !== undefined
       ? { fallbackRetryMs: input.tuning.fallbackRetryMs }
       : {}),
-    ...(input.fetch ? { fetch: input.fetch } : {}),
     onExchange: (x) =>
       emit({
         type: 'exchange',
@@ -166,6 +164,7 @@ export async function runHarness(input: RunHarnessInput): Promise<HarnessReport>
     ...args: Parameters<typeof buildReport> extends [unknown, ...infer R] ? R : never
   ): HarnessReport => {
     const report = buildReport(frame, ...args)
+    http.close()
     emit({ type: 'run.finished', outcome: report.outcome, summary: report.summary })
     return report
   }

@@ -1,17 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import { AppError } from '../../../src-shared/errors.ts'
-import {
-  checkAreas,
-  harnessProfiles,
-  type HarnessProfile,
-  type HarnessProgressEvent,
-  type HarnessReport,
+import { checkAreas, harnessProfiles } from '../../../src-shared/harness-constants.ts'
+import type {
+  HarnessProfile,
+  HarnessProgressEvent,
+  HarnessReport,
 } from '../../../src-shared/harness.ts'
 import { redactString } from '../../../src-shared/redact.ts'
-import { toHar } from '../../harness/reports/har.ts'
-import { toHtmlReport } from '../../harness/reports/html.ts'
-import { toJsonReport } from '../../harness/reports/json.ts'
-import { toJunitXml } from '../../harness/reports/junit.ts'
 import { allChecks } from '../../harness/checks/index.ts'
 import { DEFAULT_IMPORT_SIZE, runHarness } from '../../harness/runner.ts'
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../command.ts'
@@ -160,15 +155,17 @@ export function formatSummary(report: HarnessReport): string {
   return `${out.join('\n')}\n`
 }
 
+/** Each report format loads only when its flag asks for it (a plain run writes none). */
 async function writeOut(
   path: string | undefined,
-  text: () => string,
+  text: () => Promise<string>,
   what: string,
   io: CliIo,
 ): Promise<void> {
   if (!path) return
+  const body = await text()
   try {
-    await writeFile(path, text(), 'utf8')
+    await writeFile(path, body, 'utf8')
     io.stderr.write(`Wrote ${what} to ${path}\n`)
   } catch (err) {
     throw new AppError(
@@ -264,13 +261,40 @@ export const checkCommand: CliCommand = {
     io.stdout.write(redactString(formatSummary(report)))
     await writeOut(
       values.report as string | undefined,
-      () => toJsonReport(report),
+      async () => {
+        const { toJsonReport } = await import('../../harness/reports/json.ts')
+        return toJsonReport(report)
+      },
       'JSON report',
       io,
     )
-    await writeOut(values.junit as string | undefined, () => toJunitXml(report), 'JUnit report', io)
-    await writeOut(values.html as string | undefined, () => toHtmlReport(report), 'HTML report', io)
-    await writeOut(values.har as string | undefined, () => toHar(report), 'HAR file', io)
+    await writeOut(
+      values.junit as string | undefined,
+      async () => {
+        const { toJunitXml } = await import('../../harness/reports/junit.ts')
+        return toJunitXml(report)
+      },
+      'JUnit report',
+      io,
+    )
+    await writeOut(
+      values.html as string | undefined,
+      async () => {
+        const { toHtmlReport } = await import('../../harness/reports/html.ts')
+        return toHtmlReport(report)
+      },
+      'HTML report',
+      io,
+    )
+    await writeOut(
+      values.har as string | undefined,
+      async () => {
+        const { toHar } = await import('../../harness/reports/har.ts')
+        return toHar(report)
+      },
+      'HAR file',
+      io,
+    )
     if (report.outcome === 'passed' && failOn === 'warn' && report.summary.warn > 0) {
       io.stdout.write(`--fail-on warn: ${report.summary.warn} check(s) warned.\n`)
       return EXIT_FAIL

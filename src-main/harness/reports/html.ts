@@ -1,9 +1,5 @@
-import {
-  checkAreas,
-  type CheckResult,
-  type Exchange,
-  type HarnessReport,
-} from '../../../src-shared/harness.ts'
+import { checkAreas } from '../../../src-shared/harness-constants.ts'
+import type { CheckResult, Exchange, HarnessReport } from '../../../src-shared/harness.ts'
 import { redactString } from '../../../src-shared/redact.ts'
 import { escapeXml as esc } from './xml.ts'
 

@@ -1,12 +1,7 @@
-import { harnessReportSchema, type HarnessReport } from '../../../src-shared/harness.ts'
+import type { HarnessReport } from '../../../src-shared/harness.ts'
 import { redact } from '../../../src-shared/redact.ts'
 
 /** The versioned JSON report (schema: src-main/harness/REPORT-FORMAT.md). */
 export function toJsonReport(report: HarnessReport): string {
   return `${JSON.stringify(redact(report), null, 2)}\n`
-}
-
-/** Reads a saved report back, refusing files of another schema version. */
-export function parseJsonReport(text: string): HarnessReport {
-  return harnessReportSchema.parse(JSON.parse(text))
 }

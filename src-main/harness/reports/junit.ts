@@ -1,5 +1,5 @@
 import type { CheckResult, HarnessReport } from '../../../src-shared/harness.ts'
-import { checkAreas } from '../../../src-shared/harness.ts'
+import { checkAreas } from '../../../src-shared/harness-constants.ts'
 import { redactString } from '../../../src-shared/redact.ts'
 import { escapeXml } from './xml.ts'
 

@@ -13,7 +13,8 @@ import {
 } from '../../../test/support/memory-scim-server.ts'
 import { toHar } from './har.ts'
 import { toHtmlReport } from './html.ts'
-import { parseJsonReport, toJsonReport } from './json.ts'
+import { toJsonReport } from './json.ts'
+import { parseJsonReport } from './parse-json-report.ts'
 import { toJunitXml } from './junit.ts'
 
 // A token that matches none of redact()'s generic patterns: only the run's registerSecret()

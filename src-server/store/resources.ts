@@ -1,11 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { GroupStore } from './group-store.ts'
 import type { IndexedEq, Json, Member, Stored } from './resource-rows.ts'
+import { ResourceQuery, type ListAnswer, type ListQuery } from './resource-query.ts'
 import { ResourceSummaries } from './resource-summaries.ts'
 import { UserStore } from './user-store.ts'
 
 export { ENTERPRISE_USER, notFound } from './resource-rows.ts'
 export type { IndexedEq, Json, Kind, Member, Stored } from './resource-rows.ts'
+export type { ListAnswer, ListQuery } from './resource-query.ts'
 
 /**
  * Users and groups of every tenant, as the SCIM routes and the admin API see them: one object
@@ -16,11 +18,20 @@ export class ResourceStore {
   readonly users: UserStore
   readonly groups: GroupStore
   private readonly summaries: ResourceSummaries
+  private readonly query: ResourceQuery
 
   constructor(db: DatabaseSync) {
     this.users = new UserStore(db)
     this.groups = new GroupStore(db)
     this.summaries = new ResourceSummaries(db, this.users, this.groups)
+    this.query = new ResourceQuery(db, (kind, tenantId) =>
+      kind === 'User' ? this.users.countUsers(tenantId) : this.groups.countGroups(tenantId),
+    )
+  }
+
+  /** A filtered, sorted page and the total it was cut from, all in SQL (resource-query.ts). */
+  list(q: ListQuery): ListAnswer {
+    return this.query.list(q)
   }
 
   /** The request's transaction rolled back: counts adjusted inside it may be ahead of disk. */

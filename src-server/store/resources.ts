@@ -59,9 +59,6 @@ export class ResourceStore {
   pageUsers(tenantId: string, offset: number, limit: number): Stored[] {
     return this.users.pageUsers(tenantId, offset, limit)
   }
-  allUsers(tenantId: string): Stored[] {
-    return this.users.allUsers(tenantId)
-  }
   usersByEq(tenantId: string, eq: IndexedEq): Stored[] | undefined {
     return this.users.usersByEq(tenantId, eq)
   }
@@ -101,9 +98,6 @@ export class ResourceStore {
   }
   pageGroups(tenantId: string, offset: number, limit: number): Stored[] {
     return this.groups.pageGroups(tenantId, offset, limit)
-  }
-  allGroups(tenantId: string): Stored[] {
-    return this.groups.allGroups(tenantId)
   }
   groupsByEq(tenantId: string, eq: IndexedEq): Stored[] | undefined {
     return this.groups.groupsByEq(tenantId, eq)

@@ -82,7 +82,6 @@ export class UserStore {
       pageUsers: db.prepare(
         `SELECT ${cols} FROM users WHERE tenant_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
       ),
-      allUsers: db.prepare(`SELECT ${cols} FROM users WHERE tenant_id = ? ORDER BY seq`),
       usersByName: db.prepare(
         `SELECT ${cols} FROM users WHERE tenant_id = ? AND user_name_lower = ? ORDER BY seq`,
       ),
@@ -182,10 +181,6 @@ export class UserStore {
 
   pageUsers(tenantId: string, offset: number, limit: number): Stored[] {
     return rowsOf('User', this.s.pageUsers!.all(tenantId, limit, offset))
-  }
-
-  allUsers(tenantId: string): Stored[] {
-    return rowsOf('User', this.s.allUsers!.all(tenantId))
   }
 
   /** Candidates for an `eq` on an indexed attribute, or undefined when the path has no index. */

@@ -29,7 +29,9 @@ import {
   type Predicate,
   type Source,
 } from './filter-sql-values.ts'
+import { USER_QUERY_COLUMNS } from '../store/query-columns.ts'
 import {
+  ENTERPRISE_USER_SCHEMA,
   type AttributeDefinition,
   type ResolvedAttribute,
   type ResourceKind,
@@ -135,6 +137,14 @@ export function columnOf(
         : undefined
     case 'displayName':
       return { kind: 'column', sql: 'r.display_name_lower', lowered: true }
+    case 'name.givenName':
+    case 'name.familyName':
+    case `${ENTERPRISE_USER_SCHEMA}:department`: {
+      const column = USER_QUERY_COLUMNS.find(([, path]) => path === canonical)
+      return ctx.kind === 'User' && column
+        ? { kind: 'column', sql: `r.${column[0]}`, lowered: true }
+        : undefined
+    }
     case 'meta.created':
       return { kind: 'column', sql: 'r.created_at', date: true, required: true }
     case 'meta.lastModified':
@@ -279,7 +289,7 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       return node.op === 'ne' ? not(hit) : hit
     }
     case 'valuePath': {
-      const { values, definition } = resolve(node.path, false)
+      const { values, definition, canonical } = resolve(node.path, false)
       const scope: Scope =
         values.kind === 'items'
           ? values.scope
@@ -292,8 +302,23 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       }
       let test = compileNode(node.filter, ctx, relative)
       if (node.then) test = and(test, compileNode(node.then, ctx, relative))
-      if (values.kind === 'items')
-        return test === FALSE ? FALSE : exists(values, `${values.isObject} AND ${notNull(test)}`)
+      if (values.kind === 'items') {
+        if (test === FALSE) return FALSE
+        const hit = exists(values, `${values.isObject} AND ${notNull(test)}`)
+        // Entra's `emails[type eq "work"].value eq "x"`: the email index narrows the rows first.
+        const then = node.then
+        if (
+          canonical === 'emails' &&
+          then?.type === 'compare' &&
+          then.op === 'eq' &&
+          then.value !== null &&
+          /^value$/i.test(then.path)
+        ) {
+          const narrowed = emailIndex(ctx, then)
+          if (narrowed) return and(narrowed, hit)
+        }
+        return hit
+      }
       if (values.source.kind !== 'json') return FALSE
       const s = values.source
       return {

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { GroupStore } from './group-store.ts'
 import type { IndexedEq, Json, Member, Stored } from './resource-rows.ts'
+import { ensureQueryColumns } from './query-columns.ts'
 import { ResourceQuery, type ListAnswer, type ListQuery } from './resource-query.ts'
 import { ResourceSummaries } from './resource-summaries.ts'
 import { UserStore } from './user-store.ts'
@@ -21,6 +22,7 @@ export class ResourceStore {
   private readonly query: ResourceQuery
 
   constructor(db: DatabaseSync) {
+    ensureQueryColumns(db)
     this.users = new UserStore(db)
     this.groups = new GroupStore(db)
     this.summaries = new ResourceSummaries(db, this.users, this.groups)

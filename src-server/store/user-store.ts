@@ -12,6 +12,7 @@ import {
   toStored,
 } from './resource-rows.ts'
 import type { IndexedEq, Json, ResourceRow, Stored } from './resource-rows.ts'
+import { USER_QUERY_COLUMNS, userQueryValues } from './query-columns.ts'
 
 function department(body: Json): string | null {
   const ext = body[ENTERPRISE_USER]
@@ -33,7 +34,15 @@ function emailValues(body: Json): string[] {
   return [...out]
 }
 
-type UserColumns = [string, string, string | null, string | null, number, string | null]
+type UserColumns = [
+  string,
+  string,
+  string | null,
+  string | null,
+  number,
+  string | null,
+  ...(string | null)[],
+]
 
 function userColumns(body: Json): UserColumns {
   const userName = str(body.userName)
@@ -48,6 +57,7 @@ function userColumns(body: Json): UserColumns {
     display === null ? null : display.toLowerCase(),
     body.active === false ? 0 : 1,
     department(body),
+    ...userQueryValues(body),
   ]
 }
 
@@ -61,16 +71,17 @@ export class UserStore {
     this.db = db
     this.counts = new ResourceCounts(db, 'users')
     const cols = RESOURCE_COLUMNS
+    const queryColumns = USER_QUERY_COLUMNS.map(([column]) => column)
     this.s = {
       userByName: db.prepare('SELECT id FROM users WHERE tenant_id = ? AND user_name_lower = ?'),
       insertUser: db.prepare(
-        `INSERT INTO users (id, tenant_id, user_name, user_name_lower, external_id, display_name_lower, active, department, version, created_at, last_modified, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+        `INSERT INTO users (id, tenant_id, user_name, user_name_lower, external_id, display_name_lower, active, department, ${queryColumns.join(', ')}, version, created_at, last_modified, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${queryColumns.map(() => '?').join(', ')}, 1, ?, ?, ?)`,
       ),
       // RETURNING hands back what the update decided, so a PUT does not read its row again.
       updateUser: db.prepare(
         `UPDATE users SET user_name = ?, user_name_lower = ?, external_id = ?, display_name_lower = ?, active = ?, department = ?,
-         version = version + 1, last_modified = ?, json = ? WHERE tenant_id = ? AND id = ?
+         ${queryColumns.map((c) => `${c} = ?`).join(', ')}, version = version + 1, last_modified = ?, json = ? WHERE tenant_id = ? AND id = ?
          RETURNING version, created_at`,
       ),
       getUser: db.prepare(`SELECT ${cols} FROM users WHERE tenant_id = ? AND id = ?`),

@@ -67,6 +67,12 @@ export class ResourceStore {
   groupsOfUser(tenantId: string, userId: string): { value: string; display: string }[] {
     return this.users.groupsOfUser(tenantId, userId)
   }
+  groupsOfUsers(
+    tenantId: string,
+    userIds: string[],
+  ): Map<string, { value: string; display: string }[]> {
+    return this.users.groupsOfUsers(tenantId, userIds)
+  }
 
   // ---- groups ----
   resolveMembers(tenantId: string, values: string[], selfId?: string): Member[] {

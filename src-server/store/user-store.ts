@@ -115,6 +115,10 @@ export class UserStore {
         `SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
          WHERE m.member_id = ? AND g.tenant_id = ? ORDER BY g.seq`,
       ),
+      groupsOfUsers: db.prepare(
+        `SELECT m.member_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
+         WHERE m.member_id IN (SELECT value FROM json_each(?)) AND g.tenant_id = ? ORDER BY g.seq`,
+      ),
       deleteMembershipsOf: db.prepare('DELETE FROM group_members WHERE member_id = ?'),
       touchGroupsOfMember: db.prepare(
         `UPDATE groups SET version = version + 1, last_modified = ? WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)`,
@@ -212,6 +216,22 @@ export class UserStore {
       default:
         return undefined
     }
+  }
+
+  /** The groups of each of a page of users, in one query instead of one per user. */
+  groupsOfUsers(
+    tenantId: string,
+    userIds: string[],
+  ): Map<string, { value: string; display: string }[]> {
+    const out = new Map<string, { value: string; display: string }[]>()
+    for (const id of userIds) out.set(id, [])
+    const rows = this.s.groupsOfUsers!.all(JSON.stringify(userIds), tenantId) as {
+      member_id: string
+      id: string
+      display_name: string
+    }[]
+    for (const r of rows) out.get(r.member_id)?.push({ value: r.id, display: r.display_name })
+    return out
   }
 
   groupsOfUser(tenantId: string, userId: string): { value: string; display: string }[] {

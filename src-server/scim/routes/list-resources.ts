@@ -48,13 +48,26 @@ export function list(kind: Kind, ctx: ScimContext, params: ListParams): ScimResu
     if (total === 0) ctx.ev.outcome = 'lookup_empty'
   }
   const withMembership = wants(proj, memberAttr)
-  const resources = page.map((s) =>
-    projectAttributes(
-      render(store, ctx.baseUrl, s, { withGroups: withMembership, withMembers: withMembership }),
+  const groupsOf =
+    kind === 'User' && withMembership && page.length > 1
+      ? store.groupsOfUsers(
+          tenantId,
+          page.map((s) => s.id),
+        )
+      : undefined
+  const resources = page.map((s) => {
+    const groups = groupsOf?.get(s.id)
+    return projectAttributes(
+      render(store, ctx.baseUrl, s, {
+        withGroups: withMembership,
+        withMembers: withMembership,
+        ...(groups ? { groups } : {}),
+      }),
       proj,
       kind,
-    ),
-  )
+      true,
+    )
+  })
   const body: Json = {
     schemas: [LIST_RESPONSE],
     totalResults: total,

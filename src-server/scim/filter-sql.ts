@@ -10,6 +10,7 @@
  * multi-valued attributes). Values and paths are never spliced in: values are bound parameters,
  * and JSON paths are built from the schema's canonical names.
  */
+import { toBoolean } from './attribute-values.ts'
 import type { FilterNode } from './filter-parser.ts'
 import {
   validateFilter,
@@ -279,7 +280,13 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       const leaf = (source: Source) =>
         compareLeaf(source, compared, op, node.value as string, node.raw, ctx.params)
       if (values.kind === 'single') {
-        const hit = leaf(values.source)
+        let hit = leaf(values.source)
+        if (canonical === 'active' && ctx.kind === 'User' && hit !== FALSE) {
+          // The active column is 0 exactly when the stored body says `active: false` (booleans
+          // are stored as booleans), so it narrows the rows before their JSON is read.
+          const expected = toBoolean(node.value)
+          hit = and({ sql: `r.active = ${expected ? 1 : 0}`, nullable: false }, hit)
+        }
         return node.op === 'ne' ? not(hit) : hit
       }
       if (!values.value) return FALSE

@@ -4,7 +4,7 @@
 //   node bench/filters.bench.ts        (or: npm run bench -- filters)
 //   SCIM_BENCH_USERS=100000 SCIM_BENCH_EVENTS=1000000 SCIM_BENCH_REQUESTS=200 (per filter)
 //   SCIM_BENCH_MIXED=10000 SCIM_BENCH_POSTS=4000 SCIM_BENCH_KEEP=1 (keep the data folder)
-//   SCIM_BENCH_ONLY=<text> (only the filters whose name contains it)
+//   SCIM_BENCH_ONLY='<text>|<text>' (only the filters whose name contains one of them)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -262,8 +262,8 @@ try {
   // in flight on a single-threaded server, the median latency is about 16 times it.
   console.log('\n| filter | median ms | p99 ms | req/s | server CPU ms/req | load |')
   console.log('|---|---|---|---|---|---|')
-  const only = process.env.SCIM_BENCH_ONLY
-  for (const c of CASES.filter((x) => !only || x.name.includes(only))) {
+  const only = process.env.SCIM_BENCH_ONLY?.split('|')
+  for (const c of CASES.filter((x) => !only || only.some((o) => x.name.includes(o)))) {
     await drive(pool, CONCURRENCY, (i) => ({ method: 'GET', path: c.path(i), expect: 200 }))
     const cpu0 = cpuSeconds(backend.pid)
     const r = await drive(pool, PER_FILTER, (i) => ({

@@ -44,13 +44,13 @@ export const FALSE: Predicate = { sql: '0', nullable: false }
 export type Source =
   | {
       kind: 'json'
-      /** SQL expression holding the stored JSON (`r.json`). */
-      doc: string
       /**
-       * SQL expression of the JSON path into it: a literal such as `'$."name"."familyName"'`,
-       * or for an item of a multi-valued attribute `e0.fullkey || '."value"'` (which reads
-       * NULL, never an error, when the item is not an object).
+       * SQL expression holding JSON text: the stored resource (`r.json`), or one item of a
+       * multi-valued attribute (`e0.value`, read only under a `CASE` that checked it is an
+       * object: json_each hands other items over as plain SQL values, not JSON).
        */
+      doc: string
+      /** SQL expression of the JSON path into it, such as `'$."name"."familyName"'`. */
       path: string
     }
   | {
@@ -104,10 +104,9 @@ export function assigned(source: Source): Predicate {
     if (source.required) return TRUE
     return { sql: `(${source.sql} IS NOT NULL AND ${source.sql} <> '')`, nullable: false }
   }
-  const type = jsonType(source)
   const value = jsonValue(source)
   return {
-    sql: `(IFNULL(${type}, 'null') <> 'null' AND NOT (${type} = 'text' AND ${value} = '') AND NOT (${type} = 'array' AND ${value} = '[]'))`,
+    sql: `CASE IFNULL(${jsonType(source)}, 'null') WHEN 'null' THEN 0 WHEN 'text' THEN ${value} <> '' WHEN 'array' THEN ${value} <> '[]' ELSE 1 END`,
     nullable: false,
   }
 }

@@ -53,6 +53,8 @@ export type Values =
       itemAssigned: string
       /** Whether the item is an object (the evaluator skips other items in value filters). */
       isObject: string
+      /** Conditions reading an item's sub-attributes must run only on object items. */
+      guarded?: boolean
       /** Members of value filters, by sub-attribute name. */
       scope: Scope
     }
@@ -210,16 +212,29 @@ export function valuesOf(
     value:
       sub === undefined
         ? undefined
-        : { kind: 'json', doc: 'r.json', path: childPath(`${e}.fullkey`, sub) },
+        : { kind: 'json', doc: `${e}.value`, path: sqlString(jsonPath('$', sub)) },
     itemAssigned: `(${e}.type <> 'null' AND NOT (${e}.type = 'text' AND ${e}.atom = '') AND NOT (${e}.type = 'array' AND ${e}.value = '[]'))`,
     isObject: ITEM_OBJECT(e),
-    scope: jsonScope('r.json', `${e}.fullkey`),
+    guarded: true,
+    scope: jsonScope(`${e}.value`, "'$'"),
   }
 }
 
-function exists(items: Extract<Values, { kind: 'items' }>, condition: string): Predicate {
+/**
+ * Whether some item satisfies `condition`. `onObjects`: the condition reads the item's
+ * sub-attributes, so it runs under a CASE (SQL does not promise the order of AND's operands).
+ */
+function exists(
+  items: Extract<Values, { kind: 'items' }>,
+  condition: string,
+  onObjects = true,
+): Predicate {
   if (items.from === 'WHERE 1') return { sql: `(${condition})`, nullable: false }
-  return { sql: `EXISTS (SELECT 1 ${items.from} AND ${condition})`, nullable: false }
+  const test =
+    onObjects && items.guarded
+      ? `CASE WHEN ${items.isObject} THEN ${condition} ELSE 0 END`
+      : condition
+  return { sql: `EXISTS (SELECT 1 ${items.from} AND ${test})`, nullable: false }
 }
 
 function notNull(p: Predicate): string {
@@ -248,8 +263,8 @@ function not(a: Predicate): Predicate {
 
 function presentIn(values: Values): Predicate {
   if (values.kind === 'single') return assigned(values.source)
-  const condition = values.value ? assigned(values.value).sql : values.itemAssigned
-  return exists(values, condition)
+  if (values.value) return exists(values, assigned(values.value).sql)
+  return exists(values, values.itemAssigned, false)
 }
 
 type Resolve = (
@@ -311,7 +326,7 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       if (node.then) test = and(test, compileNode(node.then, ctx, relative))
       if (values.kind === 'items') {
         if (test === FALSE) return FALSE
-        const hit = exists(values, `${values.isObject} AND ${notNull(test)}`)
+        const hit = exists(values, notNull(test))
         // Entra's `emails[type eq "work"].value eq "x"`: the email index narrows the rows first.
         const then = node.then
         if (

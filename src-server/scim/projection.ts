@@ -192,11 +192,16 @@ function stripNeverReturned(out: JsonObject, kind: ResourceKind): void {
   }
 }
 
-/** A new object holding the attributes the client asked for; `resource` is not modified. */
+/**
+ * A new object holding the attributes the client asked for; `resource` is not modified, unless
+ * the caller hands it over (`owned`: a representation rendered just for this response), which
+ * saves a deep copy per resource of a list page.
+ */
 export function projectAttributes(
   resource: Record<string, unknown>,
   options: ProjectionOptions,
   kind: ResourceKind,
+  owned = false,
 ): Record<string, unknown> {
   const wanted = splitList(options.attributes)
     .map((a) => parseSelection(kind, a))
@@ -216,7 +221,7 @@ export function projectAttributes(
       ...rest,
     }
   } else {
-    out = structuredClone(resource)
+    out = owned ? resource : structuredClone(resource)
   }
   exclude(out, unwanted)
   stripNeverReturned(out, kind)

@@ -52,7 +52,6 @@ export class GroupStore {
       pageGroups: db.prepare(
         `SELECT ${cols} FROM groups WHERE tenant_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
       ),
-      allGroups: db.prepare(`SELECT ${cols} FROM groups WHERE tenant_id = ? ORDER BY seq`),
       groupsByDisplay: db.prepare(
         `SELECT ${cols} FROM groups WHERE tenant_id = ? AND display_name_lower = ? ORDER BY seq`,
       ),
@@ -202,10 +201,6 @@ export class GroupStore {
 
   pageGroups(tenantId: string, offset: number, limit: number): Stored[] {
     return rowsOf('Group', this.s.pageGroups!.all(tenantId, limit, offset))
-  }
-
-  allGroups(tenantId: string): Stored[] {
-    return rowsOf('Group', this.s.allGroups!.all(tenantId))
   }
 
   groupsByEq(tenantId: string, eq: IndexedEq): Stored[] | undefined {

@@ -26,7 +26,18 @@ describe('ResourceStore', () => {
     expect(() => store.createUser('t1', { userName: 'A@X.org' })).toThrow(ScimError)
     store.createUser('t1', { userName: 'b@x.org' })
     db.exec('COMMIT')
-    expect(store.allUsers('t1').map((u) => u.body.userName)).toEqual(['a@x.org', 'b@x.org'])
+    expect(
+      store
+        .list({
+          kind: 'User',
+          tenantId: 't1',
+          baseUrl: '',
+          offset: 0,
+          limit: 10,
+          withMembership: false,
+        })
+        .page.map((u) => u.body.userName),
+    ).toEqual(['a@x.org', 'b@x.org'])
     db.close()
   })
 

@@ -1,12 +1,15 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { GroupStore } from './group-store.ts'
 import type { IndexedEq, Json, Member, Stored } from './resource-rows.ts'
+import { ensureQueryColumns } from './query-columns.ts'
+import { ResourceQuery, type ListAnswer, type ListQuery } from './resource-query.ts'
 import { ResourceSummaries } from './resource-summaries.ts'
 import type { GroupMemberSummary } from './resource-summaries.ts'
 import { UserStore } from './user-store.ts'
 
 export { ENTERPRISE_USER, notFound } from './resource-rows.ts'
 export type { IndexedEq, Json, Kind, Member, Stored } from './resource-rows.ts'
+export type { ListAnswer, ListQuery } from './resource-query.ts'
 
 /**
  * Users and groups of every tenant, as the SCIM routes and the admin API see them: one object
@@ -17,11 +20,21 @@ export class ResourceStore {
   readonly users: UserStore
   readonly groups: GroupStore
   private readonly summaries: ResourceSummaries
+  private readonly query: ResourceQuery
 
   constructor(db: DatabaseSync) {
+    ensureQueryColumns(db)
     this.users = new UserStore(db)
     this.groups = new GroupStore(db)
     this.summaries = new ResourceSummaries(db, this.users, this.groups)
+    this.query = new ResourceQuery(db, (kind, tenantId) =>
+      kind === 'User' ? this.users.countUsers(tenantId) : this.groups.countGroups(tenantId),
+    )
+  }
+
+  /** A filtered, sorted page and the total it was cut from, all in SQL (resource-query.ts). */
+  list(q: ListQuery): ListAnswer {
+    return this.query.list(q)
   }
 
   /** The request's transaction rolled back: counts adjusted inside it may be ahead of disk. */
@@ -49,14 +62,17 @@ export class ResourceStore {
   pageUsers(tenantId: string, offset: number, limit: number): Stored[] {
     return this.users.pageUsers(tenantId, offset, limit)
   }
-  allUsers(tenantId: string): Stored[] {
-    return this.users.allUsers(tenantId)
-  }
   usersByEq(tenantId: string, eq: IndexedEq): Stored[] | undefined {
     return this.users.usersByEq(tenantId, eq)
   }
   groupsOfUser(tenantId: string, userId: string): { value: string; display: string }[] {
     return this.users.groupsOfUser(tenantId, userId)
+  }
+  groupsOfUsers(
+    tenantId: string,
+    userIds: string[],
+  ): Map<string, { value: string; display: string }[]> {
+    return this.users.groupsOfUsers(tenantId, userIds)
   }
 
   // ---- groups ----
@@ -91,9 +107,6 @@ export class ResourceStore {
   }
   pageGroups(tenantId: string, offset: number, limit: number): Stored[] {
     return this.groups.pageGroups(tenantId, offset, limit)
-  }
-  allGroups(tenantId: string): Stored[] {
-    return this.groups.allGroups(tenantId)
   }
   groupsByEq(tenantId: string, eq: IndexedEq): Stored[] | undefined {
     return this.groups.groupsByEq(tenantId, eq)

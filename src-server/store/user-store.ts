@@ -12,6 +12,7 @@ import {
   toStored,
 } from './resource-rows.ts'
 import type { IndexedEq, Json, ResourceRow, Stored } from './resource-rows.ts'
+import { USER_QUERY_COLUMNS, userQueryValues } from './query-columns.ts'
 
 function department(body: Json): string | null {
   const ext = body[ENTERPRISE_USER]
@@ -33,7 +34,15 @@ function emailValues(body: Json): string[] {
   return [...out]
 }
 
-type UserColumns = [string, string, string | null, string | null, number, string | null]
+type UserColumns = [
+  string,
+  string,
+  string | null,
+  string | null,
+  number,
+  string | null,
+  ...(string | null)[],
+]
 
 function userColumns(body: Json): UserColumns {
   const userName = str(body.userName)
@@ -48,6 +57,7 @@ function userColumns(body: Json): UserColumns {
     display === null ? null : display.toLowerCase(),
     body.active === false ? 0 : 1,
     department(body),
+    ...userQueryValues(body),
   ]
 }
 
@@ -61,16 +71,17 @@ export class UserStore {
     this.db = db
     this.counts = new ResourceCounts(db, 'users')
     const cols = RESOURCE_COLUMNS
+    const queryColumns = USER_QUERY_COLUMNS.map(([column]) => column)
     this.s = {
       userByName: db.prepare('SELECT id FROM users WHERE tenant_id = ? AND user_name_lower = ?'),
       insertUser: db.prepare(
-        `INSERT INTO users (id, tenant_id, user_name, user_name_lower, external_id, display_name_lower, active, department, version, created_at, last_modified, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+        `INSERT INTO users (id, tenant_id, user_name, user_name_lower, external_id, display_name_lower, active, department, ${queryColumns.join(', ')}, version, created_at, last_modified, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${queryColumns.map(() => '?').join(', ')}, 1, ?, ?, ?)`,
       ),
       // RETURNING hands back what the update decided, so a PUT does not read its row again.
       updateUser: db.prepare(
         `UPDATE users SET user_name = ?, user_name_lower = ?, external_id = ?, display_name_lower = ?, active = ?, department = ?,
-         version = version + 1, last_modified = ?, json = ? WHERE tenant_id = ? AND id = ?
+         ${queryColumns.map((c) => `${c} = ?`).join(', ')}, version = version + 1, last_modified = ?, json = ? WHERE tenant_id = ? AND id = ?
          RETURNING version, created_at`,
       ),
       getUser: db.prepare(`SELECT ${cols} FROM users WHERE tenant_id = ? AND id = ?`),
@@ -82,7 +93,6 @@ export class UserStore {
       pageUsers: db.prepare(
         `SELECT ${cols} FROM users WHERE tenant_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
       ),
-      allUsers: db.prepare(`SELECT ${cols} FROM users WHERE tenant_id = ? ORDER BY seq`),
       usersByName: db.prepare(
         `SELECT ${cols} FROM users WHERE tenant_id = ? AND user_name_lower = ? ORDER BY seq`,
       ),
@@ -104,6 +114,10 @@ export class UserStore {
       groupsOfUser: db.prepare(
         `SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
          WHERE m.member_id = ? AND g.tenant_id = ? ORDER BY g.seq`,
+      ),
+      groupsOfUsers: db.prepare(
+        `SELECT m.member_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
+         WHERE m.member_id IN (SELECT value FROM json_each(?)) AND g.tenant_id = ? ORDER BY g.seq`,
       ),
       deleteMembershipsOf: db.prepare('DELETE FROM group_members WHERE member_id = ?'),
       touchGroupsOfMember: db.prepare(
@@ -184,10 +198,6 @@ export class UserStore {
     return rowsOf('User', this.s.pageUsers!.all(tenantId, limit, offset))
   }
 
-  allUsers(tenantId: string): Stored[] {
-    return rowsOf('User', this.s.allUsers!.all(tenantId))
-  }
-
   /** Candidates for an `eq` on an indexed attribute, or undefined when the path has no index. */
   usersByEq(tenantId: string, eq: IndexedEq): Stored[] | undefined {
     const v = str(eq.value)
@@ -206,6 +216,22 @@ export class UserStore {
       default:
         return undefined
     }
+  }
+
+  /** The groups of each of a page of users, in one query instead of one per user. */
+  groupsOfUsers(
+    tenantId: string,
+    userIds: string[],
+  ): Map<string, { value: string; display: string }[]> {
+    const out = new Map<string, { value: string; display: string }[]>()
+    for (const id of userIds) out.set(id, [])
+    const rows = this.s.groupsOfUsers!.all(JSON.stringify(userIds), tenantId) as {
+      member_id: string
+      id: string
+      display_name: string
+    }[]
+    for (const r of rows) out.get(r.member_id)?.push({ value: r.id, display: r.display_name })
+    return out
   }
 
   groupsOfUser(tenantId: string, userId: string): { value: string; display: string }[] {

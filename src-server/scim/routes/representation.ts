@@ -17,6 +17,8 @@ interface RenderOptions {
   /** Skip the membership queries when the caller will drop them anyway. */
   withGroups?: boolean
   withMembers?: boolean
+  /** A user's groups looked up already (a list page fetches all of its users' groups at once). */
+  groups?: { value: string; display: string }[]
 }
 
 /** The full SCIM representation: stored body plus id, meta and the computed groups/members. */
@@ -30,7 +32,7 @@ export function render(
   const out: Json = { schemas: bodySchemas, id: stored.id, ...rest }
   if (stored.kind === 'User') {
     if (opts.withGroups !== false) {
-      const groups = store.groupsOfUser(stored.tenantId, stored.id)
+      const groups = opts.groups ?? store.groupsOfUser(stored.tenantId, stored.id)
       if (groups.length > 0) {
         out.groups = groups.map((g) => ({
           value: g.value,
@@ -76,12 +78,13 @@ export function respondWithResource(
   ctx: ScimContext,
   stored: Stored,
   status: number,
+  opts: RenderOptions = {},
 ): ScimResult {
   const proj = projection(queryObject(ctx.url))
   return resourceResult(
     ctx,
     stored,
     status,
-    projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind),
+    projectAttributes(render(ctx.store, ctx.baseUrl, stored, opts), proj, kind, true),
   )
 }

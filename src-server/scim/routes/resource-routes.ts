@@ -97,7 +97,8 @@ export function create(kind: Kind, ctx: ScimContext): ScimResult {
   }
   ctx.ev.resourceId = stored.id
   ctx.ev.outcome = 'created'
-  return respondWithResource(kind, ctx, stored, 201)
+  // A user created this instant is in no group yet: no need to look.
+  return respondWithResource(kind, ctx, stored, 201, kind === 'User' ? { groups: [] } : {})
 }
 
 function storeReplacement(kind: Kind, ctx: ScimContext, current: Stored, clean: Json): Stored {
@@ -130,7 +131,7 @@ export function getOne(kind: Kind, ctx: ScimContext): ScimResult {
     withGroups: wants(proj, 'groups'),
     withMembers: wants(proj, 'members'),
   })
-  return resourceResult(ctx, stored, 200, projectAttributes(full, proj, kind))
+  return resourceResult(ctx, stored, 200, projectAttributes(full, proj, kind, true))
 }
 
 function lifecycleOutcome(before: boolean, after: boolean): Outcome {

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../db.ts'
+import { parseFilter } from '../scim/filter.ts'
+import { USER_QUERY_COLUMNS } from './query-columns.ts'
+import { ResourceStore } from './resources.ts'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+const EXT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+
+describe('query columns', () => {
+  it('a data folder written before the query columns gets them added and filled from the stored JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-qcols-'))
+    dirs.push(dir)
+    let db = openDatabase(dir)
+    new ResourceStore(db).createUser('t1', {
+      userName: 'a@x.org',
+      name: { familyName: 'ÖZTÜRK', givenName: 'Ada' },
+      [EXT]: { department: 'Sales' },
+    })
+    // Make it look like an older data folder: no query columns, no query indexes.
+    for (const [column] of USER_QUERY_COLUMNS) {
+      db.exec(
+        `DROP INDEX IF EXISTS users_tenant_${column.replace('_name_lower', '').replace('_lower', '')}`,
+      )
+      db.exec(`ALTER TABLE users DROP COLUMN ${column}`)
+    }
+    db.close()
+    db = openDatabase(dir)
+    const store = new ResourceStore(db)
+    const row = db
+      .prepare('SELECT family_name_lower, given_name_lower, department_lower FROM users')
+      .get() as Record<string, string>
+    expect({ ...row }).toEqual({
+      family_name_lower: 'öztürk',
+      given_name_lower: 'ada',
+      department_lower: 'sales',
+    })
+    const found = store.list({
+      kind: 'User',
+      tenantId: 't1',
+      baseUrl: '',
+      filter: parseFilter(`name.familyName eq "öztürk" and ${EXT}:department sw "SA"`, 'User'),
+      offset: 0,
+      limit: 10,
+      withMembership: false,
+    })
+    expect(found.page.map((s) => s.body.userName)).toEqual(['a@x.org'])
+    db.close()
+  })
+})

@@ -91,7 +91,7 @@ export function IdpActivityCard({
                 <td>
                   <SourceBadge event={e} />
                 </td>
-                <td>
+                <td className="recent-request">
                   <code>
                     {e.method} {e.path}
                   </code>

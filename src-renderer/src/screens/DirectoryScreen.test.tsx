@@ -134,6 +134,20 @@ describe('DirectoryScreen with a fake api', () => {
     expect(screen.queryByTestId('directory-more')).toBeNull()
   })
 
+  it('labels a user the pre-go-live test created "This console (test)", with its User-Agent', async () => {
+    const ua = 'Okta SCIM Client 1.0.0 scim-console-harness/0.1.0 (run 1a2b3c4d)'
+    const users = [
+      user(1, {
+        userName: 'scimc-1a2b3c4d-user@x.test',
+        source: { client: 'console', userAgent: ua, seq: 3, time: '2026-12-07T09:00:00.000Z' },
+      }),
+    ]
+    render(<DirectoryScreen />, { wrapper: withFakeApi(fakeMain(users).api) })
+    const [row] = await screen.findAllByTestId('directory-user-row')
+    expect(within(row!).getByTestId('directory-source').textContent).toBe('This console (test)')
+    expect(within(row!).getByTestId('directory-source').title).toBe(ua)
+  })
+
   it('searches after typing settles, and the count follows the search', async () => {
     const fake = fakeMain([user(1), user(2), user(3)])
     render(<DirectoryScreen />, { wrapper: withFakeApi(fake.api) })

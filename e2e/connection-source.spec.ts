@@ -4,7 +4,8 @@ import {
   artifactsDir,
   expect,
   hostCall,
-  isolatedTest as test,
+  startWebHost,
+  test,
   type RunningWebHost,
 } from './web-host-fixture.ts'
 
@@ -39,11 +40,19 @@ async function runHarness(
   }
 }
 
+let webHost: Awaited<ReturnType<typeof startWebHost>>
+
+// Its own web host: it counts the tenant's requests, and its Okta users must not show up in the
+// counts of the other specs that share a worker's host (the Directory counts users).
+test.beforeAll(async () => {
+  webHost = await startWebHost()
+})
+test.afterAll(async () => {
+  await webHost?.stop()
+})
+
 test.describe('the Connection screen shows the IdP’s traffic, not the console’s test runs', () => {
-  test('after Okta’s requests and a later harness run, its facts stay Okta’s', async ({
-    page,
-    webHost,
-  }) => {
+  test('after Okta’s requests and a later harness run, its facts stay Okta’s', async ({ page }) => {
     test.setTimeout(120_000)
     const list = await hostCall<{
       connections: Array<{ name: string; defaultTenantId: string | null }>

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { oktaAssign, scimCall, type ScimCaller } from '../test/support/log-test-support.ts'
+import { axeReport } from './accessibility-support.ts'
 import {
   artifactsDir,
   expect,
@@ -108,6 +109,7 @@ test.describe('the Connection screen shows the IdPâ€™s traffic, not the consoleâ
     const hidden = Number(await note.getAttribute('data-count'))
     expect(hidden).toBeGreaterThan(40)
     await page.screenshot({ path: join(artifactsDir, 'connection-sources.png'), fullPage: true })
+    expect(await axeReport(page, 'connection: IdP activity with test runs left out')).toBe('')
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.setViewportSize({ width: 1024, height: 700 })
     await page.getByTestId('overview-activity').scrollIntoViewIfNeeded()

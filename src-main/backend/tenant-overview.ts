@@ -1,4 +1,8 @@
+import { eventSources, testTrafficSources } from '../../src-shared/provisioning-event.ts'
 import type { AdminClient, ProvisioningEvent, SsoConfig, Tenant } from './admin-client.ts'
+
+/** What the log shows by default: everything but the console's own test traffic. */
+const NOT_TEST = eventSources.filter((s) => !testTrafficSources.includes(s))
 
 /** What the tenant page shows at a glance: both halves of the Okta setup side by side. */
 export interface TenantOverview {
@@ -20,6 +24,7 @@ export interface TenantOverview {
     }>
   }
   scim: { baseUrl: string }
+  /** Newest first, without the harness's and replays' requests (as the log shows by default). */
   recentEvents: ProvisioningEvent[]
 }
 
@@ -35,7 +40,7 @@ export async function getTenantOverview(
     client.getTenant(tenantId),
     client.getSso(tenantId),
     client.getScim(tenantId),
-    client.listEvents(tenantId, { limit: options.recentEvents ?? 20 }),
+    client.listEvents(tenantId, { limit: options.recentEvents ?? 20, source: NOT_TEST }),
   ])
   const idp = sso.idp
   return {

@@ -1,5 +1,7 @@
 import type { connectionsChannels } from '../../src-shared/channels/connections.ts'
+import { sourceOf } from '../../src-shared/provisioning-event.ts'
 import type { ProvisioningEvent } from '../backend/admin-client.ts'
+import { getIdpActivity } from '../connections/idp-activity.ts'
 import type { AppServices } from '../app-services.ts'
 import type { DomainHandlers } from './handler-types.ts'
 
@@ -14,6 +16,8 @@ function eventSummary(e: ProvisioningEvent) {
     resourceType: e.resourceType,
     userName: e.userName,
     errorDetail: e.error?.detail ?? null,
+    source: sourceOf(e),
+    sourceIdp: e.sourceIdp ?? null,
   }
 }
 
@@ -68,9 +72,10 @@ export function connectionsHandlers({
     },
     'connections.overview': async ({ connection, tenantId }) => {
       const access = await backends.access()
-      const [overview, tokens] = await Promise.all([
+      const [overview, tokens, idp] = await Promise.all([
         access.tenantOverview(connection, tenantId),
         access.listTokens(connection, tenantId),
+        access.client(connection).then((c) => getIdpActivity(c, tenantId)),
       ])
       return {
         tenant: {
@@ -89,9 +94,17 @@ export function connectionsHandlers({
         },
         scim: {
           baseUrl: overview.scim.baseUrl,
-          tokens: tokens.tokens.map(({ last4: _last4, ...t }) => t),
+          tokens: tokens.tokens.map(({ last4: _last4, ...t }) => ({
+            ...t,
+            lastIdpRequestAt: idp.tokenLastUse.get(t.hashPrefix) ?? null,
+          })),
         },
         recentEvents: overview.recentEvents.slice(0, 10).map(eventSummary),
+        idp: {
+          lastRequest: idp.lastRequest ? eventSummary(idp.lastRequest) : null,
+          window: idp.window,
+          complete: idp.complete,
+        },
       }
     },
     'secrets.storeInfo': async () => secrets.info(),

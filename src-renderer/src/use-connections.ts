@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { ChannelInput } from '../../src-shared/contract.ts'
+import { testTrafficSources } from '../../src-shared/provisioning-event.ts'
 import { unwrap } from './api-error.ts'
 import { useApi } from './api-context.tsx'
 import { useUiStore } from './use-ui-store.ts'
@@ -109,5 +110,29 @@ export function useSecretStoreInfo() {
     queryKey: ['secrets.storeInfo'],
     queryFn: () => unwrap(api['secrets.storeInfo']({})),
     staleTime: Infinity,
+  })
+}
+
+/**
+ * How many of the tenant's requests came from the console's own tests (harness runs, replays):
+ * the same count as the log's "Show test traffic (N)", from the same index. `refresh` re-reads
+ * it when the overview it sits beside is re-read.
+ */
+export function useTestTrafficCount(target: ActiveTarget | null, refresh: number) {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['log.query', target?.connection, target?.tenantId, 'test-traffic-count', refresh],
+    queryFn: async () =>
+      (
+        await unwrap(
+          api['log.query']({
+            ...target!,
+            filter: { source: [...testTrafficSources] },
+            offset: 0,
+            limit: 1,
+          }),
+        )
+      ).total,
+    enabled: target !== null,
   })
 }

@@ -136,3 +136,21 @@ export function useDirectoryLive(target: ActiveTarget | null) {
   )
   return stream
 }
+
+/**
+ * The users the table shows: those the console's own tests created (source "This console (test)":
+ * harness runs and replays) are left out unless asked for, as the log hides test traffic. Read
+ * over the pages loaded so far, so `hidden` may grow with "Load more".
+ */
+export function visibleUsers<U extends { source: { client: string } }>(
+  users: U[],
+  showTestUsers: boolean,
+): { shown: U[]; hidden: number } {
+  if (showTestUsers) return { shown: users, hidden: users.filter(isTestUser).length }
+  const shown = users.filter((u) => !isTestUser(u))
+  return { shown, hidden: users.length - shown.length }
+}
+
+function isTestUser(u: { source: { client: string } }): boolean {
+  return u.source.client === 'console'
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { eventSourceIdps, eventSources } from '../provisioning-event.ts'
 
 const emptyInput = z.object({}).strict()
 const connectionName = z.string().min(1).max(64)
@@ -62,6 +63,9 @@ const recentEvent = z.strictObject({
   resourceType: z.string(),
   userName: z.string().nullable(),
   errorDetail: z.string().nullable(),
+  /** Who sent it (the backend's decision; `unknown` from one that records none). */
+  source: z.enum(eventSources),
+  sourceIdp: z.enum(eventSourceIdps).nullable(),
 })
 
 const tokenSummary = z.strictObject({
@@ -132,8 +136,25 @@ export const connectionsChannels = {
         importedAt: z.string().nullable(),
         certificates: z.array(certificate),
       }),
-      scim: z.strictObject({ baseUrl: z.string(), tokens: z.array(tokenSummary) }),
+      scim: z.strictObject({
+        baseUrl: z.string(),
+        tokens: z.array(
+          tokenSummary.extend({
+            /** The IdP's newest request with this token; null when none among `idp.window`. */
+            lastIdpRequestAt: z.string().nullable(),
+          }),
+        ),
+      }),
+      /** The tenant's requests without the harness's and replays' (as the log shows by default). */
       recentEvents: z.array(recentEvent),
+      /** The IdP's own traffic only: what "the IdP's last request" and per-token use are read from. */
+      idp: z.strictObject({
+        lastRequest: recentEvent.nullable(),
+        /** How many of the IdP's newest requests were read. */
+        window: z.number(),
+        /** Every IdP request the backend keeps was read: a token not seen was never used by it. */
+        complete: z.boolean(),
+      }),
     }),
   },
   'secrets.storeInfo': {

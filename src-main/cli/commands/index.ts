@@ -102,7 +102,7 @@ export const commands: CliCommandEntry[] = [
   {
     path: ['log', 'tail'],
     usage:
-      'log tail --tenant ID [--user NAME] [--json] [--lines N] [--once] [--connection NAME | --backend URL]',
+      'log tail --tenant ID [--user NAME] [--source idp,harness,replay,other,unknown | --include-test-traffic] [--json] [--lines N] [--once] [--connection NAME | --backend URL]',
     summary:
       'Print the tenant’s latest provisioning events and follow the live stream (admin key: SCIM_CONSOLE_ADMIN_KEY)',
     load: async () => (await import('./log.ts')).logTail,
@@ -118,7 +118,7 @@ export const commands: CliCommandEntry[] = [
   {
     path: ['log', 'export'],
     usage:
-      'log export --tenant ID --format jsonl|csv|har [--user NAME] [--status-class 4xx[,5xx]] [--method M] [--text T] [--history N] [--connection NAME | --backend URL]',
+      'log export --tenant ID --format jsonl|csv|har [--user NAME] [--source idp,harness,replay,other,unknown | --include-test-traffic] [--status-class 4xx[,5xx]] [--method M] [--text T] [--history N] [--connection NAME | --backend URL]',
     summary:
       'Write the tenant’s (filtered) provisioning events to stdout as JSON lines, CSV or HAR, redacted',
     load: async () => (await import('./log.ts')).logExport,

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { consoleTrafficHeaders } from '../../../src-shared/console-traffic.ts'
 import {
   oktaAssign,
   oktaDeactivate,
+  oktaUser,
   startBackend,
   waitFor,
   type Backend,
@@ -18,7 +20,35 @@ beforeAll(async () => {
   await oktaAssign(b.scim, 'bob@acme.com')
   const id = (await oktaAssign(b.scim, 'jane@acme.com'))!
   await oktaDeactivate(b.scim, id)
+  // The console's own traffic, marked as the harness and the replay mark theirs: a create, its
+  // expected 409 on a second POST, and a replay's lookup.
+  await consoleRequest('harness', 'POST', '/Users', oktaUser('scimc-run1-a@acme.com'))
+  await consoleRequest('harness', 'POST', '/Users', oktaUser('scimc-run1-a@acme.com'))
+  await consoleRequest('replay', 'GET', '/Users?filter=userName%20eq%20%22nobody%40acme.com%22')
 })
+
+async function consoleRequest(
+  kind: 'harness' | 'replay',
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<void> {
+  const res = await fetch(`${b.server.scimBaseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${b.demoToken}`,
+      'content-type': 'application/scim+json',
+      ...consoleTrafficHeaders({
+        kind,
+        id: kind === 'harness' ? 'run1' : 'replay1',
+        version: '0.1.0',
+        userAgent: 'Okta SCIM Client 1.0.0',
+      }),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  })
+  await res.arrayBuffer()
+}
 afterAll(async () => {
   await b.dispose()
 })
@@ -192,6 +222,97 @@ describe('scim-console log tail', () => {
     child.kill('SIGINT')
     expect(await exited).toBe(0)
     expect(out).toMatch(/GET +\/Users\?filter=userName%20eq%20%22live.user%40acme.com/)
+  })
+})
+
+describe('log tail and export: who sent each event (--source, test traffic hidden by default)', () => {
+  const target = () => ['--tenant', b.server.demoTenantId, '--backend', b.server.adminBaseUrl]
+
+  it('tail shows each line’s source and leaves the harness and replay out, saying how many', async () => {
+    const r = await run(['log', 'tail', ...target(), '--lines', '100', '--once'])
+    expect(r.code).toBe(0)
+    const lines = r.out.trim().split('\n')
+    expect(lines.every((l) => /#\d+ +idp:okta +(GET|POST|PATCH) /.test(l))).toBe(true)
+    expect(r.out).not.toContain('scimc-run1-a@acme.com')
+    expect(r.out).not.toContain('nobody%40acme.com')
+    expect(r.err).toMatch(
+      /3 test-traffic events \(harness runs, replays\) not shown: add --include-test-traffic/,
+    )
+  })
+
+  it('tail --include-test-traffic shows them with their source; --json carries source and runId', async () => {
+    const r = await run(['log', 'tail', ...target(), '--include-test-traffic', '--once'])
+    expect(r.out).toMatch(/#\d+ +harness +POST +\/Users +201 .*scimc-run1-a@acme.com/)
+    expect(r.out).toMatch(/#\d+ +harness +POST +\/Users +409 /)
+    expect(r.out).toMatch(/#\d+ +replay +GET +\/Users\?filter=.*nobody/)
+    expect(r.err).not.toMatch(/not shown/)
+    const json = await run(['log', 'tail', ...target(), '--source', 'harness', '--json', '--once'])
+    const events = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(events.map((e) => [e.source, e.runId, e.status])).toEqual([
+      ['harness', 'run1', 201],
+      ['harness', 'run1', 409],
+    ])
+  })
+
+  it('export --source replay,Harness picks those sources (any case); the default hides them', async () => {
+    const picked = await run([
+      'log',
+      'export',
+      ...target(),
+      '--format',
+      'csv',
+      '--source',
+      'replay,Harness',
+    ])
+    expect(picked.code).toBe(0)
+    const rows = picked.out.trim().split('\r\n')
+    // The last columns are source, sourceIdp, runId (an error cell before them may hold commas).
+    expect(rows[0]!.split(',').slice(-3)).toEqual(['source', 'sourceIdp', 'runId'])
+    expect(rows.slice(1).map((row) => row.split(',').at(-3))).toEqual([
+      'harness',
+      'harness',
+      'replay',
+    ])
+    const byDefault = await run(['log', 'export', ...target(), '--format', 'jsonl'])
+    const sources = byDefault.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).source)
+    expect(new Set(sources)).toEqual(new Set(['idp']))
+    expect(byDefault.err).toMatch(/3 test-traffic events .* not shown: add --include-test-traffic/)
+    const all = await run([
+      'log',
+      'export',
+      ...target(),
+      '--format',
+      'jsonl',
+      '--include-test-traffic',
+    ])
+    expect(all.out.trim().split('\n')).toHaveLength(sources.length + 3)
+  })
+
+  it('a bad --source, or --source with --include-test-traffic, is a usage error naming the values', async () => {
+    const bad = await run(['log', 'tail', ...target(), '--source', 'idp,okta', '--once'])
+    expect(bad.code).toBe(2)
+    expect(bad.err).toMatch(
+      /--source takes idp, harness, replay, other, unknown \(comma-separated\), not "okta"/,
+    )
+    expect(bad.out).toBe('')
+    const both = await run([
+      'log',
+      'export',
+      ...target(),
+      '--format',
+      'csv',
+      '--source',
+      'idp',
+      '--include-test-traffic',
+    ])
+    expect(both.code).toBe(2)
+    expect(both.err).toMatch(/--source and --include-test-traffic cannot be combined/)
   })
 })
 

@@ -3,6 +3,8 @@ import { AppError } from '../../../src-shared/errors.ts'
 import type { Diagnosis } from '../../../src-shared/provisioning-diagnosis.ts'
 import {
   eventFilterSchema,
+  sourceOf,
+  testTrafficSources,
   type ProvisioningEvent,
   type StreamState,
 } from '../../../src-shared/provisioning-event.ts'
@@ -20,6 +22,14 @@ import { flatUserKeys } from '../../provisioning-log/user-keys.ts'
 import { openSecretStore } from '../../secrets/open-secret-store.ts'
 import { EXIT_FAIL, EXIT_OK, type CliCommand, type CliIo } from '../command.ts'
 import { parseOptions } from '../parse-options.ts'
+import {
+  keepsSource,
+  parseSourceOption,
+  sourceOptions,
+  sourceTag,
+  testTrafficNotice,
+  type SourceValues,
+} from './log-source.ts'
 
 const targetOptions = {
   tenant: { type: 'string' },
@@ -95,7 +105,7 @@ export function formatEventLine(e: ProvisioningEvent): string {
   const user = e.userName ?? e.resourceId ?? '-'
   const ms = `${Math.round(e.durationMs)}ms`
   return redactString(
-    `${e.time}  #${e.seq}  ${e.method.padEnd(6)} ${e.path}  ${e.status}  ${ms}  ${user}  ${e.outcome}${detail}`,
+    `${e.time}  #${e.seq}  ${sourceTag(e).padEnd(9)} ${e.method.padEnd(6)} ${e.path}  ${e.status}  ${ms}  ${user}  ${e.outcome}${detail}`,
   )
 }
 
@@ -137,17 +147,18 @@ async function openHistory(
 }
 
 const tailUsage =
-  'log tail --tenant ID [--user NAME] [--json] [--lines N] [--once] [--connection NAME | --backend URL]'
+  'log tail --tenant ID [--user NAME] [--source idp,harness,replay,other,unknown | --include-test-traffic] [--json] [--lines N] [--once] [--connection NAME | --backend URL]'
 export const logTail: CliCommand = {
   path: ['log', 'tail'],
   usage: tailUsage,
   summary:
     'Print the tenant’s latest provisioning events and follow the live stream (admin key: SCIM_CONSOLE_ADMIN_KEY)',
   async run(args, io) {
-    const o = parse<TargetValues & { lines?: string; once: boolean }>(
+    const o = parse<TargetValues & SourceValues & { lines?: string; once: boolean }>(
       args,
       {
         ...targetOptions,
+        ...sourceOptions,
         user: { type: 'string' },
         lines: { type: 'string' },
         once: { type: 'boolean', default: false },
@@ -155,6 +166,7 @@ export const logTail: CliCommand = {
       tailUsage,
     )
     const tenantId = requireTenant(o.tenant, tailUsage)
+    const sources = parseSourceOption(o, tailUsage)
     const lines = positiveInt(o.lines, 20, '--lines')
     const history = positiveInt(o.history, 10_000, '--history')
     const conn = await target(io, o)
@@ -169,9 +181,14 @@ export const logTail: CliCommand = {
       return true
     }
     const print = (e: ProvisioningEvent): void => {
-      io.stdout.write(o.json ? `${JSON.stringify(redact(e))}\n` : `${formatEventLine(e)}\n`)
+      io.stdout.write(
+        o.json
+          ? `${JSON.stringify(redact({ ...e, source: sourceOf(e) }))}\n`
+          : `${formatEventLine(e)}\n`,
+      )
     }
     let historyDone = false
+    let hiddenInHistory = 0
     const backlog: ProvisioningEvent[] = []
     const log = new ProvisioningLog({
       adminBaseUrl: conn.adminBaseUrl,
@@ -182,7 +199,12 @@ export const logTail: CliCommand = {
       stream: { live: !o.once },
       onEvents: (events) => {
         for (const e of events) {
+          // The user's identity is learnt from every event, whoever sent it.
           if (!matches(e)) continue
+          if (!keepsSource(sources, e)) {
+            if (!historyDone) hiddenInHistory++
+            continue
+          }
           if (historyDone) print(e)
           else backlog.push(e)
         }
@@ -196,6 +218,8 @@ export const logTail: CliCommand = {
     for (const e of backlog.slice(-lines)) print(e)
     backlog.length = 0
     historyDone = true
+    if (sources.hidesTestTraffic && hiddenInHistory > 0)
+      io.stderr.write(testTrafficNotice(hiddenInHistory))
     if (o.once) return EXIT_OK
     io.stderr.write(`stream: ${describeState(log.state)} — Ctrl-C to stop\n`)
     await new Promise<void>((resolve) => {
@@ -281,7 +305,7 @@ export const logExplain: CliCommand = {
 }
 
 const exportUsage =
-  'log export --tenant ID --format jsonl|csv|har [--user NAME] [--status-class 4xx[,5xx]] [--method M] [--text T] [--history N] [--connection NAME | --backend URL]'
+  'log export --tenant ID --format jsonl|csv|har [--user NAME] [--source idp,harness,replay,other,unknown | --include-test-traffic] [--status-class 4xx[,5xx]] [--method M] [--text T] [--history N] [--connection NAME | --backend URL]'
 export const logExport: CliCommand = {
   path: ['log', 'export'],
   usage: exportUsage,
@@ -289,11 +313,13 @@ export const logExport: CliCommand = {
     'Write the tenant’s (filtered) provisioning events to stdout as JSON lines, CSV or HAR, redacted',
   async run(args, io) {
     const o = parse<
-      TargetValues & { format?: string; 'status-class'?: string; method?: string; text?: string }
+      TargetValues &
+        SourceValues & { format?: string; 'status-class'?: string; method?: string; text?: string }
     >(
       args,
       {
         ...targetOptions,
+        ...sourceOptions,
         user: { type: 'string' },
         format: { type: 'string' },
         'status-class': { type: 'string' },
@@ -313,6 +339,7 @@ export const logExport: CliCommand = {
         },
       )
     }
+    const sources = parseSourceOption(o, exportUsage)
     const filter = eventFilterSchema.safeParse({
       ...(o.user ? { user: o.user } : {}),
       ...(o['status-class']
@@ -320,6 +347,7 @@ export const logExport: CliCommand = {
         : {}),
       ...(o.method ? { method: o.method.split(',').map((m) => m.trim().toUpperCase()) } : {}),
       ...(o.text ? { text: o.text } : {}),
+      ...(sources.sources ? { source: sources.sources } : {}),
     })
     if (!filter.success) {
       throw new AppError(
@@ -334,6 +362,13 @@ export const logExport: CliCommand = {
     try {
       for await (const chunk of log.export(filter.data, format)) {
         if (!io.stdout.write(chunk)) await new Promise((r) => io.stdout.once('drain', r))
+      }
+      if (sources.hidesTestTraffic) {
+        const hidden = log.query({
+          filter: { ...filter.data, source: [...testTrafficSources] },
+          limit: 1,
+        }).total
+        if (hidden > 0) io.stderr.write(testTrafficNotice(hidden))
       }
       return EXIT_OK
     } finally {

@@ -4,13 +4,24 @@ import { CertificateLine } from './CertificateExpiry.tsx'
 import { CopyButton } from './CopyButton.tsx'
 import { SpValues } from './SpValues.tsx'
 import { toneClass } from '../lib/tone.ts'
+import type { ActiveTarget } from '../use-connections.ts'
+import { IdpActivityCard } from './IdpActivityCard.tsx'
 import '../screens/connection.css'
 
 type Overview = ChannelOutput<'connections.overview'>
 
 /** Both halves of the Okta setup side by side: SSO and SCIM, then what the tenant saw lately. */
-export function TenantOverview({ overview }: { overview: Overview }) {
-  const { sso, scim } = overview
+export function TenantOverview({
+  overview,
+  target,
+  refresh,
+}: {
+  overview: Overview
+  target: ActiveTarget
+  /** Changes when the overview is re-read, so the test-traffic count beside it is too. */
+  refresh: number
+}) {
+  const { sso, scim, idp } = overview
   return (
     <div className="stack-lg" data-testid="tenant-overview">
       <div className="stack-lg">
@@ -74,7 +85,12 @@ export function TenantOverview({ overview }: { overview: Overview }) {
                     <tr>
                       <th>Label</th>
                       <th>Created</th>
-                      <th>Last used</th>
+                      <th title="Any request with the token, the console’s own tests included">
+                        Last used
+                      </th>
+                      <th title="The IdP’s own requests only: what shows it uses this token">
+                        Last used by the IdP
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -89,6 +105,15 @@ export function TenantOverview({ overview }: { overview: Overview }) {
                             <span className="muted">Never</span>
                           )}
                         </td>
+                        <td data-testid="overview-token-idp-use">
+                          {t.lastIdpRequestAt ? (
+                            formatDateTime(t.lastIdpRequestAt)
+                          ) : (
+                            <span className="muted">
+                              {idp.complete ? 'Never' : `Not in its last ${idp.window} requests`}
+                            </span>
+                          )}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -101,45 +126,7 @@ export function TenantOverview({ overview }: { overview: Overview }) {
 
       <SpValues sp={sso.sp} />
 
-      <section className="card" data-testid="overview-activity">
-        <h2 className="card-title">Recent provisioning activity</h2>
-        {overview.recentEvents.length === 0 ? (
-          <p className="muted">No SCIM requests yet.</p>
-        ) : (
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>Request</th>
-                <th>User</th>
-                <th>Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.recentEvents.map((e) => (
-                <tr key={e.seq} data-testid="recent-event" data-status={e.status}>
-                  <td className="nowrap">{formatDateTime(e.time)}</td>
-                  <td>
-                    <code>
-                      {e.method} {e.path}
-                    </code>
-                  </td>
-                  <td>{e.userName ?? <span className="muted">—</span>}</td>
-                  <td>
-                    <span
-                      className={`status-code ${toneClass(e.status >= 400 ? 'bad' : 'good', 'text')}`}
-                    >
-                      {e.status}
-                    </span>{' '}
-                    {e.outcome}
-                    {e.errorDetail ? <div className="muted small">{e.errorDetail}</div> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <IdpActivityCard overview={overview} target={target} refresh={refresh} />
     </div>
   )
 }

@@ -216,8 +216,8 @@ export function ConnectionScreen() {
       {errorOf(overview.error) && !test.isError ? (
         <ErrorPanel error={inUi(errorOf(overview.error)!)} testId="overview-error" />
       ) : null}
-      {overview.data && !overview.isError && !test.isError ? (
-        <TenantOverview overview={overview.data} />
+      {overview.data && target && !overview.isError && !test.isError ? (
+        <TenantOverview overview={overview.data} target={target} refresh={overview.dataUpdatedAt} />
       ) : null}
     </div>
   )

@@ -134,6 +134,63 @@ describe('DirectoryScreen with a fake api', () => {
     expect(screen.queryByTestId('directory-more')).toBeNull()
   })
 
+  it('labels a user the pre-go-live test created "This console (test)", with its User-Agent', async () => {
+    const ua = 'Okta SCIM Client 1.0.0 scim-console-harness/0.1.0 (run 1a2b3c4d)'
+    const users = [
+      user(1, {
+        userName: 'scimc-1a2b3c4d-user@x.test',
+        source: { client: 'console', userAgent: ua, seq: 3, time: '2026-12-07T09:00:00.000Z' },
+      }),
+    ]
+    render(<DirectoryScreen />, { wrapper: withFakeApi(fakeMain(users).api) })
+    fireEvent.click(await screen.findByTestId('directory-test-users-toggle'))
+    const [row] = await screen.findAllByTestId('directory-user-row')
+    expect(within(row!).getByTestId('directory-source').textContent).toBe('This console (test)')
+    expect(within(row!).getByTestId('directory-source').title).toBe(ua)
+  })
+
+  it('hides test-run users by default, counts them, and shows them after one click', async () => {
+    const harness = {
+      client: 'console' as const,
+      userAgent: 'Okta SCIM Client 1.0.0 scim-console-harness/0.1.0 (run 1a2b3c4d)',
+      seq: 2,
+      time: '2026-12-07T09:00:00.000Z',
+    }
+    const users = [
+      user(1),
+      user(2, { userName: 'scimc-1a2b3c4d-x@x.test', source: harness }),
+      user(3),
+    ]
+    render(<DirectoryScreen />, { wrapper: withFakeApi(fakeMain(users).api) })
+
+    await screen.findAllByTestId('directory-user-row')
+    expect(rows()).toEqual(['user1@x.test'])
+    expect(screen.getByTestId('directory-count').textContent).toBe(
+      'Showing 1 of 3 users (1 test-run hidden)',
+    )
+    const toggle = screen.getByTestId('directory-test-users-toggle')
+    // Only the first page is loaded: more test-run users may follow.
+    expect(toggle.textContent).toBe('Show test-run users (1 so far)')
+    expect(toggle.getAttribute('aria-pressed')).toBe('false')
+
+    fireEvent.click(toggle)
+    expect(rows()).toEqual(['user1@x.test', 'scimc-1a2b3c4d-x@x.test'])
+    expect(screen.getByTestId('directory-count').textContent).toBe('Showing 2 of 3 users')
+    expect(toggle.getAttribute('aria-pressed')).toBe('true')
+
+    fireEvent.click(screen.getByTestId('directory-more'))
+    await waitFor(() => expect(rows()).toHaveLength(3))
+    expect(toggle.textContent).toBe('Hide test-run users (1)')
+    fireEvent.click(toggle)
+    expect(rows()).toEqual(['user1@x.test', 'user3@x.test'])
+  })
+
+  it('offers no test-run toggle when no loaded user came from a test run', async () => {
+    render(<DirectoryScreen />, { wrapper: withFakeApi(fakeMain([user(1)]).api) })
+    await screen.findAllByTestId('directory-user-row')
+    expect(screen.queryByTestId('directory-test-users-toggle')).toBeNull()
+  })
+
   it('searches after typing settles, and the count follows the search', async () => {
     const fake = fakeMain([user(1), user(2), user(3)])
     render(<DirectoryScreen />, { wrapper: withFakeApi(fake.api) })

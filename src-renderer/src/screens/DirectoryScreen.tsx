@@ -11,6 +11,7 @@ import {
   useDirectoryGroups,
   useDirectoryLive,
   useDirectoryUsers,
+  visibleUsers,
 } from '../use-directory.ts'
 import { LastChangeCell, SourceCell, StatePill, useOpenStory } from './DirectoryScreenCells.tsx'
 import { DirectoryGroups } from './DirectoryScreenGroups.tsx'
@@ -18,14 +19,56 @@ import './directory.css'
 
 type Tab = 'users' | 'groups'
 
-function Shown({ shown, total, what }: { shown: number; total: number | null; what: string }) {
+function Shown({
+  shown,
+  total,
+  what,
+  hidden = 0,
+}: {
+  shown: number
+  total: number | null
+  what: string
+  /** Loaded but left out (the console's test-run users). */
+  hidden?: number
+}) {
   if (total === null) return null
   return (
     <p className="muted small" data-testid="directory-count" role="status">
       {total === 0
         ? `No ${what}`
-        : `Showing ${shown.toLocaleString('en')} of ${total.toLocaleString('en')} ${what}`}
+        : `Showing ${shown.toLocaleString('en')} of ${total.toLocaleString('en')} ${what}${
+            hidden > 0 ? ` (${hidden.toLocaleString('en')} test-run hidden)` : ''
+          }`}
     </p>
+  )
+}
+
+/** "Show test-run users (N)", as the log's "Show test traffic (N)"; absent when there are none. */
+function TestUsersToggle({
+  shown,
+  hidden,
+  more,
+  onToggle,
+}: {
+  shown: boolean
+  hidden: number
+  more: boolean
+  onToggle: (show: boolean) => void
+}) {
+  if (hidden === 0) return null
+  const n = `${hidden.toLocaleString('en')}${more ? ' so far' : ''}`
+  return (
+    <button
+      type="button"
+      className={`button small-button ${shown ? 'chip-on' : ''}`}
+      aria-pressed={shown}
+      data-testid="directory-test-users-toggle"
+      data-count={hidden}
+      title="Users the pre-go-live test or “replay this user” created"
+      onClick={() => onToggle(!shown)}
+    >
+      {shown ? `Hide test-run users (${n})` : `Show test-run users (${n})`}
+    </button>
   )
 }
 
@@ -127,6 +170,8 @@ export function DirectoryScreen() {
   const [search, setSearch] = useState<Record<Tab, string>>({ users: '', groups: '' })
   const q = useDebounced(search, SEARCH_DEBOUNCE_MS)
   const users = useDirectoryUsers(target, q.users.trim())
+  const [showTestUsers, setShowTestUsers] = useState(false)
+  const userRows = visibleUsers(users.items, showTestUsers)
   const groups = useDirectoryGroups(target, q.groups.trim())
   const openStory = useOpenStory()
   const current = tab === 'users' ? users : groups
@@ -208,14 +253,27 @@ export function DirectoryScreen() {
       >
         {tab === 'users' ? (
           <>
-            <Shown shown={users.items.length} total={users.total} what="users" />
+            <div className="directory-count-row">
+              <Shown
+                shown={userRows.shown.length}
+                total={users.total}
+                what="users"
+                hidden={showTestUsers ? 0 : userRows.hidden}
+              />
+              <TestUsersToggle
+                shown={showTestUsers}
+                hidden={userRows.hidden}
+                more={users.query.hasNextPage}
+                onToggle={setShowTestUsers}
+              />
+            </div>
             {users.query.isPending && target ? (
               <p className="pending" role="status">
                 Loading users…
               </p>
             ) : null}
-            {users.items.length > 0 ? (
-              <UsersTable users={users.items} openStory={openStory} />
+            {userRows.shown.length > 0 ? (
+              <UsersTable users={userRows.shown} openStory={openStory} />
             ) : null}
             {users.query.hasNextPage ? (
               <button

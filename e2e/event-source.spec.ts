@@ -6,7 +6,8 @@ import {
   artifactsDir,
   expect,
   hostCall,
-  isolatedTest as test,
+  startWebHost,
+  test,
   type RunningWebHost,
 } from './web-host-fixture.ts'
 
@@ -40,8 +41,19 @@ async function openLog(page: Page, host: RunningWebHost): Promise<void> {
 
 test.describe.configure({ mode: 'serial' })
 
+let webHost: Awaited<ReturnType<typeof startWebHost>>
+
+// Its own web host: it counts the tenant's rows, so the users other specs send through a worker's
+// shared host (the Directory's dozens) must not land in its tenant.
+test.beforeAll(async () => {
+  webHost = await startWebHost()
+})
+test.afterAll(async () => {
+  await webHost?.stop()
+})
+
 test.describe('event sources: test traffic kept apart from the IdP’s', () => {
-  test.beforeAll(async ({ webHost }) => {
+  test.beforeAll(async () => {
     test.setTimeout(120_000)
     const list = await hostCall<{
       connections: Array<{ name: string; defaultTenantId: string | null }>
@@ -90,7 +102,6 @@ test.describe('event sources: test traffic kept apart from the IdP’s', () => {
 
   test('the log hides the harness rows by default, shows them after one click, and badges every row', async ({
     page,
-    webHost,
   }) => {
     await page.setViewportSize({ width: 1400, height: 900 })
     await openLog(page, webHost)
@@ -178,7 +189,6 @@ test.describe('event sources: test traffic kept apart from the IdP’s', () => {
 
   test('the diagnosis of a user the IdP never sent counts Okta’s events and users, not the harness’s', async ({
     page,
-    webHost,
   }) => {
     await openLog(page, webHost)
     await page.getByTestId('story-search').fill('jane@acme.com')

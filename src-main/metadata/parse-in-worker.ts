@@ -19,7 +19,7 @@ import { refusal } from '../../src-domain/saml-metadata/findings.ts'
 import {
   refusedMetadata,
   type ParseOptions,
-} from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
+} from '../../src-domain/saml-metadata/idp-metadata-model.ts'
 
 export const METADATA_WORKER_BUNDLE = 'metadata-worker'
 

@@ -1,11 +1,17 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import { builtinsWithoutNamespace } from './vite.cli.config.ts'
 
 const root = import.meta.dirname
 
 export default defineConfig({
   main: {
+    // node:http through process.getBuiltinModule, as in the CLI bundle: an ESM import of it loads
+    // all of undici (vite.cli.config.ts says why), in the app's main process and in the embedded
+    // backend's utility process alike. Electron 45 runs Node 22.20, which has getBuiltinModule
+    // (22.3+); the package needs Electron >= 45 (package.json).
+    plugins: [builtinsWithoutNamespace()],
     build: {
       outDir: resolve(root, 'out/main'),
       rollupOptions: {

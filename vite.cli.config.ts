@@ -61,10 +61,11 @@ function sourceLocations(): Plugin {
  * `import { createServer } from 'node:http'` in a chunk becomes `process.getBuiltinModule(...)`.
  * An ESM import of node:http builds the module's namespace, which reads its lazy `WebSocket`,
  * `MessageEvent`... getters and so loads all of undici: 30-60 ms of every `backend serve` and
- * `web` start for classes nothing here uses. The sources keep plain imports (the electron-vite
- * bundles and the type-stripped CLI are not touched); only node:http is rewritten.
+ * `web` start for classes nothing here uses. The sources keep plain imports (the type-stripped
+ * CLI is not touched); only node:http is rewritten. electron.vite.config.ts applies it to the
+ * main-process bundles too.
  */
-function builtinsWithoutNamespace(): Plugin {
+export function builtinsWithoutNamespace(): Plugin {
   const LINE = /^import\s+(?:\{([^}]*)\}|\*\s+as\s+([\w$]+)|([\w$]+))\s+from\s+"(?:node:)?http";$/gm
   return {
     name: 'scim-console-builtins-without-namespace',

@@ -9,8 +9,9 @@ export default defineConfig({
   main: {
     // node:http through process.getBuiltinModule, as in the CLI bundle: an ESM import of it loads
     // all of undici (vite.cli.config.ts says why), in the app's main process and in the embedded
-    // backend's utility process alike. Electron 45 runs Node 22.20, which has getBuiltinModule
-    // (22.3+); the package needs Electron >= 45 (package.json).
+    // backend's utility process alike. process.getBuiltinModule is in Node 20.16+/22.3+; the
+    // package's Electron (^45, package.json) embeds Node 24 (its @types/node is ^24), and the
+    // harness wire in the same bundle already relies on it.
     plugins: [builtinsWithoutNamespace()],
     build: {
       outDir: resolve(root, 'out/main'),

@@ -1,11 +1,18 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import { builtinsWithoutNamespace } from './vite.cli.config.ts'
 
 const root = import.meta.dirname
 
 export default defineConfig({
   main: {
+    // node:http through process.getBuiltinModule, as in the CLI bundle: an ESM import of it loads
+    // all of undici (vite.cli.config.ts says why), in the app's main process and in the embedded
+    // backend's utility process alike. process.getBuiltinModule is in Node 20.16+/22.3+; the
+    // package's Electron (^45, package.json) embeds Node 24 (its @types/node is ^24), and the
+    // harness wire in the same bundle already relies on it.
+    plugins: [builtinsWithoutNamespace()],
     build: {
       outDir: resolve(root, 'out/main'),
       rollupOptions: {

@@ -12,6 +12,17 @@ const root = import.meta.dirname
 const outDir = resolve(root, 'out/cli')
 
 /**
+ * Worker entries built into out/cli beside the chunks (rollup inputs below): the module that
+ * starts the worker finds it beside its own chunk, so it keeps the chunk's import.meta. The
+ * worker then loads one bundle instead of type-stripping its sources, and works in a package
+ * without them.
+ */
+const WORKERS = {
+  'metadata-worker': resolve(root, 'src-main/metadata/metadata-worker.ts'),
+}
+const CHUNK_RELATIVE = new Set(['src-main/metadata/parse-in-worker.ts'])
+
+/**
  * Sources find files beside them through import.meta (web.ts the built renderer, launch-process.ts
  * bin/scim-console.mjs). In a chunk, import.meta is the chunk's own location, so each use is
  * rewritten to the source file's location, relative to the chunk: every chunk sits in out/cli/,
@@ -26,6 +37,7 @@ function sourceLocations(): Plugin {
         return null
       }
       const file = relative(root, id).split('\\').join('/')
+      if (CHUNK_RELATIVE.has(file)) return null
       const dir = dirname(file)
       const out = code
         .replaceAll(
@@ -49,10 +61,11 @@ function sourceLocations(): Plugin {
  * `import { createServer } from 'node:http'` in a chunk becomes `process.getBuiltinModule(...)`.
  * An ESM import of node:http builds the module's namespace, which reads its lazy `WebSocket`,
  * `MessageEvent`... getters and so loads all of undici: 30-60 ms of every `backend serve` and
- * `web` start for classes nothing here uses. The sources keep plain imports (the electron-vite
- * bundles and the type-stripped CLI are not touched); only node:http is rewritten.
+ * `web` start for classes nothing here uses. The sources keep plain imports (the type-stripped
+ * CLI is not touched); only node:http is rewritten. electron.vite.config.ts applies it to the
+ * main-process bundles too.
  */
-function builtinsWithoutNamespace(): Plugin {
+export function builtinsWithoutNamespace(): Plugin {
   const LINE = /^import\s+(?:\{([^}]*)\}|\*\s+as\s+([\w$]+)|([\w$]+))\s+from\s+"(?:node:)?http";$/gm
   return {
     name: 'scim-console-builtins-without-namespace',
@@ -106,7 +119,7 @@ export default defineConfig({
   plugins: [sourceLocations(), builtinsWithoutNamespace(), buildStamp()],
   ssr: { noExternal: true, external: ['keytar'] },
   build: {
-    ssr: resolve(root, 'src-main/cli/main.ts'),
+    ssr: true,
     outDir,
     emptyOutDir: true,
     target: 'node22',
@@ -120,6 +133,7 @@ export default defineConfig({
       // from a module of schemas would otherwise build them all at every start (~15 ms for
       // `check`). Marked pure, an unused schema is dropped; a used one is kept as before.
       treeshake: { manualPureFunctions: ['z'] },
+      input: { main: resolve(root, 'src-main/cli/main.ts'), ...WORKERS },
       output: {
         format: 'esm',
         entryFileNames: '[name].mjs',

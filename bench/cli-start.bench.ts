@@ -70,9 +70,18 @@ const server = await launchBackendProcess({
 })
 
 const okta = join(root, 'test', 'fixtures', 'idp-metadata', 'okta-app-trial-org.xml')
+// Signed: its signature is checked in the worker thread, so this row is the worker's start.
+const entra = join(
+  root,
+  'test',
+  'fixtures',
+  'idp-metadata',
+  'entra-app-federationmetadata-bom-signed.xml',
+)
 const commands: Record<string, string[]> = {
   '--help': ['--help'],
   'metadata inspect (Okta file)': ['metadata', 'inspect', okta],
+  'metadata inspect (signed Entra file)': ['metadata', 'inspect', entra],
   'check --profile okta': [
     'check',
     '--url',

@@ -3,7 +3,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { trimTrailingSlashes } from '../src-shared/text.ts'
 import { registerSecret } from '../src-shared/redact.ts'
-import { ADMIN_KEY_SETTING, ADMIN_PREFIX, createAdminHandler } from './admin/admin-routes.ts'
+import type { AdminDeps } from './admin/admin-context.ts'
+import type { createAdminHandler } from './admin/admin-routes.ts'
+import { ADMIN_KEY_SETTING, ADMIN_PREFIX } from './admin/admin-settings.ts'
 import { openDatabase } from './db.ts'
 import { EventFeed } from './event-feed.ts'
 import {
@@ -148,6 +150,22 @@ function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
   })
 }
 
+type AdminHandler = ReturnType<typeof createAdminHandler>
+
+/**
+ * The admin API, loaded on its first request: its zod schemas and the SAML metadata parser it
+ * imports for PUT /sso are ~30 ms of a start that SCIM clients and `backend serve`'s ready line
+ * would otherwise wait for. The request waits for the import; its body stays unread meanwhile.
+ */
+function lazyAdminHandler(deps: AdminDeps): AdminHandler {
+  let loaded: Promise<AdminHandler> | undefined
+  return async (req, res, url, origin) => {
+    loaded ??= import('./admin/admin-routes.ts').then((m) => m.createAdminHandler(deps))
+    const handle = await loaded
+    return handle(req, res, url, origin)
+  }
+}
+
 /** Starts the reference backend: SCIM 2.0 at /scim/v2, the admin API at /admin/v1. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const configuredPublic = opts.publicUrl === undefined ? undefined : parsePublicUrl(opts.publicUrl)
@@ -175,7 +193,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     (hash) => tenants.tokenByHash(hash)?.revokedAt === null,
   )
   const handleSso = createSsoHandler({ tenants, resources, log })
-  const handleAdmin = createAdminHandler({
+  const handleAdmin = lazyAdminHandler({
     tenants,
     resources,
     events,

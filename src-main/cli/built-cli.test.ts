@@ -97,6 +97,55 @@ describe('the built CLI answers like the sources', () => {
     }
   })
 
+  it('metadata inspect: a small unsigned file loads no worker, xml-crypto or undici; a signed one runs the bundled worker', async () => {
+    // Preloaded in every thread (a worker inherits the flags): each module URL loaded, on stderr.
+    const hook = [
+      "import { registerHooks } from 'node:module'",
+      "import { isMainThread } from 'node:worker_threads'",
+      "const who = isMainThread ? 'main' : 'worker'",
+      'registerHooks({ load(url, context, next) { process._rawDebug(`@@load ${who} ${url}`); return next(url, context) } })',
+    ].join('\n')
+    const preload = `data:text/javascript,${encodeURIComponent(hook)}`
+    const inspect = (
+      file: string,
+    ): Promise<{ code: number | null; out: string; loads: string[] }> =>
+      new Promise((done, fail) => {
+        const script = `const { main } = await import(${JSON.stringify(builtMain)}); process.exitCode = await main(${JSON.stringify(['metadata', 'inspect', join(IDP_METADATA_DIR, file), '--json'])})`
+        const child = spawn(
+          process.execPath,
+          ['--import', preload, '--input-type=module', '-e', script],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        )
+        let out = ''
+        let err = ''
+        child.stdout.on('data', (d: Buffer) => (out += String(d)))
+        child.stderr.on('data', (d: Buffer) => (err += String(d)))
+        child.on('error', fail)
+        child.on('close', (code) => {
+          const loads = err.split('\n').filter((l) => l.startsWith('@@load '))
+          done({ code, out, loads: loads.map((l) => l.slice('@@load '.length)) })
+        })
+      })
+    const outUrl = pathToFileURL(outDir).href
+
+    const okta = await inspect('okta-app-trial-org.xml')
+    expect(okta.code).toBe(0)
+    expect(JSON.parse(okta.out)).toMatchObject({ ok: true })
+    expect(okta.loads.filter((l) => l.startsWith('worker '))).toEqual([])
+    const oktaChunks = okta.loads.map((l) => l.split(' ')[1]!).filter((u) => u.startsWith(outUrl))
+    for (const chunk of oktaChunks) {
+      const text = await readFile(new URL(chunk), 'utf8')
+      expect(text, chunk).not.toContain('SignedXml')
+      expect(text, chunk).not.toContain('node_modules/undici')
+    }
+
+    const entra = await inspect('entra-app-federationmetadata-bom-signed.xml')
+    expect(JSON.parse(entra.out)).toMatchObject({ signature: { signed: true } })
+    const workerLoads = entra.loads.filter((l) => l.startsWith('worker ')).map((l) => l.slice(7))
+    expect(workerLoads).toContain(`${outUrl}/metadata-worker.mjs`)
+    expect(workerLoads.filter((u) => u.endsWith('.ts'))).toEqual([])
+  })
+
   it('check --profile okta against a SCIM server: same exit code and the same check outcomes', async () => {
     const outcomes = async (entry: string, name: string) => {
       const report = join(outDir, `${name}.json`)

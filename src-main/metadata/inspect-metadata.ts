@@ -18,21 +18,23 @@
  * without being read past the limit. So is a document over the element or attribute caps, or one
  * whose parsing runs over the worker's time or memory budget (`metadata.too_complex`).
  *
- * Parsing runs in a worker thread (parse-in-worker.ts). The re-exported synchronous
- * `parseIdpMetadata` is for callers whose input is already small and trusted-size: the reference
+ * Parsing runs in a worker thread, except for small unsigned documents (parse-untrusted.ts says
+ * why that is safe). Callers whose input is already small and trusted-size may call
+ * `parseIdpMetadata` (src-domain/saml-metadata/parse-idp-metadata.ts) directly: the reference
  * backend's admin route parses request bodies capped by its body limit synchronously.
+ *
+ * What loads with this module is kept to what a file or a paste needs: the URL fetcher (undici,
+ * the address policy) is imported on the first URL, and xml-crypto only in the worker.
  */
 import type { IdpMetadata, MetadataSource } from '../../src-shared/metadata.ts'
 import { DEFAULT_MAX_BYTES } from '../../src-domain/saml-metadata/document-guard.ts'
-import { fetchMetadataDocument } from './fetch-metadata.ts'
 import { refusal } from '../../src-domain/saml-metadata/findings.ts'
-import { refusedMetadata } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
-import { parseIdpMetadataInWorker, type WorkerBudget } from './parse-in-worker.ts'
+import { refusedMetadata } from '../../src-domain/saml-metadata/idp-metadata-model.ts'
+import type { WorkerBudget } from './parse-in-worker.ts'
+import { parseUntrustedMetadata } from './parse-untrusted.ts'
 import { readMetadataFile } from './read-metadata-file.ts'
 
-// Re-exported so callers need one import for both entry points.
-export { parseIdpMetadata } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
-export type { ParseOptions } from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
+export type { ParseOptions } from '../../src-domain/saml-metadata/idp-metadata-model.ts'
 
 export interface InspectOptions {
   entityId?: string
@@ -40,7 +42,7 @@ export interface InspectOptions {
   fetch?: typeof fetch
   timeoutMs?: number
   maxBytes?: number
-  /** Time and memory for parsing, in a worker thread (parse-in-worker.ts). */
+  /** Time and memory for parsing in the worker thread (parse-in-worker.ts). */
   budget?: WorkerBudget
 }
 
@@ -51,13 +53,14 @@ export async function inspectMetadata(
   opts: InspectOptions = {},
 ): Promise<IdpMetadata> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
-  // Off this thread: the document is untrusted and the caller is the UI's main process.
+  // Off this thread unless small and unsigned: the document is untrusted and the caller may be
+  // the UI's main process.
   const parse = (
     input: string | Uint8Array,
     name: string,
     contentType?: string,
   ): Promise<IdpMetadata> =>
-    parseIdpMetadataInWorker(
+    parseUntrustedMetadata(
       input,
       { entityId: opts.entityId, now: opts.now, source: name, maxBytes, contentType },
       opts.budget,
@@ -73,6 +76,7 @@ export async function inspectMetadata(
       return parse(file.bytes, name)
     }
     case 'url': {
+      const { fetchMetadataDocument } = await import('./fetch-metadata.ts')
       const doc = await fetchMetadataDocument(source.url, {
         ...(opts.fetch ? { fetch: opts.fetch } : {}),
         timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,

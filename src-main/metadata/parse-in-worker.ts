@@ -10,7 +10,8 @@
  * Where the worker's code is: from the TypeScript sources (CLI, web host, tests: Node strips the
  * types) it is `metadata-worker.ts` beside this file; in the electron-vite bundle this module is
  * inlined into out/main/index.js and the worker is its own rollup input, `metadata-worker.js`
- * beside it (electron.vite.config.ts, key METADATA_WORKER_BUNDLE).
+ * beside it (electron.vite.config.ts, key METADATA_WORKER_BUNDLE); in the built CLI it is
+ * `metadata-worker.mjs` beside this module's chunk in out/cli (vite.cli.config.ts, WORKERS).
  */
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../src-shared/errors.ts'
@@ -19,7 +20,7 @@ import { refusal } from '../../src-domain/saml-metadata/findings.ts'
 import {
   refusedMetadata,
   type ParseOptions,
-} from '../../src-domain/saml-metadata/parse-idp-metadata.ts'
+} from '../../src-domain/saml-metadata/idp-metadata-model.ts'
 
 export const METADATA_WORKER_BUNDLE = 'metadata-worker'
 
@@ -54,9 +55,10 @@ let nextId = 1
 function workerUrl(): URL {
   // A variable, not a literal: Vite would otherwise treat `new URL('…', import.meta.url)` as an
   // asset to copy into the bundle.
-  const file = import.meta.url.endsWith('.ts')
+  const here = import.meta.url
+  const file = here.endsWith('.ts')
     ? './metadata-worker.ts'
-    : `./${METADATA_WORKER_BUNDLE}.js`
+    : `./${METADATA_WORKER_BUNDLE}${here.endsWith('.mjs') ? '.mjs' : '.js'}`
   return new URL(file, import.meta.url)
 }
 

@@ -9,9 +9,7 @@ import { describeIssues } from './admin-schemas.ts'
 
 /** What the admin API's route modules share: the context, the error, input parsing. */
 
-export const ADMIN_PREFIX = '/admin/v1'
-export const ADMIN_KEY_SETTING = 'admin_key_sha256'
-export const SERVER_VERSION = '1.0.0'
+export { ADMIN_KEY_SETTING, ADMIN_PREFIX, SERVER_VERSION } from './admin-settings.ts'
 
 export interface AdminDeps {
   tenants: TenantStore

@@ -72,6 +72,39 @@ describe('scim-console backend serve', () => {
     expect(existsSync(folder!)).toBe(false)
   })
 
+  it('is ready before loading the admin API (its zod schemas) or the SAML libraries; the first admin request loads it', async () => {
+    // Every module the process loads, on stderr (a preloaded hook), from the sources.
+    const hook = [
+      "import { registerHooks } from 'node:module'",
+      'registerHooks({ load(url, context, next) { process._rawDebug(`@@load ${url}`); return next(url, context) } })',
+    ].join('\n')
+    const p = run(['backend', 'serve', '--port', '0'], {
+      SCIM_CONSOLE_CLI: 'source',
+      SCIM_CONSOLE_ADMIN_KEY: 'lazy-admin-key-0123456789',
+      NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(hook)}`,
+    })
+    await p.waitLines(1)
+    const info = JSON.parse(p.lines[0]!) as { adminBaseUrl: string }
+    const loadedAtReady = p.stderr()
+    expect(loadedAtReady).toContain('/src-server/server.ts')
+    // zod itself comes with src-shared/errors.ts from the sources; the built CLI drops it (unused).
+    for (const lazy of [
+      'xml-crypto',
+      'xmldom',
+      '/admin/admin-routes.ts',
+      '/admin/admin-schemas.ts',
+    ]) {
+      expect(loadedAtReady).not.toContain(lazy)
+    }
+    const a = await fetch(`${info.adminBaseUrl}/tenants`, {
+      headers: { Authorization: 'Bearer lazy-admin-key-0123456789' },
+    })
+    expect(a.status).toBe(200)
+    expect(p.stderr()).toContain('/admin/admin-routes.ts')
+    p.child.kill('SIGTERM')
+    expect(await p.exit).toBe(0)
+  })
+
   it('bad options exit 2 with a message naming the option', async () => {
     for (const args of [
       ['--port', 'abc'],

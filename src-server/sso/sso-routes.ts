@@ -1,8 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { expectationsFromIdp, validateSamlResponse } from '../../src-domain/saml-response/index.ts'
 import type { IdpMetadata } from '../../src-shared/metadata.ts'
-import { ADMIN_KEY_SETTING } from '../admin/admin-routes.ts'
+import { ADMIN_KEY_SETTING } from '../admin/admin-settings.ts'
 import { readBody } from '../http/body.ts'
 import { sha256Hex } from '../store/hash.ts'
 import type { ResourceStore } from '../store/resources.ts'
@@ -149,6 +148,9 @@ export function createSsoHandler(deps: SsoDeps) {
         verified: false,
       }
     } else {
+      // Loaded on the first response to check (xmldom, xml-crypto): not part of the server's start.
+      const { expectationsFromIdp, validateSamlResponse } =
+        await import('../../src-domain/saml-response/index.ts')
       const v = validateSamlResponse(
         samlResponse,
         expectationsFromIdp(idp, {

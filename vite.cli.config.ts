@@ -19,8 +19,12 @@ const outDir = resolve(root, 'out/cli')
  */
 const WORKERS = {
   'metadata-worker': resolve(root, 'src-main/metadata/metadata-worker.ts'),
+  'saml-worker': resolve(root, 'src-main/sso/saml-worker.ts'),
 }
-const CHUNK_RELATIVE = new Set(['src-main/metadata/parse-in-worker.ts'])
+const CHUNK_RELATIVE = new Set([
+  'src-main/metadata/parse-in-worker.ts',
+  'src-main/sso/inspect-in-worker.ts',
+])
 
 /**
  * Sources find files beside them through import.meta (web.ts the built renderer, launch-process.ts

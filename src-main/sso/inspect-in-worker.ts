@@ -7,7 +7,8 @@
  * Where the worker's code is: from the TypeScript sources (CLI, web host, tests) it is
  * `saml-worker.ts` beside this file; in the electron-vite bundle this module is inlined into
  * out/main/index.js and the worker is its own rollup input, `saml-worker.js` beside it
- * (electron.vite.config.ts, key SAML_WORKER_BUNDLE).
+ * (electron.vite.config.ts, key SAML_WORKER_BUNDLE); in the built CLI it is `saml-worker.mjs`
+ * beside this module's chunk in out/cli (vite.cli.config.ts, WORKERS).
  */
 import { Worker } from 'node:worker_threads'
 import type { SamlExpectations } from '../../src-domain/saml-response/index.ts'
@@ -29,8 +30,11 @@ export type SamlWorkerReply = { ok: true; view: InspectionView } | { ok: false; 
 function workerUrl(): URL {
   // A variable, not a literal: Vite would otherwise treat `new URL('…', import.meta.url)` as an
   // asset to copy into the bundle.
-  const file = import.meta.url.endsWith('.ts') ? './saml-worker.ts' : `./${SAML_WORKER_BUNDLE}.js`
-  return new URL(file, import.meta.url)
+  const here = import.meta.url
+  const file = here.endsWith('.ts')
+    ? './saml-worker.ts'
+    : `./${SAML_WORKER_BUNDLE}${here.endsWith('.mjs') ? '.mjs' : '.js'}`
+  return new URL(file, here)
 }
 
 export function inspectSamlInWorker(

@@ -192,7 +192,12 @@ function stripNeverReturned(out: JsonObject, kind: ResourceKind): void {
   }
 }
 
-/** A new object holding the attributes the client asked for; `resource` is not modified. */
+/**
+ * A new object holding the attributes the client asked for; `resource` is not modified. Without
+ * exclusions the result is a shallow copy (only top-level never-returned attributes are deleted
+ * from it), sharing nested values with `resource`: callers render a fresh resource per response
+ * and only serialise what this returns.
+ */
 export function projectAttributes(
   resource: Record<string, unknown>,
   options: ProjectionOptions,
@@ -216,7 +221,7 @@ export function projectAttributes(
       ...rest,
     }
   } else {
-    out = structuredClone(resource)
+    out = unwanted.length === 0 ? { ...resource } : structuredClone(resource)
   }
   exclude(out, unwanted)
   stripNeverReturned(out, kind)

@@ -56,12 +56,16 @@ function cleanId(raw: string | undefined): string | undefined {
   return id !== undefined && RUN_ID_PATTERN.test(id) ? id : undefined
 }
 
+const markPatterns = new Map<string, RegExp>()
+
 /** The id in the console's product token: `scim-console-harness/0.1.0 (run 1a2b)`. */
 function markIn(ua: string, product: string): { found: boolean; id?: string } {
-  const m = new RegExp(
-    `\\b${product}/[^\\s(]*(?:\\s*\\((?:run|replay)\\s+([^)\\s]+)\\))?`,
-    'i',
-  ).exec(ua)
+  let pattern = markPatterns.get(product)
+  if (!pattern) {
+    pattern = new RegExp(`\\b${product}/[^\\s(]*(?:\\s*\\((?:run|replay)\\s+([^)\\s]+)\\))?`, 'i')
+    markPatterns.set(product, pattern)
+  }
+  const m = pattern.exec(ua)
   if (!m) return { found: false }
   const id = cleanId(m[1])
   return id === undefined ? { found: true } : { found: true, id }

@@ -3,7 +3,7 @@ import { eventOf, membersJson, toEvent } from './event-rows.ts'
 import { ResourceHistories } from './resource-history.ts'
 import type { EventInput, EventRow, ProvisioningEvent } from './event-rows.ts'
 
-export { BODY_CAP_BYTES, capBody } from './event-rows.ts'
+export { BODY_CAP_BYTES, capBody, cappedJson } from './event-rows.ts'
 export type {
   EventError,
   EventInput,
@@ -109,12 +109,16 @@ export class EventStore {
       input.outcome,
       input.error === null ? null : JSON.stringify(input.error),
       input.tokenHashPrefix,
-      input.requestBody === null || input.requestBody === undefined
-        ? null
-        : JSON.stringify(input.requestBody),
-      input.responseBody === null || input.responseBody === undefined
-        ? null
-        : JSON.stringify(input.responseBody),
+      input.requestJson !== undefined
+        ? input.requestJson
+        : input.requestBody === null || input.requestBody === undefined
+          ? null
+          : JSON.stringify(input.requestBody),
+      input.responseJson !== undefined
+        ? input.responseJson
+        : input.responseBody === null || input.responseBody === undefined
+          ? null
+          : JSON.stringify(input.responseBody),
       members,
       input.source === undefined || input.source === 'unknown' ? null : input.source,
       input.sourceIdp ?? null,

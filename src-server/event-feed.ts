@@ -37,10 +37,19 @@ export class EventFeed {
   /** Work waiting for the next group commit (see `commitSoon`). */
   private queue: Queued[] = []
 
-  constructor(db: DatabaseSync, store: EventStore, onRollback: () => void = () => {}) {
+  /** Told after every commit (the WAL checkpointer counts them). */
+  private readonly onCommit: () => void
+
+  constructor(
+    db: DatabaseSync,
+    store: EventStore,
+    onRollback: () => void = () => {},
+    onCommit: () => void = () => {},
+  ) {
     this.db = db
     this.store = store
     this.onRollback = onRollback
+    this.onCommit = onCommit
   }
 
   /**
@@ -62,6 +71,7 @@ export class EventFeed {
       this.forget()
       throw err
     }
+    this.onCommit()
     this.publish(out.event)
     return out
   }
@@ -144,6 +154,7 @@ export class EventFeed {
       failAll(err)
       return
     }
+    this.onCommit()
     for (const d of done) this.publish(d.out.event)
     for (const d of done) d.q.resolve(d.out)
   }

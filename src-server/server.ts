@@ -1,10 +1,11 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { trimTrailingSlashes } from '../src-shared/text.ts'
 import { registerSecret } from '../src-shared/redact.ts'
 import { ADMIN_KEY_SETTING, ADMIN_PREFIX, createAdminHandler } from './admin/admin-routes.ts'
-import { openDatabase } from './db.ts'
+import { DATABASE_FILE, openDatabase } from './db.ts'
 import { EventFeed } from './event-feed.ts'
 import {
   DEFAULT_TENANT_RATE,
@@ -21,6 +22,7 @@ import { EventStore } from './store/events.ts'
 import { generateSecret, sha256Hex } from './store/hash.ts'
 import { ResourceStore } from './store/resources.ts'
 import { TenantStore } from './store/tenants.ts'
+import { startWalCheckpointer } from './wal-checkpointer.ts'
 
 export interface ServerOptions {
   port?: number
@@ -156,7 +158,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tenants = new TenantStore(db)
   const resources = new ResourceStore(db)
   const events = new EventStore(db, opts.retention ?? 100_000)
-  const feed = new EventFeed(db, events, () => resources.forgetUncommitted())
+  const checkpointer = startWalCheckpointer(join(opts.dataDir, DATABASE_FILE), log)
+  const feed = new EventFeed(
+    db,
+    events,
+    () => resources.forgetUncommitted(),
+    () => checkpointer.committed(),
+  )
   const streams = new Set<ServerResponse>()
   const { demoTenantId, generated, createdStore } = bootstrap(tenants, opts)
 
@@ -287,6 +295,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       server.closeAllConnections()
       await settleWithin(Promise.all(inFlight), 1000)
       await stopped
+      await checkpointer.stop()
       db.close()
     },
   }

@@ -1,12 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { rollbackQuietly, runControl, transaction } from './db.ts'
+import { eventOf, membersJson } from './store/events.ts'
 import type { EventInput, EventStore, ProvisioningEvent } from './store/events.ts'
 
 type Listener = (event: ProvisioningEvent) => void
 
 interface Queued {
   work: () => { result: unknown; event: EventInput }
-  resolve: (out: { result: unknown; event: ProvisioningEvent }) => void
+  resolve: (result: unknown) => void
   reject: (err: unknown) => void
 }
 
@@ -80,11 +81,10 @@ export class EventFeed {
    * What `commit` does, for work queued in this turn of the event loop, all in one transaction:
    * each piece of work and its event in a savepoint of their own (a failing one leaves nothing
    * behind and rejects alone), one COMMIT, then the events are published in order and the promises
-   * resolve. When the commit fails every promise of the batch rejects and nothing is published.
+   * resolve with the work's results. When the commit fails every promise of the batch rejects and
+   * nothing is published.
    */
-  commitSoon<T>(
-    work: () => { result: T; event: EventInput },
-  ): Promise<{ result: T; event: ProvisioningEvent }> {
+  commitSoon<T>(work: () => { result: T; event: EventInput }): Promise<T> {
     return new Promise((resolve, reject) => {
       if (this.queue.length === 0) setImmediate(() => this.flush())
       this.queue.push({
@@ -103,7 +103,7 @@ export class EventFeed {
   private flush(): void {
     const batch = this.queue
     this.queue = []
-    const done: { q: Queued; out: { result: unknown; event: ProvisioningEvent } }[] = []
+    const done: { q: Queued; result: unknown; input: EventInput; seq: number }[] = []
     const failAll = (err: unknown): void => {
       for (const d of done) d.q.reject(err)
       done.length = 0
@@ -123,9 +123,9 @@ export class EventFeed {
       try {
         runControl(this.db, 'SAVEPOINT request')
         const d = q.work()
-        const event = this.store.append(d.event)
+        const seq = this.store.insertEvent(d.event)
         runControl(this.db, 'RELEASE request')
-        done.push({ q, out: { result: d.result, event } })
+        done.push({ q, result: d.result, input: d.event, seq })
       } catch (err) {
         if (this.db.isTransaction) {
           try {
@@ -155,8 +155,13 @@ export class EventFeed {
       return
     }
     this.onCommit()
-    for (const d of done) this.publish(d.out.event)
-    for (const d of done) d.q.resolve(d.out)
+    for (const d of done) {
+      // The served event is built only for a tenant someone is watching.
+      if (this.listeners.has(d.input.tenantId)) {
+        this.publish(eventOf(d.input, d.seq, membersJson(d.input)))
+      }
+    }
+    for (const d of done) d.q.resolve(d.result)
   }
 
   /**

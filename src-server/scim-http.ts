@@ -389,21 +389,19 @@ export function createScimHandler(deps: ScimDeps) {
     // (EventFeed.commitSoon).
     let result: ScimResult
     try {
-      result = (
-        await deps.feed.commitSoon(() => {
-          if (authorized) deps.tenants.touchToken(authorized)
-          let out: ScimResult
-          if (typeof prepared === 'function') {
-            const run = prepared
-            try {
-              out = deps.feed.step(run)
-            } catch (err) {
-              out = failed(err)
-            }
-          } else out = prepared
-          return { result: out, event: eventFor(out) }
-        })
-      ).result
+      result = await deps.feed.commitSoon(() => {
+        if (authorized) deps.tenants.touchToken(authorized)
+        let out: ScimResult
+        if (typeof prepared === 'function') {
+          const run = prepared
+          try {
+            out = deps.feed.step(run)
+          } catch (err) {
+            out = failed(err)
+          }
+        } else out = prepared
+        return { result: out, event: eventFor(out) }
+      })
     } catch (err) {
       const cause = storageFailure(err)
       deps.log({

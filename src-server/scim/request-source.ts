@@ -75,7 +75,30 @@ function withId(source: RequestSource, id: string | undefined): RequestSource {
   return id === undefined ? source : { ...source, runId: id }
 }
 
+/**
+ * Sources by User-Agent for requests without run or replay headers: an IdP sends the same one on
+ * every request, and classifying it runs a handful of regular expressions.
+ * Bounded, so a client varying its User-Agent cannot grow it without limit.
+ */
+const byUserAgent = new Map<string, RequestSource>()
+
 export function requestSource(headers: HeaderBag): RequestSource {
+  if (header(headers, RUN_HEADER) !== undefined || header(headers, REPLAY_HEADER) !== undefined)
+    return classify(headers)
+  const ua = header(headers, 'user-agent') ?? ''
+  let source = byUserAgent.get(ua)
+  if (source === undefined) {
+    source = classify(headers)
+    if (byUserAgent.size >= 256) byUserAgent.clear()
+    byUserAgent.set(ua, source)
+  }
+  // Redacted afresh each time (a secret registered since must not come back from the cache), in
+  // a copy: callers may add to what they get.
+  const raw = ua.trim()
+  return { ...source, userAgent: raw ? redactString(raw.slice(0, USER_AGENT_MAX)) : null }
+}
+
+function classify(headers: HeaderBag): RequestSource {
   const raw = header(headers, 'user-agent')?.trim()
   const userAgent = raw ? redactString(raw.slice(0, USER_AGENT_MAX)) : null
   const ua = raw ?? ''

@@ -3,7 +3,7 @@ import { eventOf, membersJson, toEvent } from './event-rows.ts'
 import { ResourceHistories } from './resource-history.ts'
 import type { EventInput, EventRow, ProvisioningEvent } from './event-rows.ts'
 
-export { BODY_CAP_BYTES, capBody, cappedJson } from './event-rows.ts'
+export { BODY_CAP_BYTES, capBody, cappedJson, eventOf, membersJson } from './event-rows.ts'
 export type {
   EventError,
   EventInput,
@@ -92,6 +92,14 @@ export class EventStore {
    * when one is open (the SCIM path always opens one); alone, it is its own.
    */
   append(input: EventInput): ProvisioningEvent {
+    return eventOf(input, this.insertEvent(input), membersJson(input))
+  }
+
+  /**
+   * `append` without building the served event: returns the seq. The group commit builds the
+   * event (`eventOf`) only when someone is subscribed to the tenant's feed.
+   */
+  insertEvent(input: EventInput): number {
     const members = membersJson(input)
     const seq = this.latestSeq(input.tenantId) + 1
     this.insert.run(
@@ -133,7 +141,7 @@ export class EventStore {
     // Only after the insert succeeded: a failed insert leaves the counter where it was.
     this.lastSeqs.set(input.tenantId, seq)
     this.maybePrune(input.tenantId, 1)
-    return eventOf(input, seq, members)
+    return seq
   }
 
   /** The caller's transaction rolled back: what this store counted in memory may be ahead of disk. */

@@ -13,7 +13,7 @@ export function etagOf(stored: Stored): string {
   return `W/"${stored.version}"`
 }
 
-interface RenderOptions {
+export interface RenderOptions {
   /** Skip the membership queries when the caller will drop them anyway. */
   withGroups?: boolean
   withMembers?: boolean
@@ -76,12 +76,13 @@ export function respondWithResource(
   ctx: ScimContext,
   stored: Stored,
   status: number,
+  opts: RenderOptions = {},
 ): ScimResult {
   const proj = projection(queryObject(ctx.url))
   return resourceResult(
     ctx,
     stored,
     status,
-    projectAttributes(render(ctx.store, ctx.baseUrl, stored), proj, kind),
+    projectAttributes(render(ctx.store, ctx.baseUrl, stored, opts), proj, kind),
   )
 }

@@ -97,7 +97,8 @@ export function create(kind: Kind, ctx: ScimContext): ScimResult {
   }
   ctx.ev.resourceId = stored.id
   ctx.ev.outcome = 'created'
-  return respondWithResource(kind, ctx, stored, 201)
+  // A user created a moment ago is in no group yet: no need to ask the store.
+  return respondWithResource(kind, ctx, stored, 201, { withGroups: kind !== 'User' })
 }
 
 function storeReplacement(kind: Kind, ctx: ScimContext, current: Stored, clean: Json): Stored {

@@ -134,6 +134,22 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 }
 
 const bearerHashes = new WeakMap<IncomingMessage, string | null>()
+/**
+ * The last tokens' hashes: an IdP sends its one token on every request, and SHA-256 was ~2% of a
+ * request's CPU. Bounded (cleared when full), so random tokens cannot grow it; only in memory,
+ * where the same token sits in every request's headers anyway.
+ */
+const tokenHashes = new Map<string, string>()
+
+function hashToken(token: string): string {
+  let hash = tokenHashes.get(token)
+  if (hash === undefined) {
+    hash = sha256Hex(token)
+    if (tokenHashes.size >= 64) tokenHashes.clear()
+    tokenHashes.set(token, hash)
+  }
+  return hash
+}
 
 /**
  * SHA-256 (hex) of the request's bearer token, undefined without one. Computed once per request:
@@ -143,7 +159,7 @@ export function bearerTokenHash(req: IncomingMessage): string | undefined {
   let hash = bearerHashes.get(req)
   if (hash === undefined) {
     const token = bearerToken(req)
-    hash = token === undefined ? null : sha256Hex(token)
+    hash = token === undefined ? null : hashToken(token)
     bearerHashes.set(req, hash)
   }
   return hash ?? undefined

@@ -61,10 +61,17 @@ export function startWalCheckpointer(
   intervalMs = 200,
 ): WalCheckpointer {
   const commits = new Int32Array(new SharedArrayBuffer(4))
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { file, commits: commits.buffer, intervalMs },
-  })
+  let worker: Worker
+  try {
+    worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file, commits: commits.buffer, intervalMs },
+    })
+  } catch (err) {
+    // A runtime without worker threads: the server connection's own checkpoint does it all.
+    log({ level: 'warn', msg: 'no WAL checkpoint worker', error: String((err as Error).message) })
+    return { committed: () => {}, stop: () => Promise.resolve() }
+  }
   // Never what keeps the process alive.
   worker.unref()
   let reported = false

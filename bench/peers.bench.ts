@@ -4,6 +4,8 @@
 // connections), measured interleaved (A, B, A, B, ...) so that machine load falls on both alike.
 //   node bench/peers.bench.ts       (or: npm run bench -- peers)
 //   SCIM_BENCH_USERS=100000 SCIM_BENCH_SECONDS=5 SCIM_BENCH_ROUNDS=3 (the defaults)
+//   SCIM_BENCH_CPU_PROF=DIR   the reference backend runs under `node --cpu-prof`, profile in DIR
+//   SCIM_BENCH_PEER=off       the reference alone (profiling, quick iterations): no Jackson
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -22,6 +24,8 @@ const SEED_USERS = Number(process.env.SCIM_BENCH_USERS ?? 100_000)
 const PHASE_SECONDS = Number(process.env.SCIM_BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.SCIM_BENCH_ROUNDS ?? 3)
 const CONCURRENCY = 16
+const CPU_PROF_DIR = process.env.SCIM_BENCH_CPU_PROF
+const WITH_PEER = process.env.SCIM_BENCH_PEER !== 'off'
 /** Jackson is seeded this many creates at a time, each batch awaited before the next. */
 const SEED_BATCH = 1_000
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
@@ -93,7 +97,13 @@ async function startReference(dataDir: string): Promise<Target & { seedMs: numbe
   db.close()
   const seedMs = performance.now() - t0
   // Throughput of the server itself: the default per-tenant rate limit would measure the limiter.
+  const nodeOptions = process.env.NODE_OPTIONS
+  // The profile is written when the backend exits on its own (stop() asks it to, by SIGTERM).
+  if (CPU_PROF_DIR)
+    process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${CPU_PROF_DIR}`
   const backend = await launchBackendProcess({ dataDir, retention: 1_000_000, rateLimit: 'off' })
+  if (nodeOptions === undefined) delete process.env.NODE_OPTIONS
+  else process.env.NODE_OPTIONS = nodeOptions
   return {
     name: 'reference (disk)',
     base: backend.scimBaseUrl,
@@ -238,12 +248,14 @@ async function main(): Promise<void> {
     console.log(
       `reference: seeded ${SEED_USERS} users in ${(ref.seedMs / 1000).toFixed(1)} s (store)`,
     )
-    const jackson = await startJackson()
-    targets.push(jackson)
-    console.log(
-      `Jackson: seeded ${SEED_USERS} users in ${(jackson.seedMs / 1000).toFixed(1)} s ` +
-        `(controller, ${SEED_BATCH} concurrent creates per batch; RSS ${jackson.rssMb.toFixed(0)} MB)`,
-    )
+    if (WITH_PEER) {
+      const jackson = await startJackson()
+      targets.push(jackson)
+      console.log(
+        `Jackson: seeded ${SEED_USERS} users in ${(jackson.seedMs / 1000).toFixed(1)} s ` +
+          `(controller, ${SEED_BATCH} concurrent creates per batch; RSS ${jackson.rssMb.toFixed(0)} MB)`,
+      )
+    }
     for (const t of targets) await filterPhase(t) // warm-up: JIT, page cache, connections
     const results = new Map<string, { post: Figures[]; get: Figures[] }>(
       targets.map((t) => [t.name, { post: [], get: [] }]),
@@ -258,6 +270,21 @@ async function main(): Promise<void> {
       }
     }
     const loadAfter = loadavg()
+    const loads = () =>
+      `load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, ` +
+      `after: ${loadAfter.map((l) => l.toFixed(1)).join(' ')}`
+    if (!WITH_PEER) {
+      const r = results.get(ref.name)!
+      const m = (fs: Figures[], k: keyof Figures) => median(fs.map((f) => Number(f[k] ?? NaN)))
+      console.log(
+        `\nreference alone, medians of ${ROUNDS} rounds: POST ${m(r.post, 'rate').toFixed(0)}/s ` +
+          `p99 ${m(r.post, 'p99').toFixed(1)} ms ${m(r.post, 'perCpu').toFixed(0)} per CPU-s | ` +
+          `GET ${m(r.get, 'rate').toFixed(0)}/s p99 ${m(r.get, 'p99').toFixed(1)} ms ` +
+          `${m(r.get, 'perCpu').toFixed(0)} per CPU-s\n${loads()}`,
+      )
+      return
+    }
+    const jackson = targets[1]!
     console.log(
       `\nmedians of ${ROUNDS} interleaved rounds, ${SEED_USERS} seeded users, ` +
         `${CONCURRENCY} keep-alive connections, ${PHASE_SECONDS} s per phase:`,
@@ -283,10 +310,7 @@ async function main(): Promise<void> {
         `| ${label} | ${x.toFixed(digits)} | ${y.toFixed(digits)} | ${(x / y).toFixed(2)}x |`,
       )
     }
-    console.log(
-      `load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, ` +
-        `after: ${loadAfter.map((l) => l.toFixed(1)).join(' ')}`,
-    )
+    console.log(loads())
     // Issue #15: on disk at least as fast as Jackson in memory, p99 no worse.
     const v = (k: string) => values.get(k)!
     const met =

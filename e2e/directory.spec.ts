@@ -12,7 +12,8 @@ import {
   artifactsDir,
   expect,
   hostCall,
-  isolatedTest as test,
+  startWebHost,
+  test,
   type RunningWebHost,
 } from './web-host-fixture.ts'
 
@@ -44,8 +45,19 @@ const userRow = (page: Page, userName: string) =>
 
 test.describe.configure({ mode: 'serial' })
 
+let webHost: Awaited<ReturnType<typeof startWebHost>>
+
+// Its own web host: it counts the tenant's users, and the specs sharing a worker's host send
+// (and deactivate) users of the same names.
+test.beforeAll(async () => {
+  webHost = await startWebHost()
+})
+test.afterAll(async () => {
+  await webHost?.stop()
+})
+
 test.describe('the Directory through the web host', () => {
-  test.beforeAll(async ({ webHost }) => {
+  test.beforeAll(async () => {
     test.setTimeout(120_000)
     const list = await hostCall<{
       connections: Array<{ name: string; defaultTenantId: string | null }>
@@ -77,7 +89,6 @@ test.describe('the Directory through the web host', () => {
 
   test('lists users with state, groups, source and last change; pages past 50; search narrows', async ({
     page,
-    webHost,
   }) => {
     await page.setViewportSize({ width: 1400, height: 900 })
     await openDirectory(page, webHost)
@@ -120,7 +131,7 @@ test.describe('the Directory through the web host', () => {
     await expect(userRows(page)).toHaveCount(4) // person.50 … person.53
   })
 
-  test('a group shows its members, and a member links to the user', async ({ page, webHost }) => {
+  test('a group shows its members, and a member links to the user', async ({ page }) => {
     await page.setViewportSize({ width: 1024, height: 700 })
     await openDirectory(page, webHost)
     await page.getByTestId('directory-tab-groups').click()
@@ -153,7 +164,7 @@ test.describe('the Directory through the web host', () => {
     await expect(userRows(page)).toHaveAttribute('data-user-name', 'bob.smith@acme.com')
   })
 
-  test('fits 1024×700 in light and dark', async ({ page, webHost }) => {
+  test('fits 1024×700 in light and dark', async ({ page }) => {
     await page.setViewportSize({ width: 1024, height: 700 })
     await openDirectory(page, webHost)
     await expect(userRows(page)).toHaveCount(50)
@@ -169,7 +180,7 @@ test.describe('the Directory through the web host', () => {
     await page.emulateMedia({ colorScheme: 'light' })
   })
 
-  test("a user's Story link opens the log's story for that user", async ({ page, webHost }) => {
+  test("a user's Story link opens the log's story for that user", async ({ page }) => {
     await openDirectory(page, webHost)
     await userRow(page, 'bob.smith@acme.com').getByTestId('directory-story').click()
     await expect(page.getByTestId('log-screen')).toBeVisible()
@@ -179,10 +190,7 @@ test.describe('the Directory through the web host', () => {
     await expect(story.getByTestId('story-active')).toHaveText('inactive')
   })
 
-  test('a user Okta sends while the screen is open appears without a reload', async ({
-    page,
-    webHost,
-  }) => {
+  test('a user Okta sends while the screen is open appears without a reload', async ({ page }) => {
     await openDirectory(page, webHost)
     await page.getByTestId('directory-search').fill('late.arrival')
     await expect(page.getByTestId('directory-count')).toHaveText('No users')
@@ -198,7 +206,6 @@ test.describe('the Directory through the web host', () => {
 
   test('passes axe (WCAG 2.1 AA) in light and dark, and works from the keyboard', async ({
     page,
-    webHost,
   }) => {
     test.setTimeout(120_000)
     await openDirectory(page, webHost)

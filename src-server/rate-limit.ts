@@ -127,6 +127,44 @@ export function clientKey(remoteAddress: string | undefined): string {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization
+  return typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined
+}
+
+const bearerHashes = new WeakMap<IncomingMessage, string | null>()
+/**
+ * The last tokens' hashes: an IdP sends its one token on every request, and SHA-256 was ~2% of a
+ * request's CPU. Bounded (cleared when full), so random tokens cannot grow it; only in memory,
+ * where the same token sits in every request's headers anyway.
+ */
+const tokenHashes = new Map<string, string>()
+
+function hashToken(token: string): string {
+  let hash = tokenHashes.get(token)
+  if (hash === undefined) {
+    hash = sha256Hex(token)
+    if (tokenHashes.size >= 64) tokenHashes.clear()
+    tokenHashes.set(token, hash)
+  }
+  return hash
+}
+
+/**
+ * SHA-256 (hex) of the request's bearer token, undefined without one. Computed once per request:
+ * the address limit below and the SCIM handler both need it.
+ */
+export function bearerTokenHash(req: IncomingMessage): string | undefined {
+  let hash = bearerHashes.get(req)
+  if (hash === undefined) {
+    const token = bearerToken(req)
+    hash = token === undefined ? null : hashToken(token)
+    bearerHashes.set(req, hash)
+  }
+  return hash ?? undefined
+}
+
 type ScimHandler = (
   req: IncomingMessage,
   res: ServerResponse,
@@ -148,9 +186,8 @@ export function limitUnauthenticated(
 ): ScimHandler {
   if (!limiter) return handler
   return async (req, res, url, origin) => {
-    const header = req.headers.authorization
-    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined
-    const valid = token !== undefined && isValidTokenHash(sha256Hex(token))
+    const hash = bearerTokenHash(req)
+    const valid = hash !== undefined && isValidTokenHash(hash)
     if (!valid) {
       const verdict = limiter.take(clientKey(req.socket.remoteAddress))
       if (!verdict.ok) {

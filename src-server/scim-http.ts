@@ -5,13 +5,14 @@ import type { ScimErrorReason } from '../src-shared/scim-error-reasons.ts'
 import { readBody } from './http/body.ts'
 import { exceedsDepth, MAX_JSON_DEPTH } from './http/json-depth.ts'
 import type { EventFeed } from './event-feed.ts'
+import { bearerTokenHash } from './rate-limit.ts'
 import type { RateLimiter } from './rate-limit.ts'
 import { ScimError } from './scim/scim-error.ts'
 import type { ScimErrorBody } from './scim/scim-error.ts'
 import { scimRouter } from './scim-routes.ts'
 import type { EventDraft, ScimContext, ScimResult } from './scim-routes.ts'
 import { storageFailure } from './db.ts'
-import { BODY_CAP_BYTES, capBody } from './store/events.ts'
+import { BODY_CAP_BYTES, capBody, cappedJson } from './store/events.ts'
 import type { EventError, EventInput } from './store/events.ts'
 import { sha256Hex } from './store/hash.ts'
 import { requestSource } from './scim/request-source.ts'
@@ -47,13 +48,6 @@ function send(req: IncomingMessage, res: ServerResponse, result: ScimResult): vo
   }
   res.writeHead(result.status, headers)
   res.end(req.method === 'HEAD' ? undefined : payload)
-}
-
-function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization
-  if (typeof header !== 'string') return undefined
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
-  return m ? m[1] : undefined
 }
 
 /**
@@ -163,13 +157,14 @@ export function createScimHandler(deps: ScimDeps) {
     let tenantId: string | null = null
     let tokenHashPrefix: string | null = null
     let requestBody: unknown = null
+    let requestJson: string | null | undefined
     let authorized: TokenRecord | undefined
     let prepared: ScimResult | (() => ScimResult)
 
     try {
       prepared = await (async (): Promise<ScimResult | (() => ScimResult)> => {
-        const token = bearerToken(req)
-        if (token === undefined) {
+        const hash = bearerTokenHash(req)
+        if (hash === undefined) {
           req.resume()
           const header = req.headers.authorization
           if (header !== undefined) {
@@ -177,9 +172,9 @@ export function createScimHandler(deps: ScimDeps) {
             // mistake: say exactly what was sent, and show it in that tenant's log.
             const words = header.trim().split(/\s+/)
             const candidate = words[words.length - 1] ?? ''
-            const hash = sha256Hex(candidate)
-            tokenHashPrefix = hash.slice(0, 8)
-            const known = deps.tenants.tokenByHash(hash)
+            const candidateHash = sha256Hex(candidate)
+            tokenHashPrefix = candidateHash.slice(0, 8)
+            const known = deps.tenants.tokenByHash(candidateHash)
             if (known) tenantId = known.tenantId
             return errorResult(misformedAuth(words, known), {
               'WWW-Authenticate': 'Bearer realm="scim"',
@@ -193,7 +188,6 @@ export function createScimHandler(deps: ScimDeps) {
             { 'WWW-Authenticate': 'Bearer realm="scim"' },
           )
         }
-        const hash = sha256Hex(token)
         tokenHashPrefix = hash.slice(0, 8)
         const record = deps.tenants.tokenByHash(hash)
         if (!record || record.revokedAt !== null) {
@@ -303,7 +297,9 @@ export function createScimHandler(deps: ScimDeps) {
                 ),
               )
             }
-            requestBody = capBody(redact(hidePatchSecrets(parsed)))
+            const stored = cappedJson(redact(hidePatchSecrets(parsed)))
+            requestBody = stored.body
+            requestJson = stored.json
             if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
               return errorResult(
                 new ScimError(400, 'The request body must be a JSON object.', 'invalidSyntax'),
@@ -362,6 +358,7 @@ export function createScimHandler(deps: ScimDeps) {
         if (b.scimType) error.scimType = b.scimType
         if (b.reason) error.reason = b.reason
       }
+      const response = cappedJson(result.body === undefined ? null : redact(result.body))
       return {
         tenantId,
         timeMs: Date.now(),
@@ -377,7 +374,9 @@ export function createScimHandler(deps: ScimDeps) {
         tokenHashPrefix,
         ...requestSource(req.headers),
         requestBody,
-        responseBody: result.body === undefined ? null : capBody(redact(result.body)),
+        requestJson,
+        responseBody: response.body,
+        responseJson: response.json,
         membersAdded: ev.membersAdded,
         membersRemoved: ev.membersRemoved,
         userAgent: req.headers['user-agent']?.slice(0, 200) ?? null,
@@ -386,9 +385,11 @@ export function createScimHandler(deps: ScimDeps) {
 
     // One transaction per request: the handler's writes (a savepoint, undone alone when it
     // fails) and the request's event commit together, and only then does the client get its answer.
+    // Requests of the same event-loop turn share that transaction's COMMIT, each in its savepoint
+    // (EventFeed.commitSoon).
     let result: ScimResult
     try {
-      result = deps.feed.commit(() => {
+      result = await deps.feed.commitSoon(() => {
         if (authorized) deps.tenants.touchToken(authorized)
         let out: ScimResult
         if (typeof prepared === 'function') {
@@ -400,7 +401,7 @@ export function createScimHandler(deps: ScimDeps) {
           }
         } else out = prepared
         return { result: out, event: eventFor(out) }
-      }).result
+      })
     } catch (err) {
       const cause = storageFailure(err)
       deps.log({

@@ -1,12 +1,13 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { trimTrailingSlashes } from '../src-shared/text.ts'
 import { registerSecret } from '../src-shared/redact.ts'
 import type { AdminDeps } from './admin/admin-context.ts'
 import type { createAdminHandler } from './admin/admin-routes.ts'
 import { ADMIN_KEY_SETTING, ADMIN_PREFIX } from './admin/admin-settings.ts'
-import { openDatabase } from './db.ts'
+import { DATABASE_FILE, openDatabase } from './db.ts'
 import { EventFeed } from './event-feed.ts'
 import {
   DEFAULT_TENANT_RATE,
@@ -23,6 +24,7 @@ import { EventStore } from './store/events.ts'
 import { generateSecret, sha256Hex } from './store/hash.ts'
 import { ResourceStore } from './store/resources.ts'
 import { TenantStore } from './store/tenants.ts'
+import { startWalCheckpointer } from './wal-checkpointer.ts'
 
 export interface ServerOptions {
   port?: number
@@ -174,7 +176,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tenants = new TenantStore(db)
   const resources = new ResourceStore(db)
   const events = new EventStore(db, opts.retention ?? 100_000)
-  const feed = new EventFeed(db, events, () => resources.forgetUncommitted())
+  const checkpointer = startWalCheckpointer(join(opts.dataDir, DATABASE_FILE), log)
+  const feed = new EventFeed(
+    db,
+    events,
+    () => resources.forgetUncommitted(),
+    () => checkpointer.committed(),
+  )
   const streams = new Set<ServerResponse>()
   const { demoTenantId, generated, createdStore } = bootstrap(tenants, opts)
 
@@ -305,6 +313,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       server.closeAllConnections()
       await settleWithin(Promise.all(inFlight), 1000)
       await stopped
+      await checkpointer.stop()
       db.close()
     },
   }

@@ -195,7 +195,8 @@ function stripNeverReturned(out: JsonObject, kind: ResourceKind): void {
 /**
  * A new object holding the attributes the client asked for; `resource` is not modified, unless
  * the caller hands it over (`owned`: a representation rendered just for this response), which
- * saves a deep copy per resource of a list page.
+ * saves any copy. Without exclusions the copy is shallow (only top-level never-returned attributes
+ * are deleted from it), sharing nested values with `resource`: callers only serialise the result.
  */
 export function projectAttributes(
   resource: Record<string, unknown>,
@@ -221,7 +222,7 @@ export function projectAttributes(
       ...rest,
     }
   } else {
-    out = owned ? resource : structuredClone(resource)
+    out = owned ? resource : unwanted.length === 0 ? { ...resource } : structuredClone(resource)
   }
   exclude(out, unwanted)
   stripNeverReturned(out, kind)

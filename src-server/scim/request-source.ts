@@ -56,12 +56,16 @@ function cleanId(raw: string | undefined): string | undefined {
   return id !== undefined && RUN_ID_PATTERN.test(id) ? id : undefined
 }
 
+const markPatterns = new Map<string, RegExp>()
+
 /** The id in the console's product token: `scim-console-harness/0.1.0 (run 1a2b)`. */
 function markIn(ua: string, product: string): { found: boolean; id?: string } {
-  const m = new RegExp(
-    `\\b${product}/[^\\s(]*(?:\\s*\\((?:run|replay)\\s+([^)\\s]+)\\))?`,
-    'i',
-  ).exec(ua)
+  let pattern = markPatterns.get(product)
+  if (!pattern) {
+    pattern = new RegExp(`\\b${product}/[^\\s(]*(?:\\s*\\((?:run|replay)\\s+([^)\\s]+)\\))?`, 'i')
+    markPatterns.set(product, pattern)
+  }
+  const m = pattern.exec(ua)
   if (!m) return { found: false }
   const id = cleanId(m[1])
   return id === undefined ? { found: true } : { found: true, id }
@@ -71,7 +75,30 @@ function withId(source: RequestSource, id: string | undefined): RequestSource {
   return id === undefined ? source : { ...source, runId: id }
 }
 
+/**
+ * Sources by User-Agent for requests without run or replay headers: an IdP sends the same one on
+ * every request, and classifying it runs a handful of regular expressions.
+ * Bounded, so a client varying its User-Agent cannot grow it without limit.
+ */
+const byUserAgent = new Map<string, RequestSource>()
+
 export function requestSource(headers: HeaderBag): RequestSource {
+  if (header(headers, RUN_HEADER) !== undefined || header(headers, REPLAY_HEADER) !== undefined)
+    return classify(headers)
+  const ua = header(headers, 'user-agent') ?? ''
+  let source = byUserAgent.get(ua)
+  if (source === undefined) {
+    source = classify(headers)
+    if (byUserAgent.size >= 256) byUserAgent.clear()
+    byUserAgent.set(ua, source)
+  }
+  // Redacted afresh each time (a secret registered since must not come back from the cache), in
+  // a copy: callers may add to what they get.
+  const raw = ua.trim()
+  return { ...source, userAgent: raw ? redactString(raw.slice(0, USER_AGENT_MAX)) : null }
+}
+
+function classify(headers: HeaderBag): RequestSource {
   const raw = header(headers, 'user-agent')?.trim()
   const userAgent = raw ? redactString(raw.slice(0, USER_AGENT_MAX)) : null
   const ua = raw ?? ''

@@ -15,6 +15,9 @@ export interface EventInput extends Omit<ProvisioningEvent, 'seq' | 'time'> {
   /** Already redacted and capped by the caller (see `capBody`). */
   requestBody: unknown
   responseBody: unknown
+  /** `JSON.stringify` of the body above when the caller has it already (`cappedJson`). */
+  requestJson?: string | null
+  responseJson?: string | null
 }
 
 export interface EventRow {
@@ -49,6 +52,22 @@ export function capBody(body: unknown): unknown {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
   if (text.length <= BODY_CAP_BYTES) return body
   return `${text.slice(0, BODY_CAP_BYTES)}…[truncated]`
+}
+
+/**
+ * `capBody` and the JSON text the event stores for its result, measured and serialised in one
+ * `JSON.stringify` instead of one here and one more at the insert.
+ */
+export function cappedJson(body: unknown): { body: unknown; json: string | null } {
+  if (body === undefined || body === null) return { body: null, json: null }
+  if (typeof body === 'string') {
+    const capped = capBody(body)
+    return { body: capped, json: JSON.stringify(capped) }
+  }
+  const text = JSON.stringify(body)
+  if (text.length <= BODY_CAP_BYTES) return { body, json: text }
+  const capped = `${text.slice(0, BODY_CAP_BYTES)}…[truncated]`
+  return { body: capped, json: JSON.stringify(capped) }
 }
 
 function parseJson(text: string | null): unknown {

@@ -3,7 +3,7 @@ import { eventOf, membersJson, toEvent } from './event-rows.ts'
 import { ResourceHistories } from './resource-history.ts'
 import type { EventInput, EventRow, ProvisioningEvent } from './event-rows.ts'
 
-export { BODY_CAP_BYTES, capBody } from './event-rows.ts'
+export { BODY_CAP_BYTES, capBody, cappedJson, eventOf, membersJson } from './event-rows.ts'
 export type {
   EventError,
   EventInput,
@@ -92,6 +92,14 @@ export class EventStore {
    * when one is open (the SCIM path always opens one); alone, it is its own.
    */
   append(input: EventInput): ProvisioningEvent {
+    return eventOf(input, this.insertEvent(input), membersJson(input))
+  }
+
+  /**
+   * `append` without building the served event: returns the seq. The group commit builds the
+   * event (`eventOf`) only when someone is subscribed to the tenant's feed.
+   */
+  insertEvent(input: EventInput): number {
     const members = membersJson(input)
     const seq = this.latestSeq(input.tenantId) + 1
     this.insert.run(
@@ -109,12 +117,16 @@ export class EventStore {
       input.outcome,
       input.error === null ? null : JSON.stringify(input.error),
       input.tokenHashPrefix,
-      input.requestBody === null || input.requestBody === undefined
-        ? null
-        : JSON.stringify(input.requestBody),
-      input.responseBody === null || input.responseBody === undefined
-        ? null
-        : JSON.stringify(input.responseBody),
+      input.requestJson !== undefined
+        ? input.requestJson
+        : input.requestBody === null || input.requestBody === undefined
+          ? null
+          : JSON.stringify(input.requestBody),
+      input.responseJson !== undefined
+        ? input.responseJson
+        : input.responseBody === null || input.responseBody === undefined
+          ? null
+          : JSON.stringify(input.responseBody),
       members,
       input.source === undefined || input.source === 'unknown' ? null : input.source,
       input.sourceIdp ?? null,
@@ -129,7 +141,7 @@ export class EventStore {
     // Only after the insert succeeded: a failed insert leaves the counter where it was.
     this.lastSeqs.set(input.tenantId, seq)
     this.maybePrune(input.tenantId, 1)
-    return eventOf(input, seq, members)
+    return seq
   }
 
   /** The caller's transaction rolled back: what this store counted in memory may be ahead of disk. */

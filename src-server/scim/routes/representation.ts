@@ -13,7 +13,7 @@ export function etagOf(stored: Stored): string {
   return `W/"${stored.version}"`
 }
 
-interface RenderOptions {
+export interface RenderOptions {
   /** Skip the membership queries when the caller will drop them anyway. */
   withGroups?: boolean
   withMembers?: boolean

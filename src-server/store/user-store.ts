@@ -111,8 +111,10 @@ export class UserStore {
          FROM user_emails e JOIN users u ON u.id = e.user_id
          WHERE e.tenant_id = ? AND e.value_lower = ? AND u.tenant_id = ? ORDER BY u.seq`,
       ),
+      // CROSS JOIN fixes the order: the user's few memberships first, then each group by id.
+      // Left to the planner it walked every group of the tenant (29 ms per user at 20,000 groups).
       groupsOfUser: db.prepare(
-        `SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
+        `SELECT g.id, g.display_name FROM group_members m CROSS JOIN groups g ON g.id = m.group_id
          WHERE m.member_id = ? AND g.tenant_id = ? ORDER BY g.seq`,
       ),
       groupsOfUsers: db.prepare(

@@ -64,7 +64,10 @@ export function compileSort(
     sub && !resolved.subAttribute ? `${resolved.canonical}.value` : resolved.canonical
   const column = columnOf(ctx, canonical)
   const memberAttr = kind === 'User' ? 'groups' : 'members'
-  if (column) {
+  if (column?.boolean) {
+    // toBoolean(value) ? 1 : 0 for any assigned value, as jsonKey does.
+    key = `CASE WHEN ${column.sql} IS NULL THEN NULL WHEN ${column.sql} = 1 THEN 1 ELSE 0 END`
+  } else if (column) {
     // userName is unique per tenant and never empty: the index order is the whole order.
     if (canonical === 'userName' && kind === 'User')
       return { key: 'r.user_name_lower', orderBy: `r.user_name_lower ${direction}` }

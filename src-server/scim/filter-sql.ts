@@ -5,12 +5,11 @@
  * tests (filter-sql.property.test.ts) compare the two on random filters and random data.
  *
  * Values come from the indexed columns where one holds exactly what the resource shows (id,
- * externalId, userName, displayName, meta.*), from `user_emails` for `emails.value eq`, from the
+ * externalId, userName, displayName, meta.*, and query-columns.ts's), from `user_emails` for `emails.value eq`, from the
  * membership tables for `groups`/`members`, and from the stored JSON otherwise (json_each over
  * multi-valued attributes). Values and paths are never spliced in: values are bound parameters,
  * and JSON paths are built from the schema's canonical names.
  */
-import { toBoolean } from './attribute-values.ts'
 import type { FilterNode } from './filter-parser.ts'
 import {
   validateFilter,
@@ -140,6 +139,11 @@ export function columnOf(
         : undefined
     case 'displayName':
       return { kind: 'column', sql: 'r.display_name_lower', lowered: true }
+    case 'active':
+      return ctx.kind === 'User'
+        ? { kind: 'column', sql: 'r.active_value', boolean: true }
+        : undefined
+    case 'title':
     case 'name.givenName':
     case 'name.familyName':
     case `${ENTERPRISE_USER_SCHEMA}:department`: {
@@ -295,13 +299,7 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       const leaf = (source: Source) =>
         compareLeaf(source, compared, op, node.value as string, node.raw, ctx.params)
       if (values.kind === 'single') {
-        let hit = leaf(values.source)
-        if (canonical === 'active' && ctx.kind === 'User' && hit !== FALSE) {
-          // The active column is 0 exactly when the stored body says `active: false` (booleans
-          // are stored as booleans), so it narrows the rows before their JSON is read.
-          const expected = toBoolean(node.value)
-          hit = and({ sql: `r.active = ${expected ? 1 : 0}`, nullable: false }, hit)
-        }
+        const hit = leaf(values.source)
         return node.op === 'ne' ? not(hit) : hit
       }
       if (!values.value) return FALSE

@@ -18,14 +18,33 @@ export const USER_QUERY_COLUMNS = [
   ['given_name_lower', 'name.givenName'],
   ['family_name_lower', 'name.familyName'],
   ['department_lower', `${ENTERPRISE_USER}:department`],
+  ['title_lower', 'title'],
+  ['active_value', 'active'],
 ] as const
+
+/**
+ * `active` as filter-sql-values.ts compares a boolean: 1 for true or the text "true" in any
+ * ASCII case, 0 likewise for false, 2 for any other assigned value (present, equal to neither),
+ * NULL when unassigned. Normalisation stores booleans, so in practice 1, 0 or NULL.
+ */
+function booleanValue(value: unknown): number | null {
+  if (typeof value === 'boolean') return value ? 1 : 0
+  if (value === undefined || value === null || value === '') return null
+  if (Array.isArray(value) && value.length === 0) return null
+  if (typeof value === 'string') {
+    const lower = value.replace(/[A-Z]/g, (c) => c.toLowerCase())
+    if (lower === 'true') return 1
+    if (lower === 'false') return 0
+  }
+  return 2
+}
 
 function lowerString(value: unknown): string | null {
   return typeof value === 'string' ? value.toLowerCase() : null
 }
 
 /** The query column values of a stored user body, in USER_QUERY_COLUMNS order. */
-export function userQueryValues(body: Json): (string | null)[] {
+export function userQueryValues(body: Json): (string | number | null)[] {
   const name = body.name && typeof body.name === 'object' ? (body.name as Json) : {}
   const ext = body[ENTERPRISE_USER]
   const enterprise = ext && typeof ext === 'object' ? (ext as Json) : {}
@@ -33,6 +52,8 @@ export function userQueryValues(body: Json): (string | null)[] {
     lowerString(name.givenName),
     lowerString(name.familyName),
     lowerString(enterprise.department),
+    lowerString(body.title),
+    booleanValue(body.active),
   ]
 }
 
@@ -41,7 +62,10 @@ export function userQueryValues(body: Json): (string | null)[] {
 const INDEXES = [
   'CREATE INDEX IF NOT EXISTS users_tenant_given ON users(tenant_id, given_name_lower)',
   'CREATE INDEX IF NOT EXISTS users_tenant_family ON users(tenant_id, family_name_lower)',
+  "CREATE INDEX IF NOT EXISTS users_tenant_family_order ON users(tenant_id, NULLIF(family_name_lower, '') IS NULL, NULLIF(family_name_lower, ''), seq)",
   'CREATE INDEX IF NOT EXISTS users_tenant_department ON users(tenant_id, department_lower)',
+  'CREATE INDEX IF NOT EXISTS users_tenant_title ON users(tenant_id, title_lower)',
+  'CREATE INDEX IF NOT EXISTS users_tenant_active ON users(tenant_id, active_value)',
   'CREATE INDEX IF NOT EXISTS users_tenant_modified ON users(tenant_id, last_modified)',
   'CREATE INDEX IF NOT EXISTS groups_tenant_modified ON groups(tenant_id, last_modified)',
 ]
@@ -55,7 +79,11 @@ export function ensureQueryColumns(db: DatabaseSync): void {
   const nested = db.isTransaction
   if (!nested) db.exec('BEGIN IMMEDIATE')
   try {
-    for (const [column] of missing) db.exec(`ALTER TABLE users ADD COLUMN ${column} TEXT`)
+    for (const [column] of missing) {
+      db.exec(
+        `ALTER TABLE users ADD COLUMN ${column} ${column === 'active_value' ? 'INTEGER' : 'TEXT'}`,
+      )
+    }
     if (missing.length > 0) {
       const set = USER_QUERY_COLUMNS.map(([column]) => `${column} = ?`).join(', ')
       const update = db.prepare(`UPDATE users SET ${set} WHERE seq = ?`)

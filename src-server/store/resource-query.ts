@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { FilterNode } from '../scim/filter-parser.ts'
 import { compileFilter, SqlParams, type CompileContext } from '../scim/filter-sql.ts'
 import { compileSort } from '../scim/filter-sql-sort.ts'
+import { CountCache } from './count-cache.ts'
 import { RESOURCE_COLUMNS, toStored } from './resource-rows.ts'
 import type { Kind, ResourceRow, Stored } from './resource-rows.ts'
 
@@ -45,10 +46,20 @@ export class ResourceQuery {
   private readonly statements = new Map<string, StatementSync>()
   private readonly count: (kind: Kind, tenantId: string) => number
 
-  /** `count`: the unfiltered count per tenant, kept by the stores without a COUNT(*). */
-  constructor(db: DatabaseSync, count: (kind: Kind, tenantId: string) => number) {
+  private readonly totals: CountCache
+
+  /**
+   * `count`: the unfiltered count per tenant, kept by the stores without a COUNT(*); `totals`:
+   * filtered counts remembered per tenant write generation (count-cache.ts).
+   */
+  constructor(
+    db: DatabaseSync,
+    count: (kind: Kind, tenantId: string) => number,
+    totals: CountCache = new CountCache(),
+  ) {
     this.db = db
     this.count = count
+    this.totals = totals
     db.function('scim_lower', { deterministic: true, varargs: false }, scimLower as never)
     // Every list query is `tenant_id = ? AND ...`; without statistics SQLite takes the tenant
     // index as selective and walks a whole tenant where a unique or narrower index would do.
@@ -87,6 +98,13 @@ export class ResourceQuery {
     return this.prepare(sql).all(params.for(sql))
   }
 
+  private filteredCount(tenantId: string, sql: string, params: SqlParams): number {
+    const count = () => (this.run(sql, params)[0] as { n: number }).n
+    // Inside a write transaction the count may include what a rollback takes back; not kept.
+    if (this.db.isTransaction) return count()
+    return this.totals.get(tenantId, `${sql}\0${JSON.stringify(params.for(sql))}`, count)
+  }
+
   list(q: ListQuery): ListAnswer {
     this.maybeOptimize()
     const params = new SqlParams()
@@ -107,7 +125,7 @@ export class ResourceQuery {
     const total =
       q.filter === undefined
         ? this.count(q.kind, q.tenantId)
-        : (this.run(`SELECT COUNT(*) AS n ${from}`, params)[0] as { n: number }).n
+        : this.filteredCount(q.tenantId, `SELECT COUNT(*) AS n ${from}`, params)
     if (q.limit === 0 || q.offset >= total) return { total, page: [] }
     // Without a sort the page is in creation order. Walking the seq index stops after
     // offset + limit matches, which is cheapest when matches are dense and the page near the

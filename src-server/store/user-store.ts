@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { CountCache } from './count-cache.ts'
 import { transaction } from '../db.ts'
 import { ScimError } from '../scim/scim-error.ts'
 import {
@@ -41,7 +42,7 @@ type UserColumns = [
   string | null,
   number,
   string | null,
-  ...(string | null)[],
+  ...(string | number | null)[],
 ]
 
 function userColumns(body: Json): UserColumns {
@@ -67,8 +68,12 @@ export class UserStore {
   private readonly s: Record<string, StatementSync>
   readonly counts: ResourceCounts
 
-  constructor(db: DatabaseSync) {
+  private readonly writes: CountCache | undefined
+
+  /** `writes`: told of every write, inside its transaction (cached list totals go stale). */
+  constructor(db: DatabaseSync, writes?: CountCache) {
     this.db = db
+    this.writes = writes
     this.counts = new ResourceCounts(db, 'users')
     const cols = RESOURCE_COLUMNS
     const queryColumns = USER_QUERY_COLUMNS.map(([column]) => column)
@@ -141,6 +146,7 @@ export class UserStore {
   createUser(tenantId: string, body: Json): Stored {
     const cols = userColumns(body)
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       this.assertUserNameFree(tenantId, cols[0])
       const id = randomUUID()
       const now = new Date().toISOString()
@@ -159,6 +165,7 @@ export class UserStore {
   replaceUser(tenantId: string, id: string, body: Json): Stored {
     const cols = userColumns(body)
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       this.assertUserNameFree(tenantId, cols[0], id)
       const now = new Date().toISOString()
       const row = this.s.updateUser!.get(...cols, now, JSON.stringify(body), tenantId, id) as
@@ -180,6 +187,7 @@ export class UserStore {
 
   deleteUser(tenantId: string, id: string): boolean {
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       const r = this.s.deleteUser!.run(tenantId, id)
       if (r.changes === 0) return false
       this.counts.adjust(tenantId, -1)

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase, transaction } from '../db.ts'
+import { parseFilter } from '../scim/filter.ts'
+import { ResourceStore } from './resources.ts'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+function open(): { db: ReturnType<typeof openDatabase>; store: ResourceStore } {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-totals-'))
+  dirs.push(dir)
+  const db = openDatabase(dir)
+  return { db, store: new ResourceStore(db) }
+}
+
+const total = (store: ResourceStore, tenantId: string, filter: string, offset = 0): number =>
+  store.list({
+    kind: 'User',
+    tenantId,
+    baseUrl: '',
+    filter: parseFilter(filter, 'User'),
+    offset,
+    limit: 1,
+    withMembership: false,
+  }).total
+
+describe('cached list totals', () => {
+  it('every write of the tenant (create, replace, delete, group change) outdates its totals, and only its own', () => {
+    const { db, store } = open()
+    const a = store.createUser('t1', { userName: 'a@x.org', title: 'Eng' })
+    store.createUser('t2', { userName: 'z@x.org', title: 'Eng' })
+    expect(total(store, 't1', 'title pr')).toBe(1)
+    expect(total(store, 't1', 'title pr', 1)).toBe(1)
+    store.createUser('t1', { userName: 'b@x.org', title: 'Eng' })
+    expect(total(store, 't1', 'title pr')).toBe(2)
+    store.replaceUser('t1', a.id, { userName: 'a@x.org' })
+    expect(total(store, 't1', 'title pr')).toBe(1)
+    store.deleteUser('t1', a.id)
+    expect(total(store, 't1', 'userName sw "a"')).toBe(0)
+    const g = store.createGroup('t1', { displayName: 'G' }, [])
+    expect(total(store, 't1', `groups.value eq "${g.id}"`)).toBe(0)
+    const b = store.list({
+      kind: 'User',
+      tenantId: 't1',
+      baseUrl: '',
+      offset: 0,
+      limit: 1,
+      withMembership: false,
+    })
+    store.replaceGroup('t1', g.id, { displayName: 'G' }, [b.page[0]!.id])
+    expect(total(store, 't1', `groups.value eq "${g.id}"`)).toBe(1)
+    expect(total(store, 't2', 'title pr')).toBe(1)
+    db.close()
+  })
+
+  it('a write that rolls back leaves no stale total behind', () => {
+    const { db, store } = open()
+    store.createUser('t1', { userName: 'a@x.org', title: 'Eng' })
+    expect(() =>
+      transaction(db, () => {
+        store.createUser('t1', { userName: 'b@x.org', title: 'Eng' })
+        // Counted inside the transaction: 2, which the rollback takes back.
+        expect(total(store, 't1', 'title pr')).toBe(2)
+        throw new Error('rolled back on purpose')
+      }),
+    ).toThrow('rolled back on purpose')
+    store.forgetUncommitted()
+    expect(total(store, 't1', 'title pr')).toBe(1)
+    db.close()
+  })
+})

@@ -35,6 +35,8 @@ export class SqlParams {
 export interface Predicate {
   sql: string
   nullable: boolean
+  /** For `NOT x`: x, never NULL, so the rows matching are all rows but those matching x. */
+  negates?: string
 }
 
 export const TRUE: Predicate = { sql: '1', nullable: false }

@@ -262,7 +262,8 @@ function or(a: Predicate, b: Predicate): Predicate {
 function not(a: Predicate): Predicate {
   if (a === TRUE) return FALSE
   if (a === FALSE) return TRUE
-  return { sql: `NOT ${notNull(a)}`, nullable: false }
+  const inner = notNull(a)
+  return { sql: `NOT ${inner}`, nullable: false, negates: inner }
 }
 
 function presentIn(values: Values): Predicate {
@@ -379,6 +380,11 @@ function topResolver(ctx: CompileContext): Resolve {
 export interface CompiledFilter {
   /** A condition on alias `r`; parameters in `params`. */
   where: string
+  /**
+   * When the filter is `NOT x` (`ne`, `not (...)`): x, never NULL. Matches of a broad negation
+   * are counted as the tenant's rows less x's matches, which an index usually finds.
+   */
+  negates?: string
 }
 
 /**
@@ -388,5 +394,8 @@ export interface CompiledFilter {
 export function compileFilter(node: FilterNode, ctx: CompileContext): CompiledFilter {
   validateFilter(node, ctx.kind)
   const p = compileNode(node, ctx, topResolver(ctx))
-  return { where: p === TRUE ? '1' : p === FALSE ? '0' : p.sql }
+  return {
+    where: p === TRUE ? '1' : p === FALSE ? '0' : p.sql,
+    ...(p.negates === undefined ? {} : { negates: p.negates }),
+  }
 }

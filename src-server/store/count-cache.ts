@@ -31,24 +31,24 @@ export class CountCache {
     return `${this.epoch}.${this.generations.get(tenantId) ?? 0}`
   }
 
-  /** The count under `key` (which must include the tenant), or `count()` remembered. */
-  get(tenantId: string, key: string, count: () => number): number {
-    const generation = this.generation(tenantId)
-    if (key.length > MAX_KEY) return count()
+  /** The count remembered under `key` (which must include the tenant), if still current. */
+  peek(tenantId: string, key: string): number | undefined {
     const hit = this.counts.get(key)
-    if (hit && hit.generation === generation) {
-      // Most recently used last, so the oldest is evicted first.
-      this.counts.delete(key)
-      this.counts.set(key, hit)
-      return hit.n
-    }
-    const n = count()
+    if (!hit || hit.generation !== this.generation(tenantId)) return undefined
+    // Most recently used last, so the oldest is evicted first.
+    this.counts.delete(key)
+    this.counts.set(key, hit)
+    return hit.n
+  }
+
+  /** Remembers a count made under the tenant's current generation. */
+  remember(tenantId: string, key: string, n: number): void {
+    if (key.length > MAX_KEY) return
     this.counts.delete(key)
     if (this.counts.size >= MAX_ENTRIES) {
       this.counts.delete(this.counts.keys().next().value as string)
     }
-    this.counts.set(key, { generation, n })
-    return n
+    this.counts.set(key, { generation: this.generation(tenantId), n })
   }
 
   get size(): number {

@@ -310,7 +310,13 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       return node.op === 'ne' ? not(hit) : hit
     }
     case 'valuePath': {
-      const { values, definition, canonical } = resolve(node.path, false)
+      const top = resolve(node.path, false)
+      const { definition, canonical } = top
+      // A user's emails: the rows of user_emails (email-items.ts), found by the user's id.
+      const values =
+        canonical === 'emails' && ctx.kind === 'User' && top.values.kind === 'items'
+          ? emailRows(ctx)
+          : top.values
       const scope: Scope =
         values.kind === 'items'
           ? values.scope
@@ -347,6 +353,25 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
         nullable: false,
       }
     }
+  }
+}
+
+/** The object items of a user's emails as user_emails holds them, lower-cased. */
+function emailRows(ctx: CompileContext): Extract<Values, { kind: 'items' }> {
+  const a = `ue${ctx.aliases++}`
+  const columns: Record<string, Extract<Source, { kind: 'column' }>> = {
+    value: { kind: 'column', sql: `${a}.value_lower`, lowered: true },
+    type: { kind: 'column', sql: `${a}.type_lower`, lowered: true },
+    display: { kind: 'column', sql: `${a}.display_lower`, lowered: true },
+    primary: { kind: 'column', sql: `${a}.primary_value`, boolean: true },
+  }
+  return {
+    kind: 'items',
+    from: `FROM user_emails ${a} WHERE ${a}.user_id = r.id`,
+    value: columns.value,
+    itemAssigned: '1',
+    isObject: '1',
+    scope: { source: (definition) => columns[definition.name] ?? { kind: 'column', sql: 'NULL' } },
   }
 }
 

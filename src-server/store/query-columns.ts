@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { ENTERPRISE_USER } from './resource-rows.ts'
 import type { Json } from './resource-rows.ts'
+import { booleanValue, ensureEmailItems } from './email-items.ts'
 
 /**
  * Columns and indexes that let list filters and sorts (scim/filter-sql.ts) read the attributes
@@ -19,25 +20,9 @@ export const USER_QUERY_COLUMNS = [
   ['family_name_lower', 'name.familyName'],
   ['department_lower', `${ENTERPRISE_USER}:department`],
   ['title_lower', 'title'],
+  // 1 true, 0 false, 2 another assigned value, NULL unassigned (email-items.ts booleanValue).
   ['active_value', 'active'],
 ] as const
-
-/**
- * `active` as filter-sql-values.ts compares a boolean: 1 for true or the text "true" in any
- * ASCII case, 0 likewise for false, 2 for any other assigned value (present, equal to neither),
- * NULL when unassigned. Normalisation stores booleans, so in practice 1, 0 or NULL.
- */
-function booleanValue(value: unknown): number | null {
-  if (typeof value === 'boolean') return value ? 1 : 0
-  if (value === undefined || value === null || value === '') return null
-  if (Array.isArray(value) && value.length === 0) return null
-  if (typeof value === 'string') {
-    const lower = value.replace(/[A-Z]/g, (c) => c.toLowerCase())
-    if (lower === 'true') return 1
-    if (lower === 'false') return 0
-  }
-  return 2
-}
 
 function lowerString(value: unknown): string | null {
   return typeof value === 'string' ? value.toLowerCase() : null
@@ -95,6 +80,7 @@ export function ensureQueryColumns(db: DatabaseSync): void {
         update.run(...userQueryValues(JSON.parse(row.json) as Json), row.seq)
       }
     }
+    ensureEmailItems(db)
     for (const sql of INDEXES) db.exec(sql)
     if (!nested) db.exec('COMMIT')
   } catch (err) {

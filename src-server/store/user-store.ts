@@ -13,6 +13,7 @@ import {
   toStored,
 } from './resource-rows.ts'
 import type { IndexedEq, Json, ResourceRow, Stored } from './resource-rows.ts'
+import { emailItems, INSERT_EMAIL } from './email-items.ts'
 import { USER_QUERY_COLUMNS, userQueryValues } from './query-columns.ts'
 
 function department(body: Json): string | null {
@@ -22,17 +23,6 @@ function department(body: Json): string | null {
     if (typeof d === 'string' && d.trim() !== '') return d
   }
   return null
-}
-
-function emailValues(body: Json): string[] {
-  const emails = body.emails
-  if (!Array.isArray(emails)) return []
-  const out = new Set<string>()
-  for (const e of emails) {
-    const v = e && typeof e === 'object' ? (e as Json).value : undefined
-    if (typeof v === 'string') out.add(v.toLowerCase())
-  }
-  return [...out]
 }
 
 type UserColumns = [
@@ -91,9 +81,7 @@ export class UserStore {
       ),
       getUser: db.prepare(`SELECT ${cols} FROM users WHERE tenant_id = ? AND id = ?`),
       deleteUser: db.prepare('DELETE FROM users WHERE tenant_id = ? AND id = ?'),
-      insertEmail: db.prepare(
-        'INSERT INTO user_emails (user_id, tenant_id, value_lower) VALUES (?, ?, ?)',
-      ),
+      insertEmail: db.prepare(INSERT_EMAIL),
       deleteEmails: db.prepare('DELETE FROM user_emails WHERE user_id = ?'),
       pageUsers: db.prepare(
         `SELECT ${cols} FROM users WHERE tenant_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
@@ -151,7 +139,7 @@ export class UserStore {
       const id = randomUUID()
       const now = new Date().toISOString()
       this.s.insertUser!.run(id, tenantId, ...cols, now, now, JSON.stringify(body))
-      for (const e of emailValues(body)) this.s.insertEmail!.run(id, tenantId, e)
+      for (const e of emailItems(body)) this.s.insertEmail!.run(id, tenantId, ...e)
       this.counts.adjust(tenantId, 1)
       return { kind: 'User', id, tenantId, version: 1, createdAt: now, lastModified: now, body }
     })
@@ -172,7 +160,7 @@ export class UserStore {
         { version: number; created_at: string } | undefined
       if (!row) throw notFound('User', id)
       this.s.deleteEmails!.run(id)
-      for (const e of emailValues(body)) this.s.insertEmail!.run(id, tenantId, e)
+      for (const e of emailItems(body)) this.s.insertEmail!.run(id, tenantId, ...e)
       return {
         kind: 'User',
         id,

@@ -24,6 +24,10 @@ describe('query columns', () => {
       name: { familyName: 'ÖZTÜRK', givenName: 'Ada' },
       title: 'Engineer',
       active: false,
+      emails: [
+        { value: 'A@x.org', type: 'Work', primary: true },
+        { value: 'a@home.org', type: 'home' },
+      ],
       [EXT]: { department: 'Sales' },
     })
     // Make it look like an older data folder: no query columns, no query indexes.
@@ -34,6 +38,14 @@ describe('query columns', () => {
       for (const { name } of indexes) db.exec(`DROP INDEX ${name}`)
       db.exec(`ALTER TABLE users DROP COLUMN ${column}`)
     }
+    // user_emails as it was: distinct lower-cased values only.
+    db.exec('DELETE FROM user_emails')
+    for (const column of ['type_lower', 'primary_value', 'display_lower']) {
+      db.exec(`ALTER TABLE user_emails DROP COLUMN ${column}`)
+    }
+    db.exec(
+      `INSERT INTO user_emails (user_id, tenant_id, value_lower) SELECT id, tenant_id, 'a@x.org' FROM users`,
+    )
     db.close()
     db = openDatabase(dir)
     const store = new ResourceStore(db)
@@ -54,7 +66,7 @@ describe('query columns', () => {
       tenantId: 't1',
       baseUrl: '',
       filter: parseFilter(
-        `name.familyName eq "öztürk" and ${EXT}:department sw "SA" and title pr and active eq false`,
+        `name.familyName eq "öztürk" and ${EXT}:department sw "SA" and title pr and active eq false and emails[type eq "work" and primary eq true and value ew "X.ORG"] and emails.value eq "a@home.org"`,
         'User',
       ),
       offset: 0,

@@ -30,6 +30,7 @@ import {
   type Source,
 } from './filter-sql-values.ts'
 import { USER_QUERY_COLUMNS } from '../store/query-columns.ts'
+import { MIN_TRIGRAM_NEEDLE, NAME_TRIGRAMS, trigramPhrase } from '../store/name-trigrams.ts'
 import {
   ENTERPRISE_USER_SCHEMA,
   type AttributeDefinition,
@@ -300,7 +301,10 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       const leaf = (source: Source) =>
         compareLeaf(source, compared, op, node.value as string, node.raw, ctx.params)
       if (values.kind === 'single') {
-        const hit = leaf(values.source)
+        let hit = leaf(values.source)
+        if (canonical === 'userName' && ctx.kind === 'User' && hit !== FALSE) {
+          hit = and(nameTrigrams(ctx, node), hit)
+        }
         return node.op === 'ne' ? not(hit) : hit
       }
       if (!values.value) return FALSE
@@ -353,6 +357,24 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
         nullable: false,
       }
     }
+  }
+}
+
+/**
+ * `userName co/ew "x"`: the users whose userName holds x's trigrams in a row (name-trigrams.ts),
+ * a superset of the hits that the exact test beside it narrows. TRUE when it cannot help.
+ */
+function nameTrigrams(
+  ctx: CompileContext,
+  node: Extract<FilterNode, { type: 'compare' }>,
+): Predicate {
+  if (node.op !== 'co' && node.op !== 'ew') return TRUE
+  const needle = (node.raw ?? String(node.value)).toLowerCase()
+  if ([...needle].length < MIN_TRIGRAM_NEEDLE) return TRUE
+  const phrase = ctx.params.add(trigramPhrase(needle))
+  return {
+    sql: `r.seq IN (SELECT rowid FROM ${NAME_TRIGRAMS} WHERE ${NAME_TRIGRAMS} MATCH ${phrase})`,
+    nullable: false,
   }
 }
 

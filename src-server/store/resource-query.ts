@@ -118,52 +118,34 @@ export class ResourceQuery {
     const from = compiled ? `${tenantRows} AND (${compiled.where})` : tenantRows
     const limit = params.add(q.limit)
     const offset = params.add(q.offset)
-    // Inside a write transaction a count may include what a rollback takes back: not kept.
-    const keep = !this.db.isTransaction
+    // A count made inside a write transaction that then rolls back is outdated by the
+    // rollback (ResourceStore.forgetUncommitted bumps every generation), so it may be kept.
     const cacheKey = `${from}\0${JSON.stringify(params.for(from))}`
-    let total = compiled
-      ? keep
-        ? this.totals.peek(q.tenantId, cacheKey)
-        : undefined
-      : this.count(q.kind, q.tenantId)
-    let seqs: number[] | undefined
+    let total = compiled ? this.totals.peek(q.tenantId, cacheKey) : this.count(q.kind, q.tenantId)
     if (total === undefined && compiled?.negates !== undefined) {
       // `ne` and `not`: all rows but the (usually few, indexed) matches of what is negated.
       const negated = `SELECT COUNT(*) AS n ${tenantRows} AND (${compiled.negates})`
       total = this.count(q.kind, q.tenantId) - (this.run(negated, params)[0] as { n: number }).n
-    } else if (total === undefined && !sort && q.limit > 0) {
-      // Not counted yet, creation order: one pass finds the matches, counts them and cuts the
-      // page from their sorted seqs, instead of a COUNT and a second pass.
-      const rows = this.run(
-        `SELECT r.seq AS seq, COUNT(*) OVER () AS n ${from} ORDER BY +r.seq LIMIT ${limit} OFFSET ${offset}`,
-        params,
-      ) as { seq: number; n: number }[]
-      if (rows.length > 0 || q.offset === 0) {
-        total = rows[0]?.n ?? 0
-        seqs = rows.map((row) => row.seq)
-      }
     }
     if (total === undefined) {
       total = (this.run(`SELECT COUNT(*) AS n ${from}`, params)[0] as { n: number }).n
     }
-    if (compiled && keep) this.totals.remember(q.tenantId, cacheKey, total)
+    if (compiled) this.totals.remember(q.tenantId, cacheKey, total)
     if (q.limit === 0 || q.offset >= total) return { total, page: [] }
-    if (seqs === undefined) {
-      // Without a sort the page is in creation order. Walking the seq index stops after
-      // offset + limit matches, which is cheapest when matches are dense and the page near the
-      // start; when they are few, or the page deep, that walk reads most of the table, and
-      // sorting the matches' seqs (found through the narrowest, often covering, index) is far
-      // cheaper. The count says which case this is.
-      const sparse = total <= SPARSE_MATCHES || q.offset >= DEEP_OFFSET
-      const order = sort ? sort.orderBy : compiled && sparse ? '+r.seq' : 'r.seq'
-      const key = sort ? `, ${sort.key} AS k` : ''
-      seqs = (
-        this.run(
-          `SELECT r.seq AS seq${key} ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-          params,
-        ) as { seq: number }[]
-      ).map((row) => row.seq)
-    }
+    // Without a sort the page is in creation order. Walking the seq index stops after
+    // offset + limit matches, which is cheapest when matches are dense and the page near the
+    // start; when they are few, or the page deep, that walk reads most of the table, and
+    // sorting the matches' seqs (found through the narrowest, often covering, index) is far
+    // cheaper. The count says which case this is.
+    const sparse = total <= SPARSE_MATCHES || q.offset >= DEEP_OFFSET
+    const order = sort ? sort.orderBy : compiled && sparse ? '+r.seq' : 'r.seq'
+    const key = sort ? `, ${sort.key} AS k` : ''
+    const seqs = (
+      this.run(
+        `SELECT r.seq AS seq${key} ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+        params,
+      ) as { seq: number }[]
+    ).map((row) => row.seq)
     if (seqs.length === 0) return { total, page: [] }
     const rows = this.prepare(
       `SELECT seq, ${RESOURCE_COLUMNS} FROM ${table} WHERE seq IN (SELECT value FROM json_each(?))`,

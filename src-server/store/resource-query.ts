@@ -33,8 +33,7 @@ export interface ListAnswer {
 }
 
 const STATEMENT_CACHE = 256
-const SPARSE_MATCHES = 20_000
-const DEEP_OFFSET = 1_000
+const WALK_COST = 4
 
 /** Like JavaScript's toLowerCase, for text SQLite's ASCII-only lower() would get wrong. */
 function scimLower(value: unknown): unknown {
@@ -133,11 +132,14 @@ export class ResourceQuery {
     if (compiled) this.totals.remember(q.tenantId, cacheKey, total)
     if (q.limit === 0 || q.offset >= total) return { total, page: [] }
     // Without a sort the page is in creation order. Walking the seq index stops after
-    // offset + limit matches, which is cheapest when matches are dense and the page near the
-    // start; when they are few, or the page deep, that walk reads most of the table, and
-    // sorting the matches' seqs (found through the narrowest, often covering, index) is far
-    // cheaper. The count says which case this is.
-    const sparse = total <= SPARSE_MATCHES || q.offset >= DEEP_OFFSET
+    // offset + limit matches: about (offset + limit) * rows / matches rows read, each a table
+    // row. Sorting the matches' seqs (found through the narrowest, often covering, index) costs
+    // about one index entry per match. The count says which is cheaper (a table row read taken
+    // as WALK_COST index entries); matches bunched late in creation order make the walk longer,
+    // never longer than the tenant.
+    const rowsOfTenant = this.count(q.kind, q.tenantId)
+    const walked = ((q.offset + q.limit) * rowsOfTenant) / Math.max(total, 1)
+    const sparse = walked * WALK_COST > total
     const order = sort ? sort.orderBy : compiled && sparse ? '+r.seq' : 'r.seq'
     const key = sort ? `, ${sort.key} AS k` : ''
     const seqs = (

@@ -142,9 +142,15 @@ export class ResourceQuery {
     const sparse = walked * WALK_COST > total
     const order = sort ? sort.orderBy : compiled && sparse ? '+r.seq' : 'r.seq'
     const key = sort ? `, ${sort.key} AS k` : ''
+    // The walk is decided: without the hint the planner may read a broad filter's own index
+    // (a date range, say) and sort all of its matches instead.
+    const pageFrom =
+      !sort && compiled && !sparse
+        ? from.replace(`${table} r WHERE`, `${table} r INDEXED BY ${table}_tenant_seq WHERE`)
+        : from
     const seqs = (
       this.run(
-        `SELECT r.seq AS seq${key} ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+        `SELECT r.seq AS seq${key} ${pageFrom} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
         params,
       ) as { seq: number }[]
     ).map((row) => row.seq)

@@ -30,7 +30,6 @@ import {
   type Source,
 } from './filter-sql-values.ts'
 import { USER_QUERY_COLUMNS } from '../store/query-columns.ts'
-import { MIN_TRIGRAM_NEEDLE, NAME_TRIGRAMS, trigramPhrase } from '../store/name-trigrams.ts'
 import {
   ENTERPRISE_USER_SCHEMA,
   type AttributeDefinition,
@@ -301,10 +300,7 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       const leaf = (source: Source) =>
         compareLeaf(source, compared, op, node.value as string, node.raw, ctx.params)
       if (values.kind === 'single') {
-        let hit = leaf(values.source)
-        if (canonical === 'userName' && ctx.kind === 'User' && hit !== FALSE) {
-          hit = and(nameTrigrams(ctx, node), hit)
-        }
+        const hit = leaf(values.source)
         return node.op === 'ne' ? not(hit) : hit
       }
       if (!values.value) return FALSE
@@ -359,29 +355,6 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
     }
   }
 }
-
-/**
- * `userName co/ew "x"`: the users whose userName holds x's trigrams in a row (name-trigrams.ts),
- * a superset of the hits that the exact test beside it narrows. TRUE when it cannot help.
- */
-function nameTrigrams(
-  ctx: CompileContext,
-  node: Extract<FilterNode, { type: 'compare' }>,
-): Predicate {
-  if (node.op !== 'co' && node.op !== 'ew') return TRUE
-  const needle = [...(node.raw ?? String(node.value)).toLowerCase()]
-  if (needle.length < MIN_TRIGRAM_NEEDLE) return TRUE
-  // Only the needle's first characters: a phrase of many trigrams merges many long posting
-  // lists (`ew "@bench.example"` style suffixes occur in every userName), while two trigrams
-  // already narrow most needles to a few rows; the exact test removes the rest.
-  const phrase = ctx.params.add(trigramPhrase(needle.slice(0, PHRASE_CHARS).join('')))
-  return {
-    sql: `r.seq IN (SELECT rowid FROM ${NAME_TRIGRAMS} WHERE ${NAME_TRIGRAMS} MATCH ${phrase})`,
-    nullable: false,
-  }
-}
-
-const PHRASE_CHARS = 4
 
 /** The object items of a user's emails as user_emails holds them, lower-cased. */
 function emailRows(ctx: CompileContext): Extract<Values, { kind: 'items' }> {

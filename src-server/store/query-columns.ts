@@ -2,7 +2,6 @@ import type { DatabaseSync } from 'node:sqlite'
 import { ENTERPRISE_USER } from './resource-rows.ts'
 import type { Json } from './resource-rows.ts'
 import { booleanValue, ensureEmailItems } from './email-items.ts'
-import { ensureNameTrigrams } from './name-trigrams.ts'
 
 /**
  * Columns and indexes that let list filters and sorts (scim/filter-sql.ts) read the attributes
@@ -82,7 +81,6 @@ export function ensureQueryColumns(db: DatabaseSync): void {
       }
     }
     ensureEmailItems(db)
-    ensureNameTrigrams(db)
     for (const sql of INDEXES) db.exec(sql)
     if (!nested) db.exec('COMMIT')
   } catch (err) {

@@ -108,9 +108,14 @@ export class UserStore {
         `SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
          WHERE m.member_id = ? AND g.tenant_id = ? ORDER BY g.seq`,
       ),
+      // CROSS JOIN fixes the order: from the page's ids through the member index. Left to
+      // itself SQLite walks every group of the tenant in seq order (for the ORDER BY) and probes
+      // each for each id: 50,000 probes per page with 500 groups.
       groupsOfUsers: db.prepare(
-        `SELECT m.member_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
-         WHERE m.member_id IN (SELECT value FROM json_each(?)) AND g.tenant_id = ? ORDER BY g.seq`,
+        `SELECT m.member_id, g.id, g.display_name FROM json_each(?) j
+         CROSS JOIN group_members m ON m.member_id = j.value
+         CROSS JOIN groups g ON g.id = m.group_id
+         WHERE g.tenant_id = ? ORDER BY g.seq`,
       ),
       deleteMembershipsOf: db.prepare('DELETE FROM group_members WHERE member_id = ?'),
       touchGroupsOfMember: db.prepare(

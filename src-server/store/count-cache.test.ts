@@ -73,4 +73,42 @@ describe('cached list totals', () => {
     expect(total(store, 't1', 'title pr')).toBe(1)
     db.close()
   })
+
+  it('pages resumed from bookmarks match pages counted from the start, before and after a write', () => {
+    const { db, store } = open()
+    const ids: string[] = []
+    for (let i = 0; i < 9; i++) {
+      ids.push(store.createUser('t1', { userName: `u${i}@x.org`, title: i % 3 ? 'Eng' : 'Ops' }).id)
+    }
+    const page = (offset: number, filter?: string): unknown[] =>
+      store
+        .list({
+          kind: 'User',
+          tenantId: 't1',
+          baseUrl: '',
+          ...(filter ? { filter: parseFilter(filter, 'User') } : {}),
+          offset,
+          limit: 2,
+          withMembership: false,
+        })
+        .page.map((s) => s.body.userName)
+    for (const filter of [undefined, 'title eq "eng"']) {
+      const expected = (from: string[]) => {
+        const out: unknown[][] = []
+        for (let o = 0; o < from.length; o += 2) out.push(from.slice(o, o + 2))
+        return out
+      }
+      const names = ids.map((_, i) => `u${i}@x.org`)
+      const all = filter ? names.filter((_, i) => i % 3 !== 0) : names
+      const pages = expected(all)
+      // In order (each page resumes from the previous one's end), then again (from its start).
+      for (let round = 0; round < 2; round++) {
+        pages.forEach((want, n) => expect(page(n * 2, filter)).toEqual(want))
+      }
+    }
+    store.deleteUser('t1', ids[1]!)
+    expect(page(2)).toEqual(['u3@x.org', 'u4@x.org'])
+    expect(page(2, 'title eq "eng"')).toEqual(['u5@x.org', 'u7@x.org'])
+    db.close()
+  })
 })

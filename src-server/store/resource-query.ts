@@ -116,7 +116,6 @@ export class ResourceQuery {
     const tenantRows = `FROM ${table} r WHERE r.tenant_id = ${ctx.tenant}`
     const from = compiled ? `${tenantRows} AND (${compiled.where})` : tenantRows
     const limit = params.add(q.limit)
-    const offset = params.add(q.offset)
     // A count made inside a write transaction that then rolls back is outdated by the
     // rollback (ResourceStore.forgetUncommitted bumps every generation), so it may be kept.
     const cacheKey = `${from}\0${JSON.stringify(params.for(from))}`
@@ -137,8 +136,16 @@ export class ResourceQuery {
     // about one index entry per match. The count says which is cheaper (a table row read taken
     // as WALK_COST index entries); matches bunched late in creation order make the walk longer,
     // never longer than the tenant.
+    // A bookmark: the seq before the page at this offset, left by an earlier request for the
+    // same list (the previous page's end when an IdP pages through, this page's start when it
+    // is asked again), valid until the tenant's next write. The page then starts there instead
+    // of skipping `offset` matches again.
+    const bookmark = (at: number) => `${cacheKey}\0after ${at}`
+    const after =
+      sort || q.offset === 0 ? undefined : this.totals.peek(q.tenantId, bookmark(q.offset))
+    const skip = after === undefined ? q.offset : 0
     const rowsOfTenant = this.count(q.kind, q.tenantId)
-    const walked = ((q.offset + q.limit) * rowsOfTenant) / Math.max(total, 1)
+    const walked = ((skip + q.limit) * rowsOfTenant) / Math.max(total, 1)
     const sparse = walked * WALK_COST > total
     const order = sort ? sort.orderBy : compiled && sparse ? '+r.seq' : 'r.seq'
     const key = sort ? `, ${sort.key} AS k` : ''
@@ -148,13 +155,18 @@ export class ResourceQuery {
       !sort && compiled && !sparse
         ? from.replace(`${table} r WHERE`, `${table} r INDEXED BY ${table}_tenant_seq WHERE`)
         : from
+    const resume = after === undefined ? '' : ` AND r.seq > ${params.add(after)}`
     const seqs = (
       this.run(
-        `SELECT r.seq AS seq${key} ${pageFrom} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+        `SELECT r.seq AS seq${key} ${pageFrom}${resume} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(skip)}`,
         params,
       ) as { seq: number }[]
     ).map((row) => row.seq)
     if (seqs.length === 0) return { total, page: [] }
+    if (!sort) {
+      this.totals.remember(q.tenantId, bookmark(q.offset), seqs[0]! - 1)
+      this.totals.remember(q.tenantId, bookmark(q.offset + seqs.length), seqs.at(-1)!)
+    }
     const rows = this.prepare(
       `SELECT seq, ${RESOURCE_COLUMNS} FROM ${table} WHERE seq IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(seqs)) as unknown as (ResourceRow & { seq: number })[]

@@ -19,6 +19,8 @@ export interface CompiledSort {
   key: string
   /** ORDER BY terms (referring to `k` and `r.seq`). */
   orderBy: string
+  /** Set when the key is a unique, never-empty column: pages can resume after a key. */
+  unique?: { column: string; descending: boolean }
 }
 
 function jsonKey(doc: string, path: string, definition: AttributeDefinition): string {
@@ -70,7 +72,11 @@ export function compileSort(
   } else if (column) {
     // userName is unique per tenant and never empty: the index order is the whole order.
     if (canonical === 'userName' && kind === 'User')
-      return { key: 'r.user_name_lower', orderBy: `r.user_name_lower ${direction}` }
+      return {
+        key: 'r.user_name_lower',
+        orderBy: `r.user_name_lower ${direction}`,
+        unique: { column: 'r.user_name_lower', descending: direction === 'DESC' },
+      }
     key = columnKey(column, definition.caseExact)
   } else if (resolved.extension === undefined && attribute.name === memberAttr) {
     key = withMembership ? membershipKey(ctx, sub ?? 'value', definition) : 'NULL'

@@ -111,4 +111,36 @@ describe('cached list totals', () => {
     expect(page(2, 'title eq "eng"')).toEqual(['u5@x.org', 'u7@x.org'])
     db.close()
   })
+
+  it('pages sorted by userName resume after the last name of the previous page, in both orders', () => {
+    const { db, store } = open()
+    const names = ['d', 'B', 'a', 'e', 'C', 'f', 'g'].map((n) => `${n}@x.org`)
+    const ids = names.map((userName) => store.createUser('t1', { userName }).id)
+    const page = (offset: number, sortOrder: string): unknown[] =>
+      store
+        .list({
+          kind: 'User',
+          tenantId: 't1',
+          baseUrl: '',
+          filter: parseFilter('userName co "@"', 'User'),
+          sortBy: 'userName',
+          sortOrder,
+          offset,
+          limit: 3,
+          withMembership: false,
+        })
+        .page.map((s) => s.body.userName)
+    const ascending = [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))
+    for (const order of ['ascending', 'descending']) {
+      const want = order === 'ascending' ? ascending : [...ascending].reverse()
+      for (let round = 0; round < 2; round++) {
+        for (const offset of [0, 3, 6])
+          expect(page(offset, order)).toEqual(want.slice(offset, offset + 3))
+      }
+    }
+    store.deleteUser('t1', ids[2]!)
+    expect(page(3, 'ascending')).toEqual(['e@x.org', 'f@x.org', 'g@x.org'])
+    expect(page(3, 'descending')).toEqual(['d@x.org', 'C@x.org', 'B@x.org'])
+    db.close()
+  })
 })

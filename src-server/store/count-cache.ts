@@ -15,7 +15,7 @@ export class CountCache {
   private readonly generations = new Map<string, number>()
   /** Bumped by `bumpAll`: part of every generation, so one bump outdates every tenant. */
   private epoch = 0
-  private readonly counts = new Map<string, { generation: string; n: number }>()
+  private readonly counts = new Map<string, { generation: string; n: number | string }>()
 
   /** A user or group of `tenantId` is being written. */
   bump(tenantId: string): void {
@@ -31,8 +31,11 @@ export class CountCache {
     return `${this.epoch}.${this.generations.get(tenantId) ?? 0}`
   }
 
-  /** The count remembered under `key` (which must include the tenant), if still current. */
-  peek(tenantId: string, key: string): number | undefined {
+  /**
+   * The count (or bookmark, resource-query.ts) remembered under `key` (which must include the
+   * tenant), if still current.
+   */
+  peek(tenantId: string, key: string): number | string | undefined {
     const hit = this.counts.get(key)
     if (!hit || hit.generation !== this.generation(tenantId)) return undefined
     // Most recently used last, so the oldest is evicted first.
@@ -42,8 +45,8 @@ export class CountCache {
   }
 
   /** Remembers a count made under the tenant's current generation. */
-  remember(tenantId: string, key: string, n: number): void {
-    if (key.length > MAX_KEY) return
+  remember(tenantId: string, key: string, n: number | string): void {
+    if (key.length + String(n).length > MAX_KEY) return
     this.counts.delete(key)
     if (this.counts.size >= MAX_ENTRIES) {
       this.counts.delete(this.counts.keys().next().value as string)

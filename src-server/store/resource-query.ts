@@ -34,6 +34,7 @@ export interface ListAnswer {
 
 const STATEMENT_CACHE = 256
 const WALK_COST = 4
+const RESUME_OPS: Record<string, string> = { ge: '>=', gt: '>', le: '<=', lt: '<' }
 
 /** Like JavaScript's toLowerCase, for text SQLite's ASCII-only lower() would get wrong. */
 function scimLower(value: unknown): unknown {
@@ -119,7 +120,12 @@ export class ResourceQuery {
     // A count made inside a write transaction that then rolls back is outdated by the
     // rollback (ResourceStore.forgetUncommitted bumps every generation), so it may be kept.
     const cacheKey = `${from}\0${JSON.stringify(params.for(from))}`
-    let total = compiled ? this.totals.peek(q.tenantId, cacheKey) : this.count(q.kind, q.tenantId)
+    const cached = compiled ? this.totals.peek(q.tenantId, cacheKey) : undefined
+    let total = compiled
+      ? typeof cached === 'number'
+        ? cached
+        : undefined
+      : this.count(q.kind, q.tenantId)
     if (total === undefined && compiled?.negates !== undefined) {
       // `ne` and `not`: all rows but the (usually few, indexed) matches of what is negated.
       const negated = `SELECT COUNT(*) AS n ${tenantRows} AND (${compiled.negates})`
@@ -136,14 +142,25 @@ export class ResourceQuery {
     // about one index entry per match. The count says which is cheaper (a table row read taken
     // as WALK_COST index entries); matches bunched late in creation order make the walk longer,
     // never longer than the tenant.
-    // A bookmark: the seq before the page at this offset, left by an earlier request for the
+    // A bookmark: where the page at this offset starts, left by an earlier request for the
     // same list (the previous page's end when an IdP pages through, this page's start when it
     // is asked again), valid until the tenant's next write. The page then starts there instead
-    // of skipping `offset` matches again.
-    const bookmark = (at: number) => `${cacheKey}\0after ${at}`
-    const after =
-      sort || q.offset === 0 ? undefined : this.totals.peek(q.tenantId, bookmark(q.offset))
-    const skip = after === undefined ? q.offset : 0
+    // of skipping `offset` matches again. For creation order it is the seq before the page;
+    // for a unique sort key (userName) the key with the comparison that resumes after it.
+    const bookmark = (at: number) => `${cacheKey}\0${sort?.orderBy ?? ''}\0after ${at}`
+    const keyset = sort?.unique
+    const resumeAt =
+      q.offset === 0 || (sort && !keyset)
+        ? undefined
+        : this.totals.peek(q.tenantId, bookmark(q.offset))
+    let resume = ''
+    if (typeof resumeAt === 'number' && !sort) {
+      resume = ` AND r.seq > ${params.add(resumeAt)}`
+    } else if (typeof resumeAt === 'string' && keyset) {
+      const op = RESUME_OPS[resumeAt.slice(0, 2)]
+      if (op) resume = ` AND ${keyset.column} ${op} ${params.add(resumeAt.slice(3))}`
+    }
+    const skip = resume === '' ? q.offset : 0
     const rowsOfTenant = this.count(q.kind, q.tenantId)
     const walked = ((skip + q.limit) * rowsOfTenant) / Math.max(total, 1)
     const sparse = walked * WALK_COST > total
@@ -155,17 +172,21 @@ export class ResourceQuery {
       !sort && compiled && !sparse
         ? from.replace(`${table} r WHERE`, `${table} r INDEXED BY ${table}_tenant_seq WHERE`)
         : from
-    const resume = after === undefined ? '' : ` AND r.seq > ${params.add(after)}`
-    const seqs = (
-      this.run(
-        `SELECT r.seq AS seq${key} ${pageFrom}${resume} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(skip)}`,
-        params,
-      ) as { seq: number }[]
-    ).map((row) => row.seq)
+    const hits = this.run(
+      `SELECT r.seq AS seq${key} ${pageFrom}${resume} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(skip)}`,
+      params,
+    ) as { seq: number; k?: string }[]
+    const seqs = hits.map((row) => row.seq)
     if (seqs.length === 0) return { total, page: [] }
+    const first = hits[0]!
+    const last = hits.at(-1)!
     if (!sort) {
-      this.totals.remember(q.tenantId, bookmark(q.offset), seqs[0]! - 1)
-      this.totals.remember(q.tenantId, bookmark(q.offset + seqs.length), seqs.at(-1)!)
+      this.totals.remember(q.tenantId, bookmark(q.offset), first.seq - 1)
+      this.totals.remember(q.tenantId, bookmark(q.offset + hits.length), last.seq)
+    } else if (keyset && typeof first.k === 'string' && typeof last.k === 'string') {
+      const [startOp, nextOp] = keyset.descending ? ['le', 'lt'] : ['ge', 'gt']
+      this.totals.remember(q.tenantId, bookmark(q.offset), `${startOp}:${first.k}`)
+      this.totals.remember(q.tenantId, bookmark(q.offset + hits.length), `${nextOp}:${last.k}`)
     }
     const rows = this.prepare(
       `SELECT seq, ${RESOURCE_COLUMNS} FROM ${table} WHERE seq IN (SELECT value FROM json_each(?))`,

@@ -19,6 +19,8 @@ export interface CompiledSort {
   key: string
   /** ORDER BY terms (referring to `k` and `r.seq`). */
   orderBy: string
+  /** Set when the key is a unique, never-empty column: pages can resume after a key. */
+  unique?: { column: string; descending: boolean }
 }
 
 function jsonKey(doc: string, path: string, definition: AttributeDefinition): string {
@@ -64,10 +66,17 @@ export function compileSort(
     sub && !resolved.subAttribute ? `${resolved.canonical}.value` : resolved.canonical
   const column = columnOf(ctx, canonical)
   const memberAttr = kind === 'User' ? 'groups' : 'members'
-  if (column) {
+  if (column?.boolean) {
+    // toBoolean(value) ? 1 : 0 for any assigned value, as jsonKey does.
+    key = `CASE WHEN ${column.sql} IS NULL THEN NULL WHEN ${column.sql} = 1 THEN 1 ELSE 0 END`
+  } else if (column) {
     // userName is unique per tenant and never empty: the index order is the whole order.
     if (canonical === 'userName' && kind === 'User')
-      return { key: 'r.user_name_lower', orderBy: `r.user_name_lower ${direction}` }
+      return {
+        key: 'r.user_name_lower',
+        orderBy: `r.user_name_lower ${direction}`,
+        unique: { column: 'r.user_name_lower', descending: direction === 'DESC' },
+      }
     key = columnKey(column, definition.caseExact)
   } else if (resolved.extension === undefined && attribute.name === memberAttr) {
     key = withMembership ? membershipKey(ctx, sub ?? 'value', definition) : 'NULL'

@@ -35,6 +35,8 @@ export class SqlParams {
 export interface Predicate {
   sql: string
   nullable: boolean
+  /** For `NOT x`: x, never NULL, so the rows matching are all rows but those matching x. */
+  negates?: string
 }
 
 export const TRUE: Predicate = { sql: '1', nullable: false }
@@ -62,6 +64,8 @@ export type Source =
       date?: boolean
       /** Never NULL and never "" (so no assignedness test is needed). */
       required?: boolean
+      /** A boolean as query-columns.ts stores it: 1 true, 0 false, 2 other, NULL unassigned. */
+      boolean?: boolean
     }
 
 /** A JSON path built from canonical schema names, which never contain a double quote. */
@@ -195,7 +199,9 @@ export function compareLeaf(
   if (definition.type === 'boolean') {
     const expected = toBoolean(value)
     if (expected === undefined) return FALSE
-    if (source.kind === 'column') return FALSE
+    if (source.kind === 'column') {
+      return source.boolean ? { sql: `${source.sql} = ${expected ? 1 : 0}`, nullable: true } : FALSE
+    }
     const word = expected ? 'true' : 'false'
     const type = jsonType(source)
     return {

@@ -5,12 +5,11 @@
  * tests (filter-sql.property.test.ts) compare the two on random filters and random data.
  *
  * Values come from the indexed columns where one holds exactly what the resource shows (id,
- * externalId, userName, displayName, meta.*), from `user_emails` for `emails.value eq`, from the
+ * externalId, userName, displayName, meta.*, and query-columns.ts's), from `user_emails` for `emails.value eq`, from the
  * membership tables for `groups`/`members`, and from the stored JSON otherwise (json_each over
  * multi-valued attributes). Values and paths are never spliced in: values are bound parameters,
  * and JSON paths are built from the schema's canonical names.
  */
-import { toBoolean } from './attribute-values.ts'
 import type { FilterNode } from './filter-parser.ts'
 import {
   validateFilter,
@@ -140,6 +139,11 @@ export function columnOf(
         : undefined
     case 'displayName':
       return { kind: 'column', sql: 'r.display_name_lower', lowered: true }
+    case 'active':
+      return ctx.kind === 'User'
+        ? { kind: 'column', sql: 'r.active_value', boolean: true }
+        : undefined
+    case 'title':
     case 'name.givenName':
     case 'name.familyName':
     case `${ENTERPRISE_USER_SCHEMA}:department`: {
@@ -258,7 +262,8 @@ function or(a: Predicate, b: Predicate): Predicate {
 function not(a: Predicate): Predicate {
   if (a === TRUE) return FALSE
   if (a === FALSE) return TRUE
-  return { sql: `NOT ${notNull(a)}`, nullable: false }
+  const inner = notNull(a)
+  return { sql: `NOT ${inner}`, nullable: false, negates: inner }
 }
 
 function presentIn(values: Values): Predicate {
@@ -295,13 +300,7 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       const leaf = (source: Source) =>
         compareLeaf(source, compared, op, node.value as string, node.raw, ctx.params)
       if (values.kind === 'single') {
-        let hit = leaf(values.source)
-        if (canonical === 'active' && ctx.kind === 'User' && hit !== FALSE) {
-          // The active column is 0 exactly when the stored body says `active: false` (booleans
-          // are stored as booleans), so it narrows the rows before their JSON is read.
-          const expected = toBoolean(node.value)
-          hit = and({ sql: `r.active = ${expected ? 1 : 0}`, nullable: false }, hit)
-        }
+        const hit = leaf(values.source)
         return node.op === 'ne' ? not(hit) : hit
       }
       if (!values.value) return FALSE
@@ -311,7 +310,13 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       return node.op === 'ne' ? not(hit) : hit
     }
     case 'valuePath': {
-      const { values, definition, canonical } = resolve(node.path, false)
+      const top = resolve(node.path, false)
+      const { definition, canonical } = top
+      // A user's emails: the rows of user_emails (email-items.ts), found by the user's id.
+      const values =
+        canonical === 'emails' && ctx.kind === 'User' && top.values.kind === 'items'
+          ? emailRows(ctx)
+          : top.values
       const scope: Scope =
         values.kind === 'items'
           ? values.scope
@@ -351,6 +356,25 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
   }
 }
 
+/** The object items of a user's emails as user_emails holds them, lower-cased. */
+function emailRows(ctx: CompileContext): Extract<Values, { kind: 'items' }> {
+  const a = `ue${ctx.aliases++}`
+  const columns: Record<string, Extract<Source, { kind: 'column' }>> = {
+    value: { kind: 'column', sql: `${a}.value_lower`, lowered: true },
+    type: { kind: 'column', sql: `${a}.type_lower`, lowered: true },
+    display: { kind: 'column', sql: `${a}.display_lower`, lowered: true },
+    primary: { kind: 'column', sql: `${a}.primary_value`, boolean: true },
+  }
+  return {
+    kind: 'items',
+    from: `FROM user_emails ${a} WHERE ${a}.user_id = r.id`,
+    value: columns.value,
+    itemAssigned: '1',
+    isObject: '1',
+    scope: { source: (definition) => columns[definition.name] ?? { kind: 'column', sql: 'NULL' } },
+  }
+}
+
 /**
  * `emails.value eq "x"` (Okta's and Entra's match on email) from the user_emails index, which
  * holds the lower-cased string values of every stored email.
@@ -381,6 +405,11 @@ function topResolver(ctx: CompileContext): Resolve {
 export interface CompiledFilter {
   /** A condition on alias `r`; parameters in `params`. */
   where: string
+  /**
+   * When the filter is `NOT x` (`ne`, `not (...)`): x, never NULL. Matches of a broad negation
+   * are counted as the tenant's rows less x's matches, which an index usually finds.
+   */
+  negates?: string
 }
 
 /**
@@ -390,5 +419,8 @@ export interface CompiledFilter {
 export function compileFilter(node: FilterNode, ctx: CompileContext): CompiledFilter {
   validateFilter(node, ctx.kind)
   const p = compileNode(node, ctx, topResolver(ctx))
-  return { where: p === TRUE ? '1' : p === FALSE ? '0' : p.sql }
+  return {
+    where: p === TRUE ? '1' : p === FALSE ? '0' : p.sql,
+    ...(p.negates === undefined ? {} : { negates: p.negates }),
+  }
 }

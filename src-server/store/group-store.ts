@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { CountCache } from './count-cache.ts'
 import { transaction } from '../db.ts'
 import { ScimError } from '../scim/scim-error.ts'
 import {
@@ -33,8 +34,12 @@ export class GroupStore {
   private readonly s: Record<string, StatementSync>
   readonly counts: ResourceCounts
 
-  constructor(db: DatabaseSync) {
+  private readonly writes: CountCache | undefined
+
+  /** `writes`: told of every write, inside its transaction (cached list totals go stale). */
+  constructor(db: DatabaseSync, writes?: CountCache) {
     this.db = db
+    this.writes = writes
     this.counts = new ResourceCounts(db, 'groups')
     const cols = RESOURCE_COLUMNS
     this.s = {
@@ -107,6 +112,7 @@ export class GroupStore {
   createGroup(tenantId: string, body: Json, memberIds: string[]): Stored {
     const cols = groupColumns(body)
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       const id = randomUUID()
       const members = this.resolveMembers(tenantId, memberIds)
       const now = new Date().toISOString()
@@ -148,6 +154,7 @@ export class GroupStore {
   ): { stored: Stored; added: string[]; removed: string[] } {
     const cols = groupColumns(body)
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       const now = new Date().toISOString()
       const row = this.s.updateGroup!.get(...cols, now, JSON.stringify(body), tenantId, id) as
         { version: number; created_at: string } | undefined
@@ -186,6 +193,7 @@ export class GroupStore {
 
   deleteGroup(tenantId: string, id: string): boolean {
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       const r = this.s.deleteGroup!.run(tenantId, id)
       if (r.changes === 0) return false
       this.counts.adjust(tenantId, -1)

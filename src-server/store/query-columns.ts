@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { ENTERPRISE_USER } from './resource-rows.ts'
 import type { Json } from './resource-rows.ts'
+import { booleanValue, ensureEmailItems } from './email-items.ts'
 
 /**
  * Columns and indexes that let list filters and sorts (scim/filter-sql.ts) read the attributes
@@ -18,6 +19,9 @@ export const USER_QUERY_COLUMNS = [
   ['given_name_lower', 'name.givenName'],
   ['family_name_lower', 'name.familyName'],
   ['department_lower', `${ENTERPRISE_USER}:department`],
+  ['title_lower', 'title'],
+  // 1 true, 0 false, 2 another assigned value, NULL unassigned (email-items.ts booleanValue).
+  ['active_value', 'active'],
 ] as const
 
 function lowerString(value: unknown): string | null {
@@ -25,7 +29,7 @@ function lowerString(value: unknown): string | null {
 }
 
 /** The query column values of a stored user body, in USER_QUERY_COLUMNS order. */
-export function userQueryValues(body: Json): (string | null)[] {
+export function userQueryValues(body: Json): (string | number | null)[] {
   const name = body.name && typeof body.name === 'object' ? (body.name as Json) : {}
   const ext = body[ENTERPRISE_USER]
   const enterprise = ext && typeof ext === 'object' ? (ext as Json) : {}
@@ -33,6 +37,8 @@ export function userQueryValues(body: Json): (string | null)[] {
     lowerString(name.givenName),
     lowerString(name.familyName),
     lowerString(enterprise.department),
+    lowerString(body.title),
+    booleanValue(body.active),
   ]
 }
 
@@ -41,7 +47,10 @@ export function userQueryValues(body: Json): (string | null)[] {
 const INDEXES = [
   'CREATE INDEX IF NOT EXISTS users_tenant_given ON users(tenant_id, given_name_lower)',
   'CREATE INDEX IF NOT EXISTS users_tenant_family ON users(tenant_id, family_name_lower)',
+  "CREATE INDEX IF NOT EXISTS users_tenant_family_order ON users(tenant_id, NULLIF(family_name_lower, '') IS NULL, NULLIF(family_name_lower, ''), seq)",
   'CREATE INDEX IF NOT EXISTS users_tenant_department ON users(tenant_id, department_lower)',
+  'CREATE INDEX IF NOT EXISTS users_tenant_title ON users(tenant_id, title_lower)',
+  'CREATE INDEX IF NOT EXISTS users_tenant_active ON users(tenant_id, active_value)',
   'CREATE INDEX IF NOT EXISTS users_tenant_modified ON users(tenant_id, last_modified)',
   'CREATE INDEX IF NOT EXISTS groups_tenant_modified ON groups(tenant_id, last_modified)',
 ]
@@ -55,7 +64,11 @@ export function ensureQueryColumns(db: DatabaseSync): void {
   const nested = db.isTransaction
   if (!nested) db.exec('BEGIN IMMEDIATE')
   try {
-    for (const [column] of missing) db.exec(`ALTER TABLE users ADD COLUMN ${column} TEXT`)
+    for (const [column] of missing) {
+      db.exec(
+        `ALTER TABLE users ADD COLUMN ${column} ${column === 'active_value' ? 'INTEGER' : 'TEXT'}`,
+      )
+    }
     if (missing.length > 0) {
       const set = USER_QUERY_COLUMNS.map(([column]) => `${column} = ?`).join(', ')
       const update = db.prepare(`UPDATE users SET ${set} WHERE seq = ?`)
@@ -67,6 +80,7 @@ export function ensureQueryColumns(db: DatabaseSync): void {
         update.run(...userQueryValues(JSON.parse(row.json) as Json), row.seq)
       }
     }
+    ensureEmailItems(db)
     for (const sql of INDEXES) db.exec(sql)
     if (!nested) db.exec('COMMIT')
   } catch (err) {

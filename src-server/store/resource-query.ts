@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { FilterNode } from '../scim/filter-parser.ts'
 import { compileFilter, SqlParams, type CompileContext } from '../scim/filter-sql.ts'
 import { compileSort } from '../scim/filter-sql-sort.ts'
+import { CountCache } from './count-cache.ts'
 import { RESOURCE_COLUMNS, toStored } from './resource-rows.ts'
 import type { Kind, ResourceRow, Stored } from './resource-rows.ts'
 
@@ -32,8 +33,8 @@ export interface ListAnswer {
 }
 
 const STATEMENT_CACHE = 256
-const SPARSE_MATCHES = 20_000
-const DEEP_OFFSET = 1_000
+const WALK_COST = 4
+const RESUME_OPS: Record<string, string> = { ge: '>=', gt: '>', le: '<=', lt: '<' }
 
 /** Like JavaScript's toLowerCase, for text SQLite's ASCII-only lower() would get wrong. */
 function scimLower(value: unknown): unknown {
@@ -45,10 +46,20 @@ export class ResourceQuery {
   private readonly statements = new Map<string, StatementSync>()
   private readonly count: (kind: Kind, tenantId: string) => number
 
-  /** `count`: the unfiltered count per tenant, kept by the stores without a COUNT(*). */
-  constructor(db: DatabaseSync, count: (kind: Kind, tenantId: string) => number) {
+  private readonly totals: CountCache
+
+  /**
+   * `count`: the unfiltered count per tenant, kept by the stores without a COUNT(*); `totals`:
+   * filtered counts remembered per tenant write generation (count-cache.ts).
+   */
+  constructor(
+    db: DatabaseSync,
+    count: (kind: Kind, tenantId: string) => number,
+    totals: CountCache = new CountCache(),
+  ) {
     this.db = db
     this.count = count
+    this.totals = totals
     db.function('scim_lower', { deterministic: true, varargs: false }, scimLower as never)
     // Every list query is `tenant_id = ? AND ...`; without statistics SQLite takes the tenant
     // index as selective and walks a whole tenant where a unique or narrower index would do.
@@ -98,34 +109,85 @@ export class ResourceQuery {
       aliases: 0,
     }
     const table = q.kind === 'User' ? 'users' : 'groups'
-    const where = q.filter === undefined ? '' : ` AND (${compileFilter(q.filter, ctx).where})`
+    const compiled = q.filter === undefined ? undefined : compileFilter(q.filter, ctx)
     const sort =
       q.sortBy === undefined || q.sortBy === ''
         ? undefined
         : compileSort(ctx, q.sortBy, q.sortOrder, q.withMembership)
-    const from = `FROM ${table} r WHERE r.tenant_id = ${ctx.tenant}${where}`
-    const total =
-      q.filter === undefined
-        ? this.count(q.kind, q.tenantId)
-        : (this.run(`SELECT COUNT(*) AS n ${from}`, params)[0] as { n: number }).n
+    const tenantRows = `FROM ${table} r WHERE r.tenant_id = ${ctx.tenant}`
+    const from = compiled ? `${tenantRows} AND (${compiled.where})` : tenantRows
+    const limit = params.add(q.limit)
+    // A count made inside a write transaction that then rolls back is outdated by the
+    // rollback (ResourceStore.forgetUncommitted bumps every generation), so it may be kept.
+    const cacheKey = `${from}\0${JSON.stringify(params.for(from))}`
+    const cached = compiled ? this.totals.peek(q.tenantId, cacheKey) : undefined
+    let total = compiled
+      ? typeof cached === 'number'
+        ? cached
+        : undefined
+      : this.count(q.kind, q.tenantId)
+    if (total === undefined && compiled?.negates !== undefined) {
+      // `ne` and `not`: all rows but the (usually few, indexed) matches of what is negated.
+      const negated = `SELECT COUNT(*) AS n ${tenantRows} AND (${compiled.negates})`
+      total = this.count(q.kind, q.tenantId) - (this.run(negated, params)[0] as { n: number }).n
+    }
+    if (total === undefined) {
+      total = (this.run(`SELECT COUNT(*) AS n ${from}`, params)[0] as { n: number }).n
+    }
+    if (compiled) this.totals.remember(q.tenantId, cacheKey, total)
     if (q.limit === 0 || q.offset >= total) return { total, page: [] }
     // Without a sort the page is in creation order. Walking the seq index stops after
-    // offset + limit matches, which is cheapest when matches are dense and the page near the
-    // start; when they are few, or the page deep, that walk reads most of the table, and sorting
-    // the matches' seqs (found through the narrowest, often covering, index) is far cheaper.
-    // The COUNT just run says which case this is.
-    const sparse = total <= SPARSE_MATCHES || q.offset >= DEEP_OFFSET
-    const order = sort ? sort.orderBy : q.filter !== undefined && sparse ? '+r.seq' : 'r.seq'
+    // offset + limit matches: about (offset + limit) * rows / matches rows read, each a table
+    // row. Sorting the matches' seqs (found through the narrowest, often covering, index) costs
+    // about one index entry per match. The count says which is cheaper (a table row read taken
+    // as WALK_COST index entries); matches bunched late in creation order make the walk longer,
+    // never longer than the tenant.
+    // A bookmark: where the page at this offset starts, left by an earlier request for the
+    // same list (the previous page's end when an IdP pages through, this page's start when it
+    // is asked again), valid until the tenant's next write. The page then starts there instead
+    // of skipping `offset` matches again. For creation order it is the seq before the page;
+    // for a unique sort key (userName) the key with the comparison that resumes after it.
+    const bookmark = (at: number) => `${cacheKey}\0${sort?.orderBy ?? ''}\0after ${at}`
+    const keyset = sort?.unique
+    const resumeAt =
+      q.offset === 0 || (sort && !keyset)
+        ? undefined
+        : this.totals.peek(q.tenantId, bookmark(q.offset))
+    let resume = ''
+    if (typeof resumeAt === 'number' && !sort) {
+      resume = ` AND r.seq > ${params.add(resumeAt)}`
+    } else if (typeof resumeAt === 'string' && keyset) {
+      const op = RESUME_OPS[resumeAt.slice(0, 2)]
+      if (op) resume = ` AND ${keyset.column} ${op} ${params.add(resumeAt.slice(3))}`
+    }
+    const skip = resume === '' ? q.offset : 0
+    const rowsOfTenant = this.count(q.kind, q.tenantId)
+    const walked = ((skip + q.limit) * rowsOfTenant) / Math.max(total, 1)
+    const sparse = walked * WALK_COST > total
+    const order = sort ? sort.orderBy : compiled && sparse ? '+r.seq' : 'r.seq'
     const key = sort ? `, ${sort.key} AS k` : ''
-    const limit = params.add(q.limit)
-    const offset = params.add(q.offset)
-    const seqs = (
-      this.run(
-        `SELECT r.seq AS seq${key} ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-        params,
-      ) as { seq: number }[]
-    ).map((row) => row.seq)
+    // The walk is decided: without the hint the planner may read a broad filter's own index
+    // (a date range, say) and sort all of its matches instead.
+    const pageFrom =
+      !sort && compiled && !sparse
+        ? from.replace(`${table} r WHERE`, `${table} r INDEXED BY ${table}_tenant_seq WHERE`)
+        : from
+    const hits = this.run(
+      `SELECT r.seq AS seq${key} ${pageFrom}${resume} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(skip)}`,
+      params,
+    ) as { seq: number; k?: string }[]
+    const seqs = hits.map((row) => row.seq)
     if (seqs.length === 0) return { total, page: [] }
+    const first = hits[0]!
+    const last = hits.at(-1)!
+    if (!sort) {
+      this.totals.remember(q.tenantId, bookmark(q.offset), first.seq - 1)
+      this.totals.remember(q.tenantId, bookmark(q.offset + hits.length), last.seq)
+    } else if (keyset && typeof first.k === 'string' && typeof last.k === 'string') {
+      const [startOp, nextOp] = keyset.descending ? ['le', 'lt'] : ['ge', 'gt']
+      this.totals.remember(q.tenantId, bookmark(q.offset), `${startOp}:${first.k}`)
+      this.totals.remember(q.tenantId, bookmark(q.offset + hits.length), `${nextOp}:${last.k}`)
+    }
     const rows = this.prepare(
       `SELECT seq, ${RESOURCE_COLUMNS} FROM ${table} WHERE seq IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(seqs)) as unknown as (ResourceRow & { seq: number })[]

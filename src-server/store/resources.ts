@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
+import { CountCache } from './count-cache.ts'
 import { GroupStore } from './group-store.ts'
 import type { IndexedEq, Json, Member, Stored } from './resource-rows.ts'
 import { ensureQueryColumns } from './query-columns.ts'
@@ -21,14 +22,19 @@ export class ResourceStore {
   readonly groups: GroupStore
   private readonly summaries: ResourceSummaries
   private readonly query: ResourceQuery
+  private readonly totals: CountCache
 
   constructor(db: DatabaseSync) {
     ensureQueryColumns(db)
-    this.users = new UserStore(db)
-    this.groups = new GroupStore(db)
+    this.totals = new CountCache()
+    this.users = new UserStore(db, this.totals)
+    this.groups = new GroupStore(db, this.totals)
     this.summaries = new ResourceSummaries(db, this.users, this.groups)
-    this.query = new ResourceQuery(db, (kind, tenantId) =>
-      kind === 'User' ? this.users.countUsers(tenantId) : this.groups.countGroups(tenantId),
+    this.query = new ResourceQuery(
+      db,
+      (kind, tenantId) =>
+        kind === 'User' ? this.users.countUsers(tenantId) : this.groups.countGroups(tenantId),
+      this.totals,
     )
   }
 
@@ -41,6 +47,7 @@ export class ResourceStore {
   forgetUncommitted(): void {
     this.users.counts.forget()
     this.groups.counts.forget()
+    this.totals.bumpAll()
   }
 
   // ---- users ----

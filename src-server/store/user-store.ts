@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { CountCache } from './count-cache.ts'
 import { transaction } from '../db.ts'
 import { ScimError } from '../scim/scim-error.ts'
 import {
@@ -12,6 +13,7 @@ import {
   toStored,
 } from './resource-rows.ts'
 import type { IndexedEq, Json, ResourceRow, Stored } from './resource-rows.ts'
+import { emailItems, INSERT_EMAIL } from './email-items.ts'
 import { USER_QUERY_COLUMNS, userQueryValues } from './query-columns.ts'
 
 function department(body: Json): string | null {
@@ -23,17 +25,6 @@ function department(body: Json): string | null {
   return null
 }
 
-function emailValues(body: Json): string[] {
-  const emails = body.emails
-  if (!Array.isArray(emails)) return []
-  const out = new Set<string>()
-  for (const e of emails) {
-    const v = e && typeof e === 'object' ? (e as Json).value : undefined
-    if (typeof v === 'string') out.add(v.toLowerCase())
-  }
-  return [...out]
-}
-
 type UserColumns = [
   string,
   string,
@@ -41,7 +32,7 @@ type UserColumns = [
   string | null,
   number,
   string | null,
-  ...(string | null)[],
+  ...(string | number | null)[],
 ]
 
 function userColumns(body: Json): UserColumns {
@@ -67,8 +58,12 @@ export class UserStore {
   private readonly s: Record<string, StatementSync>
   readonly counts: ResourceCounts
 
-  constructor(db: DatabaseSync) {
+  private readonly writes: CountCache | undefined
+
+  /** `writes`: told of every write, inside its transaction (cached list totals go stale). */
+  constructor(db: DatabaseSync, writes?: CountCache) {
     this.db = db
+    this.writes = writes
     this.counts = new ResourceCounts(db, 'users')
     const cols = RESOURCE_COLUMNS
     const queryColumns = USER_QUERY_COLUMNS.map(([column]) => column)
@@ -86,9 +81,7 @@ export class UserStore {
       ),
       getUser: db.prepare(`SELECT ${cols} FROM users WHERE tenant_id = ? AND id = ?`),
       deleteUser: db.prepare('DELETE FROM users WHERE tenant_id = ? AND id = ?'),
-      insertEmail: db.prepare(
-        'INSERT INTO user_emails (user_id, tenant_id, value_lower) VALUES (?, ?, ?)',
-      ),
+      insertEmail: db.prepare(INSERT_EMAIL),
       deleteEmails: db.prepare('DELETE FROM user_emails WHERE user_id = ?'),
       pageUsers: db.prepare(
         `SELECT ${cols} FROM users WHERE tenant_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
@@ -117,9 +110,14 @@ export class UserStore {
         `SELECT g.id, g.display_name FROM group_members m CROSS JOIN groups g ON g.id = m.group_id
          WHERE m.member_id = ? AND g.tenant_id = ? ORDER BY g.seq`,
       ),
+      // CROSS JOIN fixes the order: from the page's ids through the member index. Left to
+      // itself SQLite walks every group of the tenant in seq order (for the ORDER BY) and probes
+      // each for each id: 50,000 probes per page with 500 groups.
       groupsOfUsers: db.prepare(
-        `SELECT m.member_id, g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
-         WHERE m.member_id IN (SELECT value FROM json_each(?)) AND g.tenant_id = ? ORDER BY g.seq`,
+        `SELECT m.member_id, g.id, g.display_name FROM json_each(?) j
+         CROSS JOIN group_members m ON m.member_id = j.value
+         CROSS JOIN groups g ON g.id = m.group_id
+         WHERE g.tenant_id = ? ORDER BY g.seq`,
       ),
       deleteMembershipsOf: db.prepare('DELETE FROM group_members WHERE member_id = ?'),
       touchGroupsOfMember: db.prepare(
@@ -143,11 +141,12 @@ export class UserStore {
   createUser(tenantId: string, body: Json): Stored {
     const cols = userColumns(body)
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       this.assertUserNameFree(tenantId, cols[0])
       const id = randomUUID()
       const now = new Date().toISOString()
       this.s.insertUser!.run(id, tenantId, ...cols, now, now, JSON.stringify(body))
-      for (const e of emailValues(body)) this.s.insertEmail!.run(id, tenantId, e)
+      for (const e of emailItems(body)) this.s.insertEmail!.run(id, tenantId, ...e)
       this.counts.adjust(tenantId, 1)
       return { kind: 'User', id, tenantId, version: 1, createdAt: now, lastModified: now, body }
     })
@@ -161,13 +160,14 @@ export class UserStore {
   replaceUser(tenantId: string, id: string, body: Json): Stored {
     const cols = userColumns(body)
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       this.assertUserNameFree(tenantId, cols[0], id)
       const now = new Date().toISOString()
       const row = this.s.updateUser!.get(...cols, now, JSON.stringify(body), tenantId, id) as
         { version: number; created_at: string } | undefined
       if (!row) throw notFound('User', id)
       this.s.deleteEmails!.run(id)
-      for (const e of emailValues(body)) this.s.insertEmail!.run(id, tenantId, e)
+      for (const e of emailItems(body)) this.s.insertEmail!.run(id, tenantId, ...e)
       return {
         kind: 'User',
         id,
@@ -182,6 +182,7 @@ export class UserStore {
 
   deleteUser(tenantId: string, id: string): boolean {
     return transaction(this.db, () => {
+      this.writes?.bump(tenantId)
       const r = this.s.deleteUser!.run(tenantId, id)
       if (r.changes === 0) return false
       this.counts.adjust(tenantId, -1)

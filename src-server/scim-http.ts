@@ -13,6 +13,7 @@ import { scimRouter } from './scim-routes.ts'
 import type { EventDraft, ScimContext, ScimResult } from './scim-routes.ts'
 import { storageFailure } from './db.ts'
 import { BODY_CAP_BYTES, capBody, cappedJson } from './store/events.ts'
+import { eventResponseBody } from './store/event-response-body.ts'
 import type { EventError, EventInput } from './store/events.ts'
 import { sha256Hex } from './store/hash.ts'
 import { requestSource } from './scim/request-source.ts'
@@ -358,7 +359,7 @@ export function createScimHandler(deps: ScimDeps) {
         if (b.scimType) error.scimType = b.scimType
         if (b.reason) error.reason = b.reason
       }
-      const response = cappedJson(result.body === undefined ? null : redact(result.body))
+      const response = eventResponseBody(result.body)
       return {
         tenantId,
         timeMs: Date.now(),

@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { FilterNode } from '../scim/filter-parser.ts'
 import { compileFilter, SqlParams, type CompileContext } from '../scim/filter-sql.ts'
 import { compileSort } from '../scim/filter-sql-sort.ts'
+import { resolveAttributePath } from '../scim/schema-definitions.ts'
 import { CountCache } from './count-cache.ts'
 import { RESOURCE_COLUMNS, toStored } from './resource-rows.ts'
 import type { Kind, ResourceRow, Stored } from './resource-rows.ts'
@@ -35,6 +36,20 @@ export interface ListAnswer {
 const STATEMENT_CACHE = 256
 const WALK_COST = 4
 const RESUME_OPS: Record<string, string> = { ge: '>=', gt: '>', le: '<=', lt: '<' }
+
+/**
+ * Whether `filter` can match at most one row of a tenant: an equality on `id` or, for users, on
+ * `userName` (unique per tenant case-insensitively, `users_tenant_username`). Okta and Entra look
+ * every user up this way before each write, so these lookups skip the COUNT and the two-step page.
+ */
+function atMostOneMatch(kind: Kind, filter: FilterNode): boolean {
+  if (filter.type !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') {
+    return false
+  }
+  const resolved = resolveAttributePath(kind, filter.path)
+  if (!resolved || resolved.subAttribute || resolved.extension !== undefined) return false
+  return resolved.canonical === 'id' || (kind === 'User' && resolved.canonical === 'userName')
+}
 
 /** Like JavaScript's toLowerCase, for text SQLite's ASCII-only lower() would get wrong. */
 function scimLower(value: unknown): unknown {
@@ -116,6 +131,11 @@ export class ResourceQuery {
         : compileSort(ctx, q.sortBy, q.sortOrder, q.withMembership)
     const tenantRows = `FROM ${table} r WHERE r.tenant_id = ${ctx.tenant}`
     const from = compiled ? `${tenantRows} AND (${compiled.where})` : tenantRows
+    if (compiled && !sort && q.offset === 0 && q.filter && atMostOneMatch(q.kind, q.filter)) {
+      // The same condition as below, read in one statement: its match count is the total.
+      const rows = this.run(`SELECT ${RESOURCE_COLUMNS} ${from}`, params) as ResourceRow[]
+      return { total: rows.length, page: q.limit === 0 ? [] : rows.map((r) => toStored(q.kind, r)) }
+    }
     const limit = params.add(q.limit)
     // A count made inside a write transaction that then rolls back is outdated by the
     // rollback (ResourceStore.forgetUncommitted bumps every generation), so it may be kept.

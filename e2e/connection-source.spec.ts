@@ -123,3 +123,45 @@ test.describe('the Connection screen shows the IdP’s traffic, not the console�
     await expect(page.getByTestId('log-table')).toHaveAttribute('data-total', String(4 + hidden))
   })
 })
+
+test.describe('the Tokens screen tells the IdP’s use of a token from the console’s tests', () => {
+  test('after a rotation, a test run with the new token does not look like Okta using it', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000)
+    const list = await hostCall<{
+      connections: Array<{ name: string; defaultTenantId: string | null }>
+      defaultConnection: string
+    }>(webHost, 'connections.list', {})
+    const connection = list.defaultConnection
+    const tenantId = list.connections.find((c) => c.name === connection)!.defaultTenantId!
+    const target = { connection, tenantId }
+    const old = await hostCall<{ id: string; secret: string }>(webHost, 'tokens.create', {
+      ...target,
+      label: 'Okta before rotation',
+    })
+    const { scimBaseUrl } = await hostCall<{ scimBaseUrl: string }>(webHost, 'tokens.list', target)
+    const scim: ScimCaller = (path, init = {}) => scimCall(scimBaseUrl, old.secret, path, init)
+    expect(await oktaAssign(scim, 'dave@acme.com')).toBeDefined()
+    // Rotate, then run the pre-go-live test with the new token before Okta has it.
+    const fresh = await hostCall<{ id: string }>(webHost, 'tokens.rotate', {
+      ...target,
+      tokenId: old.id,
+      label: 'Okta after rotation',
+    })
+    expect((await runHarness(webHost, target, fresh.id, scimBaseUrl)).outcome).toBe('passed')
+
+    await page.setViewportSize({ width: 1400, height: 900 })
+    await page.goto(webHost.pageUrl)
+    await page.getByTestId('nav-tokens').click()
+    const oldRow = page.getByTestId('token-row').filter({ hasText: 'Okta before rotation' })
+    const newRow = page.getByTestId('token-row').filter({ hasText: 'Okta after rotation' })
+    // The new token was used (by the test run), but never by the IdP: do not revoke the old yet.
+    await expect(newRow.getByTestId('token-last-used')).not.toHaveText('Never')
+    await expect(newRow.getByTestId('token-idp-use')).toHaveText('Never')
+    await expect(oldRow.getByTestId('token-idp-use')).not.toHaveText(/Never|Not in/)
+    await expect(page.getByText(/show the new token in “Last used by the IdP”/)).toBeVisible()
+    await page.screenshot({ path: join(artifactsDir, 'tokens-idp-use.png'), fullPage: true })
+    expect(await axeReport(page, 'tokens: IdP use beside any use')).toBe('')
+  })
+})

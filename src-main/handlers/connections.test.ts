@@ -131,6 +131,7 @@ describe('secret-free outputs', () => {
       tenantId: 't',
       scimBaseUrl: 'http://x/scim/v2',
       tokens: [],
+      idpWindow: { window: 100, complete: true },
       revoked: [],
       orphanedKeychainEntries: 0,
       secret: 'scimc_leak',

@@ -1,4 +1,5 @@
 import type { tokensChannels } from '../../src-shared/channels/tokens.ts'
+import { getIdpActivity } from '../connections/idp-activity.ts'
 import type { CreatedToken } from '../secrets/token-service.ts'
 import type { AppServices } from '../app-services.ts'
 import type { DomainHandlers } from './handler-types.ts'
@@ -21,12 +22,22 @@ export function tokensHandlers({
   const access = () => backends.access()
   return {
     'tokens.list': async ({ connection, tenantId }) => {
-      const list = await (await access()).listTokens(connection, tenantId)
+      const backend = await access()
+      // The IdP's own use beside "any use": rotation is judged by what Okta sends, and a test
+      // run with the new token would otherwise look like Okta picked it up.
+      const [list, idp] = await Promise.all([
+        backend.listTokens(connection, tenantId),
+        backend.client(connection).then((c) => getIdpActivity(c, tenantId)),
+      ])
       return {
         tenantId: list.tenantId,
         scimBaseUrl: list.scimBaseUrl,
         // last4 of a token is still part of the secret; the list shows the hash prefix instead.
-        tokens: list.tokens.map(({ last4: _last4, ...t }) => t),
+        tokens: list.tokens.map(({ last4: _last4, ...t }) => ({
+          ...t,
+          lastIdpRequestAt: idp.tokenLastUse.get(t.hashPrefix) ?? null,
+        })),
+        idpWindow: { window: idp.window, complete: idp.complete },
         revoked: list.revoked,
         orphanedKeychainEntries: list.orphanedKeychainEntries.length,
       }

@@ -77,7 +77,31 @@ const tokenSummary = z.strictObject({
   inKeychain: z.boolean(),
 })
 
-export const connectionSchemas = { certificate, spValues, tokenSummary, secretStoreInfo }
+/**
+ * A token with the IdP's own last use of it (harness runs and replays left out): what rotation
+ * guidance tells the admin to watch. Read from the IdP's newest `idpWindow.window` requests.
+ */
+const tokenWithIdpUse = tokenSummary.extend({
+  /** The IdP's newest request with this token; null when none among `idp.window`. */
+  lastIdpRequestAt: z.string().nullable(),
+})
+
+/** How much of the IdP's traffic `lastIdpRequestAt` was read from. */
+const idpWindow = z.strictObject({
+  /** How many of the IdP's newest requests were read. */
+  window: z.number(),
+  /** Every IdP request the backend keeps was read: a token not seen was never used by it. */
+  complete: z.boolean(),
+})
+
+export const connectionSchemas = {
+  certificate,
+  spValues,
+  tokenSummary,
+  tokenWithIdpUse,
+  idpWindow,
+  secretStoreInfo,
+}
 
 export const connectionsChannels = {
   'connections.list': {
@@ -138,23 +162,12 @@ export const connectionsChannels = {
       }),
       scim: z.strictObject({
         baseUrl: z.string(),
-        tokens: z.array(
-          tokenSummary.extend({
-            /** The IdP's newest request with this token; null when none among `idp.window`. */
-            lastIdpRequestAt: z.string().nullable(),
-          }),
-        ),
+        tokens: z.array(tokenWithIdpUse),
       }),
       /** The tenant's requests without the harness's and replays' (as the log shows by default). */
       recentEvents: z.array(recentEvent),
       /** The IdP's own traffic only: what "the IdP's last request" and per-token use are read from. */
-      idp: z.strictObject({
-        lastRequest: recentEvent.nullable(),
-        /** How many of the IdP's newest requests were read. */
-        window: z.number(),
-        /** Every IdP request the backend keeps was read: a token not seen was never used by it. */
-        complete: z.boolean(),
-      }),
+      idp: idpWindow.extend({ lastRequest: recentEvent.nullable() }),
     }),
   },
   'secrets.storeInfo': {

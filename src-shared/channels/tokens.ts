@@ -22,7 +22,9 @@ export const tokensChannels = {
     output: z.strictObject({
       tenantId: z.string(),
       scimBaseUrl: z.string(),
-      tokens: z.array(connectionSchemas.tokenSummary),
+      tokens: z.array(connectionSchemas.tokenWithIdpUse),
+      /** The IdP requests each token's `lastIdpRequestAt` was looked for in. */
+      idpWindow: connectionSchemas.idpWindow,
       /** Revoked tokens' trace, newest revocation first: when, and the token that replaced each. */
       revoked: z.array(
         z.strictObject({

@@ -89,8 +89,9 @@ export function NewTokenPanel({
       </div>
       {rotatedFrom ? (
         <p className="rotate-note tone-fill tone-info" data-testid="rotate-note">
-          Both tokens work now. Put the new one into Okta, then watch “Last used” below: once the
-          new token shows a recent time (and the old one stops changing), revoke the old one.
+          Both tokens work now. Put the new one into Okta, then watch “Last used by the IdP” below:
+          once the new token shows a recent time (and the old one stops changing), revoke the old
+          one. The console’s own tests count only in “Last used”.
         </p>
       ) : null}
       <div className="actions">

@@ -76,11 +76,14 @@ function When({ iso }: { iso: string | null }) {
 export function TokenTable({
   target,
   tokens,
+  idpWindow,
   onRotate,
   rotating,
 }: {
   target: ActiveTarget
   tokens: Token[]
+  /** The IdP requests `lastIdpRequestAt` was looked for in. */
+  idpWindow: ChannelOutput<'tokens.list'>['idpWindow']
   onRotate: (tokenId: string) => void
   rotating: boolean
 }) {
@@ -110,7 +113,10 @@ export function TokenTable({
           <tr>
             <th>Label</th>
             <th>Created</th>
-            <th>Last used</th>
+            <th title="Any request with the token, the console’s own tests included">Last used</th>
+            <th title="The IdP’s own requests only: what shows it uses this token">
+              Last used by the IdP
+            </th>
             <th>Keychain</th>
             <th aria-label="Actions" />
           </tr>
@@ -144,6 +150,15 @@ export function TokenTable({
               </td>
               <td className="when" data-testid="token-last-used">
                 {t.lastUsedAt ? <When iso={t.lastUsedAt} /> : <span className="muted">Never</span>}
+              </td>
+              <td className="when" data-testid="token-idp-use">
+                {t.lastIdpRequestAt ? (
+                  <When iso={t.lastIdpRequestAt} />
+                ) : (
+                  <span className="muted">
+                    {idpWindow.complete ? 'Never' : `Not in its last ${idpWindow.window} requests`}
+                  </span>
+                )}
               </td>
               <td data-testid="token-in-keychain">
                 {t.inKeychain ? (

@@ -15,9 +15,10 @@ function fakeMain() {
       id: 'tok_1',
       label: 'Okta production',
       createdAt: '2026-12-01T10:00:00.000Z',
-      lastUsedAt: null,
+      lastUsedAt: '2026-12-07T09:30:00.000Z' as string | null,
       hashPrefix: 'ab12cd34',
       inKeychain: true,
+      lastIdpRequestAt: null as string | null,
     },
   ]
   return createFakeApi({
@@ -43,6 +44,7 @@ function fakeMain() {
       tenantId: 'demo',
       scimBaseUrl,
       tokens,
+      idpWindow: { window: 100, complete: true },
       revoked: [],
       orphanedKeychainEntries: 0,
     }),
@@ -53,7 +55,7 @@ function fakeMain() {
         createdAt: '2026-12-07T10:00:00.000Z',
         hashPrefix: 'ef56ab78',
       }
-      tokens.push({ ...made, lastUsedAt: null, inKeychain: true })
+      tokens.push({ ...made, lastUsedAt: null, inKeychain: true, lastIdpRequestAt: null })
       return { ...made, secret: 'scimc_fake_secret_for_the_test' }
     },
   })
@@ -68,6 +70,9 @@ describe('TokensScreen with a fake api', () => {
     expect(row.getAttribute('data-label')).toBe('Okta production')
     expect(screen.getByTestId('tokens-scim-base-url').textContent).toBe(scimBaseUrl)
     expect(fake.calls.find((c) => c.channel === 'tokens.list')?.input).toEqual(target)
+    // Used by a test run only: "Last used" has a time, the IdP column says it never used it.
+    expect(within(row).getByTestId('token-last-used').textContent).not.toContain('Never')
+    expect(within(row).getByTestId('token-idp-use').textContent).toBe('Never')
   })
 
   it('generates a token, shows its secret once, and hides it on Done', async () => {

@@ -110,6 +110,7 @@ export function TokensScreen() {
           <TokenTable
             target={target}
             tokens={tokens.data.tokens}
+            idpWindow={tokens.data.idpWindow}
             rotating={rotate.isPending}
             onRotate={(id) => {
               create.reset()
@@ -118,7 +119,7 @@ export function TokensScreen() {
           />
           <p className="muted small rotate-help">
             Rotate makes a new token alongside the old one; both work until you revoke the old one.
-            Revoke it once Okta’s requests show the new token in “Last used”.
+            Revoke it once Okta’s requests show the new token in “Last used by the IdP”.
           </p>
           {tokens.data.orphanedKeychainEntries > 0 ? (
             <p className="muted small">

@@ -147,6 +147,15 @@ test.describe('provisioning log through the web host', () => {
 
     await story.getByTestId('story-refresh').click()
     await expect(story.getByTestId('story-current')).toHaveAttribute('data-kind', 'found')
+    // The timeline tells Okta's two refused attempts from the replay's three requests.
+    await expect(story.getByTestId('story-event')).toHaveCount(5)
+    expect(
+      await story
+        .getByTestId('story-event')
+        .evaluateAll((els) =>
+          els.map((el) => el.querySelector('[data-testid="source-badge"]')?.textContent),
+        ),
+    ).toEqual(['Okta', 'Okta', 'Replay', 'Replay', 'Replay'])
 
     // The story's user as the table's filter: the two refused attempts; the replay's three are
     // the console's test traffic, hidden until shown.

@@ -6,6 +6,7 @@ import { formatEventTime, statusTone, readablePath } from '../../lib/log-format.
 import type { ActiveTarget } from '../../use-connections.ts'
 import { useReplayUser, useUserStory } from '../../use-user-story.ts'
 import { ErrorPanel } from '../ErrorPanel.tsx'
+import { SourceBadge } from './SourceBadge.tsx'
 import { methodTone, toneClass } from '../../lib/tone.ts'
 import './log.css'
 import './log-detail.css'
@@ -158,7 +159,11 @@ function StoryBody({
                   <span className={`method ${toneClass(methodTone(e.method), 'text')}`}>
                     {e.method}
                   </span>
-                  <span className="mono log-path">{readablePath(e.path)}</span>
+                  <span className="mono log-path">
+                    {/* Who sent it: a replay's or a test run's requests sit among Okta's here. */}
+                    <SourceBadge event={e} />
+                    {readablePath(e.path)}
+                  </span>
                   <span className={`status-code ${toneClass(statusTone(e.status), 'text')}`}>
                     {e.status}
                   </span>

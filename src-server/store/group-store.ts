@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { newResourceId } from './resource-id.ts'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { CountCache } from './count-cache.ts'
 import { transaction } from '../db.ts'
@@ -113,7 +113,7 @@ export class GroupStore {
     const cols = groupColumns(body)
     return transaction(this.db, () => {
       this.writes?.bump(tenantId)
-      const id = randomUUID()
+      const id = newResourceId()
       const members = this.resolveMembers(tenantId, memberIds)
       const now = new Date().toISOString()
       this.s.insertGroup!.run(id, tenantId, ...cols, now, now, JSON.stringify(body))

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { newResourceId } from './resource-id.ts'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { CountCache } from './count-cache.ts'
 import { transaction } from '../db.ts'
@@ -143,7 +143,7 @@ export class UserStore {
     return transaction(this.db, () => {
       this.writes?.bump(tenantId)
       this.assertUserNameFree(tenantId, cols[0])
-      const id = randomUUID()
+      const id = newResourceId()
       const now = new Date().toISOString()
       this.s.insertUser!.run(id, tenantId, ...cols, now, now, JSON.stringify(body))
       for (const e of emailItems(body)) this.s.insertEmail!.run(id, tenantId, ...e)

@@ -144,7 +144,7 @@ test.describe('the Tokens screen tells the IdP’s use of a token from the conso
     const scim: ScimCaller = (path, init = {}) => scimCall(scimBaseUrl, old.secret, path, init)
     expect(await oktaAssign(scim, 'dave@acme.com')).toBeDefined()
     // Rotate, then run the pre-go-live test with the new token before Okta has it.
-    const fresh = await hostCall<{ id: string }>(webHost, 'tokens.rotate', {
+    const fresh = await hostCall<{ id: string; secret: string }>(webHost, 'tokens.rotate', {
       ...target,
       tokenId: old.id,
       label: 'Okta after rotation',
@@ -163,5 +163,10 @@ test.describe('the Tokens screen tells the IdP’s use of a token from the conso
     await expect(page.getByText(/show the new token in “Last used by the IdP”/)).toBeVisible()
     await page.screenshot({ path: join(artifactsDir, 'tokens-idp-use.png'), fullPage: true })
     expect(await axeReport(page, 'tokens: IdP use beside any use')).toBe('')
+
+    // Okta switches to the new token: the screen, left open, shows it without a reload.
+    const viaNew: ScimCaller = (path, init = {}) => scimCall(scimBaseUrl, fresh.secret, path, init)
+    expect(await oktaAssign(viaNew, 'erin@acme.com')).toBeDefined()
+    await expect(newRow.getByTestId('token-idp-use')).not.toHaveText('Never', { timeout: 20_000 })
   })
 })

@@ -3,12 +3,20 @@ import { unwrap } from './api-error.ts'
 import { useApi } from './api-context.tsx'
 import type { ActiveTarget } from './use-connections.ts'
 
-export function useTokenList(target: ActiveTarget | null) {
+/**
+ * `live`: read again every few seconds while shown (the Tokens screen). After a rotation the admin
+ * watches "Last used by the IdP" for the new token, and Okta's next request must show up without
+ * a reload. react-query pauses the interval while the window is hidden.
+ */
+export const TOKEN_LIST_REFRESH_MS = 5_000
+
+export function useTokenList(target: ActiveTarget | null, { live = false } = {}) {
   const api = useApi()
   return useQuery({
     queryKey: ['tokens.list', target?.connection, target?.tenantId],
     queryFn: () => unwrap(api['tokens.list'](target!)),
     enabled: target !== null,
+    refetchInterval: live ? TOKEN_LIST_REFRESH_MS : false,
   })
 }
 

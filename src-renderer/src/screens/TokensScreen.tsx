@@ -11,7 +11,7 @@ import './tokens.css'
 
 export function TokensScreen() {
   const { target, list } = useActiveTarget()
-  const tokens = useTokenList(target)
+  const tokens = useTokenList(target, { live: true })
   const create = useCreateToken(target)
   const rotate = useRotateToken(target)
   const [label, setLabel] = useState('')

@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { hostCall, type RunningWebHost } from './web-host-fixture.ts'
+import { defaultTarget, hostCall } from './web-host-fixture.ts'
 
-export { hostCall }
+export { defaultTarget, hostCall }
 
 /** The standard the console targets (README "Accessibility"): WCAG 2.1 A and AA. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -35,19 +35,4 @@ export async function axeReport(page: Page, state: string): Promise<string> {
   }
   await page.emulateMedia({ colorScheme: 'light' })
   return parts.join('\n')
-}
-
-/** The web host's default connection and tenant, as the page starts with. */
-export async function defaultTarget(
-  host: RunningWebHost,
-): Promise<{ connection: string; tenantId: string }> {
-  const list = await hostCall<{
-    connections: Array<{ name: string; defaultTenantId: string | null }>
-    defaultConnection: string
-  }>(host, 'connections.list', {})
-  const connection = list.defaultConnection
-  return {
-    connection,
-    tenantId: list.connections.find((c) => c.name === connection)!.defaultTenantId!,
-  }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { oktaAssign, scimCall, type ScimCaller } from '../test/support/log-test-support.ts'
 import { axeReport } from './accessibility-support.ts'
 import {
+  defaultTarget,
   artifactsDir,
   expect,
   hostCall,
@@ -55,13 +56,7 @@ test.afterAll(async () => {
 test.describe('the Connection screen shows the IdP’s traffic, not the console’s test runs', () => {
   test('after Okta’s requests and a later harness run, its facts stay Okta’s', async ({ page }) => {
     test.setTimeout(120_000)
-    const list = await hostCall<{
-      connections: Array<{ name: string; defaultTenantId: string | null }>
-      defaultConnection: string
-    }>(webHost, 'connections.list', {})
-    const connection = list.defaultConnection
-    const tenantId = list.connections.find((c) => c.name === connection)!.defaultTenantId!
-    const target = { connection, tenantId }
+    const target = await defaultTarget(webHost)
     const token = await hostCall<{ id: string; secret: string }>(webHost, 'tokens.create', {
       ...target,
       label: 'Okta e2e connection',
@@ -129,13 +124,7 @@ test.describe('the Tokens screen tells the IdP’s use of a token from the conso
     page,
   }) => {
     test.setTimeout(120_000)
-    const list = await hostCall<{
-      connections: Array<{ name: string; defaultTenantId: string | null }>
-      defaultConnection: string
-    }>(webHost, 'connections.list', {})
-    const connection = list.defaultConnection
-    const tenantId = list.connections.find((c) => c.name === connection)!.defaultTenantId!
-    const target = { connection, tenantId }
+    const target = await defaultTarget(webHost)
     const old = await hostCall<{ id: string; secret: string }>(webHost, 'tokens.create', {
       ...target,
       label: 'Okta before rotation',

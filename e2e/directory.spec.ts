@@ -9,6 +9,7 @@ import {
 } from '../test/support/log-test-support.ts'
 import { axeReport } from './accessibility-support.ts'
 import {
+  defaultTarget,
   artifactsDir,
   expect,
   hostCall,
@@ -59,13 +60,7 @@ test.afterAll(async () => {
 test.describe('the Directory through the web host', () => {
   test.beforeAll(async () => {
     test.setTimeout(120_000)
-    const list = await hostCall<{
-      connections: Array<{ name: string; defaultTenantId: string | null }>
-      defaultConnection: string
-    }>(webHost, 'connections.list', {})
-    const connection = list.defaultConnection
-    const tenantId = list.connections.find((c) => c.name === connection)!.defaultTenantId!
-    const target = { connection, tenantId }
+    const target = await defaultTarget(webHost)
     const created = await hostCall<{ secret: string }>(webHost, 'tokens.create', {
       ...target,
       label: 'Okta e2e directory',

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test'
 import { oktaAssign, scimCall, type ScimCaller } from '../test/support/log-test-support.ts'
 import { axeReport } from './accessibility-support.ts'
 import {
+  defaultTarget,
   artifactsDir,
   expect,
   hostCall,
@@ -55,13 +56,7 @@ test.afterAll(async () => {
 test.describe('event sources: test traffic kept apart from the IdP’s', () => {
   test.beforeAll(async () => {
     test.setTimeout(120_000)
-    const list = await hostCall<{
-      connections: Array<{ name: string; defaultTenantId: string | null }>
-      defaultConnection: string
-    }>(webHost, 'connections.list', {})
-    const connection = list.defaultConnection
-    const tenantId = list.connections.find((c) => c.name === connection)!.defaultTenantId!
-    const target = { connection, tenantId }
+    const target = await defaultTarget(webHost)
     const token = await hostCall<{ id: string; secret: string }>(webHost, 'tokens.create', {
       ...target,
       label: 'Okta e2e sources',

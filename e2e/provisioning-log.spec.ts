@@ -9,6 +9,7 @@ import {
   type ScimCaller,
 } from '../test/support/log-test-support.ts'
 import {
+  defaultTarget,
   artifactsDir,
   expect,
   startWebHost,
@@ -52,13 +53,7 @@ test.describe.configure({ mode: 'serial' })
 
 test.describe('provisioning log through the web host', () => {
   test.beforeAll(async ({ webHost }) => {
-    const list = await hostCall<{
-      connections: Array<{ name: string; defaultTenantId: string | null }>
-      defaultConnection: string
-    }>(webHost, 'connections.list', {})
-    const connection = list.defaultConnection
-    const tenantId = list.connections.find((c) => c.name === connection)!.defaultTenantId!
-    const target = { connection, tenantId }
+    const target = await defaultTarget(webHost)
     // A token the console made and holds (the replay uses it too), registered with the backend.
     const created = await hostCall<{ secret: string }>(webHost, 'tokens.create', {
       ...target,

@@ -15,7 +15,7 @@ import {
   postToAcs,
   signResponse,
 } from '../test/support/saml-idp.ts'
-import { fixturesDir, hostCall, type RunningWebHost } from './web-host-fixture.ts'
+import { defaultTarget, fixturesDir, hostCall, type RunningWebHost } from './web-host-fixture.ts'
 
 export type Target = { connection: string; tenantId: string }
 
@@ -25,15 +25,7 @@ export type Target = { connection: string; tenantId: string }
  * with 400, a deactivation), and a passed pre-go-live test.
  */
 export async function seedRealisticTenant(host: RunningWebHost): Promise<Target> {
-  const list = await hostCall<{
-    connections: Array<{ name: string; defaultTenantId: string | null }>
-    defaultConnection: string
-  }>(host, 'connections.list', {})
-  const connection = list.defaultConnection
-  const target = {
-    connection,
-    tenantId: list.connections.find((c) => c.name === connection)!.defaultTenantId!,
-  }
+  const target = await defaultTarget(host)
   const idp = await createTestIdp()
   await hostCall(host, 'onboarding.confirmConnect', target)
   await hostCall(host, 'sso.push', {

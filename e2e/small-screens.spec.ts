@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test'
 import { oktaAssign, scimCall, type ScimCaller } from '../test/support/log-test-support.ts'
 import { focusedAttr, focusInside, tabTo } from './keyboard-support.ts'
 import { layoutProblems } from './screens-support.ts'
-import { expect, hostCall, startWebHost, test } from './web-host-fixture.ts'
+import { defaultTarget, expect, hostCall, startWebHost, test } from './web-host-fixture.ts'
 
 /**
  * Issue #13 item 9 through the web host: screens have URLs (set on navigation, restored on
@@ -19,15 +19,7 @@ test.describe.configure({ mode: 'serial' })
 // Its own web host: the routes start from a fresh console and the log holds only these requests.
 test.beforeAll(async () => {
   host = await startWebHost()
-  const list = await hostCall<{
-    connections: Array<{ name: string; defaultTenantId: string | null }>
-    defaultConnection: string
-  }>(host, 'connections.list', {})
-  const connection = list.defaultConnection
-  const target = {
-    connection,
-    tenantId: list.connections.find((c) => c.name === connection)!.defaultTenantId!,
-  }
+  const target = await defaultTarget(host)
   const created = await hostCall<{ secret: string }>(host, 'tokens.create', {
     ...target,
     label: 'Okta small screens',

@@ -9,7 +9,13 @@ import {
   type TestIdp,
   type TestIdpServer,
 } from '../test/support/saml-idp.ts'
-import { expect, startWebHost, hostCall, screenshotPage } from './web-host-fixture.ts'
+import {
+  defaultTarget,
+  expect,
+  startWebHost,
+  hostCall,
+  screenshotPage,
+} from './web-host-fixture.ts'
 import { test } from './web-host-fixture.ts'
 
 /**
@@ -34,15 +40,7 @@ test.beforeAll(async () => {
   const key = await createTestIdp()
   idpServer = await startTestIdpServer(key, { who: 'ada@example.com' })
   idp = { ...key, ssoUrl: idpServer.ssoUrl }
-  const list = await hostCall<{
-    connections: Array<{ name: string; defaultTenantId: string | null }>
-    defaultConnection: string
-  }>(host, 'connections.list', {})
-  const connection = list.defaultConnection
-  target = {
-    connection,
-    tenantId: list.connections.find((c) => c.name === connection)!.defaultTenantId!,
-  }
+  target = await defaultTarget(host)
   // Ada is provisioned by SCIM before she signs in, as Okta would have pushed her.
   const created = await hostCall<{ secret: string }>(host, 'tokens.create', {
     ...target,

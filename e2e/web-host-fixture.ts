@@ -136,6 +136,21 @@ export async function hostCall<T>(
   return body.value as T
 }
 
+/** The web host's default connection and tenant, as the page starts with. */
+export async function defaultTarget(
+  host: RunningWebHost,
+): Promise<{ connection: string; tenantId: string }> {
+  const list = await hostCall<{
+    connections: Array<{ name: string; defaultTenantId: string | null }>
+    defaultConnection: string
+  }>(host, 'connections.list', {})
+  const connection = list.defaultConnection
+  return {
+    connection,
+    tenantId: list.connections.find((c) => c.name === connection)!.defaultTenantId!,
+  }
+}
+
 /**
  * The window made as tall as the page, then a plain screenshot into e2e/artifacts: a full-page
  * capture would paint the one-viewport-tall sticky sidebar halfway down.

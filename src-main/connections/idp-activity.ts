@@ -23,6 +23,20 @@ export interface IdpActivity {
 
 export const IDP_ACTIVITY_WINDOW = 100
 
+/**
+ * Token summaries as the renderer gets them: `last4` dropped (it is still part of the secret; the
+ * hash prefix names the token instead) and the IdP's last use of each added.
+ */
+export function tokensWithIdpUse<T extends { hashPrefix: string; last4?: string }>(
+  tokens: T[],
+  idp: IdpActivity,
+): Array<Omit<T, 'last4'> & { lastIdpRequestAt: string | null }> {
+  return tokens.map(({ last4: _last4, ...t }) => ({
+    ...t,
+    lastIdpRequestAt: idp.tokenLastUse.get(t.hashPrefix) ?? null,
+  }))
+}
+
 export async function getIdpActivity(
   client: AdminClient,
   tenantId: string,

@@ -1,7 +1,7 @@
 import type { connectionsChannels } from '../../src-shared/channels/connections.ts'
 import { sourceOf } from '../../src-shared/provisioning-event.ts'
 import type { ProvisioningEvent } from '../backend/admin-client.ts'
-import { getIdpActivity } from '../connections/idp-activity.ts'
+import { getIdpActivity, tokensWithIdpUse } from '../connections/idp-activity.ts'
 import type { AppServices } from '../app-services.ts'
 import type { DomainHandlers } from './handler-types.ts'
 
@@ -94,10 +94,7 @@ export function connectionsHandlers({
         },
         scim: {
           baseUrl: overview.scim.baseUrl,
-          tokens: tokens.tokens.map(({ last4: _last4, ...t }) => ({
-            ...t,
-            lastIdpRequestAt: idp.tokenLastUse.get(t.hashPrefix) ?? null,
-          })),
+          tokens: tokensWithIdpUse(tokens.tokens, idp),
         },
         recentEvents: overview.recentEvents.slice(0, 10).map(eventSummary),
         idp: {

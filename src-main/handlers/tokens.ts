@@ -1,5 +1,5 @@
 import type { tokensChannels } from '../../src-shared/channels/tokens.ts'
-import { getIdpActivity } from '../connections/idp-activity.ts'
+import { getIdpActivity, tokensWithIdpUse } from '../connections/idp-activity.ts'
 import type { CreatedToken } from '../secrets/token-service.ts'
 import type { AppServices } from '../app-services.ts'
 import type { DomainHandlers } from './handler-types.ts'
@@ -32,11 +32,7 @@ export function tokensHandlers({
       return {
         tenantId: list.tenantId,
         scimBaseUrl: list.scimBaseUrl,
-        // last4 of a token is still part of the secret; the list shows the hash prefix instead.
-        tokens: list.tokens.map(({ last4: _last4, ...t }) => ({
-          ...t,
-          lastIdpRequestAt: idp.tokenLastUse.get(t.hashPrefix) ?? null,
-        })),
+        tokens: tokensWithIdpUse(list.tokens, idp),
         idpWindow: { window: idp.window, complete: idp.complete },
         revoked: list.revoked,
         orphanedKeychainEntries: list.orphanedKeychainEntries.length,

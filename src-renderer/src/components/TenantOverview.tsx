@@ -1,5 +1,6 @@
 import type { ChannelOutput } from '../../../src-shared/contract.ts'
 import { formatDateTime } from '../lib/format-time.ts'
+import { noIdpUseText } from '../lib/idp-use.ts'
 import { CertificateLine } from './CertificateExpiry.tsx'
 import { CopyButton } from './CopyButton.tsx'
 import { SpValues } from './SpValues.tsx'
@@ -109,9 +110,7 @@ export function TenantOverview({
                           {t.lastIdpRequestAt ? (
                             formatDateTime(t.lastIdpRequestAt)
                           ) : (
-                            <span className="muted">
-                              {idp.complete ? 'Never' : `Not in its last ${idp.window} requests`}
-                            </span>
+                            <span className="muted">{noIdpUseText(idp)}</span>
                           )}
                         </td>
                       </tr>

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { ChannelOutput } from '../../../src-shared/contract.ts'
 import { ApiError } from '../api-error.ts'
 import { formatDateTime } from '../lib/format-time.ts'
+import { noIdpUseText } from '../lib/idp-use.ts'
 import type { ActiveTarget } from '../use-connections.ts'
 import { useRevealToken, useRevokeToken, useTokenList } from '../use-tokens.ts'
 import { ErrorPanel } from './ErrorPanel.tsx'
@@ -155,9 +156,7 @@ export function TokenTable({
                 {t.lastIdpRequestAt ? (
                   <When iso={t.lastIdpRequestAt} />
                 ) : (
-                  <span className="muted">
-                    {idpWindow.complete ? 'Never' : `Not in its last ${idpWindow.window} requests`}
-                  </span>
+                  <span className="muted">{noIdpUseText(idpWindow)}</span>
                 )}
               </td>
               <td data-testid="token-in-keychain">

@@ -1,6 +1,13 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { forgetSecret, REDACTED, redactCapped, redactString, registerSecret } from './redact.ts'
+import {
+  forgetSecret,
+  REDACTED,
+  redactCapped,
+  redactionSteps,
+  redactString,
+  registerSecret,
+} from './redact.ts'
 
 // src-shared is typed without Node (it also builds for the renderer); the test runs in Node.
 interface NodeProcess {
@@ -103,6 +110,23 @@ describe('redactString (properties)', () => {
         expect(redactString(once)).toBe(once)
       }),
       { numRuns: RUNS },
+    )
+  })
+
+  it('runs a pattern only where its literal occurs, with the same result as running all of them', () => {
+    // Text made of the patterns' literals and the characters around them, in any case, so that
+    // every pattern matches somewhere in many of the texts and near-misses are common.
+    const piece = fc.constantFrom(
+      ...['Bearer ', 'bAsIc ', 'scimc_', 'SCIMC_', '://', '@', ':', '?', '&', '=', '"', ' ', 'x'],
+      ...['Token', 'password', 'PASSWORD', 'api_key', 'abcdefgh1234', 'Q9-._~+/', '\\', '\n'],
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('')
+        const everyPattern = redactionSteps.reduce((out, step) => step.apply(out), text)
+        expect(redactString(text)).toBe(everyPattern)
+      }),
+      { numRuns: RUNS * 5 },
     )
   })
 

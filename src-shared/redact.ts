@@ -51,6 +51,7 @@ function isSensitiveKey(key: string): boolean {
 // them is far cheaper than the five patterns (the harness redacts ~10,000 strings a run).
 const MAY_MATCH = new RegExp(`basic|scimc_|://|${SENSITIVE_NAMES}`, 'i')
 const SENSITIVE_NAME = new RegExp(SENSITIVE_NAMES, 'i')
+const AUTH_WORD = /bearer|basic/i
 
 const known = new Set<string>()
 
@@ -97,18 +98,18 @@ function redactAuthSchemes(text: string): string {
 }
 
 /**
- * The patterns in the order they run, each with a literal its pattern cannot match without (on
- * the text lower-cased where the pattern ignores case): a resource's `location` or `$ref` passes
+ * The patterns in the order they run, each with a literal its pattern cannot match without (in
+ * any case where the pattern ignores case): a resource's `location` or `$ref` passes
  * MAY_MATCH on `://` alone and needs only the URL pattern, and only when it holds an `@`.
  * Replacing with "[REDACTED]" never creates a literal, so testing the original text is enough.
  * Exported for the property test that runs every pattern on every text and compares.
  */
 export const redactionSteps: ReadonlyArray<{
-  needs: (text: string, lower: string) => boolean
+  needs: (text: string) => boolean
   apply: (text: string) => string
 }> = [
   {
-    needs: (_, lower) => lower.includes('bearer') || lower.includes('basic'),
+    needs: (text) => AUTH_WORD.test(text),
     apply: redactAuthSchemes,
   },
   { needs: (text) => text.includes('scimc_'), apply: (t) => t.replace(PREFIXED_SECRET, REDACTED) },
@@ -133,8 +134,7 @@ export const redactionSteps: ReadonlyArray<{
 export function redactString(text: string): string {
   let out = text
   if (MAY_MATCH.test(text)) {
-    const lower = text.toLowerCase()
-    for (const step of redactionSteps) if (step.needs(text, lower)) out = step.apply(out)
+    for (const step of redactionSteps) if (step.needs(text)) out = step.apply(out)
   }
   for (const secret of known) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED)

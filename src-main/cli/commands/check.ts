@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { AppError } from '../../../src-shared/errors.ts'
 import { checkAreas, harnessProfiles } from '../../../src-shared/harness-constants.ts'
 import type {
@@ -165,7 +164,7 @@ async function writeOut(
   if (!path) return
   const body = await text()
   try {
-    await writeFile(path, body, 'utf8')
+    await process.getBuiltinModule('node:fs/promises').writeFile(path, body, 'utf8')
     io.stderr.write(`Wrote ${what} to ${path}\n`)
   } catch (err) {
     throw new AppError(

@@ -8,7 +8,7 @@ import { diffSsoConfig } from '../backend/sso-diff.ts'
 import type { BackendAccess } from '../connections/backend-access.ts'
 import { fetchMetadataDocument } from '../metadata/fetch-metadata.ts'
 import { DEFAULT_TIMEOUT_MS, inspectMetadata } from '../metadata/inspect-metadata.ts'
-import { parseIdpMetadataInWorker } from '../metadata/parse-in-worker.ts'
+import { parseUntrustedMetadata } from '../metadata/parse-untrusted.ts'
 
 export type SsoPushInput = z.output<(typeof ssoChannels)['sso.push']['input']>
 export type SsoDiffInput = z.output<(typeof ssoChannels)['sso.diff']['input']>
@@ -90,8 +90,9 @@ async function readMetadata(input: SsoDiffInput): Promise<{ xml: string; metadat
     maxBytes: DEFAULT_MAX_BYTES,
   })
   if (doc.tooLarge) throw notUsable()
-  // Fetched bytes are untrusted like a file: parsed off the event loop, within the worker's budget.
-  const metadata = await parseIdpMetadataInWorker(doc.bytes, {
+  // Fetched bytes are untrusted like a file, and parsed as the metadata screen parses them: in the
+  // worker, within its budget, unless small and unsigned (no worker start for a typical Okta file).
+  const metadata = await parseUntrustedMetadata(doc.bytes, {
     ...entity,
     source: input.source.url,
     maxBytes: DEFAULT_MAX_BYTES,

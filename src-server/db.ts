@@ -272,25 +272,31 @@ function migrate(db: DatabaseSync, upTo: number): void {
   }
 }
 
-const control = new WeakMap<DatabaseSync, Map<string, StatementSync>>()
+const prepared = new WeakMap<DatabaseSync, Map<string, StatementSync>>()
 
 /**
- * Runs a transaction-control statement (BEGIN, COMMIT, SAVEPOINT, ...) from a prepared statement
- * kept per connection: every SCIM request runs several of them, and `exec` compiles its SQL again
- * each time.
+ * A statement prepared once per connection and SQL text, for SQL drawn from a small fixed set
+ * (transaction control, a store's few query shapes): `prepare` and `exec` compile their SQL
+ * again on every call. Not for SQL built from input without bound (ResourceQuery keeps its own
+ * bounded cache for filters).
  */
-export function runControl(db: DatabaseSync, sql: string): void {
-  let cache = control.get(db)
+export function preparedStatement(db: DatabaseSync, sql: string): StatementSync {
+  let cache = prepared.get(db)
   if (!cache) {
     cache = new Map()
-    control.set(db, cache)
+    prepared.set(db, cache)
   }
   let stmt = cache.get(sql)
   if (!stmt) {
     stmt = db.prepare(sql)
     cache.set(sql, stmt)
   }
-  stmt.run()
+  return stmt
+}
+
+/** Runs a transaction-control statement (BEGIN, COMMIT, SAVEPOINT, ...): several per request. */
+export function runControl(db: DatabaseSync, sql: string): void {
+  preparedStatement(db, sql).run()
 }
 
 /**

@@ -148,6 +148,91 @@ describe('directory read views', () => {
     expect(c.groups).toEqual(['Test SCIMv2'])
   })
 
+  it('a search total holds across pages and follows every write (the count is reused only until the next one)', async () => {
+    const { id, token } = await newTenant()
+    const ids: string[] = []
+    const create = async (userName: string) => {
+      const r = await t.scim('/Users', {
+        method: 'POST',
+        token,
+        headers: OKTA_UA,
+        body: { ...oktaCreateUser, userName, externalId: userName, displayName: userName },
+      })
+      ids.push(r.body.id as string)
+    }
+    for (const n of [1, 2, 3, 4, 5]) await create(`s${n}@search.test`)
+    await create('other@x.test')
+    const search = (query: string) => t.admin(`/tenants/${id}/users?q=search.test&${query}`)
+
+    // A full first page: the total is counted, and the next page is out of the same total.
+    let r = await search('limit=2')
+    expect(r.body.items).toHaveLength(2)
+    expect(r.body.total).toBe(5)
+    r = await search(`limit=2&cursor=${r.body.nextCursor}`)
+    expect(r.body.items.map((u: { userName: string }) => u.userName)).toEqual([
+      's3@search.test',
+      's4@search.test',
+    ])
+    expect(r.body.total).toBe(5)
+
+    await create('s6@search.test')
+    expect((await search('limit=2')).body.total).toBe(6)
+    // A first page shorter than its limit is the whole result; upper case finds the same.
+    r = await t.admin(`/tenants/${id}/users?q=SEARCH.TEST&limit=50`)
+    expect(r.body.items).toHaveLength(6)
+    expect(r.body.total).toBe(6)
+    expect(r.body.nextCursor).toBeNull()
+
+    await t.scim(`/Users/${ids[0]}`, {
+      method: 'PATCH',
+      token,
+      headers: OKTA_UA,
+      body: {
+        schemas: [PATCH],
+        Operations: [
+          {
+            op: 'replace',
+            value: { userName: 'renamed@x.test', displayName: 'renamed', externalId: 'renamed' },
+          },
+        ],
+      },
+    })
+    expect((await search('limit=2')).body.total).toBe(5)
+    await t.scim(`/Users/${ids[1]}`, { method: 'DELETE', token, headers: OKTA_UA })
+    expect((await search('limit=2')).body.total).toBe(4)
+    expect((await search('limit=50')).body.total).toBe(4)
+
+    // LIKE's wildcards and its escape character are searched for as themselves, on every page.
+    await create('percent%_\\@x.test')
+    for (const [q, want] of [
+      ['%', ['percent%_\\@x.test']],
+      ['_', ['percent%_\\@x.test']],
+      ['\\', ['percent%_\\@x.test']],
+      ['s_@', []],
+    ] as const) {
+      const first = await t.admin(`/tenants/${id}/users?q=${encodeURIComponent(q)}&limit=1`)
+      expect(first.body.items.map((u: { userName: string }) => u.userName)).toEqual(want)
+      expect(first.body.total).toBe(want.length)
+    }
+    // externalId and displayName are searched too, each through its own index.
+    await t.scim('/Users', {
+      method: 'POST',
+      token,
+      headers: OKTA_UA,
+      body: {
+        ...oktaCreateUser,
+        userName: 'plain@x.test',
+        externalId: 'EXT-ONLY-77',
+        displayName: 'Display Only',
+      },
+    })
+    for (const q of ['ext-only', 'DISPLAY ONLY']) {
+      const r = await t.admin(`/tenants/${id}/users?q=${encodeURIComponent(q)}`)
+      expect(r.body.items.map((u: { userName: string }) => u.userName)).toEqual(['plain@x.test'])
+      expect(r.body.total).toBe(1)
+    }
+  })
+
   it("another tenant's group is not found, with a hint", async () => {
     const mine = await newTenant()
     const other = await newTenant()

@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { preparedStatement } from '../db.ts'
 import { eventOf, membersJson, toEvent } from './event-rows.ts'
 import { ResourceHistories } from './resource-history.ts'
 import type { EventInput, EventRow, ProvisioningEvent } from './event-rows.ts'
@@ -45,7 +46,6 @@ export class EventStore {
   private readonly insert: StatementSync
   private readonly insertMember: StatementSync
   private readonly after: StatementSync
-  private readonly cache = new Map<string, StatementSync>()
   /** Events stored per tenant, known once counted. */
   private readonly counts = new Map<string | null, number>()
   /** The last seq given out per tenant, read from the store the first time a tenant records. */
@@ -286,11 +286,6 @@ export class EventStore {
   }
 
   private stmt(sql: string): StatementSync {
-    let s = this.cache.get(sql)
-    if (!s) {
-      s = this.db.prepare(sql)
-      this.cache.set(sql, s)
-    }
-    return s
+    return preparedStatement(this.db, sql)
   }
 }

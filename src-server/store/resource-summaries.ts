@@ -1,4 +1,6 @@
-import type { DatabaseSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { preparedStatement } from '../db.ts'
+import type { CountCache } from './count-cache.ts'
 import { toStored } from './resource-rows.ts'
 import type { ResourceRow, Stored } from './resource-rows.ts'
 import type { GroupStore } from './group-store.ts'
@@ -13,40 +15,113 @@ export interface GroupMemberSummary {
   active: boolean | null
 }
 
+type Table = 'users' | 'groups'
+
+/**
+ * What a search looks in: each column with the index that holds it beside the tenant (and the
+ * rowid, `seq`), so that every column is read from its index instead of from the table's rows.
+ */
+const SEARCHED: Record<Table, { index: string; column: string }[]> = {
+  users: [
+    { index: 'users_tenant_username', column: 'user_name_lower' },
+    { index: 'users_tenant_display', column: 'display_name_lower' },
+    { index: 'users_tenant_external', column: 'lower(external_id)' },
+  ],
+  groups: [
+    { index: 'groups_tenant_display', column: 'display_name_lower' },
+    { index: 'groups_tenant_external', column: 'lower(external_id)' },
+  ],
+}
+
+const ROW_COLUMNS = 'seq, id, tenant_id, version, created_at, last_modified, json'
+
+/** The count cache's key for a search (the SCIM lists' keys start with "FROM", never with this). */
+function searchKey(table: Table, tenantId: string, q: string): string {
+  return `directory ${table}\0${tenantId}\0${q.toLowerCase()}`
+}
+
 function likeOf(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-/** Case-insensitive substring of userName, displayName or externalId. */
-function userMatch(q: string | undefined): { sql: string; args: string[] } {
-  if (q === undefined) return { sql: '', args: [] }
-  const like = likeOf(q)
-  return {
-    sql: "AND (user_name_lower LIKE ? ESCAPE '\\' OR display_name_lower LIKE ? ESCAPE '\\' OR lower(external_id) LIKE ? ESCAPE '\\')",
-    args: [like, like, like],
-  }
-}
-
-/** Case-insensitive substring of displayName or externalId. */
-function groupMatch(q: string | undefined): { sql: string; args: string[] } {
-  if (q === undefined) return { sql: '', args: [] }
-  const like = likeOf(q)
-  return {
-    sql: "AND (display_name_lower LIKE ? ESCAPE '\\' OR lower(external_id) LIKE ? ESCAPE '\\')",
-    args: [like, like],
-  }
-}
-
-/** The admin API's read views over users and groups (lists after a seq, departments). */
+/**
+ * The admin API's read views over users and groups (lists after a seq, departments). A search is
+ * a case-insensitive substring of names (userName, displayName or externalId; a group's
+ * displayName or externalId), which no index can seek. Its first page reads the matches' seqs
+ * from the covering indexes of those columns (one union, about half of what reading the table's
+ * rows costs at 100,000 users) and so has its total at once; later pages ("Load more") walk the
+ * table in seq order from the cursor, which stops as soon as the page is full, and take the total
+ * from the count cache (the SCIM lists' `totals`), where it stays until the tenant's next write.
+ */
 export class ResourceSummaries {
   private readonly db: DatabaseSync
   private readonly users: UserStore
   private readonly groups: GroupStore
+  private readonly totals: CountCache
 
-  constructor(db: DatabaseSync, users: UserStore, groups: GroupStore) {
+  constructor(db: DatabaseSync, users: UserStore, groups: GroupStore, totals: CountCache) {
     this.db = db
     this.users = users
     this.groups = groups
+    this.totals = totals
+  }
+
+  /** A handful of SQL texts: per view, with or without a search. */
+  private prepared(sql: string): StatementSync {
+    return preparedStatement(this.db, sql)
+  }
+
+  /** Every match's seq in order, through the columns' covering indexes. */
+  private matchingSeqs(table: Table, tenantId: string, q: string): number[] {
+    const like = likeOf(q)
+    const parts = SEARCHED[table].map(
+      ({ index, column }) =>
+        `SELECT seq FROM ${table} INDEXED BY ${index} WHERE tenant_id = ? AND ${column} LIKE ? ESCAPE '\\'`,
+    )
+    const args = SEARCHED[table].flatMap(() => [tenantId, like])
+    const rows = this.prepared(`${parts.join(' UNION ')} ORDER BY seq`).all(...args) as {
+      seq: number
+    }[]
+    return rows.map((r) => r.seq)
+  }
+
+  /** A page of rows after `afterSeq`, of all or of the matches of `q`. */
+  private page(
+    table: Table,
+    tenantId: string,
+    afterSeq: number,
+    limit: number,
+    q?: string,
+  ): (ResourceRow & { seq: number })[] {
+    if (q !== undefined && afterSeq === 0) {
+      const seqs = this.matchingSeqs(table, tenantId, q)
+      this.totals.remember(tenantId, searchKey(table, tenantId, q), seqs.length)
+      return this.prepared(
+        `SELECT ${ROW_COLUMNS} FROM ${table}
+         WHERE seq IN (SELECT value FROM json_each(?)) AND tenant_id = ? ORDER BY seq`,
+      ).all(JSON.stringify(seqs.slice(0, limit)), tenantId) as unknown as (ResourceRow & {
+        seq: number
+      })[]
+    }
+    const match =
+      q === undefined
+        ? ''
+        : `AND (${SEARCHED[table].map(({ column }) => `${column} LIKE ? ESCAPE '\\'`).join(' OR ')})`
+    const args = q === undefined ? [] : SEARCHED[table].map(() => likeOf(q))
+    return this.prepared(
+      `SELECT ${ROW_COLUMNS} FROM ${table}
+       WHERE tenant_id = ? AND seq > ? ${match} ORDER BY seq LIMIT ?`,
+    ).all(tenantId, afterSeq, ...args, limit) as unknown as (ResourceRow & { seq: number })[]
+  }
+
+  /** How many rows match `q`: remembered by a first page, else counted from the indexes. */
+  private countMatching(table: Table, tenantId: string, q: string): number {
+    const key = searchKey(table, tenantId, q)
+    const cached = this.totals.peek(tenantId, key)
+    if (typeof cached === 'number') return cached
+    const n = this.matchingSeqs(table, tenantId, q).length
+    this.totals.remember(tenantId, key, n)
+    return n
   }
 
   /** Admin read view: users after a creation sequence, optionally matching a substring. */
@@ -56,29 +131,23 @@ export class ResourceSummaries {
     limit: number,
     q?: string,
   ): { seq: number; stored: Stored; groups: string[] }[] {
-    const m = userMatch(q)
-    const rows = this.db
-      .prepare(
-        `SELECT seq, id, tenant_id, version, created_at, last_modified, json FROM users
-         WHERE tenant_id = ? AND seq > ? ${m.sql} ORDER BY seq LIMIT ?`,
-      )
-      .all(tenantId, afterSeq, ...m.args, limit) as unknown as (ResourceRow & { seq: number })[]
+    const rows = this.page('users', tenantId, afterSeq, limit, q)
+    // One query for the page's memberships, not one per user.
+    const groupsOf = this.users.groupsOfUsers(
+      tenantId,
+      rows.map((r) => r.id),
+    )
     return rows.map((r) => ({
       seq: r.seq,
       stored: toStored('User', r),
-      groups: this.users.groupsOfUser(tenantId, r.id).map((g) => g.display),
+      groups: (groupsOf.get(r.id) ?? []).map((g) => g.display),
     }))
   }
 
   /** How many users match `q` (all of them without it): the total a searched page is out of. */
   countUsersMatching(tenantId: string, q?: string): number {
     if (q === undefined) return this.users.countUsers(tenantId)
-    const m = userMatch(q)
-    return (
-      this.db
-        .prepare(`SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? ${m.sql}`)
-        .get(tenantId, ...m.args) as { n: number }
-    ).n
+    return this.countMatching('users', tenantId, q)
   }
 
   /** Admin read view: groups after a creation sequence, optionally matching a substring. */
@@ -88,14 +157,7 @@ export class ResourceSummaries {
     limit: number,
     q?: string,
   ): { seq: number; stored: Stored; memberCount: number }[] {
-    const m = groupMatch(q)
-    const rows = this.db
-      .prepare(
-        `SELECT seq, id, tenant_id, version, created_at, last_modified, json FROM groups
-         WHERE tenant_id = ? AND seq > ? ${m.sql} ORDER BY seq LIMIT ?`,
-      )
-      .all(tenantId, afterSeq, ...m.args, limit) as unknown as (ResourceRow & { seq: number })[]
-    return rows.map((r) => ({
+    return this.page('groups', tenantId, afterSeq, limit, q).map((r) => ({
       seq: r.seq,
       stored: toStored('Group', r),
       memberCount: this.groups.memberCount(r.id),
@@ -104,12 +166,7 @@ export class ResourceSummaries {
 
   countGroupsMatching(tenantId: string, q?: string): number {
     if (q === undefined) return this.groups.countGroups(tenantId)
-    const m = groupMatch(q)
-    return (
-      this.db
-        .prepare(`SELECT COUNT(*) AS n FROM groups WHERE tenant_id = ? ${m.sql}`)
-        .get(tenantId, ...m.args) as { n: number }
-    ).n
+    return this.countMatching('groups', tenantId, q)
   }
 
   /** A group's members in the order they were added, with each user's state. */

@@ -29,7 +29,7 @@ export class ResourceStore {
     this.totals = new CountCache()
     this.users = new UserStore(db, this.totals)
     this.groups = new GroupStore(db, this.totals)
-    this.summaries = new ResourceSummaries(db, this.users, this.groups)
+    this.summaries = new ResourceSummaries(db, this.users, this.groups, this.totals)
     this.query = new ResourceQuery(
       db,
       (kind, tenantId) =>

@@ -5,8 +5,14 @@
 
 export const REDACTED = '[REDACTED]'
 
-const SENSITIVE_HEADER =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-admin-key)$/i
+const SENSITIVE_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'x-admin-key',
+])
 // Auth schemes are case-insensitive (RFC 9110), so servers echo `bearer …` too. Whether what
 // follows is a credential is decided by `isTokenShaped`, so that prose ("the bearer token", an app
 // named "OAuth Bearer Token") stays readable. The word is not consumed when it is not a token:
@@ -32,15 +38,7 @@ const JSON_SECRET = new RegExp(
 
 // Keys are tested once per object property (a page of 100 users has ~3,000): a set lookup, with
 // the length first so that ordinary keys are not even lower-cased.
-const SENSITIVE_KEYS = new Set([
-  ...SENSITIVE_NAMES.split('|'),
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'x-admin-key',
-])
+const SENSITIVE_KEYS = new Set([...SENSITIVE_NAMES.split('|'), ...SENSITIVE_HEADERS])
 const LONGEST_SENSITIVE_KEY = Math.max(...[...SENSITIVE_KEYS].map((k) => k.length))
 function isSensitiveKey(key: string): boolean {
   return key.length <= LONGEST_SENSITIVE_KEY && SENSITIVE_KEYS.has(key.toLowerCase())
@@ -175,7 +173,8 @@ function redactValue(value: unknown, key: string | undefined): unknown {
     const out: Record<string, unknown> = {}
     // HAR and fetch-style header lists are `{ name, value }` pairs: the name decides.
     const pairName = (value as { name?: unknown }).name
-    const sensitivePair = typeof pairName === 'string' && SENSITIVE_HEADER.test(pairName)
+    const sensitivePair =
+      typeof pairName === 'string' && SENSITIVE_HEADERS.has(pairName.toLowerCase())
     const record = value as Record<string, unknown>
     for (const k of Object.keys(record)) {
       const v = record[k]

@@ -5,7 +5,6 @@
 //   SCIM_BENCH_USERS=100000 SCIM_BENCH_EVENTS=1000000 SCIM_BENCH_REQUESTS=200 (per filter)
 //   SCIM_BENCH_MIXED=10000 SCIM_BENCH_POSTS=4000 SCIM_BENCH_KEEP=1 (keep the data folder)
 //   SCIM_BENCH_ONLY='<text>|<text>' (only the filters whose name contains one of them)
-//   SCIM_BENCH_DIRECTORY=0 (skip the console's Directory searches through the admin API)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -241,49 +240,8 @@ function rssMb(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS:') / 1024, peak: kb('VmHWM:') / 1024 }
 }
 
-/**
- * The console's Directory search (admin API, a substring of userName, displayName or externalId,
- * which no index serves), one request at a time as one admin types: each search's first page as
- * asked the first time, then its next page ("Load more"). Printed, not a target of issue #15.
- */
-async function directorySearches(adminBaseUrl: string): Promise<void> {
-  const headers = { authorization: `Bearer ${ADMIN_KEY}` }
-  const get = async (path: string) => {
-    const t0 = performance.now()
-    const res = await fetch(`${adminBaseUrl}${path}`, { headers })
-    const body = (await res.json()) as {
-      total: number
-      items: unknown[]
-      nextCursor: string | null
-    }
-    if (res.status !== 200) throw new Error(`directory ${path}: ${res.status}`)
-    return { ms: performance.now() - t0, body }
-  }
-  const { tenants } = (await (await fetch(`${adminBaseUrl}/tenants`, { headers })).json()) as {
-    tenants: { id: string; name: string }[]
-  }
-  const users = `/tenants/${tenants.find((t) => t.name === 'Bench')!.id}/users?limit=50`
-  console.log('\n| Directory search (admin API) | matches | first page ms | next page ms |')
-  console.log('|---|---|---|---|')
-  for (const q of ['seed.4', 'Seed 12', 'ext-5000', 'seed.99999', 'no such user']) {
-    const first = await get(`${users}&q=${encodeURIComponent(q)}`)
-    const next = first.body.nextCursor
-      ? (await get(`${users}&q=${encodeURIComponent(q)}&cursor=${first.body.nextCursor}`)).ms
-      : undefined
-    console.log(
-      `| ${q} | ${first.body.total} | ${first.ms.toFixed(1)} | ${next === undefined ? '(one page)' : next.toFixed(1)} |`,
-    )
-  }
-}
-
 seed()
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef'
-const backend = await launchBackendProcess({
-  dataDir,
-  retention: EVENTS * 3,
-  rateLimit: 'off',
-  adminKey: ADMIN_KEY,
-})
+const backend = await launchBackendProcess({ dataDir, retention: EVENTS * 3, rateLimit: 'off' })
 const origin = new URL(backend.scimBaseUrl).origin
 const pool = new Pool(origin, { connections: CONCURRENCY, pipelining: 1 })
 let missed = 0
@@ -323,7 +281,6 @@ try {
     )
     for (const f of r.failures.slice(0, 3)) console.log(`  failure: ${f}`)
   }
-  if (process.env.SCIM_BENCH_DIRECTORY !== '0') await directorySearches(backend.adminBaseUrl)
   if (MIXED > 0) {
     const mixed = await drive(pool, MIXED, (i) => ({
       method: 'GET',

@@ -171,15 +171,19 @@ export class ResourceSummaries {
 
   /** A group's members in the order they were added, with each user's state. */
   groupMembers(groupId: string, afterSeq: number, limit: number): GroupMemberSummary[] {
-    const rows = this.db
-      .prepare(
-        `SELECT m.seq, m.member_id, m.member_type, u.user_name, u.active, g.display_name
-         FROM group_members m
-         LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
-         LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
-         WHERE m.group_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`,
-      )
-      .all(groupId, afterSeq, limit) as {
+    // The page's seqs first, from the (group_id, member_id) index alone, then the rows and names
+    // of those few: joined before the sort, a page of an "Everyone" group of 100,000 looked up
+    // every member (77 ms; 13 ms so). An index on (group_id, seq) would make it 0.2 ms, but costs
+    // every membership write 18-48 %, and Okta's group pushes are those writes.
+    const rows = this.prepared(
+      `SELECT m.seq, m.member_id, m.member_type, u.user_name, u.active, g.display_name
+       FROM (SELECT seq FROM group_members INDEXED BY sqlite_autoindex_group_members_1
+             WHERE group_id = ? AND seq > ? ORDER BY seq LIMIT ?) p
+       CROSS JOIN group_members m ON m.seq = p.seq
+       LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+       LEFT JOIN groups g ON m.member_type = 'Group' AND g.id = m.member_id
+       ORDER BY m.seq`,
+    ).all(groupId, afterSeq, limit) as {
       seq: number
       member_id: string
       member_type: 'User' | 'Group'

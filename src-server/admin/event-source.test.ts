@@ -125,8 +125,10 @@ describe('the source of each provisioning event', () => {
     const dataDir = first.dataDir
     await first.stop(true)
     servers.splice(servers.indexOf(first), 1)
-    // Take the data folder back to what an older backend wrote: no source columns.
+    // Take the data folder back to what an older backend wrote: no source columns (and so no
+    // index on them).
     const db = openDatabase(dataDir)
+    db.exec('DROP INDEX events_tenant_source')
     for (const c of ['source', 'source_idp', 'run_id', 'user_agent'])
       db.exec(`ALTER TABLE events DROP COLUMN ${c}`)
     db.close()

@@ -202,6 +202,11 @@ function addEventSourceColumns(db: DatabaseSync): void {
     (db.prepare('PRAGMA table_info(events)').all() as Array<{ name: string }>).map((c) => c.name),
   )
   const missing = eventSourceColumns.filter(([name]) => !have.has(name))
+  const indexed = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_tenant_source'")
+    .get()
+  // Nothing to write on an up-to-date folder: opening it takes no write lock.
+  if (missing.length === 0 && indexed !== undefined) return
   db.exec('BEGIN')
   try {
     for (const [name, type] of missing) db.exec(`ALTER TABLE events ADD COLUMN ${name} ${type}`)

@@ -116,12 +116,10 @@ export const redactionSteps: ReadonlyArray<{
     apply: (t) => t.replace(URL_PASSWORD, `$1:${REDACTED}@`),
   },
   {
+    // A query string's and a JSON text's secrets share their literal: one test for both.
     needs: (text) => SENSITIVE_NAME.test(text),
-    apply: (t) => t.replace(QUERY_SECRET, `$1$2=${REDACTED}`),
-  },
-  {
-    needs: (text) => SENSITIVE_NAME.test(text),
-    apply: (t) => t.replace(JSON_SECRET, `$1"${REDACTED}"`),
+    apply: (t) =>
+      t.replace(QUERY_SECRET, `$1$2=${REDACTED}`).replace(JSON_SECRET, `$1"${REDACTED}"`),
   },
 ]
 

@@ -251,10 +251,7 @@ export class EventStore {
             : bySource('source = ?').all(...args, source, q.limit)
         merged.push(...(rows as unknown as EventRow[]))
       }
-      return merged
-        .sort((a, b) => b.seq - a.seq)
-        .slice(0, q.limit)
-        .map(toEvent)
+      return newestFirst(merged, q.limit)
     }
     if (q.source?.length) {
       const named = q.source.filter((s) => s !== 'unknown')
@@ -299,13 +296,18 @@ export class EventStore {
       for (const r of asMember.all(q.tenantId, id, ...args, q.limit) as unknown as EventRow[])
         merged.set(r.seq, r)
     }
-    return [...merged.values()]
-      .sort((a, b) => b.seq - a.seq)
-      .slice(0, q.limit)
-      .map(toEvent)
+    return newestFirst(merged.values(), q.limit)
   }
 
   private stmt(sql: string): StatementSync {
     return preparedStatement(this.db, sql)
   }
+}
+
+/** Rows read from several index ranges (each newest first), as one list: the newest `limit`. */
+function newestFirst(rows: Iterable<EventRow>, limit: number): ProvisioningEvent[] {
+  return [...rows]
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, limit)
+    .map(toEvent)
 }

@@ -71,17 +71,24 @@ export class ResourceSummaries {
     return preparedStatement(this.db, sql)
   }
 
-  /** Every match's seq in order, through the columns' covering indexes. */
-  private matchingSeqs(table: Table, tenantId: string, q: string): number[] {
+  /** The matches' seqs, each once, through the columns' covering indexes; and its arguments. */
+  private matches(table: Table, tenantId: string, q: string): { sql: string; args: string[] } {
     const like = likeOf(q)
-    const parts = SEARCHED[table].map(
-      ({ index, column }) =>
-        `SELECT seq FROM ${table} INDEXED BY ${index} WHERE tenant_id = ? AND ${column} LIKE ? ESCAPE '\\'`,
-    )
-    const args = SEARCHED[table].flatMap(() => [tenantId, like])
-    const rows = this.prepared(`${parts.join(' UNION ')} ORDER BY seq`).all(...args) as {
-      seq: number
-    }[]
+    return {
+      sql: SEARCHED[table]
+        .map(
+          ({ index, column }) =>
+            `SELECT seq FROM ${table} INDEXED BY ${index} WHERE tenant_id = ? AND ${column} LIKE ? ESCAPE '\\'`,
+        )
+        .join(' UNION '),
+      args: SEARCHED[table].flatMap(() => [tenantId, like]),
+    }
+  }
+
+  /** Every match's seq in order. */
+  private matchingSeqs(table: Table, tenantId: string, q: string): number[] {
+    const m = this.matches(table, tenantId, q)
+    const rows = this.prepared(`${m.sql} ORDER BY seq`).all(...m.args) as { seq: number }[]
     return rows.map((r) => r.seq)
   }
 
@@ -119,7 +126,11 @@ export class ResourceSummaries {
     const key = searchKey(table, tenantId, q)
     const cached = this.totals.peek(tenantId, key)
     if (typeof cached === 'number') return cached
-    const n = this.matchingSeqs(table, tenantId, q).length
+    // Counted in SQL: the seqs themselves are not needed here.
+    const m = this.matches(table, tenantId, q)
+    const n = (
+      this.prepared(`SELECT COUNT(*) AS n FROM (${m.sql})`).get(...m.args) as { n: number }
+    ).n
     this.totals.remember(tenantId, key, n)
     return n
   }

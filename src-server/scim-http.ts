@@ -42,8 +42,11 @@ function errorResult(err: ScimError, headers?: Record<string, string>): ScimResu
 function send(req: IncomingMessage, res: ServerResponse, result: ScimResult): void {
   const headers: Record<string, string> = { ...result.headers }
   let payload: string | undefined
-  if (result.body !== undefined && result.status !== 204 && result.status !== 304) {
+  if (result.serialized !== undefined) payload = result.serialized.json
+  else if (result.body !== undefined && result.status !== 204 && result.status !== 304) {
     payload = JSON.stringify(result.body)
+  }
+  if (payload !== undefined) {
     headers['Content-Type'] = SCIM_CONTENT_TYPE
     headers['Content-Length'] = String(Buffer.byteLength(payload))
   }
@@ -359,7 +362,7 @@ export function createScimHandler(deps: ScimDeps) {
         if (b.scimType) error.scimType = b.scimType
         if (b.reason) error.reason = b.reason
       }
-      const response = eventResponseBody(result.body)
+      const response = result.serialized?.eventBody() ?? eventResponseBody(result.body)
       return {
         tenantId,
         timeMs: Date.now(),

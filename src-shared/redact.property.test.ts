@@ -2,10 +2,12 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   forgetSecret,
+  redact,
   REDACTED,
   redactCapped,
   redactionSteps,
   redactString,
+  redactsToItself,
   registerSecret,
 } from './redact.ts'
 
@@ -128,6 +130,63 @@ describe('redactString (properties)', () => {
       }),
       { numRuns: RUNS * 5 },
     )
+  })
+
+  it('redactsToItself never says so of a value that redact() changes', () => {
+    // JSON values made of the patterns' literals, header names and ordinary text, as keys and
+    // values, so that both answers are common (the second property keeps this from passing
+    // vacuously).
+    registerSecret('registered-S3cret-value')
+    const piece = fc.constantFrom(
+      ...['Bearer ', 'basic ', 'scimc_abcdefghij', '://', 'u:p@', '?', '&', '=', 'x', ' ', '.'],
+      ...['token', 'Password', 'authorization', 'Cookie', 'name', 'value', 'abcdefgh1234'],
+      ...['"', '\\', '\n', 'é', 'registered-S3cret-value', 'seed.1@bench.example', 'http://h:1/'],
+      // Whole keys and values that only the structure or an escape gives away.
+      ...[
+        'token',
+        'Password',
+        'Authorization',
+        'name',
+        'value',
+        'token=1',
+        'Basic\tabcdefgh12',
+        '\tscimc_abcdefghij',
+        'quoted"S3cret-value',
+      ],
+    )
+    const text = fc.array(piece, { maxLength: 6 }).map((p) => p.join(''))
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.integer(),
+        fc.boolean(),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(
+          text.map((t) => t.trim()),
+          tie('node'),
+          { maxKeys: 3 },
+        ),
+      ),
+    })).node
+    // Twice: with no registered secret that JSON would escape, then with one.
+    for (const quoted of [false, true]) {
+      if (quoted) registerSecret('quoted"S3cret-value')
+      let unchanged = 0
+      fc.assert(
+        fc.property(value, (v) => {
+          if (!redactsToItself(JSON.stringify(v))) return
+          unchanged++
+          expect(redact(v)).toEqual(v)
+        }),
+        { numRuns: RUNS * 10 },
+      )
+      expect(unchanged).toBeGreaterThan(RUNS)
+    }
+    forgetSecret('quoted"S3cret-value')
+    // What a listed user looks like: an e-mail, a location URL, a quoted ETag.
+    const user = { userName: 'a@b.example', meta: { location: 'http://h:1/x', version: 'W/"1"' } }
+    expect(redactsToItself(JSON.stringify(user))).toBe(true)
   })
 
   it('keeps ordinary words after Bearer (app names, prose)', () => {

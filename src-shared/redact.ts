@@ -62,6 +62,12 @@ export function forgetSecret(value: string): void {
   known.delete(value)
 }
 
+/** A registered secret with a quote or backslash would not stand in JSON text as it is. */
+function quotedSecretKnown(): boolean {
+  for (const secret of known) if (secret.includes('"') || secret.includes('\\')) return true
+  return false
+}
+
 /** Texts longer than this are cut (with a note) by `redactCapped` before they are redacted. */
 export const REDACT_MAX_CHARS = 1024 * 1024
 
@@ -136,6 +142,33 @@ export function redactString(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   }
   return out
+}
+
+// A sensitive header name, as a key or as the `name` of a `{ name, value }` pair.
+const SENSITIVE_HEADER_NAME = new RegExp([...SENSITIVE_HEADERS].join('|'), 'i')
+
+// A backslash that does not escape a quote: `\\`, `\n`, `\u…` stand for characters the text does not show.
+const ESCAPE_BUT_QUOTE = /\\[^"]/
+
+/**
+ * Whether `redact(JSON.parse(json))` is that same value, found from the text alone: no escape
+ * but `\"` (so every string's characters stand in the text as they are, a quote only preceded by
+ * a backslash, which no pattern here reads differently), none of the sensitive names or header
+ * names anywhere (so no key or header pair is redacted, and no value holds a name the query and
+ * JSON patterns look for), and nothing redactString changes (each string is then unchanged too:
+ * its patterns match inside one string only where they match in the whole text). Conservative:
+ * false means "maybe not", and the caller redacts structurally. Lets a list page's event keep
+ * its resources' text (most SCIM resources hold no credential; every one has a quoted ETag)
+ * instead of parsing, redacting and serialising each again.
+ */
+export function redactsToItself(json: string): boolean {
+  return (
+    !ESCAPE_BUT_QUOTE.test(json) &&
+    !(json.includes('\\') && quotedSecretKnown()) &&
+    !SENSITIVE_NAME.test(json) &&
+    !SENSITIVE_HEADER_NAME.test(json) &&
+    redactString(json) === json
+  )
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { redact } from '../../src-shared/redact.ts'
 import { BODY_CAP_BYTES, cappedJson } from './event-rows.ts'
-import { eventResponseBody } from './event-response-body.ts'
+import { eventListBody, eventResponseBody } from './event-response-body.ts'
 
 function user(i: number, extra: Record<string, unknown> = {}) {
   return {
@@ -47,6 +47,28 @@ describe('eventResponseBody', () => {
   it('leaves bodies that are not list responses to the plain path', () => {
     for (const body of [user(1), { Resources: 'not an array' }, [1, 2, 3], 'text', null]) {
       expect(eventResponseBody(body)).toEqual(cappedJson(body === null ? null : redact(body)))
+    }
+  })
+
+  it('keeps the same for a page serialised by its route (resources as text)', () => {
+    const extras: [string, (i: number) => Record<string, unknown>][] = [
+      ['nothing to redact', () => ({})],
+      ['a password in the second', (i) => (i === 1 ? { password: 'hunter2-secret' } : {})],
+      ['a bearer token in the tenth', (i) => (i === 9 ? { title: 'Bearer abcdefgh12345678' } : {})],
+      ['escapes', (i) => ({ title: `line\nbreak "${i}" \\ Bearer\nabcdefgh12345678` })],
+      ['a header pair', () => ({ x: { name: 'Authorization', value: 'Bearer abcdefgh1234' } })],
+      ['past the cap only', (i) => (i === 90 ? { nickName: 'Bearer abcdefgh12345678' } : {})],
+    ]
+    for (const [name, extra] of extras) {
+      for (const n of [0, 1, 10, 100]) {
+        const body = list(n, extra)
+        const { Resources, ...head } = body
+        const texts = Resources.map((r) => JSON.stringify(r))
+        const stored = eventListBody(head, texts)
+        expect(stored, `${name}, ${n} users`).toEqual(cappedJson(redact(body)))
+        expect(stored.json).not.toContain('abcdefgh1234')
+        expect(stored.json).not.toContain('hunter2')
+      }
     }
   })
 })

@@ -1,5 +1,5 @@
-import { redact } from '../../src-shared/redact.ts'
-import { BODY_CAP_BYTES, cappedJson } from './event-rows.ts'
+import { redact, redactsToItself } from '../../src-shared/redact.ts'
+import { BODY_CAP_BYTES, cappedJson, cappedText } from './event-rows.ts'
 
 /**
  * The response body an event stores: redacted, then capped at BODY_CAP_BYTES. For a list
@@ -13,16 +13,47 @@ export function eventResponseBody(body: unknown): { body: unknown; json: string 
   if (body === undefined || body === null) return cappedJson(null)
   const resources = listResources(body)
   if (resources === undefined) return cappedJson(redact(body))
+  return cappedList(body as Record<string, unknown>, resources.length, (i) => resources[i])
+}
+
+/**
+ * The same for a list page its route serialised itself (`head` without `Resources`, and each
+ * resource as JSON text): only the resources that reach the stored prefix are parsed.
+ */
+export function eventListBody(
+  head: Record<string, unknown>,
+  resources: readonly string[],
+): { body: unknown; json: string | null } {
+  // Resources that redact to themselves are kept as they are, without being parsed, redacted
+  // and serialised again; one that may hold a credential sends the page the structural way.
+  let size = 0
+  let kept = 0
+  while (kept < resources.length && size <= BODY_CAP_BYTES) {
+    const text = resources[kept]!
+    if (!redactsToItself(text)) {
+      return cappedList(head, resources.length, (i) => JSON.parse(resources[i]!) as unknown)
+    }
+    size += text.length + 1
+    kept++
+  }
+  const empty = JSON.stringify(redact({ ...head, Resources: [] }))
+  const text = `${empty.slice(0, -2)}${resources.slice(0, kept).join(',')}]}`
+  return cappedText(text, () => JSON.parse(text) as unknown)
+}
+
+function cappedList(
+  body: Record<string, unknown>,
+  count: number,
+  resource: (i: number) => unknown,
+): { body: unknown; json: string | null } {
   const kept: unknown[] = []
   let size = 0
-  for (const resource of resources) {
-    const clean = redact(resource)
+  for (let i = 0; i < count && size <= BODY_CAP_BYTES; i++) {
+    const clean = redact(resource(i))
     kept.push(clean)
     size += JSON.stringify(clean).length + 1
-    if (size > BODY_CAP_BYTES) break
   }
-  if (kept.length === resources.length) return cappedJson(redact(body))
-  const head = redact({ ...(body as Record<string, unknown>), Resources: [] })
+  const head = redact({ ...body, Resources: [] })
   return cappedJson({ ...head, Resources: kept })
 }
 

@@ -64,8 +64,12 @@ export function cappedJson(body: unknown): { body: unknown; json: string | null 
     const capped = capBody(body)
     return { body: capped, json: JSON.stringify(capped) }
   }
-  const text = JSON.stringify(body)
-  if (text.length <= BODY_CAP_BYTES) return { body, json: text }
+  return cappedText(JSON.stringify(body), () => body)
+}
+
+/** `cappedJson` for a body already serialised: `body` gives the value when it fits. */
+export function cappedText(text: string, body: () => unknown): { body: unknown; json: string } {
+  if (text.length <= BODY_CAP_BYTES) return { body: body(), json: text }
   const capped = `${text.slice(0, BODY_CAP_BYTES)}…[truncated]`
   return { body: capped, json: JSON.stringify(capped) }
 }

@@ -4,8 +4,8 @@ import { compileFilter, SqlParams, type CompileContext } from '../scim/filter-sq
 import { compileSort } from '../scim/filter-sql-sort.ts'
 import { resolveAttributePath } from '../scim/schema-definitions.ts'
 import { CountCache } from './count-cache.ts'
-import { RESOURCE_COLUMNS, toStored } from './resource-rows.ts'
-import type { Kind, ResourceRow, Stored } from './resource-rows.ts'
+import { listedRow, RESOURCE_COLUMNS } from './resource-rows.ts'
+import type { Kind, ListedStored, ResourceRow } from './resource-rows.ts'
 
 /**
  * List queries (GET /Users, /Groups, .search) answered by SQL: the filter and sort compiled by
@@ -30,7 +30,7 @@ export interface ListQuery {
 
 export interface ListAnswer {
   total: number
-  page: Stored[]
+  page: ListedStored[]
 }
 
 const STATEMENT_CACHE = 256
@@ -134,7 +134,10 @@ export class ResourceQuery {
     if (compiled && !sort && q.offset === 0 && q.filter && atMostOneMatch(q.kind, q.filter)) {
       // The same condition as below, read in one statement: its match count is the total.
       const rows = this.run(`SELECT ${RESOURCE_COLUMNS} ${from}`, params) as ResourceRow[]
-      return { total: rows.length, page: q.limit === 0 ? [] : rows.map((r) => toStored(q.kind, r)) }
+      return {
+        total: rows.length,
+        page: q.limit === 0 ? [] : rows.map((r) => listedRow(q.kind, r)),
+      }
     }
     const limit = params.add(q.limit)
     // A count made inside a write transaction that then rolls back is outdated by the
@@ -212,10 +215,10 @@ export class ResourceQuery {
       `SELECT seq, ${RESOURCE_COLUMNS} FROM ${table} WHERE seq IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(seqs)) as unknown as (ResourceRow & { seq: number })[]
     const bySeq = new Map(rows.map((row) => [row.seq, row]))
-    const page: Stored[] = []
+    const page: ListedStored[] = []
     for (const seq of seqs) {
       const row = bySeq.get(seq)
-      if (row) page.push(toStored(q.kind, row))
+      if (row) page.push(listedRow(q.kind, row))
     }
     return { total, page }
   }

@@ -9,7 +9,7 @@ import type { GroupMemberSummary } from './resource-summaries.ts'
 import { UserStore } from './user-store.ts'
 
 export { ENTERPRISE_USER, notFound } from './resource-rows.ts'
-export type { IndexedEq, Json, Kind, Member, Stored } from './resource-rows.ts'
+export type { IndexedEq, Json, Kind, ListedStored, Member, Stored } from './resource-rows.ts'
 export type { ListAnswer, ListQuery } from './resource-query.ts'
 
 /**

@@ -1,10 +1,11 @@
 import { ScimError } from '../scim-error.ts'
 import { findIndexableEquality, parseFilter, type FilterNode } from '../filter.ts'
 import { projectAttributes } from '../projection.ts'
-import type { Json, Kind } from '../../store/resources.ts'
+import type { Json, Kind, Stored } from '../../store/resources.ts'
 import { listParams, projection, wants } from './query-params.ts'
 import type { ListParams } from './query-params.ts'
-import { render } from './representation.ts'
+import { render, splicedJson } from './representation.ts'
+import { eventListBody } from '../../store/event-response-body.ts'
 import { LIST_RESPONSE, requireBody, SEARCH_REQUEST } from './scim-context.ts'
 import type { ScimContext, ScimResult } from './scim-context.ts'
 
@@ -55,7 +56,7 @@ export function list(kind: Kind, ctx: ScimContext, params: ListParams): ScimResu
           page.map((s) => s.id),
         )
       : undefined
-  const resources = page.map((s) => {
+  const rendered = (s: Stored): Json => {
     const groups = groupsOf?.get(s.id)
     return projectAttributes(
       render(store, ctx.baseUrl, s, {
@@ -67,16 +68,27 @@ export function list(kind: Kind, ctx: ScimContext, params: ListParams): ScimResu
       kind,
       true,
     )
-  })
+  }
   const body: Json = {
     schemas: [LIST_RESPONSE],
     totalResults: total,
-    itemsPerPage: resources.length,
+    itemsPerPage: page.length,
     startIndex: params.startIndex,
+  }
+  if (proj.attributes === undefined && proj.excludedAttributes === undefined && page.length > 0) {
+    // Nothing to project: each resource is spliced from its stored text (representation.ts).
+    const texts = page.map((s) => {
+      const groups = groupsOf?.get(s.id)
+      return (
+        splicedJson(store, ctx.baseUrl, s, groups ? { groups } : {}) ?? JSON.stringify(rendered(s))
+      )
+    })
+    const json = `${JSON.stringify(body).slice(0, -1)},"Resources":[${texts.join(',')}]}`
+    return { status: 200, serialized: { json, eventBody: () => eventListBody(body, texts) } }
   }
   // count=0 asks for totalResults only (RFC 7644 §3.4.2.4); an empty result keeps `Resources: []`
   // as Entra's documented zero-result answer does.
-  if (params.count !== 0 || total === 0) body.Resources = resources
+  if (params.count !== 0 || total === 0) body.Resources = page.map(rendered)
   return { status: 200, body }
 }
 

@@ -35,7 +35,15 @@ export interface ScimContext extends RouteContext {
 export interface ScimResult {
   status: number
   body?: unknown
+  /** A body its route serialised itself (a list page spliced from stored text); sent as is. */
+  serialized?: SerializedBody
   headers?: Record<string, string>
+}
+
+export interface SerializedBody {
+  json: string
+  /** What the request's event keeps of the body (store/event-response-body.ts), built on demand. */
+  eventBody(): { body: unknown; json: string | null }
 }
 
 export function requireBody(ctx: ScimContext): Json {

@@ -152,6 +152,9 @@ describe('redactString (properties)', () => {
         'Basic\tabcdefgh12',
         '\tscimc_abcdefghij',
         'quoted"S3cret-value',
+        'tab\tS3cret-value',
+        'Basic abcdefgh12',
+        'https://u:pw@h/',
       ],
     )
     const text = fc.array(piece, { maxLength: 6 }).map((p) => p.join(''))
@@ -169,9 +172,12 @@ describe('redactString (properties)', () => {
         ),
       ),
     })).node
-    // Twice: with no registered secret that JSON would escape, then with one.
-    for (const quoted of [false, true]) {
-      if (quoted) registerSecret('quoted"S3cret-value')
+    // Twice: with no registered secret that JSON would escape, then with two.
+    for (const escaped of [false, true]) {
+      if (escaped) {
+        registerSecret('quoted"S3cret-value')
+        registerSecret('tab\tS3cret-value')
+      }
       let unchanged = 0
       fc.assert(
         fc.property(value, (v) => {
@@ -179,11 +185,12 @@ describe('redactString (properties)', () => {
           unchanged++
           expect(redact(v)).toEqual(v)
         }),
-        { numRuns: RUNS * 10 },
+        { numRuns: RUNS * 20 },
       )
       expect(unchanged).toBeGreaterThan(RUNS)
     }
     forgetSecret('quoted"S3cret-value')
+    forgetSecret('tab\tS3cret-value')
     // What a listed user looks like: an e-mail, a location URL, a quoted ETag.
     const user = { userName: 'a@b.example', meta: { location: 'http://h:1/x', version: 'W/"1"' } }
     expect(redactsToItself(JSON.stringify(user))).toBe(true)

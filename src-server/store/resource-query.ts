@@ -34,6 +34,9 @@ export interface ListAnswer {
 }
 
 const STATEMENT_CACHE = 256
+const PAGE_COLUMNS = RESOURCE_COLUMNS.split(', ')
+  .map((column) => `r.${column}`)
+  .join(', ')
 const WALK_COST = 4
 const RESUME_OPS: Record<string, string> = { ge: '>=', gt: '>', le: '<=', lt: '<' }
 
@@ -195,10 +198,15 @@ export class ResourceQuery {
       !sort && compiled && !sparse
         ? from.replace(`${table} r WHERE`, `${table} r INDEXED BY ${table}_tenant_seq WHERE`)
         : from
+    // A walk in creation order that reads the rows anyway (a filter's columns, or no rows skipped)
+    // takes the page's columns as it goes. A sort or a sparse filter orders keys first, and an
+    // unfiltered skip walks the covering index, so those read only the page's rows afterwards.
+    const oneStep = !sort && !sparse && (compiled !== undefined || skip === 0)
+    const columns = oneStep ? `, ${PAGE_COLUMNS}` : ''
     const hits = this.run(
-      `SELECT r.seq AS seq${key} ${pageFrom}${resume} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(skip)}`,
+      `SELECT r.seq AS seq${key}${columns} ${pageFrom}${resume} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(skip)}`,
       params,
-    ) as { seq: number; k?: string }[]
+    ) as (Partial<ResourceRow> & { seq: number; k?: string })[]
     const seqs = hits.map((row) => row.seq)
     if (seqs.length === 0) return { total, page: [] }
     const first = hits[0]!
@@ -211,6 +219,7 @@ export class ResourceQuery {
       this.totals.remember(q.tenantId, bookmark(q.offset), `${startOp}:${first.k}`)
       this.totals.remember(q.tenantId, bookmark(q.offset + hits.length), `${nextOp}:${last.k}`)
     }
+    if (oneStep) return { total, page: (hits as ResourceRow[]).map((r) => listedRow(q.kind, r)) }
     const rows = this.prepare(
       `SELECT seq, ${RESOURCE_COLUMNS} FROM ${table} WHERE seq IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(seqs)) as unknown as (ResourceRow & { seq: number })[]

@@ -233,11 +233,11 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
-function rssMb(pid: number): { rss: number; peak: number } {
+function rssMb(pid: number): { rss: number; peak: number; anon: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = (key: string) =>
     Number(/\s(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(key)) ?? '')?.[1] ?? NaN)
-  return { rss: kb('VmRSS:') / 1024, peak: kb('VmHWM:') / 1024 }
+  return { rss: kb('VmRSS:') / 1024, peak: kb('VmHWM:') / 1024, anon: kb('RssAnon:') / 1024 }
 }
 
 seed()
@@ -254,7 +254,7 @@ try {
   const groups = (await groupList.body.json()) as { Resources: { members?: { value: string }[] }[] }
   memberIds = groups.Resources.flatMap((g) => (g.members ?? []).map((m) => m.value))
   console.log(
-    `server RSS after start: ${rssMb(backend.pid).rss.toFixed(0)} MB; load average ${loadavg()
+    `server RSS after start: ${rssMb(backend.pid).rss.toFixed(0)} MB (anonymous ${rssMb(backend.pid).anon.toFixed(0)} MB); load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   )
@@ -289,7 +289,7 @@ try {
     }))
     const mem = rssMb(backend.pid)
     console.log(
-      `\nmixed run: ${MIXED} requests in ${mixed.secs.toFixed(1)} s, median ${percentile(mixed.times, 0.5).toFixed(1)} ms, p99 ${percentile(mixed.times, 0.99).toFixed(1)} ms, ${mixed.failures.length} failures; server RSS after it ${mem.rss.toFixed(0)} MB (peak ${mem.peak.toFixed(0)} MB); load ${loadavg()[0]!.toFixed(1)}`,
+      `\nmixed run: ${MIXED} requests in ${mixed.secs.toFixed(1)} s, median ${percentile(mixed.times, 0.5).toFixed(1)} ms, p99 ${percentile(mixed.times, 0.99).toFixed(1)} ms, ${mixed.failures.length} failures; server RSS after it ${mem.rss.toFixed(0)} MB (peak ${mem.peak.toFixed(0)} MB, anonymous ${mem.anon.toFixed(0)} MB); load ${loadavg()[0]!.toFixed(1)}`,
     )
     if (mem.rss >= 400 || mixed.failures.length > 0) missed++
   }

@@ -199,7 +199,7 @@ export function valuesOf(
       },
     }
   }
-  const memberAttr = ctx.kind === 'User' ? 'groups' : 'members'
+  const memberAttr = membershipAttribute(ctx.kind)
   if (resolved.extension === undefined && attribute.name === memberAttr) {
     return membershipItems(ctx, sub)
   }
@@ -306,6 +306,8 @@ function compileNode(node: FilterNode, ctx: CompileContext, resolve: Resolve): P
       if (!values.value) return FALSE
       const hit =
         (canonical === 'emails.value' && emailIndex(ctx, node)) ||
+        (canonical === `${membershipAttribute(ctx.kind)}.value` &&
+          membershipIndex(ctx, node, compared.caseExact)) ||
         exists(values, notNull(leaf(values.value)))
       return node.op === 'ne' ? not(hit) : hit
     }
@@ -390,6 +392,31 @@ function emailIndex(
     sql: `r.id IN (SELECT user_id FROM user_emails WHERE tenant_id = ${ctx.tenant} AND value_lower = ${ctx.params.add(text)})`,
     nullable: false,
   }
+}
+
+function membershipAttribute(kind: ResourceKind): 'groups' | 'members' {
+  return kind === 'User' ? 'groups' : 'members'
+}
+
+/**
+ * `members.value eq "<id>"` (a group's members) and `groups.value eq "<id>"` (a user's groups)
+ * through group_members' own indexes, instead of probing every group's or user's memberships.
+ * Were the attribute not caseExact, the table holds only ids this server generated (lower case,
+ * resource-id.ts) that named an existing resource exactly (GroupStore.resolveMembers), so the
+ * lower-cased value would find every match.
+ */
+function membershipIndex(
+  ctx: CompileContext,
+  node: Extract<FilterNode, { type: 'compare' }>,
+  caseExact: boolean,
+): Predicate | undefined {
+  if ((node.op !== 'eq' && node.op !== 'ne') || typeof node.value !== 'string') return undefined
+  const id = ctx.params.add(caseExact ? node.value : node.value.toLowerCase())
+  const sql =
+    ctx.kind === 'User'
+      ? `r.id IN (SELECT m.member_id FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.group_id = ${id} AND g.tenant_id = ${ctx.tenant})`
+      : `r.id IN (SELECT group_id FROM group_members WHERE member_id = ${id})`
+  return { sql, nullable: false }
 }
 
 function topResolver(ctx: CompileContext): Resolve {

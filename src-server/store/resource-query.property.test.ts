@@ -381,3 +381,57 @@ describe('lookups by a unique key (the one-statement path) agree with the in-mem
     })
   }
 })
+
+describe('membership lookups by id (group_members indexes) agree with the in-memory evaluator', () => {
+  for (const kind of ['User', 'Group'] as const) {
+    const attribute = kind === 'User' ? 'groups' : 'members'
+    it(`${kind}s: ${attribute}.value eq/ne a real id in any case, alone and combined`, () => {
+      fc.assert(
+        fc.property(
+          dataset,
+          fc.array(
+            fc.record({
+              pick: fc.nat(20),
+              how: fc.nat(3),
+              op: fc.constantFrom('eq', 'ne'),
+              shape: fc.constantFrom('plain', 'not', 'or', 'path'),
+              offset: fc.constantFrom(0, 1),
+              limit: fc.constantFrom(1, 5),
+            }),
+            { minLength: 1, maxLength: 6 },
+          ),
+          (data, lookups) => {
+            const tenantId = seed(data)
+            // The ids members can hold: a user's groups are groups; a group's members are both.
+            const ids = (
+              db
+                .prepare(
+                  `SELECT id FROM groups WHERE tenant_id = ? ${kind === 'Group' ? 'UNION ALL SELECT id FROM users WHERE tenant_id = ?' : ''}`,
+                )
+                .all(...(kind === 'Group' ? [tenantId, tenantId] : [tenantId])) as { id: string }[]
+            ).map((r) => r.id)
+            for (const l of lookups) {
+              const id = respell(ids[l.pick % Math.max(ids.length, 1)] ?? 'nobody', l.how)
+              const compare = `${attribute}.value ${l.op} ${JSON.stringify(id)}`
+              const filter =
+                l.shape === 'plain'
+                  ? compare
+                  : l.shape === 'not'
+                    ? `not (${compare})`
+                    : l.shape === 'or'
+                      ? `(${compare}) or (${kind === 'User' ? 'userName' : 'displayName'} sw "a")`
+                      : `${attribute}[value ${l.op} ${JSON.stringify(id)}]`
+              const req = { filter, offset: l.offset, limit: l.limit }
+              const expected = outcome(() => reference(kind, tenantId, req))
+              expect(
+                outcome(() => viaSql(kind, tenantId, req)),
+                filter,
+              ).toEqual(expected)
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      )
+    })
+  }
+})

@@ -179,17 +179,30 @@ export class EventStore {
     }
   }
 
-  prune(tenantId: string | null): void {
+  /**
+   * Deletes the tenant's oldest events beyond `retention`. The cut is found from the old end, a
+   * walk over the excess (about 1 % of the log) instead of over the `retention` newest: the count
+   * is exact, since only this store adds or deletes events and a rolled-back transaction clears
+   * it (forgetUncommitted).
+   */
+  private prune(tenantId: string | null): void {
     const w = this.where(tenantId)
-    const cut = this.db
-      .prepare(`SELECT seq FROM events WHERE ${w.sql} ORDER BY seq DESC LIMIT 1 OFFSET ?`)
-      .get(...w.args, this.retention) as { seq: number } | undefined
+    const count = this.counts.get(tenantId)
+    const excess = count === undefined ? 0 : count - this.retention
+    const cut =
+      excess > 0
+        ? (this.stmt(`SELECT seq FROM events WHERE ${w.sql} ORDER BY seq LIMIT 1 OFFSET ?`).get(
+            ...w.args,
+            excess - 1,
+          ) as { seq: number } | undefined)
+        : undefined
     if (cut) {
-      this.db.prepare(`DELETE FROM events WHERE ${w.sql} AND seq <= ?`).run(...w.args, cut.seq)
+      this.stmt(`DELETE FROM events WHERE ${w.sql} AND seq <= ?`).run(...w.args, cut.seq)
       if (tenantId !== null) {
-        this.db
-          .prepare('DELETE FROM event_members WHERE tenant_id = ? AND seq <= ?')
-          .run(tenantId, cut.seq)
+        this.stmt('DELETE FROM event_members WHERE tenant_id = ? AND seq <= ?').run(
+          tenantId,
+          cut.seq,
+        )
       }
     }
     this.counts.set(tenantId, Math.min(this.counts.get(tenantId) ?? this.retention, this.retention))

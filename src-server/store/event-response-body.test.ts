@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { redact } from '../../src-shared/redact.ts'
-import { BODY_CAP_BYTES, cappedJson } from './event-rows.ts'
+import { cappedJson, LIST_BODY_CAP_BYTES } from './event-rows.ts'
 import { eventListBody, eventResponseBody } from './event-response-body.ts'
 
 function user(i: number, extra: Record<string, unknown> = {}) {
@@ -28,9 +28,11 @@ describe('eventResponseBody', () => {
   it('stores exactly what redacting the whole page and capping it would, for pages past the cap', () => {
     for (const n of [1, 10, 60, 100, 400]) {
       const body = list(n)
-      expect(eventResponseBody(body), `${n} users`).toEqual(cappedJson(redact(body)))
+      expect(eventResponseBody(body), `${n} users`).toEqual(
+        cappedJson(redact(body), LIST_BODY_CAP_BYTES),
+      )
     }
-    expect(JSON.stringify(list(100)).length).toBeGreaterThan(BODY_CAP_BYTES)
+    expect(JSON.stringify(list(100)).length).toBeGreaterThan(LIST_BODY_CAP_BYTES)
   })
 
   it('still redacts the resources it keeps (a password or bearer token in an attribute)', () => {
@@ -38,7 +40,7 @@ describe('eventResponseBody', () => {
       i === 0 ? { password: 'hunter2-secret', title: 'Bearer abcdefghijklmnop1234' } : {},
     )
     const stored = eventResponseBody(body)
-    expect(stored).toEqual(cappedJson(redact(body)))
+    expect(stored).toEqual(cappedJson(redact(body), LIST_BODY_CAP_BYTES))
     expect(stored.json).not.toContain('hunter2-secret')
     expect(stored.json).not.toContain('abcdefghijklmnop1234')
     expect(stored.json).toContain('[truncated]')
@@ -65,7 +67,7 @@ describe('eventResponseBody', () => {
         const { Resources, ...head } = body
         const texts = Resources.map((r) => JSON.stringify(r))
         const stored = eventListBody(head, texts)
-        expect(stored, `${name}, ${n} users`).toEqual(cappedJson(redact(body)))
+        expect(stored, `${name}, ${n} users`).toEqual(cappedJson(redact(body), LIST_BODY_CAP_BYTES))
         expect(stored.json).not.toContain('abcdefgh1234')
         expect(stored.json).not.toContain('hunter2')
       }

@@ -45,6 +45,12 @@ export interface EventRow {
 }
 
 export const BODY_CAP_BYTES = 16 * 1024
+/**
+ * A list response keeps less: its totals and first resources say what the page was, a page of
+ * 100 users is ~60 KB, and an IdP's import sends thousands of pages (16 KB each made them most
+ * of a log's size, and of its writes and pruning).
+ */
+export const LIST_BODY_CAP_BYTES = 4 * 1024
 
 /** Caps an already-redacted body so one huge request cannot bloat the event log. */
 export function capBody(body: unknown): unknown {
@@ -58,19 +64,26 @@ export function capBody(body: unknown): unknown {
  * `capBody` and the JSON text the event stores for its result, measured and serialised in one
  * `JSON.stringify` instead of one here and one more at the insert.
  */
-export function cappedJson(body: unknown): { body: unknown; json: string | null } {
+export function cappedJson(
+  body: unknown,
+  cap = BODY_CAP_BYTES,
+): { body: unknown; json: string | null } {
   if (body === undefined || body === null) return { body: null, json: null }
   if (typeof body === 'string') {
     const capped = capBody(body)
     return { body: capped, json: JSON.stringify(capped) }
   }
-  return cappedText(JSON.stringify(body), () => body)
+  return cappedText(JSON.stringify(body), () => body, cap)
 }
 
 /** `cappedJson` for a body already serialised: `body` gives the value when it fits. */
-export function cappedText(text: string, body: () => unknown): { body: unknown; json: string } {
-  if (text.length <= BODY_CAP_BYTES) return { body: body(), json: text }
-  const capped = `${text.slice(0, BODY_CAP_BYTES)}…[truncated]`
+export function cappedText(
+  text: string,
+  body: () => unknown,
+  cap = BODY_CAP_BYTES,
+): { body: unknown; json: string } {
+  if (text.length <= cap) return { body: body(), json: text }
+  const capped = `${text.slice(0, cap)}…[truncated]`
   return { body: capped, json: JSON.stringify(capped) }
 }
 

@@ -379,7 +379,10 @@ export function createScimHandler(deps: ScimDeps) {
         ...requestSource(req.headers),
         requestBody,
         requestJson,
-        responseBody: response.body,
+        // Read only if the served event is built (cappedText).
+        get responseBody() {
+          return response.body
+        },
         responseJson: response.json,
         membersAdded: ev.membersAdded,
         membersRemoved: ev.membersRemoved,

@@ -119,6 +119,58 @@ describe('the source of each provisioning event', () => {
     ])
   })
 
+  it('serves each live event with the response body it stores (list pages are built lazily)', async () => {
+    const t = await server()
+    const url = `${t.server.adminBaseUrl}/tenants/${t.server.demoTenantId}/events/stream`
+    const served = new Map<number, unknown>()
+    const req = request(url, {
+      headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}`, Accept: 'text/event-stream' },
+    })
+    const opened = new Promise<IncomingMessage>((done) => req.on('response', done))
+    req.on('error', () => {})
+    req.end()
+    const res = await opened
+    res.setEncoding('utf8')
+    let buffer = ''
+    res.on('data', (c: string) => {
+      buffer += c
+      for (const m of buffer.matchAll(/id: (\d+)\nevent: provisioning\ndata: (.*)\n\n/g)) {
+        served.set(Number(m[1]), (JSON.parse(m[2]!) as { responseBody: unknown }).responseBody)
+      }
+    })
+    const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
+    for (let i = 0; i < 12; i++) {
+      const body = { schemas: [USER], userName: `live.${i}@example.test`, title: 'x'.repeat(300) }
+      expect((await t.scim('/Users', { method: 'POST', body })).status).toBe(201)
+    }
+    // A lookup (one resource, kept whole), a page past the list cap (kept as its prefix), an
+    // empty page.
+    await t.scim('/Users?filter=userName%20eq%20%22live.3%40example.test%22')
+    await t.scim('/Users?count=12')
+    await t.scim('/Users?filter=userName%20eq%20%22nobody%22')
+    await new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error('stream wait timed out')), 10_000)
+      const tick = () =>
+        served.size >= 15 ? (clearTimeout(timer), done()) : void setTimeout(tick, 5)
+      tick()
+    })
+    req.destroy()
+    const stored = (await t.admin(`/tenants/${t.server.demoTenantId}/events?limit=15`)).body
+      .items as { seq: number; responseBody: unknown }[]
+    expect(stored).toHaveLength(15)
+    for (const e of stored) expect(served.get(e.seq), `event ${e.seq}`).toEqual(e.responseBody)
+    const [empty, page, lookup] = stored
+    expect(empty!.responseBody).toMatchObject({ totalResults: 0, Resources: [] })
+    expect(typeof page!.responseBody).toBe('string')
+    expect(page!.responseBody as string).toMatch(
+      /^\{"schemas":.*"totalResults":12,.*…\[truncated\]$/,
+    )
+    expect(lookup!.responseBody).toMatchObject({
+      totalResults: 1,
+      Resources: [{ userName: 'live.3@example.test' }],
+    })
+  })
+
   it('events stored before sources existed read as "unknown" after the upgrade, and match source=unknown', async () => {
     const first = await server()
     await first.scim('/Users?count=1', { headers: OKTA })

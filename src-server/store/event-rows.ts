@@ -76,13 +76,29 @@ export function cappedJson(
   return cappedText(JSON.stringify(body), () => body, cap)
 }
 
-/** `cappedJson` for a body already serialised: `body` gives the value when it fits. */
+/**
+ * `cappedJson` for a body already serialised: `body` gives the value when it fits, called only
+ * when something reads it (the served event is built only for a tenant someone is watching).
+ */
 export function cappedText(
   text: string,
   body: () => unknown,
   cap = BODY_CAP_BYTES,
-): { body: unknown; json: string } {
-  if (text.length <= cap) return { body: body(), json: text }
+): { readonly body: unknown; json: string } {
+  if (text.length <= cap) {
+    let value: unknown
+    let made = false
+    return {
+      get body() {
+        if (!made) {
+          value = body()
+          made = true
+        }
+        return value
+      },
+      json: text,
+    }
+  }
   const capped = `${text.slice(0, cap)}…[truncated]`
   return { body: capped, json: JSON.stringify(capped) }
 }

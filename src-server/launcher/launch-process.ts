@@ -36,12 +36,21 @@ export interface LaunchedBackend {
 const CLI = fileURLToPath(new URL('../../bin/scim-console.mjs', import.meta.url))
 
 /**
+ * The backend's V8 old space, capped. Its live heap is small (the pages in flight, bounded caches;
+ * the SQLite page cache has its own cap in db.ts), but uncapped V8 sizes the heap by the rate of
+ * garbage, and under a busy mix the process sat at 350-406 MB; capped, it collects sooner, at
+ * ~330 MB and no measurable cost (bench/README.md, "Issue #15, a fourth look").
+ */
+export const BACKEND_HEAP_FLAG = '--max-old-space-size=256'
+
+/**
  * Starts the reference backend as a child process on a free loopback port and resolves once it
  * printed its URLs (the first stdout line is a JSON object when --port is 0). For the CLI, the web
  * host and benchmarks, which run from a source checkout under plain Node.
  */
 export function launchBackendProcess(opts: LaunchOptions): Promise<LaunchedBackend> {
   const args = [
+    BACKEND_HEAP_FLAG,
     CLI,
     'backend',
     'serve',

@@ -60,7 +60,9 @@ describe('scim-console backend serve', () => {
 
   it('without --data uses a temporary folder, says so, prints generated secrets once, and deletes the folder on exit', async () => {
     const p = run(['backend', 'serve', '--port', '0'])
-    await p.waitLines(10)
+    // Through "Press Ctrl-C to stop.": the secrets are lines 11 and 12, and a loaded machine can
+    // deliver them in a later chunk than line 10.
+    await p.waitLines(13)
     const out = p.lines.join('\n')
     const folder = /Data folder:\s+(\S+)\s+\(temporary/.exec(out)?.[1]
     expect(folder).toBeDefined()

@@ -50,29 +50,41 @@ describe('event retention', () => {
     dirs.push(dir)
     const db = openDatabase(dir)
     const appended: Record<string, number[]> = { a: [], b: [] }
-    let limit = 300
-    let store = new EventStore(db, limit)
     const count = db.prepare('SELECT COUNT(*) AS n FROM events WHERE tenant_id = ?')
-    for (let i = 0; i < 2_000; i++) {
+    // [limit, slice]: pruning waits for min(max(256, 1 %), slice) over the limit, removes at
+    // most a slice per write. The restarts find a log far over the new limit.
+    const phases: [number, number][] = [
+      [300, 1_000],
+      [100, 1_000],
+      [40, 15],
+      [300, 15],
+    ]
+    let [limit, slice] = phases[0]!
+    let store = new EventStore(db, limit, slice)
+    const last: Record<string, number> = { a: 0, b: 0 }
+    for (let i = 0; i < 3_000; i++) {
+      if (i > 0 && i % 750 === 0) {
+        ;[limit, slice] = phases[i / 750]!
+        store = new EventStore(db, limit, slice)
+      }
+      // A rollback elsewhere forgets the counts.
+      if (i === 500 || i === 2_600) store.forgetUncommitted()
       const tenant = i % 3 === 0 ? 'b' : 'a'
       appended[tenant]!.push(append(store, tenant, i))
-      // After every write: at least the limit (or all there were), at most the limit plus the
-      // margin pruning waits for (256 at these sizes).
       const n = (count.get(tenant) as { n: number }).n
-      expect(n, `${tenant} after ${i}`).toBeGreaterThanOrEqual(
-        Math.min(limit, appended[tenant]!.length),
-      )
-      expect(n, `${tenant} after ${i}`).toBeLessThanOrEqual(limit + 256)
-      // A rollback elsewhere forgets the counts; a restart with a lower limit finds a longer log.
-      if (i === 700) store.forgetUncommitted()
-      if (i === 1_200) store = new EventStore(db, (limit = 100))
+      const margin = Math.min(256, slice)
+      const at = `${tenant} after write ${i} (limit ${limit}, slice ${slice})`
+      // A write adds one and pruning never goes below the limit; at most a slice goes per write;
+      // once within the margin, kept there.
+      expect(n, at).toBeGreaterThanOrEqual(Math.min(limit, last[tenant]! + 1))
+      expect(n, at).toBeGreaterThanOrEqual(last[tenant]! + 1 - slice)
+      if (last[tenant]! <= limit + margin) expect(n, at).toBeLessThanOrEqual(limit + margin)
+      last[tenant] = n
     }
     for (const tenant of ['a', 'b']) {
+      // Caught up by the end, and always the newest, with none of the newest missing.
       const kept = seqsOf(store, tenant)
-      // Pruned once past the limit by its margin (256 here): never fewer than the limit, and
-      // always the newest, with none of the newest missing.
-      expect(kept.length, tenant).toBeGreaterThanOrEqual(100)
-      expect(kept.length, tenant).toBeLessThanOrEqual(100 + 256)
+      expect(kept.length, tenant).toBeLessThanOrEqual(limit + Math.min(256, slice))
       expect(kept, tenant).toEqual(appended[tenant]!.slice(-kept.length))
     }
     db.close()

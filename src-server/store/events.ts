@@ -56,9 +56,18 @@ export class EventStore {
   /** Creating and latest events per resource, for the directory's source and last change. */
   readonly histories: ResourceHistories
 
-  constructor(db: DatabaseSync, retention: number) {
+  /** Most events one write prunes (pruneSlice below). */
+  private readonly pruneSlice: number
+
+  /**
+   * `pruneSlice`: at most this many of the oldest events go per write, so a log far over the
+   * limit (a restart with a lower `--retention`) shrinks over the next writes instead of stalling
+   * one request for seconds (900,000 events with their bodies took ~6 s in one go).
+   */
+  constructor(db: DatabaseSync, retention: number, pruneSlice = 1_000) {
     this.db = db
     this.retention = retention
+    this.pruneSlice = pruneSlice
     this.insert = db.prepare(
       `INSERT INTO events (seq, tenant_id, time_ms, method, path, status, duration_ms, resource_type, resource_id, user_name, user_name_lower, outcome, error_json, token_prefix, request_body, response_body, members_json, source, source_idp, run_id, user_agent)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -174,21 +183,22 @@ export class EventStore {
       count += added
     }
     this.counts.set(tenantId, count)
-    if (count > this.retention + Math.max(256, Math.floor(this.retention / 100))) {
-      this.prune(tenantId)
-    }
+    // Pruning waits for ~1 % over the limit, never more than a slice: each prune is then one walk
+    // and one delete of at most a slice, however large the limit.
+    const margin = Math.min(Math.max(256, Math.floor(this.retention / 100)), this.pruneSlice)
+    if (count > this.retention + margin) this.prune(tenantId)
   }
 
   /**
-   * Deletes the tenant's oldest events beyond `retention`. The cut is found from the old end, a
-   * walk over the excess (about 1 % of the log) instead of over the `retention` newest: the count
-   * is exact, since only this store adds or deletes events and a rolled-back transaction clears
-   * it (forgetUncommitted).
+   * Deletes the tenant's oldest events beyond `retention`, at most `pruneSlice` of them. The cut
+   * is found from the old end, a walk over the excess (about 1 % of the log) instead of over the
+   * `retention` newest: the count is exact, since only this store adds or deletes events and a
+   * rolled-back transaction clears it (forgetUncommitted).
    */
   private prune(tenantId: string | null): void {
     const w = this.where(tenantId)
-    const count = this.counts.get(tenantId)
-    const excess = count === undefined ? 0 : count - this.retention
+    const count = this.counts.get(tenantId) ?? this.retention
+    const excess = Math.min(count - this.retention, this.pruneSlice)
     const cut =
       excess > 0
         ? (this.stmt(`SELECT seq FROM events WHERE ${w.sql} ORDER BY seq LIMIT 1 OFFSET ?`).get(
@@ -205,7 +215,7 @@ export class EventStore {
         )
       }
     }
-    this.counts.set(tenantId, Math.min(this.counts.get(tenantId) ?? this.retention, this.retention))
+    if (cut) this.counts.set(tenantId, count - excess)
   }
 
   /** Oldest first, strictly after `afterSeq`: the SSE replay. */

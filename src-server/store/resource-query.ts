@@ -38,6 +38,14 @@ const PAGE_COLUMNS = RESOURCE_COLUMNS.split(', ')
   .map((column) => `r.${column}`)
   .join(', ')
 const WALK_COST = 4
+/**
+ * A filter asked without a cached count first reads up to this many + 1 of its matches' seqs:
+ * when that is all of them they are the total and, sorted, the page, in one statement instead of
+ * a COUNT and a page query that each scan the same rows (a `co` or `ew` reads the whole userName
+ * index twice: 23 → 14 ms of CPU at 100,000 users). A broad filter stops after 201 rows and is
+ * counted; at 1,000 that cost an uncached `le` or `and` over most of a tenant ~0.5-2 ms more.
+ */
+const FEW_MATCHES = 200
 const RESUME_OPS: Record<string, string> = { ge: '>=', gt: '>', le: '<=', lt: '<' }
 
 /**
@@ -70,14 +78,18 @@ export class ResourceQuery {
    * `count`: the unfiltered count per tenant, kept by the stores without a COUNT(*); `totals`:
    * filtered counts remembered per tenant write generation (count-cache.ts).
    */
+  private readonly fewMatches: number
+
   constructor(
     db: DatabaseSync,
     count: (kind: Kind, tenantId: string) => number,
     totals: CountCache = new CountCache(),
+    fewMatches = FEW_MATCHES,
   ) {
     this.db = db
     this.count = count
     this.totals = totals
+    this.fewMatches = fewMatches
     db.function('scim_lower', { deterministic: true, varargs: false }, scimLower as never)
     // Every list query is `tenant_id = ? AND ...`; without statistics SQLite takes the tenant
     // index as selective and walks a whole tenant where a unique or narrower index would do.
@@ -157,6 +169,18 @@ export class ResourceQuery {
       const negated = `SELECT COUNT(*) AS n ${tenantRows} AND (${compiled.negates})`
       total = this.count(q.kind, q.tenantId) - (this.run(negated, params)[0] as { n: number }).n
     }
+    let matched: number[] | undefined
+    if (total === undefined && !sort && this.fewMatches > 0) {
+      const seqs = (
+        this.run(`SELECT r.seq AS seq ${from} LIMIT ${this.fewMatches + 1}`, params) as {
+          seq: number
+        }[]
+      ).map((row) => row.seq)
+      if (seqs.length <= this.fewMatches) {
+        matched = seqs.sort((a, b) => a - b)
+        total = matched.length
+      }
+    }
     if (total === undefined) {
       total = (this.run(`SELECT COUNT(*) AS n ${from}`, params)[0] as { n: number }).n
     }
@@ -201,12 +225,14 @@ export class ResourceQuery {
     // A walk in creation order that reads the rows anyway (a filter's columns, or no rows skipped)
     // takes the page's columns as it goes. A sort or a sparse filter orders keys first, and an
     // unfiltered skip walks the covering index, so those read only the page's rows afterwards.
-    const oneStep = !sort && !sparse && (compiled !== undefined || skip === 0)
+    const oneStep = !matched && !sort && !sparse && (compiled !== undefined || skip === 0)
     const columns = oneStep ? `, ${PAGE_COLUMNS}` : ''
-    const hits = this.run(
-      `SELECT r.seq AS seq${key}${columns} ${pageFrom}${resume} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(skip)}`,
-      params,
-    ) as (Partial<ResourceRow> & { seq: number; k?: string })[]
+    const hits: (Partial<ResourceRow> & { seq: number; k?: string })[] = matched
+      ? matched.slice(q.offset, q.offset + q.limit).map((seq) => ({ seq }))
+      : (this.run(
+          `SELECT r.seq AS seq${key}${columns} ${pageFrom}${resume} ORDER BY ${order} LIMIT ${limit} OFFSET ${params.add(skip)}`,
+          params,
+        ) as (Partial<ResourceRow> & { seq: number; k?: string })[])
     const seqs = hits.map((row) => row.seq)
     if (seqs.length === 0) return { total, page: [] }
     const first = hits[0]!

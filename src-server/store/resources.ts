@@ -24,7 +24,8 @@ export class ResourceStore {
   private readonly query: ResourceQuery
   private readonly totals: CountCache
 
-  constructor(db: DatabaseSync) {
+  /** `fewMatches`: see ResourceQuery (tests set 0 to exercise the count-then-page path alone). */
+  constructor(db: DatabaseSync, opts: { fewMatches?: number } = {}) {
     ensureQueryColumns(db)
     this.totals = new CountCache()
     this.users = new UserStore(db, this.totals)
@@ -35,6 +36,7 @@ export class ResourceStore {
       (kind, tenantId) =>
         kind === 'User' ? this.users.countUsers(tenantId) : this.groups.countGroups(tenantId),
       this.totals,
+      opts.fewMatches,
     )
   }
 

@@ -1,8 +1,7 @@
-import { request } from 'node:http'
-import type { IncomingMessage } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { consoleTrafficHeaders } from '../../src-shared/console-traffic.ts'
 import { openDatabase } from '../db.ts'
+import { EventFollower } from '../../test/support/event-follower.ts'
 import { startTestServer, TEST_ADMIN_KEY } from '../../test/support/test-server.ts'
 import type { TestServer } from '../../test/support/test-server.ts'
 
@@ -84,35 +83,13 @@ describe('the source of each provisioning event', () => {
 
   it('filters the live stream by source (ids then jump over the skipped events)', async () => {
     const t = await server()
-    const url = new URL(`${t.server.adminBaseUrl}/tenants/${t.server.demoTenantId}/events/stream`)
-    url.searchParams.set('source', 'idp')
-    const ids: Array<[number, string]> = []
-    const req = request(url, {
-      headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}`, Accept: 'text/event-stream' },
-    })
-    const opened = new Promise<IncomingMessage>((done) => req.on('response', done))
-    req.on('error', () => {})
-    req.end()
-    const res = await opened
-    res.setEncoding('utf8')
-    let buffer = ''
-    res.on('data', (c: string) => {
-      buffer += c
-      for (const m of buffer.matchAll(/id: (\d+)\nevent: provisioning\ndata: (.*)\n\n/g)) {
-        const id = Number(m[1])
-        if (!ids.some(([i]) => i === id)) ids.push([id, JSON.parse(m[2]!).source])
-      }
-    })
+    const follower = new EventFollower(t.server.demoTenantId, TEST_ADMIN_KEY, { source: 'idp' })
+    await follower.connect(t.server.adminBaseUrl)
     await sendMix(t)
     await t.scim('/Users?count=4', { headers: OKTA })
-    await new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error('stream wait timed out')), 10_000)
-      const tick = () =>
-        ids.length >= 3 ? (clearTimeout(timer), done()) : void setTimeout(tick, 5)
-      tick()
-    })
-    req.destroy()
-    expect(ids).toEqual([
+    await follower.waitFor(6)
+    follower.disconnect()
+    expect(follower.received.map((e) => [e.seq, e.source])).toEqual([
       [1, 'idp'],
       [2, 'idp'],
       [6, 'idp'],
@@ -121,23 +98,8 @@ describe('the source of each provisioning event', () => {
 
   it('serves each live event with the response body it stores (list pages are built lazily)', async () => {
     const t = await server()
-    const url = `${t.server.adminBaseUrl}/tenants/${t.server.demoTenantId}/events/stream`
-    const served = new Map<number, unknown>()
-    const req = request(url, {
-      headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}`, Accept: 'text/event-stream' },
-    })
-    const opened = new Promise<IncomingMessage>((done) => req.on('response', done))
-    req.on('error', () => {})
-    req.end()
-    const res = await opened
-    res.setEncoding('utf8')
-    let buffer = ''
-    res.on('data', (c: string) => {
-      buffer += c
-      for (const m of buffer.matchAll(/id: (\d+)\nevent: provisioning\ndata: (.*)\n\n/g)) {
-        served.set(Number(m[1]), (JSON.parse(m[2]!) as { responseBody: unknown }).responseBody)
-      }
-    })
+    const follower = new EventFollower(t.server.demoTenantId, TEST_ADMIN_KEY)
+    await follower.connect(t.server.adminBaseUrl)
     const USER = 'urn:ietf:params:scim:schemas:core:2.0:User'
     for (let i = 0; i < 12; i++) {
       const body = { schemas: [USER], userName: `live.${i}@example.test`, title: 'x'.repeat(300) }
@@ -148,13 +110,9 @@ describe('the source of each provisioning event', () => {
     await t.scim('/Users?filter=userName%20eq%20%22live.3%40example.test%22')
     await t.scim('/Users?count=12')
     await t.scim('/Users?filter=userName%20eq%20%22nobody%22')
-    await new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error('stream wait timed out')), 10_000)
-      const tick = () =>
-        served.size >= 15 ? (clearTimeout(timer), done()) : void setTimeout(tick, 5)
-      tick()
-    })
-    req.destroy()
+    await follower.waitFor(15)
+    follower.disconnect()
+    const served = new Map(follower.received.map((e) => [e.seq, e.responseBody]))
     const stored = (await t.admin(`/tenants/${t.server.demoTenantId}/events?limit=15`)).body
       .items as { seq: number; responseBody: unknown }[]
     expect(stored).toHaveLength(15)

@@ -10,6 +10,8 @@ export interface StreamedEvent {
   outcome: string
   resourceId: string | null
   userName: string | null
+  source: string
+  responseBody: unknown
 }
 
 /**
@@ -22,11 +24,15 @@ export class EventFollower {
   private req: ClientRequest | undefined
   private readonly tenantId: string
   private readonly adminKey: string
+  private readonly query: string
   private waiters: { seq: number; resolve: () => void }[] = []
 
-  constructor(tenantId: string, adminKey: string) {
+  /** `query`: the stream's own filters, such as `{ source: 'idp' }`. */
+  constructor(tenantId: string, adminKey: string, query: Record<string, string> = {}) {
     this.tenantId = tenantId
     this.adminKey = adminKey
+    const search = new URLSearchParams(query).toString()
+    this.query = search === '' ? '' : `?${search}`
   }
 
   get lastSeq(): number {
@@ -38,7 +44,7 @@ export class EventFollower {
     this.disconnect()
     return new Promise((resolve, reject) => {
       const req = request(
-        `${adminBaseUrl}/tenants/${this.tenantId}/events/stream`,
+        `${adminBaseUrl}/tenants/${this.tenantId}/events/stream${this.query}`,
         {
           agent: false,
           headers: {
@@ -101,6 +107,8 @@ export class EventFollower {
       outcome: e.outcome,
       resourceId: e.resourceId,
       userName: e.userName,
+      source: e.source,
+      responseBody: e.responseBody,
     })
     const due = this.waiters.filter((w) => w.seq <= e.seq)
     this.waiters = this.waiters.filter((w) => w.seq > e.seq)

@@ -3,35 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db.ts'
+import { readEvent } from '../../test/support/event-input.ts'
 import { EventStore } from './events.ts'
 
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
-
-function append(store: EventStore, tenantId: string, i: number): number {
-  return appendEvent(store, tenantId, i).seq
-}
-
-function appendEvent(store: EventStore, tenantId: string, i: number) {
-  return store.append({
-    tenantId,
-    timeMs: 1_700_000_000_000 + i,
-    method: 'GET',
-    path: `/Users/${i}`,
-    status: 200,
-    durationMs: 1,
-    resourceType: 'User',
-    resourceId: null,
-    userName: null,
-    outcome: 'read',
-    error: null,
-    tokenHashPrefix: null,
-    requestBody: null,
-    responseBody: null,
-  })
-}
 
 /** Every seq the tenant still has, oldest first. */
 function seqsOf(store: EventStore, tenantId: string): number[] {
@@ -70,7 +48,7 @@ describe('event retention', () => {
       // A rollback elsewhere forgets the counts.
       if (i === 500 || i === 2_600) store.forgetUncommitted()
       const tenant = i % 3 === 0 ? 'b' : 'a'
-      appended[tenant]!.push(append(store, tenant, i))
+      appended[tenant]!.push(store.append(readEvent(tenant, i)).seq)
       const n = (count.get(tenant) as { n: number }).n
       const margin = Math.min(256, slice)
       const at = `${tenant} after write ${i} (limit ${limit}, slice ${slice})`

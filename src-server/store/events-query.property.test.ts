@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db.ts'
+import { readEvent } from '../../test/support/event-input.ts'
 import { EventStore } from './events.ts'
 import type { EventQuery } from './events.ts'
 
@@ -23,23 +24,7 @@ function storeWith(events: { source: Source; status: number }[]): EventStore {
   dirs.push(dir)
   const store = new EventStore(openDatabase(dir), 1_000_000)
   for (const [i, e] of events.entries()) {
-    store.append({
-      tenantId: 't1',
-      timeMs: 1_700_000_000_000 + i,
-      method: 'GET',
-      path: `/Users/${i}`,
-      status: e.status,
-      durationMs: 1,
-      resourceType: 'User',
-      resourceId: null,
-      userName: null,
-      outcome: 'read',
-      error: null,
-      tokenHashPrefix: null,
-      requestBody: null,
-      responseBody: null,
-      source: e.source,
-    })
+    store.append(readEvent('t1', i, { status: e.status, source: e.source }))
   }
   return store
 }

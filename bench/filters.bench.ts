@@ -253,8 +253,9 @@ try {
   })
   const groups = (await groupList.body.json()) as { Resources: { members?: { value: string }[] }[] }
   memberIds = groups.Resources.flatMap((g) => (g.members ?? []).map((m) => m.value))
+  const started = rssMb(backend.pid)
   console.log(
-    `server RSS after start: ${rssMb(backend.pid).rss.toFixed(0)} MB (anonymous ${rssMb(backend.pid).anon.toFixed(0)} MB); load average ${loadavg()
+    `server RSS after start: ${started.rss.toFixed(0)} MB (anonymous ${started.anon.toFixed(0)} MB); load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   )
